@@ -1,0 +1,110 @@
+/** The `seedsoil` command line: run one replicate, check scenario files, print the editor schema. */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { humanSummary, runFiles } from '../engine/output.ts';
+import { formatIssue, ScenarioError } from '../engine/scenario.ts';
+import { scenarioSchema } from '../engine/schema.ts';
+import { run } from '../engine/simulation.ts';
+import { ENGINE_VERSION } from '../engine/version.ts';
+import { loadScenarioFile } from './scenarios.ts';
+
+const USAGE = `seedsoil ${ENGINE_VERSION} — agent-based simulation of cancer metastasis
+
+usage:
+  seedsoil run [FILE|NAME] [--seed N] [--replicate I] [--out DIR]
+      run one replicate (default scenario: breast-her2-early); with --out, write
+      timeseries.csv, events.csv, metastases.csv, funnel.csv, summary.json, manifest.json
+  seedsoil check FILE|NAME...
+      validate scenario files; errors as "file: path.to.field: what is wrong"
+  seedsoil schema
+      print the JSON Schema of scenario files (scenarios/schema.json)
+`;
+
+function loadOrReport(ref: string): ReturnType<typeof loadScenarioFile> | undefined {
+  try {
+    return loadScenarioFile(ref);
+  } catch (e) {
+    if (e instanceof ScenarioError) for (const i of e.issues) console.error(formatIssue(i));
+    else console.error(`${ref}: (file): ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+function parseInteger(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name}: expected a non-negative integer (got "${value}")`);
+  return n;
+}
+
+/** Writes each file under a temporary name first, so a crash never leaves a half-written file. */
+function writeAtomically(dir: string, files: Record<string, string>): void {
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) {
+    const tmp = join(dir, `.${name}.${process.pid}.tmp`);
+    writeFileSync(tmp, text);
+    renameSync(tmp, join(dir, name));
+  }
+}
+
+function runCommand(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { seed: { type: 'string' }, replicate: { type: 'string' }, out: { type: 'string' } },
+  });
+  const ref = positionals[0] ?? 'breast-her2-early';
+  const scenario = loadOrReport(ref);
+  if (!scenario) return 1;
+  const seed = parseInteger('seed', values.seed, scenario.seed);
+  const replicate = parseInteger('replicate', values.replicate, 0);
+  const result = run(scenario, { seed, replicate });
+  console.log(humanSummary(result));
+  if (values.out) {
+    writeAtomically(values.out, runFiles(result));
+    console.log(`  files written to ${values.out}`);
+  }
+  return 0;
+}
+
+function checkCommand(files: string[]): number {
+  if (files.length === 0) {
+    console.error('seedsoil check: name at least one scenario file');
+    return 2;
+  }
+  let bad = 0;
+  for (const f of files) {
+    if (loadOrReport(f)) console.log(`${f}: ok`);
+    else bad++;
+  }
+  return bad ? 1 : 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return runCommand(rest);
+      case 'check':
+        return checkCommand(rest);
+      case 'schema':
+        console.log(JSON.stringify(z.toJSONSchema(scenarioSchema, { io: 'input' }), null, 2));
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        console.error(`seedsoil: unknown command "${command}"\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (e) {
+    console.error(`seedsoil: ${(e as Error).message}`);
+    return 2;
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * The clinical layer, applied after the eight phases of each step: detection of
+ * the primary (screening or symptoms), surgery with sentinel-node classification,
+ * adjuvant chemotherapy, endocrine therapy and radiotherapy, recurrence, and death
+ * at the lethal burden.
+ */
+import { type Context, countFunnel, logEvent } from './context.ts';
+import { bernoulli, binomial } from './samplers.ts';
+import { NODES, SITES } from './schema.ts';
+import {
+  diameterMm,
+  type DtcStore,
+  PRIMARY_SITE,
+  type Route,
+  removeDtc,
+  SIZE_CLASSES,
+  sizeClass,
+  type Timing,
+  type Tumour,
+  tumourCells,
+} from './state.ts';
+
+const SENTINEL = SITES.indexOf('sentinelNode');
+const REGIONAL = SITES.indexOf('regionalNode');
+const isNode = (site: number) => site >= SENTINEL && site < SENTINEL + NODES.length;
+
+export function primaryTumour(ctx: Context): Tumour | undefined {
+  const t = ctx.state.tumours[0];
+  return t && t.founding === null && !t.residual ? t : undefined;
+}
+
+export function totalBurden(ctx: Context): number {
+  let n = 0;
+  for (const t of ctx.state.tumours) n += tumourCells(t);
+  return n;
+}
+
+function dormantCellsAt(store: DtcStore, site: number): number {
+  let n = 0;
+  for (let i = 0; i < store.size; i++) if (store.site[i] === site) n += store.cells[i] as number;
+  return n;
+}
+
+/** AJCC status of a node station: the largest colony there, or ITC when only dormant cells are present. */
+export function nodeStatus(ctx: Context, site: number): string {
+  const { state, scenario: s } = ctx;
+  let best = -1;
+  for (const t of state.tumours)
+    if (t.site === site) best = Math.max(best, sizeClass(tumourCells(t), s.body.cellsPerMm3));
+  if (best >= 0) return SIZE_CLASSES[best] as string;
+  const dormant = dormantCellsAt(state.dormantAble, site) + dormantCellsAt(state.dormantUnable, site);
+  return dormant > 0 ? 'itc' : 'negative';
+}
+
+/** Keeps each cell of the matching tumours and dormant cells with probability `survive`. */
+function cull(ctx: Context, where: (t: Tumour | number) => boolean, survive: number, countRemoved: boolean): void {
+  const { state } = ctx;
+  const u = ctx.streams.clinical;
+  for (const t of state.tumours) {
+    if (!where(t)) continue;
+    for (const c of t.clones) c.cells = survive === 0 ? 0 : binomial(u, c.cells, survive);
+    if (countRemoved && tumourCells(t) === 0) state.coloniesRemoved++;
+  }
+  for (const store of [state.dormantAble, state.dormantUnable]) {
+    for (let i = store.size - 1; i >= 0; i--) {
+      if (!where(store.site[i] as number) || bernoulli(u, survive)) continue;
+      countFunnel(state, 'dormantRemoved', store.route[i] as Route, store.timing[i] as Timing, store.cells[i] as number);
+      removeDtc(store, i);
+    }
+  }
+}
+const atSite = (sites: number[]) => (x: Tumour | number) => sites.includes(typeof x === 'number' ? x : x.site);
+
+function detect(ctx: Context, primary: Tumour): void {
+  const { state, scenario: s } = ctx;
+  const c = state.clinical;
+  const d = diameterMm(tumourCells(primary), s.body.cellsPerMm3);
+  let mode = '';
+  if (d >= s.clinical.symptomaticMm) mode = 'symptoms';
+  const screen = s.clinical.screening;
+  if (screen.enabled && state.day >= c.nextScreenDay) {
+    c.nextScreenDay += screen.intervalDays;
+    if (!mode && d >= screen.thresholdMm && bernoulli(ctx.streams.clinical, screen.sensitivity)) mode = 'screening';
+  }
+  if (!mode) return;
+  c.detectedDay = state.day;
+  c.detectionMode = mode;
+  c.primaryCellsAtDetection = tumourCells(primary);
+  c.ctcPerSampleAtDetection = (state.ctcInBlood * s.body.sampleVolumeMl) / s.body.bloodVolumeMl;
+  c.dormantAtDetection = state.dormantAble.size + state.dormantUnable.size;
+  c.coloniesAtDetection = state.tumours.length - 1;
+  logEvent(state, 'detection', 'primary', primary.id, d, mode);
+  const visible = state.tumours.some(
+    (t) => t.founding && diameterMm(tumourCells(t), s.body.cellsPerMm3) >= s.clinical.metastasisDetectionMm,
+  );
+  if (visible) {
+    c.metastaticAtDiagnosis = true;
+    logEvent(state, 'metastasis_at_diagnosis', '', -1, 0);
+  }
+}
+
+function surgery(ctx: Context, primary: Tumour): void {
+  const { state, scenario: s } = ctx;
+  const rule = s.clinical.surgery.nodeRule;
+  cull(ctx, (x) => x === primary, s.clinical.surgery.residualFraction, false);
+  primary.residual = true;
+  state.clinical.surgeryDay = state.day;
+  logEvent(state, 'surgery', 'primary', primary.id, tumourCells(primary), 'residual cells');
+  if (rule === 'none') return;
+  const sentinel = nodeStatus(ctx, SENTINEL);
+  logEvent(state, 'node_status', 'sentinelNode', -1, 0, sentinel);
+  const removed = [SENTINEL];
+  if (rule === 'sentinelThenRegional' && (sentinel === 'micro' || sentinel === 'macro')) {
+    logEvent(state, 'node_status', 'regionalNode', -1, 0, nodeStatus(ctx, REGIONAL));
+    removed.push(REGIONAL);
+  }
+  cull(ctx, atSite(removed), 0, true);
+}
+
+function adjuvant(ctx: Context): void {
+  const { state, scenario: s } = ctx;
+  const c = state.clinical;
+  const since = state.day - c.surgeryDay;
+  const chemo = s.clinical.chemotherapy;
+  // Chemotherapy kills cells of growing colonies (and residual); dormant cells are spared.
+  while (
+    chemo.enabled &&
+    c.chemoCyclesGiven < chemo.cycles &&
+    since >= chemo.startDays + c.chemoCyclesGiven * chemo.intervalDays
+  ) {
+    const u = ctx.streams.clinical;
+    for (const t of state.tumours)
+      for (const cl of t.clones) cl.cells = binomial(u, cl.cells, 1 - chemo.killFraction);
+    c.chemoCyclesGiven++;
+    logEvent(state, 'chemotherapy_cycle', '', -1, c.chemoCyclesGiven);
+  }
+  const endo = s.clinical.endocrine;
+  const onEndocrine = endo.enabled && since >= endo.startDays && since < endo.startDays + endo.durationDays;
+  if (onEndocrine !== c.endocrineActive) {
+    c.endocrineActive = onEndocrine;
+    logEvent(state, onEndocrine ? 'endocrine_start' : 'endocrine_end', '', -1, 0);
+  }
+  ctx.therapy.divisionFactor = onEndocrine ? endo.divisionFactor : 1;
+  ctx.therapy.wakeFactor = onEndocrine ? endo.wakeFactor : 1;
+  const rt = s.clinical.radiotherapy;
+  if (rt.enabled && !c.radiotherapyDone && since >= rt.startDays) {
+    c.radiotherapyDone = true;
+    const field = rt.includesRegionalNodes ? [PRIMARY_SITE, SENTINEL, REGIONAL] : [PRIMARY_SITE];
+    cull(ctx, atSite(field), rt.survivingFraction, true);
+    logEvent(state, 'radiotherapy', '', -1, 0);
+  }
+}
+
+function recurrence(ctx: Context): void {
+  const { state, scenario: s } = ctx;
+  for (const t of state.tumours) {
+    if (diameterMm(tumourCells(t), s.body.cellsPerMm3) < s.clinical.metastasisDetectionMm) continue;
+    const type = t.site === PRIMARY_SITE ? 'local' : isNode(t.site) ? 'regional' : 'distant';
+    state.clinical.recurrenceDay = state.day;
+    state.clinical.recurrenceType = type;
+    logEvent(state, 'recurrence', SITES[t.site] as string, t.id, tumourCells(t), type);
+    return;
+  }
+}
+
+export function clinical(ctx: Context): void {
+  const { state, scenario: s } = ctx;
+  const c = state.clinical;
+  const primary = primaryTumour(ctx);
+  if (primary && c.detectedDay < 0) detect(ctx, primary);
+  if (
+    primary &&
+    c.detectedDay >= 0 &&
+    s.clinical.surgery.enabled &&
+    state.day >= c.detectedDay + s.clinical.surgery.delayDays
+  ) {
+    surgery(ctx, primary);
+  }
+  if (c.surgeryDay >= 0) {
+    adjuvant(ctx);
+    if (c.recurrenceDay < 0) recurrence(ctx);
+  }
+  const burden = totalBurden(ctx);
+  if (burden >= s.body.lethalBurdenCells) {
+    c.deathDay = state.day;
+    state.ended = true;
+    logEvent(state, 'death', '', -1, burden);
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * Observation: the time series, first micro/macro colonies per site, the table of
+ * metastases and the funnel. Everything here reads the state; only size-class
+ * tracking writes (to count each colony once in the funnel).
+ */
+import { type Context, countFunnel, logEvent } from './context.ts';
+import { NODES, ORGANS, SITES } from './schema.ts';
+import {
+  COLONY_STAGES,
+  diameterMm,
+  driverNames,
+  FUNNEL_STAGES,
+  funnelIndex,
+  ROUTES,
+  SIZE_CLASSES,
+  sizeClass,
+  TIMINGS,
+  type Timing,
+  type Tumour,
+  tumourCells,
+} from './state.ts';
+
+/** Sites that hold metastases and DTCs, in column order. */
+const METASTATIC_SITES = [...NODES, ...ORGANS];
+const METASTATIC_SITE_INDEX = METASTATIC_SITES.map((name) => SITES.indexOf(name));
+
+export const SERIES_COLUMNS = [
+  'day',
+  'primary_cells',
+  'primary_diameter_mm',
+  'primary_capacity_cells',
+  'primary_vascular',
+  'shed_blood',
+  'shed_lymph',
+  'ctc_in_blood',
+  'ctc_per_sample',
+  'total_burden',
+  'colonies',
+  'early_share',
+  'early_share_macro',
+  ...METASTATIC_SITES.flatMap((s) => [`dtc_dormant_${s}`, `dtc_cycling_${s}`, `mets_micro_${s}`, `mets_macro_${s}`]),
+] as const;
+
+export type Series = Record<string, number[]>;
+
+export function emptySeries(): Series {
+  return Object.fromEntries(SERIES_COLUMNS.map((c) => [c, []]));
+}
+
+/** Records the first time each colony reaches micro and macro size, per site and in the funnel. */
+export function trackSizeClass(t: Tumour, ctx: Context): void {
+  if (!t.founding) return;
+  const cls = sizeClass(tumourCells(t), ctx.scenario.body.cellsPerMm3);
+  while (t.sizeClassReached < cls) {
+    t.sizeClassReached++;
+    const stage = t.sizeClassReached === 1 ? 'micro' : 'macro';
+    countFunnel(ctx.state, stage, t.founding.route, t.founding.timing, 1);
+    const seen = ctx.state.firstClassSeen;
+    const bit = t.sizeClassReached;
+    if (!((seen[t.site] as number) & bit)) {
+      seen[t.site] = (seen[t.site] as number) | bit;
+      logEvent(ctx.state, `first_${stage}`, SITES[t.site] as string, t.id, tumourCells(t));
+    }
+  }
+}
+
+export function observe(ctx: Context, primary: Tumour | undefined, series: Series): void {
+  const { state, scenario: s } = ctx;
+  const rho = s.body.cellsPerMm3;
+  const row: Record<string, number> = {};
+  const p = primary ? tumourCells(primary) : 0;
+  row.day = state.day;
+  row.primary_cells = p;
+  row.primary_diameter_mm = diameterMm(p, rho);
+  row.primary_capacity_cells = primary ? primary.capacity : 0;
+  row.primary_vascular = primary?.vascular ? 1 : 0;
+  row.shed_blood = state.shedBloodSinceObservation;
+  row.shed_lymph = state.shedLymphSinceObservation;
+  row.ctc_in_blood = state.ctcInBlood;
+  row.ctc_per_sample = (state.ctcInBlood * s.body.sampleVolumeMl) / s.body.bloodVolumeMl;
+  state.shedBloodSinceObservation = 0;
+  state.shedLymphSinceObservation = 0;
+
+  const perSite = new Float64Array(SITES.length * 4);
+  let burden = 0;
+  let colonies = 0;
+  let early = 0;
+  let macro = 0;
+  let earlyMacro = 0;
+  for (const t of state.tumours) {
+    const n = tumourCells(t);
+    burden += n;
+    if (!t.founding) continue;
+    colonies++;
+    const isEarly = t.founding.timing === 0;
+    if (isEarly) early++;
+    const cls = sizeClass(n, rho);
+    // A colony still of isolated-tumour-cell size is a cycling DTC.
+    const col = cls === 0 ? 1 : cls + 1;
+    perSite[t.site * 4 + col] = (perSite[t.site * 4 + col] as number) + 1;
+    if (cls === 2) {
+      macro++;
+      if (isEarly) earlyMacro++;
+    }
+  }
+  for (const store of [state.dormantAble, state.dormantUnable])
+    for (let i = 0; i < store.size; i++) {
+      const k = (store.site[i] as number) * 4;
+      perSite[k] = (perSite[k] as number) + (store.cells[i] as number);
+    }
+  row.total_burden = burden;
+  row.colonies = colonies;
+  row.early_share = colonies ? early / colonies : 0;
+  row.early_share_macro = macro ? earlyMacro / macro : 0;
+  METASTATIC_SITES.forEach((name, j) => {
+    const k = (METASTATIC_SITE_INDEX[j] as number) * 4;
+    row[`dtc_dormant_${name}`] = perSite[k] as number;
+    row[`dtc_cycling_${name}`] = perSite[k + 1] as number;
+    row[`mets_micro_${name}`] = perSite[k + 2] as number;
+    row[`mets_macro_${name}`] = perSite[k + 3] as number;
+  });
+  for (const c of SERIES_COLUMNS) (series[c] as number[]).push(row[c] as number);
+}
+
+export interface MetastasisRow {
+  id: number;
+  site: string;
+  founded_day: number;
+  dissemination_day: number;
+  origin: number;
+  route: string;
+  timing: string;
+  generation: number;
+  primary_cells_at_dissemination: number;
+  primary_diameter_at_dissemination_mm: number;
+  founder_cells: number;
+  founder_drivers: string;
+  drivers_now: string;
+  cells: number;
+  diameter_mm: number;
+  size_class: string;
+  vascular: number;
+  shared_mutations: number;
+  private_mutations: number;
+}
+
+/** Alive metastases at the end; mutations shared with the primary are the founder's passengers. */
+export function metastasisTable(ctx: Context): MetastasisRow[] {
+  const rho = ctx.scenario.body.cellsPerMm3;
+  const rows: MetastasisRow[] = [];
+  for (const t of ctx.state.tumours) {
+    const f = t.founding;
+    if (!f) continue;
+    const n = tumourCells(t);
+    let drivers = 0;
+    let passengers = 0;
+    for (const c of t.clones) {
+      drivers |= c.drivers;
+      passengers += (c.passengers * c.cells) / n;
+    }
+    rows.push({
+      id: t.id,
+      site: SITES[t.site] as string,
+      founded_day: t.foundedDay,
+      dissemination_day: f.disseminationDay,
+      origin: f.origin,
+      route: ROUTES[f.route],
+      timing: TIMINGS[f.timing],
+      generation: f.generation,
+      primary_cells_at_dissemination: f.primaryCellsAtDissemination,
+      primary_diameter_at_dissemination_mm: diameterMm(f.primaryCellsAtDissemination, rho),
+      founder_cells: f.cells,
+      founder_drivers: driverNames(f.drivers),
+      drivers_now: driverNames(drivers),
+      cells: n,
+      diameter_mm: diameterMm(n, rho),
+      size_class: SIZE_CLASSES[sizeClass(n, rho)] as string,
+      vascular: t.vascular ? 1 : 0,
+      shared_mutations: f.passengers,
+      private_mutations: Math.max(0, passengers - f.passengers),
+    });
+  }
+  return rows;
+}
+
+export interface FunnelRow {
+  stage: string;
+  route: string;
+  timing: string;
+  count: number;
+  unit: 'cells' | 'colonies';
+}
+
+export function funnelTable(funnel: Float64Array): FunnelRow[] {
+  const rows: FunnelRow[] = [];
+  for (const stage of FUNNEL_STAGES)
+    ROUTES.forEach((route, r) => {
+      TIMINGS.forEach((timing, k) => {
+        const count = funnel[funnelIndex(stage, r as 0 | 1 | 2, k as Timing)] as number;
+        if (count > 0) rows.push({ stage, route, timing, count, unit: COLONY_STAGES.includes(stage) ? 'colonies' : 'cells' });
+      });
+    });
+  return rows;
+}
+
+/** Totals per stage over routes and timings. */
+export function funnelTotals(funnel: Float64Array): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const stage of FUNNEL_STAGES) {
+    let n = 0;
+    for (let r = 0; r < ROUTES.length; r++)
+      for (let k = 0; k < TIMINGS.length; k++) n += funnel[funnelIndex(stage, r as 0 | 1 | 2, k as Timing)] as number;
+    out[stage] = n;
+  }
+  return out;
+}

@@ -1,0 +1,42 @@
+/**
+ * Phase 2, angiogenesis. A tumour starts avascular with K = K_avascular. Once
+ * N >= threshold * K_avascular the angiogenic switch happens with a daily hazard,
+ * or at once when a clone carries the angiogenic driver. After the switch K (as a
+ * volume) follows Hahnfeldt et al. 1999: dK/dt = -lambda2 K + b V - d K V^(2/3).
+ * With V held over the step that equation is linear in K, so it is integrated
+ * exactly: the capacity does not depend on dt beyond V's own change.
+ */
+import { type Context, logEvent } from '../context.ts';
+import { bernoulli } from '../samplers.ts';
+import { SITES } from '../schema.ts';
+import { ANGIOGENIC, type Tumour, tumourCells } from '../state.ts';
+
+/** Blood-borne shedding is scaled by this: min(1, K/V) after the switch, a small baseline before. */
+export function vascularisation(t: Tumour, ctx: Context): number {
+  if (!t.vascular) return ctx.scenario.angiogenesis.baselineVascularisation;
+  const n = tumourCells(t);
+  return n === 0 ? 1 : Math.min(1, t.capacity / n);
+}
+
+export function angiogenesis(t: Tumour, ctx: Context, switchHazard: number): void {
+  const s = ctx.scenario;
+  const a = s.angiogenesis;
+  const dt = s.time.dt;
+  const n = tumourCells(t);
+  if (n === 0) return;
+  if (!t.vascular) {
+    const driven = t.clones.some((c) => c.cells > 0 && (c.drivers & ANGIOGENIC) !== 0);
+    const eligible = n >= a.switchThresholdFraction * a.avascularCapacityCells;
+    if (driven || (eligible && bernoulli(ctx.streams.angiogenesis, -Math.expm1(-switchHazard * dt)))) {
+      t.vascular = true;
+      logEvent(ctx.state, 'angiogenic_switch', SITES[t.site] as string, t.id, n, driven ? 'driver' : 'hazard');
+    }
+    return;
+  }
+  const rho = s.body.cellsPerMm3;
+  const v = n / rho;
+  const k = t.capacity / rho;
+  const r = a.lambda2 + a.d * v ** (2 / 3);
+  const next = r > 0 ? (a.b * v) / r + (k - (a.b * v) / r) * Math.exp(-r * dt) : k + a.b * v * dt;
+  t.capacity = Math.max(next * rho, 1);
+}

@@ -1,0 +1,117 @@
+/**
+ * Phase 3, invasion and intravasation. A fraction of each clone is invasive:
+ * under the early programme invasive cells exist from the start and are most
+ * frequent in small lesions, f = f0 / (1 + N / N_half) (Harper et al. 2016,
+ * Hosseini et al. 2016: rising density switches cells to proliferation); under the
+ * late programme only clones with the invasive driver invade (linear progression);
+ * 'mixed' adds both. An invasive cell enters blood at a rate scaled by
+ * vascularisation and lymph at its own rate; a shedding event releases a cluster
+ * with some probability, which takes extra cells of the same clone with it.
+ */
+import { type Context, countFunnel, logEvent } from '../context.ts';
+import { binomial } from '../samplers.ts';
+import { SITES } from '../schema.ts';
+import {
+  type Clone,
+  type FoundingRecord,
+  INVASIVE,
+  ROUTE_BLOOD,
+  ROUTES,
+  ROUTE_LYMPH,
+  type Route,
+  type Timing,
+  type Tumour,
+  tumourCells,
+} from '../state.ts';
+import { vascularisation } from './angiogenesis.ts';
+
+/** Cells that left one clone of one tumour by one route in one step. */
+export interface ShedBatch {
+  /** Site the cells left; decides their first bed or node. */
+  site: number;
+  /** Founding record every cell of the batch would carry. */
+  record: FoundingRecord;
+  singles: number;
+  clusters: number;
+  /** All cells in clusters (each cluster is 2 + Binomial(48, q) cells). */
+  clusterCells: number;
+}
+
+export const MAX_CLUSTER_EXTRA = 48;
+
+export function invasiveFraction(c: Clone, tumourSize: number, ctx: Context): number {
+  const inv = ctx.scenario.invasion;
+  const early = inv.earlyMaxFraction / (1 + tumourSize / inv.earlyHalfCells);
+  const late = c.drivers & INVASIVE ? inv.lateInvasiveFraction : 0;
+  if (inv.programme === 'early') return early;
+  if (inv.programme === 'late') return late;
+  return Math.min(1, early + late);
+}
+
+/** Early or late by the primary's size when the lineage left it; colonies pass their own timing on. */
+function timingOf(t: Tumour, primaryCells: number, ctx: Context): Timing {
+  if (t.founding) return t.founding.timing;
+  return primaryCells < ctx.scenario.body.earlyThresholdCells ? 0 : 1;
+}
+
+export function invade(t: Tumour, ctx: Context, primaryCells: number, out: ShedBatch[]): void {
+  const { scenario: s, state } = ctx;
+  const u = ctx.streams.invasion;
+  const inv = s.invasion;
+  const n = tumourCells(t);
+  if (n === 0) return;
+  const bloodRate = inv.bloodRate * vascularisation(t, ctx);
+  const total = bloodRate + inv.lymphRate;
+  if (total <= 0) return;
+  const pShedIfInvasive = -Math.expm1(-total * s.time.dt);
+  const q = (inv.clusterMeanSize - 2) / MAX_CLUSTER_EXTRA;
+  const timing = timingOf(t, primaryCells, ctx);
+  const generation = t.founding ? t.founding.generation + 1 : 1;
+
+  for (const c of t.clones) {
+    const f = invasiveFraction(c, n, ctx);
+    if (f === 0 || c.cells === 0) continue;
+    const events = binomial(u, c.cells, f * pShedIfInvasive);
+    if (events === 0) continue;
+    const toBlood = binomial(u, events, bloodRate / total);
+    // Cells of events not yet handled stay reserved, so clusters only recruit from the rest.
+    let pending = events;
+    for (const [route, e] of [
+      [ROUTE_BLOOD, toBlood],
+      [ROUTE_LYMPH, events - toBlood],
+    ] as const) {
+      if (e === 0) continue;
+      // A cluster cannot take more cells than its clone has left.
+      const clusters = Math.min(binomial(u, e, inv.clusterFraction), c.cells - pending);
+      const extra = Math.min(binomial(u, MAX_CLUSTER_EXTRA * clusters, q), c.cells - pending - clusters);
+      pending -= e;
+      const clusterCells = 2 * clusters + extra;
+      const cells = e - clusters + clusterCells;
+      c.cells -= cells;
+      out.push({
+        site: t.site,
+        record: {
+          disseminationDay: state.day,
+          origin: t.id,
+          primaryCellsAtDissemination: primaryCells,
+          drivers: c.drivers,
+          passengers: c.passengers,
+          route: route as Route,
+          timing,
+          generation,
+          cells: 1,
+        },
+        singles: e - clusters,
+        clusters,
+        clusterCells,
+      });
+      countFunnel(state, 'shed', route, timing, cells);
+      if (route === ROUTE_BLOOD) state.shedBloodSinceObservation += cells;
+      else state.shedLymphSinceObservation += cells;
+      if (state.firstDisseminationDay < 0) {
+        state.firstDisseminationDay = state.day;
+        logEvent(state, 'first_dissemination', SITES[t.site] as string, t.id, primaryCells, ROUTES[route]);
+      }
+    }
+  }
+}

@@ -1,0 +1,545 @@
+/**
+ * The scenario schema: the one definition of every parameter of the engine, with
+ * its unit, default, allowed range and source. Types (z.infer), validation, the
+ * editor schema (scenarios/schema.json) and the parameter docs all come from here.
+ * Defaults describe a breast cancer in a woman (MODEL.md, "Default parameters").
+ */
+import { z } from 'zod';
+
+export const DRIVERS = ['angiogenic', 'invasive', 'immuneEvasion', 'colonisation'] as const;
+export type DriverName = (typeof DRIVERS)[number];
+
+export const NODES = ['sentinelNode', 'regionalNode', 'distantNode'] as const;
+export const ORGANS = [
+  'lung',
+  'liver',
+  'bone',
+  'brain',
+  'adrenal',
+  'kidney',
+  'peritoneum',
+  'skin',
+  'other',
+] as const;
+/** Every place a cell can be: the primary's organ, the lymph-node chain in order, distant organs. */
+export const SITES = ['primary', ...NODES, ...ORGANS] as const;
+export type SiteName = (typeof SITES)[number];
+export type OrganName = (typeof ORGANS)[number];
+
+export type ParamMeta = {
+  unit: string;
+  source: string;
+  description: string;
+};
+
+function num(def: number, min: number, max: number, meta: ParamMeta) {
+  return z.number().min(min).max(max).default(def).meta(meta);
+}
+function int(def: number, min: number, max: number, meta: ParamMeta) {
+  return z.number().int().min(min).max(max).default(def).meta(meta);
+}
+function prob(def: number, meta: Omit<ParamMeta, 'unit'>) {
+  return num(def, 0, 1, { unit: 'probability', ...meta });
+}
+function rate(def: number, meta: Omit<ParamMeta, 'unit'>, unit = '1/day') {
+  return num(def, 0, 1e3, { unit, ...meta });
+}
+function flag(def: boolean, description: string) {
+  return z.boolean().default(def).meta({ unit: 'boolean', source: 'scenario choice', description });
+}
+function section<T extends z.ZodRawShape>(shape: T, description: string) {
+  // Every field has a default, so an absent section is filled in whole.
+  return z.strictObject(shape).prefault({} as never).meta({ description });
+}
+
+const drainage = z.enum(['systemic', 'portal', 'pulmonary']);
+const driverList = z.array(z.enum(DRIVERS));
+
+const FLOW_SOURCE = 'textbook cardiac-output shares (MODEL.md, Sites and routes)';
+
+function organ(flowShare: number, trapping: number, soil: number, immunePressure: number, drains: string) {
+  return section(
+    {
+      flowShare: num(flowShare, 0, 1, {
+        unit: 'fraction of arterial output',
+        source: FLOW_SOURCE,
+        description: 'share of arterial blood (and so of arterial CTCs) that reaches this organ',
+      }),
+      trapping: prob(trapping, {
+        source: 'Chambers, Groom & MacDonald 2002 (most CTCs stop in the first bed met)',
+        description: 'chance that a CTC passing through this capillary bed stops there',
+      }),
+      soil: prob(soil, {
+        source: 'Paget 1889; calibrated per cancer type',
+        description: 'how well this seed grows in this soil: multiplies the extravasation probability',
+      }),
+      immunePressure: rate(immunePressure, {
+        source: 'modelling choice (docs/model.md, phase 8)',
+        description: 'extra death rate of non-evading cells in small colonies here',
+      }),
+      drainage: drainage.default(drains as z.infer<typeof drainage>).meta({
+        description: 'where blood leaving this organ goes first: systemic veins (lungs), portal vein (liver), pulmonary veins (arterial)',
+      }),
+    },
+    'one distant organ',
+  );
+}
+
+function node(trapping: number, soil: number, immunePressure: number) {
+  return section(
+    {
+      trapping: prob(trapping, {
+        source: 'modelling choice; sentinel-node series (MODEL.md)',
+        description: 'chance that a cell in lymph stops at this node station',
+      }),
+      soil: prob(soil, {
+        source: 'modelling choice',
+        description: 'multiplies the extravasation (settling) probability in this node',
+      }),
+      immunePressure: rate(immunePressure, {
+        source: 'modelling choice (lymph nodes are immune organs)',
+        description: 'extra death rate of non-evading cells in small colonies here',
+      }),
+    },
+    'one lymph-node station',
+  );
+}
+
+export const scenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional().meta({ description: 'editor schema reference; ignored' }),
+    name: z.string().default('unnamed').meta({ description: 'scenario name' }),
+    description: z.string().default('').meta({ description: 'what the scenario shows' }),
+    extends: z
+      .string()
+      .optional()
+      .meta({ description: 'built-in scenario name or relative file this one changes' }),
+    seed: int(1, 0, 2 ** 31 - 1, {
+      unit: 'integer',
+      source: 'scenario choice',
+      description: 'seed of the named random streams',
+    }),
+    time: section(
+      {
+        dt: num(1, 1e-4, 30, {
+          unit: 'day',
+          source: 'MODEL.md (default 1 day)',
+          description: 'length of one engine step',
+        }),
+        durationDays: num(7300, 0, 36500 * 2, {
+          unit: 'day',
+          source: 'scenario choice (20 years)',
+          description: 'simulated time unless the patient dies first',
+        }),
+        observeEveryDays: num(30, 1e-4, 3650, {
+          unit: 'day',
+          source: 'scenario choice',
+          description: 'interval of the time series',
+        }),
+      },
+      'time steps and observation',
+    ),
+    body: section(
+      {
+        cellsPerMm3: num(1e6, 1e3, 1e7, {
+          unit: 'cells/mm^3',
+          source: 'convention; Del Monte 2009 argues 1e5',
+          description: 'cell density used to turn cells into volume and diameter',
+        }),
+        lethalBurdenCells: num(1e12, 1, 1e14, {
+          unit: 'cells',
+          source: 'Coumans, Siesling & Terstappen 2013',
+          description: 'total tumour burden at which the patient dies',
+        }),
+        earlyThresholdCells: num(1e7, 1, 1e13, {
+          unit: 'cells',
+          source: 'Hu et al. 2019 (0.01 cm^3)',
+          description: 'a founder that left while the primary was smaller is early',
+        }),
+        bloodVolumeMl: num(5000, 1, 1e4, {
+          unit: 'mL',
+          source: 'adult blood volume',
+          description: 'volume over which CTCs are spread',
+        }),
+        sampleVolumeMl: num(7.5, 0.01, 100, {
+          unit: 'mL',
+          source: 'CellSearch sample (Cristofanilli 2004)',
+          description: 'volume of the CTC sample reported as CTCs per sample',
+        }),
+      },
+      'the patient',
+    ),
+    primary: section(
+      {
+        enabled: flag(true, 'whether the run starts from a primary tumour (false for inoculation only)'),
+        organ: z.string().default('breast').meta({ description: 'organ of the primary (a label)' }),
+        drainage: drainage.default('systemic').meta({
+          description: "venous drainage of the primary: 'systemic' (lungs first) or 'portal' (liver first)",
+        }),
+        initialCells: int(1e4, 1, 1e12, {
+          unit: 'cells',
+          source: 'modelling choice: a small in-situ lesion past stochastic extinction',
+          description: 'cells of the primary at t = 0',
+        }),
+        initialDrivers: driverList.default([]).meta({ description: 'drivers carried by the founding clone' }),
+      },
+      'the primary tumour',
+    ),
+    growth: section(
+      {
+        lambda: rate(9.5e-4, {
+          source: 'set so volume doubling at 1 cm is about 160 days (serial ultrasound series; docs/model.md)',
+          description: 'Gompertz rate: net growth per cell is lambda * ln(K/N)',
+        }),
+        turnover: rate(0.5, {
+          source: 'Franssen et al. 2019 (22-33 h cycle of cycling cells)',
+          description: 'd0: baseline division and death rate per cell, on top of net growth',
+        }),
+        driverMutationRate: num(1e-8, 0, 1, {
+          unit: 'per division per driver',
+          source: 'modelling choice (order of driver-gene mutation rates, Bozic 2010)',
+          description: 'chance that one division gains one given missing driver',
+        }),
+        passengerRate: num(0.1, 0, 100, {
+          unit: 'mutations per division',
+          source: 'modelling choice (exome rate, order 0.1 per division)',
+          description: 'passenger mutations added to each daughter at division',
+        }),
+      },
+      'phase 1: growth',
+    ),
+    angiogenesis: section(
+      {
+        avascularCapacityCells: num(1e6, 1, 1e10, {
+          unit: 'cells',
+          source: 'Folkman (1-2 mm); Thomlinson & Gray 1955',
+          description: 'K of an avascular tumour',
+        }),
+        switchThresholdFraction: prob(0.5, {
+          source: 'MODEL.md',
+          description: 'the switch hazard applies once N >= this fraction of the avascular K',
+        }),
+        switchHazard: rate(0.01, {
+          source: 'modelling choice (calibrated per scenario)',
+          description: 'daily hazard of the angiogenic switch of a primary above threshold',
+        }),
+        metastasisSwitchHazard: rate(0.002, {
+          source: 'modelling choice; Luzzi 1998 (1 in 100 micrometastases grow)',
+          description: 'daily hazard of the angiogenic switch of a colony above threshold (phase 7)',
+        }),
+        b: rate(
+          0.57,
+          {
+            source: 'Hahnfeldt et al. 1999 form; rescaled for humans (docs/model.md)',
+            description: 'stimulation of capacity by tumour volume (dK/dt = -l2 K + b V - d K V^2/3)',
+          },
+          '1/day',
+        ),
+        d: num(3.6e-5, 0, 10, {
+          unit: '1/(day mm^2)',
+          source: 'Hahnfeldt et al. 1999 form; rescaled for humans (docs/model.md)',
+          description: 'inhibition of capacity by tumour volume',
+        }),
+        lambda2: rate(0, { source: 'Hahnfeldt et al. 1999', description: 'spontaneous loss of capacity' }),
+        baselineVascularisation: prob(0.1, {
+          source: 'modelling choice (co-opted host vessels)',
+          description: 'vascularisation of an avascular tumour; scales blood-borne shedding',
+        }),
+      },
+      'phases 2 and 7: angiogenesis',
+    ),
+    invasion: section(
+      {
+        programme: z.enum(['early', 'late', 'mixed']).default('late').meta({
+          description:
+            'early: invasive cells from the start, most in small lesions; late: only clones with the invasive driver; mixed: both',
+        }),
+        earlyMaxFraction: prob(0.05, {
+          source: 'Harper et al. 2016; Hosseini et al. 2016 (calibrated)',
+          description: 'invasive fraction of a very small lesion under the early programme',
+        }),
+        earlyHalfCells: num(1e5, 1, 1e12, {
+          unit: 'cells',
+          source: 'Hosseini et al. 2016 (density switches cells to proliferation; calibrated)',
+          description: 'lesion size at which the early invasive fraction has halved',
+        }),
+        lateInvasiveFraction: prob(0.1, {
+          source: 'modelling choice',
+          description: 'invasive fraction of clones that carry the invasive driver',
+        }),
+        bloodRate: rate(
+          0.032,
+          {
+            source: 'Butler & Gullino 1975: 3.2e-3 per cell per day for a fully invasive vascular tumour',
+            description: 'rate at which one invasive cell enters blood at full vascularisation',
+          },
+          '1/day per invasive cell',
+        ),
+        lymphRate: rate(
+          0.01,
+          {
+            source: 'modelling choice',
+            description: 'rate at which one invasive cell enters lymph',
+          },
+          '1/day per invasive cell',
+        ),
+        clusterFraction: prob(0.03, {
+          source: 'Aceto et al. 2014 (clusters a few % of CTC events)',
+          description: 'share of shedding events that release a cluster',
+        }),
+        clusterMeanSize: num(4, 2, 50, {
+          unit: 'cells',
+          source: 'Aceto et al. 2014 (2-50 cells, most small)',
+          description: 'mean cells in a cluster; size is 2 + Binomial(48, q)',
+        }),
+      },
+      'phase 3: invasion and intravasation',
+    ),
+    circulation: section(
+      {
+        clearanceRate: rate(10, {
+          source: 'Meng et al. 2004 (half-life 1-2.4 h, 7-17 per day)',
+          description: 'k_clear: rate at which a CTC leaves the blood, trapped or killed',
+        }),
+        survivalSingle: prob(5e-4, {
+          source: 'Franssen et al. 2019',
+          description: 'chance that a single CTC arrests alive',
+        }),
+        survivalCluster: prob(2.5e-2, {
+          source: 'Franssen et al. 2019; Aceto et al. 2014 (23-50x)',
+          description: 'chance that a cluster arrests alive',
+        }),
+        nkShareOfKill: prob(0.8, {
+          source: 'Brodbeck et al. 2014',
+          description: 'share of the kill hazard due to NK cells (the rest is shear)',
+        }),
+        nkKillFactor: num(1, 0, 100, {
+          unit: 'multiplier',
+          source: 'scenario choice',
+          description: 'multiplies the NK kill hazard (immune strength)',
+        }),
+        immuneEvasionEffect: prob(0.5, {
+          source: 'modelling choice',
+          description: 'share of the NK kill hazard removed by the immune-evasion driver',
+        }),
+      },
+      'phase 4: circulation with immune kill',
+    ),
+    lymph: section(
+      {
+        survival: prob(0.05, {
+          source: 'modelling choice (lymph is gentler than blood)',
+          description: 'chance that a cell in lymph reaches a node alive',
+        }),
+        skipProbability: prob(0.025, {
+          source: 'clinical series (2-3% skip metastasis in breast)',
+          description: 'chance that lymph bypasses the sentinel node',
+        }),
+      },
+      'phase 5: lymphatic route',
+    ),
+    sites: section(
+      {
+        sentinelNode: node(0.6, 0.8, 0.2),
+        regionalNode: node(0.5, 0.8, 0.2),
+        distantNode: node(0.5, 0.8, 0.2),
+        lung: organ(0, 0.8, 0.5, 0.05, 'pulmonary'),
+        liver: organ(0.25, 0.8, 0.5, 0.05, 'systemic'),
+        bone: organ(0.05, 0.8, 1, 0.05, 'systemic'),
+        brain: organ(0.14, 0.3, 0.4, 0.05, 'systemic'),
+        adrenal: organ(0.005, 0.3, 0.5, 0.05, 'systemic'),
+        kidney: organ(0.2, 0.3, 0.02, 0.05, 'systemic'),
+        peritoneum: organ(0.02, 0.3, 0.3, 0.05, 'portal'),
+        skin: organ(0.08, 0.3, 0.1, 0.05, 'systemic'),
+        other: organ(0.255, 0.3, 0.02, 0.05, 'systemic'),
+      },
+      'phases 5 and 6: where CTCs stop and how well they settle',
+    ),
+    extravasation: section(
+      {
+        probability: prob(0.8, {
+          source: 'Koop et al. 1995; Luzzi et al. 1998 (0.8-0.87)',
+          description: 'chance that an arrested cell leaves the vessel (times soil), else it dies',
+        }),
+      },
+      'phase 6: extravasation',
+    ),
+    colonisation: section(
+      {
+        colonyFraction: prob(0.025, {
+          source: 'Luzzi et al. 1998 (B16F1, liver)',
+          description: 'chance that an extravasated cell starts dividing at once',
+        }),
+        dormantFraction: prob(0.36, {
+          source: 'Luzzi et al. 1998 (B16F1, liver)',
+          description: 'chance that an extravasated cell becomes a dormant DTC; the rest die',
+        }),
+        wakeHazard: rate(5e-5, {
+          source: 'Pan et al. 2017 (derived; calibrated)',
+          description: 'daily hazard that a dormant DTC able to colonise wakes and founds a colony',
+        }),
+        dormantDeathHazard: rate(1e-4, {
+          source: 'modelling choice',
+          description: 'daily hazard that a dormant DTC dies',
+        }),
+        progressionHazard: rate(1e-4, {
+          source: 'Klein 2009; Schmidt-Kittler et al. 2003 (parallel progression)',
+          description: 'daily hazard that a dormant DTC lacking the colonisation driver gains it',
+        }),
+        requireColonisationDriver: flag(
+          true,
+          'whether founding a colony needs the colonisation driver (else the cell goes dormant)',
+        ),
+        immuneSaturationCells: num(1e5, 1, 1e12, {
+          unit: 'cells',
+          source: 'modelling choice',
+          description: 'colony size at which site immune pressure has halved',
+        }),
+      },
+      'phase 8: colonisation, dormancy and immune escape',
+    ),
+    inoculation: section(
+      {
+        enabled: flag(false, 'inject cells into a vessel at the start (experimental metastasis)'),
+        cells: int(0, 0, 1e9, {
+          unit: 'cells',
+          source: 'experiment design',
+          description: 'single cells injected at t = 0',
+        }),
+        vessel: z.enum(['portal', 'tailVein', 'arterial']).default('tailVein').meta({
+          description: 'mesenteric/portal vein (liver first), tail vein (lungs first) or left ventricle (arterial)',
+        }),
+        survival: prob(1, {
+          source: 'modelling choice: a bolus reaches the first bed within seconds (Luzzi 1998)',
+          description: 'chance that an injected cell arrests alive in the first beds',
+        }),
+        drivers: driverList.default(['angiogenic', 'invasive', 'colonisation']).meta({
+          description: 'drivers carried by the injected line',
+        }),
+      },
+      'direct inoculation without a primary',
+    ),
+    clinical: section(
+      {
+        screening: section(
+          {
+            enabled: flag(false, 'regular screening of the primary'),
+            startDay: num(0, 0, 1e5, { unit: 'day', source: 'programme', description: 'first screen' }),
+            intervalDays: num(730, 1, 1e5, {
+              unit: 'day',
+              source: 'UK programme (3 years); US (1-2 years)',
+              description: 'time between screens',
+            }),
+            thresholdMm: num(5, 0, 200, {
+              unit: 'mm',
+              source: 'mammography, about 5 mm',
+              description: 'smallest primary diameter screening can find',
+            }),
+            sensitivity: prob(0.85, {
+              source: 'mammography sensitivity (order 0.8-0.9)',
+              description: 'chance that a screen finds a primary above threshold',
+            }),
+          },
+          'screening',
+        ),
+        symptomaticMm: num(10, 0, 500, {
+          unit: 'mm',
+          source: 'MODEL.md (clinical detection about 10 mm, 1e9 cells)',
+          description: 'primary diameter at which it is found by symptoms',
+        }),
+        metastasisDetectionMm: num(8, 0, 500, {
+          unit: 'mm',
+          source: 'PET resolution 7-10 mm',
+          description: 'diameter at which a metastasis or residual is detected (recurrence)',
+        }),
+        surgery: section(
+          {
+            enabled: flag(true, 'remove the primary after detection'),
+            delayDays: num(30, 0, 3650, { unit: 'day', source: 'care pathways', description: 'detection to surgery' }),
+            residualFraction: prob(1e-9, {
+              source: 'modelling choice (clear margins leave of the order of one cell of 1e9)',
+              description: 'fraction of primary cells left behind',
+            }),
+            nodeRule: z.enum(['none', 'sentinel', 'sentinelThenRegional']).default('sentinelThenRegional').meta({
+              description:
+                'none: nodes untouched; sentinel: sentinel node removed; sentinelThenRegional: also the regional nodes if the sentinel holds a micro- or macrometastasis',
+            }),
+          },
+          'surgery',
+        ),
+        chemotherapy: section(
+          {
+            enabled: flag(false, 'adjuvant chemotherapy after surgery'),
+            startDays: num(30, 0, 3650, { unit: 'day', source: 'care pathways', description: 'surgery to first cycle' }),
+            cycles: int(6, 0, 100, { unit: 'cycles', source: 'common regimens', description: 'number of cycles' }),
+            intervalDays: num(21, 1, 365, { unit: 'day', source: 'common regimens', description: 'cycle length' }),
+            killFraction: prob(0.5, {
+              source: 'log-kill hypothesis (Skipper); modelling choice',
+              description: 'share of cells in growing colonies killed per cycle; dormant DTCs are spared',
+            }),
+          },
+          'adjuvant chemotherapy',
+        ),
+        endocrine: section(
+          {
+            enabled: flag(false, 'adjuvant endocrine therapy after surgery'),
+            startDays: num(30, 0, 3650, { unit: 'day', source: 'care pathways', description: 'surgery to start' }),
+            durationDays: num(1826, 0, 36500, {
+              unit: 'day',
+              source: 'Pan et al. 2017 (5 years)',
+              description: 'duration of endocrine therapy',
+            }),
+            divisionFactor: prob(0.5, {
+              source: 'modelling choice',
+              description: 'multiplies the division rate while on therapy',
+            }),
+            wakeFactor: prob(0.3, {
+              source: 'modelling choice',
+              description: 'multiplies the waking hazard of dormant DTCs while on therapy',
+            }),
+          },
+          'adjuvant endocrine therapy',
+        ),
+        radiotherapy: section(
+          {
+            enabled: flag(false, 'adjuvant radiotherapy after surgery'),
+            startDays: num(60, 0, 3650, { unit: 'day', source: 'care pathways', description: 'surgery to course' }),
+            survivingFraction: prob(1e-3, {
+              source: 'modelling choice (a curative course)',
+              description: 'share of cells surviving in irradiated sites',
+            }),
+            includesRegionalNodes: flag(true, 'whether the nodes are in the radiation field'),
+          },
+          'adjuvant radiotherapy (local)',
+        ),
+      },
+      'clinical layer: detection, surgery, adjuvant therapy',
+    ),
+  })
+  .superRefine((s, ctx) => {
+    const total = ORGANS.reduce((sum, o) => sum + s.sites[o].flowShare, 0);
+    if (Math.abs(total - 1) > 1e-6) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sites'],
+        message: `organ flowShare values must sum to 1 (got ${total.toPrecision(6)}, expected 1)`,
+      });
+    }
+    if (!s.primary.enabled && !s.inoculation.enabled) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['primary', 'enabled'],
+        message: 'a run needs a primary or an inoculation (got neither, expected one enabled)',
+      });
+    }
+    if (s.colonisation.colonyFraction + s.colonisation.dormantFraction > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['colonisation'],
+        message: 'colonyFraction + dormantFraction must not exceed 1',
+      });
+    }
+  });
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;

@@ -1,0 +1,421 @@
+/**
+ * One patient-scale run: creation, the step (the order of the phases, readable in
+ * one place), checkpoints, and the result. Pure TypeScript: it runs unchanged in a
+ * browser worker, a Node worker and a test.
+ */
+import { buildAnatomy } from './anatomy.ts';
+import { clinical, primaryTumour } from './clinical.ts';
+import { type Context, countFunnel, STREAM_NAMES, type Streams } from './context.ts';
+import { scenarioHash } from './hash.ts';
+import {
+  emptySeries,
+  type FunnelRow,
+  funnelTable,
+  funnelTotals,
+  type MetastasisRow,
+  metastasisTable,
+  observe,
+  type Series,
+  trackSizeClass,
+} from './observe.ts';
+import { angiogenesis } from './phases/angiogenesis.ts';
+import { angiogenesisAtNewSite } from './phases/angiogenesisAtNewSite.ts';
+import { type Arrival, arrest } from './phases/arrest.ts';
+import { circulate, type Survivors, survive, updateBloodPool } from './phases/circulation.ts';
+import { colonise, dormancy, immuneAttack } from './phases/colonisation.ts';
+import { extravasate } from './phases/extravasation.ts';
+import { grow } from './phases/growth.ts';
+import { invade, type ShedBatch } from './phases/invasion.ts';
+import { createStream, GENERATOR, restoreStream, type Stream, type StreamState } from './random.ts';
+import { type Scenario, SITES } from './schema.ts';
+import {
+  createDtcStore,
+  type DtcStore,
+  driverMask,
+  FUNNEL_STAGES,
+  PRIMARY_SITE,
+  ROUTE_INOCULATION,
+  ROUTES,
+  type SimEvent,
+  type State,
+  TIMINGS,
+  tumourCells,
+} from './state.ts';
+import { ENGINE_VERSION } from './version.ts';
+
+export interface Simulation {
+  ctx: Context;
+  seed: number;
+  replicate: number;
+  series: Series;
+  nextObservationDay: number;
+}
+
+export interface RunOptions {
+  seed?: number;
+  replicate?: number;
+  /** Wraps each named stream, e.g. to count draws in a benchmark. */
+  wrapStream?: (s: Stream) => Stream;
+}
+
+function initialState(s: Scenario): State {
+  return {
+    day: 0,
+    stepIndex: 0,
+    nextTumourId: 0,
+    tumours: [],
+    dormantAble: createDtcStore(),
+    dormantUnable: createDtcStore(),
+    ctcInBlood: 0,
+    funnel: new Float64Array(FUNNEL_STAGES.length * ROUTES.length * TIMINGS.length),
+    coloniesFounded: 0,
+    coloniesExtinct: 0,
+    coloniesRemoved: 0,
+    firstDisseminationDay: -1,
+    shedBloodSinceObservation: 0,
+    shedLymphSinceObservation: 0,
+    firstClassSeen: new Uint8Array(SITES.length),
+    clinical: {
+      detectedDay: -1,
+      detectionMode: '',
+      surgeryDay: -1,
+      recurrenceDay: -1,
+      recurrenceType: '',
+      deathDay: -1,
+      nextScreenDay: s.clinical.screening.startDay,
+      chemoCyclesGiven: 0,
+      radiotherapyDone: false,
+      endocrineActive: false,
+      ctcPerSampleAtDetection: -1,
+      dormantAtDetection: -1,
+      coloniesAtDetection: -1,
+      primaryCellsAtDetection: -1,
+      metastaticAtDiagnosis: false,
+    },
+    events: [],
+    ended: false,
+  };
+}
+
+function makeContext(scenario: Scenario, state: State, streams: Streams): Context {
+  return {
+    scenario,
+    anatomy: buildAnatomy(scenario),
+    state,
+    streams,
+    therapy: { divisionFactor: 1, wakeFactor: 1 },
+    enteredBlood: 0,
+  };
+}
+
+/** Cells that reach the first capillary beds alive go through phases 5-8 like shed cells. */
+function disseminate(ctx: Context, survivors: Survivors[]): void {
+  const arrivals: Arrival[] = [];
+  arrest(ctx, survivors, arrivals);
+  colonise(ctx, extravasate(ctx, arrivals));
+}
+
+export function createSimulation(scenario: Scenario, options: RunOptions = {}): Simulation {
+  const seed = options.seed ?? scenario.seed;
+  const replicate = options.replicate ?? 0;
+  const wrap = options.wrapStream ?? ((s: Stream) => s);
+  const streams = Object.fromEntries(
+    STREAM_NAMES.map((name) => [name, wrap(createStream(seed, replicate, name))]),
+  ) as Streams;
+  const state = initialState(scenario);
+  const ctx = makeContext(scenario, state, streams);
+  if (scenario.primary.enabled) {
+    state.tumours.push({
+      id: state.nextTumourId++,
+      site: PRIMARY_SITE,
+      foundedDay: 0,
+      clones: [
+        { drivers: driverMask(scenario.primary.initialDrivers), cells: scenario.primary.initialCells, passengers: 0, parent: -1 },
+      ],
+      capacity: scenario.angiogenesis.avascularCapacityCells,
+      vascular: false,
+      founding: null,
+      sizeClassReached: 0,
+      residual: false,
+    });
+  }
+  const inoc = scenario.inoculation;
+  if (inoc.enabled && inoc.cells > 0) {
+    const batch: ShedBatch = {
+      site: -1,
+      record: {
+        disseminationDay: 0,
+        origin: -1,
+        primaryCellsAtDissemination: 0,
+        drivers: driverMask(inoc.drivers),
+        passengers: 0,
+        route: ROUTE_INOCULATION,
+        timing: 2,
+        generation: 1,
+        cells: 1,
+      },
+      singles: inoc.cells,
+      clusters: 0,
+      clusterCells: 0,
+    };
+    countFunnel(state, 'shed', ROUTE_INOCULATION, 2, inoc.cells);
+    ctx.enteredBlood += inoc.cells;
+    disseminate(ctx, [survive(ctx, batch, inoc.survival, inoc.survival)]);
+  }
+  const sim: Simulation = { ctx, seed, replicate, series: emptySeries(), nextObservationDay: 0 };
+  record(sim);
+  return sim;
+}
+
+function record(sim: Simulation): void {
+  const state = sim.ctx.state;
+  const every = sim.ctx.scenario.time.observeEveryDays;
+  // A tolerance of a millionth of a step absorbs rounding in stepIndex * dt.
+  if (!state.ended && state.day + 1e-6 * sim.ctx.scenario.time.dt < sim.nextObservationDay) return;
+  observe(sim.ctx, primaryTumour(sim.ctx), sim.series);
+  sim.nextObservationDay = (Math.round(state.day / every) + 1) * every;
+}
+
+/** One step of dt days: the eight phases in order, then the clinical layer and observation. */
+export function step(sim: Simulation): void {
+  const { ctx } = sim;
+  const { state, scenario: s } = ctx;
+  state.stepIndex++;
+  state.day = state.stepIndex * s.time.dt;
+  const primary = primaryTumour(ctx);
+  const primaryCells = primary ? tumourCells(primary) : 0;
+
+  const shed: ShedBatch[] = [];
+  const tumours = state.tumours.length; // colonies founded in this step start in the next
+  for (let i = 0; i < tumours; i++) {
+    const t = state.tumours[i];
+    if (!t) continue;
+    grow(t, ctx); // 1. growth
+    if (t.founding) {
+      angiogenesisAtNewSite(t, ctx); // 7. angiogenesis at the new site
+      immuneAttack(t, ctx); // 8. immune pressure on small colonies
+    } else {
+      angiogenesis(t, ctx, s.angiogenesis.switchHazard); // 2. angiogenesis
+    }
+    invade(t, ctx, primaryCells, shed); // 3. invasion and intravasation
+    trackSizeClass(t, ctx);
+  }
+  const survivors: Survivors[] = [];
+  circulate(ctx, shed, survivors); // 4. circulation with immune kill
+  disseminate(ctx, survivors); // 5. arrest, 6. extravasation, 8. colonisation (new colonies are avascular: 7)
+  dormancy(ctx); // 8. dormant cells wake, progress or die
+  updateBloodPool(ctx);
+  removeExtinct(ctx);
+  clinical(ctx);
+  removeExtinct(ctx);
+  if (state.day >= s.time.durationDays - 1e-6 * s.time.dt) state.ended = true;
+  record(sim);
+}
+
+function removeExtinct(ctx: Context): void {
+  const state = ctx.state;
+  if (!state.tumours.some((t) => tumourCells(t) === 0)) return;
+  state.tumours = state.tumours.filter((t) => {
+    if (tumourCells(t) > 0) return true;
+    if (t.founding) state.coloniesExtinct++;
+    return false;
+  });
+}
+
+export function runToEnd(sim: Simulation, untilDay = Number.POSITIVE_INFINITY): Simulation {
+  while (!sim.ctx.state.ended && sim.ctx.state.day < untilDay) step(sim);
+  return sim;
+}
+
+// ---------------------------------------------------------------- checkpoints
+
+interface Checkpoint {
+  engineVersion: string;
+  scenario: Scenario;
+  seed: number;
+  replicate: number;
+  nextObservationDay: number;
+  series: Series;
+  streams: Record<string, StreamState>;
+  state: unknown;
+}
+
+const TYPED = '__typed__';
+
+function encode(_key: string, value: unknown): unknown {
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return { [TYPED]: value.constructor.name, values: Array.from(value as unknown as ArrayLike<number>) };
+  }
+  return value;
+}
+
+const TYPED_ARRAYS: Record<string, new (values: number[]) => ArrayLike<number>> = {
+  Float64Array,
+  Int32Array,
+  Uint8Array,
+  Uint16Array,
+};
+
+function decode(_key: string, value: unknown): unknown {
+  if (value && typeof value === 'object' && TYPED in value) {
+    const v = value as { [TYPED]: string; values: number[] };
+    const Type = TYPED_ARRAYS[v[TYPED]];
+    if (!Type) throw new Error(`checkpoint: unknown array type ${v[TYPED]}`);
+    return new Type(v.values);
+  }
+  return value;
+}
+
+/** The whole run, random streams included, as JSON; numbers round-trip exactly. */
+export function checkpoint(sim: Simulation): string {
+  const data: Checkpoint = {
+    engineVersion: ENGINE_VERSION,
+    scenario: sim.ctx.scenario,
+    seed: sim.seed,
+    replicate: sim.replicate,
+    nextObservationDay: sim.nextObservationDay,
+    series: sim.series,
+    streams: Object.fromEntries(STREAM_NAMES.map((n) => [n, sim.ctx.streams[n].state()])),
+    state: sim.ctx.state,
+  };
+  return JSON.stringify(data, encode);
+}
+
+export function resume(json: string): Simulation {
+  const data = JSON.parse(json, decode) as Checkpoint;
+  if (data.engineVersion !== ENGINE_VERSION) {
+    throw new Error(`checkpoint: written by engine ${data.engineVersion}, this is ${ENGINE_VERSION}`);
+  }
+  const streams = Object.fromEntries(
+    STREAM_NAMES.map((n) => [n, restoreStream(data.streams[n] as StreamState)]),
+  ) as Streams;
+  const state = data.state as State;
+  const ctx = makeContext(data.scenario, state, streams);
+  const therapy = state.clinical.endocrineActive ? data.scenario.clinical.endocrine : undefined;
+  if (therapy) ctx.therapy = { divisionFactor: therapy.divisionFactor, wakeFactor: therapy.wakeFactor };
+  return {
+    ctx,
+    seed: data.seed,
+    replicate: data.replicate,
+    series: data.series,
+    nextObservationDay: data.nextObservationDay,
+  };
+}
+
+// ---------------------------------------------------------------- results
+
+export interface Manifest {
+  engine: string;
+  engineVersion: string;
+  scenarioName: string;
+  scenarioHash: string;
+  seed: number;
+  replicate: number;
+  generator: string;
+  streams: string[];
+  scenario: Scenario;
+}
+
+export interface Summary {
+  scenario: string;
+  seed: number;
+  replicate: number;
+  daysSimulated: number;
+  outcome: 'death' | 'end';
+  primary: { finalCells: number; detectedDay: number; detectionMode: string; cellsAtDetection: number };
+  surgeryDay: number;
+  metastaticAtDiagnosis: boolean;
+  ctcPerSampleAtDetection: number;
+  dormantAtDetection: number;
+  coloniesAtDetection: number;
+  recurrence: { day: number; type: string };
+  deathDay: number;
+  firstDisseminationDay: number;
+  firstMacroDay: number;
+  colonies: { founded: number; alive: number; extinct: number; removed: number; micro: number; macro: number };
+  dormantCells: number;
+  earlyShare: number;
+  funnel: Record<string, number>;
+}
+
+export interface SimulationResult {
+  manifest: Manifest;
+  summary: Summary;
+  series: Series;
+  events: SimEvent[];
+  metastases: MetastasisRow[];
+  funnel: FunnelRow[];
+}
+
+export function manifestOf(scenario: Scenario, seed: number, replicate: number): Manifest {
+  return {
+    engine: 'seedsoil',
+    engineVersion: ENGINE_VERSION,
+    scenarioName: scenario.name,
+    scenarioHash: scenarioHash(scenario),
+    seed,
+    replicate,
+    generator: GENERATOR,
+    streams: [...STREAM_NAMES],
+    scenario,
+  };
+}
+
+export function result(sim: Simulation): SimulationResult {
+  const { ctx } = sim;
+  const { state, scenario } = ctx;
+  const metastases = metastasisTable(ctx);
+  const c = state.clinical;
+  const dormant = (st: DtcStore) => {
+    let n = 0;
+    for (let i = 0; i < st.size; i++) n += st.cells[i] as number;
+    return n;
+  };
+  const firstMacro = state.events.find((e) => e.type === 'first_macro');
+  const primary = state.tumours.find((t) => !t.founding);
+  const summary: Summary = {
+    scenario: scenario.name,
+    seed: sim.seed,
+    replicate: sim.replicate,
+    daysSimulated: state.day,
+    outcome: c.deathDay >= 0 ? 'death' : 'end',
+    primary: {
+      finalCells: primary ? tumourCells(primary) : 0,
+      detectedDay: c.detectedDay,
+      detectionMode: c.detectionMode,
+      cellsAtDetection: c.primaryCellsAtDetection,
+    },
+    surgeryDay: c.surgeryDay,
+    metastaticAtDiagnosis: c.metastaticAtDiagnosis,
+    ctcPerSampleAtDetection: c.ctcPerSampleAtDetection,
+    dormantAtDetection: c.dormantAtDetection,
+    coloniesAtDetection: c.coloniesAtDetection,
+    recurrence: { day: c.recurrenceDay, type: c.recurrenceType },
+    deathDay: c.deathDay,
+    firstDisseminationDay: state.firstDisseminationDay,
+    firstMacroDay: firstMacro ? firstMacro.day : -1,
+    colonies: {
+      founded: state.coloniesFounded,
+      alive: metastases.length,
+      extinct: state.coloniesExtinct,
+      removed: state.coloniesRemoved,
+      micro: metastases.filter((m) => m.size_class === 'micro').length,
+      macro: metastases.filter((m) => m.size_class === 'macro').length,
+    },
+    dormantCells: dormant(state.dormantAble) + dormant(state.dormantUnable),
+    earlyShare: metastases.length ? metastases.filter((m) => m.timing === 'early').length / metastases.length : 0,
+    funnel: funnelTotals(state.funnel),
+  };
+  return {
+    manifest: manifestOf(scenario, sim.seed, sim.replicate),
+    summary,
+    series: sim.series,
+    events: state.events,
+    metastases,
+    funnel: funnelTable(state.funnel),
+  };
+}
+
+export function run(scenario: Scenario, options: RunOptions = {}): SimulationResult {
+  return result(runToEnd(createSimulation(scenario, options)));
+}

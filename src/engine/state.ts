@@ -1,0 +1,260 @@
+/**
+ * The state of one patient-scale run. It is plain data (numbers, arrays, typed
+ * arrays) so that a checkpoint is a JSON copy of it. Cells are counted, not drawn:
+ * tumours hold at most one clone per driver set (2^4), and individual records exist
+ * only for what is rare and matters one by one: dormant disseminated cells and the
+ * founding records of colonies.
+ */
+import { DRIVERS, type DriverName, SITES, type SiteName } from './schema.ts';
+
+export const ROUTES = ['blood', 'lymph', 'inoculation'] as const;
+export type Route = 0 | 1 | 2;
+export const ROUTE_BLOOD: Route = 0;
+export const ROUTE_LYMPH: Route = 1;
+export const ROUTE_INOCULATION: Route = 2;
+
+/** Timing of dissemination relative to the scenario's earlyThresholdCells. */
+export const TIMINGS = ['early', 'late', 'none'] as const;
+export type Timing = 0 | 1 | 2;
+
+export function driverBit(name: DriverName): number {
+  return 1 << DRIVERS.indexOf(name);
+}
+export const ANGIOGENIC = driverBit('angiogenic');
+export const INVASIVE = driverBit('invasive');
+export const IMMUNE_EVASION = driverBit('immuneEvasion');
+export const COLONISATION = driverBit('colonisation');
+
+export function driverMask(names: readonly DriverName[]): number {
+  return names.reduce((mask, n) => mask | driverBit(n), 0);
+}
+export function driverNames(mask: number): string {
+  return DRIVERS.filter((_, i) => mask & (1 << i)).join('+');
+}
+
+export function siteIndex(name: SiteName): number {
+  return SITES.indexOf(name);
+}
+export const PRIMARY_SITE = 0;
+
+export interface Clone {
+  drivers: number;
+  cells: number;
+  /** Mean passenger mutations per cell. */
+  passengers: number;
+  /** Driver set of the clone it arose from; -1 for a founder. */
+  parent: number;
+}
+
+/** Travels with every disseminated cell and every colony it founds. */
+export interface FoundingRecord {
+  disseminationDay: number;
+  /** Tumour id the founder left (0 is the primary; -1 for inoculation). */
+  origin: number;
+  primaryCellsAtDissemination: number;
+  drivers: number;
+  passengers: number;
+  route: Route;
+  timing: Timing;
+  /** 1 for a colony seeded from the primary, g + 1 when seeded from a generation-g colony. */
+  generation: number;
+  /** Cells in the founding unit: 1 for a single cell, more for a cluster. */
+  cells: number;
+}
+
+export interface Tumour {
+  id: number;
+  site: number;
+  foundedDay: number;
+  clones: Clone[];
+  /** Carrying capacity K, in cells. */
+  capacity: number;
+  vascular: boolean;
+  /** Null for the primary. */
+  founding: FoundingRecord | null;
+  /** Highest size class reached so far: 0 ITC, 1 micro, 2 macro. */
+  sizeClassReached: number;
+  /** True for what surgery left of the primary. */
+  residual: boolean;
+}
+
+/** Dormant disseminated cells, structure-of-arrays; swap-remove keeps them dense. */
+export interface DtcStore {
+  size: number;
+  site: Uint8Array;
+  arrivalDay: Float64Array;
+  disseminationDay: Float64Array;
+  origin: Int32Array;
+  primaryCells: Float64Array;
+  drivers: Uint8Array;
+  passengers: Float64Array;
+  route: Uint8Array;
+  timing: Uint8Array;
+  generation: Uint16Array;
+  cells: Float64Array;
+  /** Drivers gained at the site while dormant (parallel progression). */
+  gained: Uint8Array;
+}
+
+const DTC_COLUMNS = [
+  ['site', Uint8Array],
+  ['arrivalDay', Float64Array],
+  ['disseminationDay', Float64Array],
+  ['origin', Int32Array],
+  ['primaryCells', Float64Array],
+  ['drivers', Uint8Array],
+  ['passengers', Float64Array],
+  ['route', Uint8Array],
+  ['timing', Uint8Array],
+  ['generation', Uint16Array],
+  ['cells', Float64Array],
+  ['gained', Uint8Array],
+] as const;
+type DtcColumn = (typeof DTC_COLUMNS)[number][0];
+
+export function createDtcStore(capacity = 64): DtcStore {
+  const store = { size: 0 } as Record<string, unknown>;
+  for (const [name, Type] of DTC_COLUMNS) store[name] = new Type(capacity);
+  return store as unknown as DtcStore;
+}
+
+export function addDtc(store: DtcStore, arrivalDay: number, site: number, r: FoundingRecord, gained = 0): void {
+  if (store.size === store.site.length) {
+    for (const [name, Type] of DTC_COLUMNS) {
+      const grown = new Type(store.site.length * 2);
+      grown.set(store[name]);
+      (store as unknown as Record<DtcColumn, typeof grown>)[name] = grown;
+    }
+  }
+  const i = store.size++;
+  store.site[i] = site;
+  store.arrivalDay[i] = arrivalDay;
+  store.disseminationDay[i] = r.disseminationDay;
+  store.origin[i] = r.origin;
+  store.primaryCells[i] = r.primaryCellsAtDissemination;
+  store.drivers[i] = r.drivers;
+  store.passengers[i] = r.passengers;
+  store.route[i] = r.route;
+  store.timing[i] = r.timing;
+  store.generation[i] = r.generation;
+  store.cells[i] = r.cells;
+  store.gained[i] = gained;
+}
+
+export function dtcRecord(store: DtcStore, i: number): FoundingRecord {
+  return {
+    disseminationDay: store.disseminationDay[i] as number,
+    origin: store.origin[i] as number,
+    primaryCellsAtDissemination: store.primaryCells[i] as number,
+    drivers: store.drivers[i] as number,
+    passengers: store.passengers[i] as number,
+    route: store.route[i] as Route,
+    timing: store.timing[i] as Timing,
+    generation: store.generation[i] as number,
+    cells: store.cells[i] as number,
+  };
+}
+
+/** Removes record i by moving the last record into its place. */
+export function removeDtc(store: DtcStore, i: number): void {
+  const last = --store.size;
+  if (i === last) return;
+  for (const [name] of DTC_COLUMNS) {
+    const col = store[name];
+    col[i] = col[last] as number;
+  }
+}
+
+/** Funnel stages; every shed cell ends in exactly one of killed, extravasationFailed, diedAfterExtravasation, dormant, founded. */
+export const FUNNEL_STAGES = [
+  'shed',
+  'killed',
+  'arrested',
+  'extravasationFailed',
+  'extravasated',
+  'diedAfterExtravasation',
+  'dormant',
+  'founded',
+  'dormantDied',
+  'dormantWoke',
+  'dormantRemoved',
+  'micro',
+  'macro',
+] as const;
+export type FunnelStage = (typeof FUNNEL_STAGES)[number];
+/** Stages counted in colonies rather than cells. */
+export const COLONY_STAGES: readonly FunnelStage[] = ['micro', 'macro'];
+
+export function funnelIndex(stage: FunnelStage, route: Route, timing: Timing): number {
+  return (FUNNEL_STAGES.indexOf(stage) * ROUTES.length + route) * TIMINGS.length + timing;
+}
+
+export interface SimEvent {
+  day: number;
+  type: string;
+  site: string;
+  tumour: number;
+  value: number;
+  detail: string;
+}
+
+export interface ClinicalState {
+  detectedDay: number;
+  detectionMode: string;
+  surgeryDay: number;
+  recurrenceDay: number;
+  recurrenceType: string;
+  deathDay: number;
+  nextScreenDay: number;
+  chemoCyclesGiven: number;
+  radiotherapyDone: boolean;
+  endocrineActive: boolean;
+  ctcPerSampleAtDetection: number;
+  dormantAtDetection: number;
+  coloniesAtDetection: number;
+  primaryCellsAtDetection: number;
+  metastaticAtDiagnosis: boolean;
+}
+
+export interface State {
+  day: number;
+  stepIndex: number;
+  nextTumourId: number;
+  tumours: Tumour[];
+  dormantAble: DtcStore;
+  dormantUnable: DtcStore;
+  /** Cells in blood (singles and cluster cells) at the end of the step. */
+  ctcInBlood: number;
+  funnel: Float64Array;
+  coloniesFounded: number;
+  coloniesExtinct: number;
+  coloniesRemoved: number;
+  firstDisseminationDay: number;
+  /** Shedding since the last observation, for the time series. */
+  shedBloodSinceObservation: number;
+  shedLymphSinceObservation: number;
+  /** Per site: 1 once the first micro (bit 0) / macro (bit 1) colony was seen. */
+  firstClassSeen: Uint8Array;
+  clinical: ClinicalState;
+  events: SimEvent[];
+  ended: boolean;
+}
+
+export function tumourCells(t: Tumour): number {
+  let n = 0;
+  for (const c of t.clones) n += c.cells;
+  return n;
+}
+
+/** Diameter (mm) of a sphere of n cells at the given density. */
+export function diameterMm(cells: number, cellsPerMm3: number): number {
+  return Math.cbrt((6 * cells) / (Math.PI * cellsPerMm3));
+}
+
+/** AJCC size class: 0 isolated tumour cells (<= 0.2 mm or < 200 cells), 1 micro (<= 2 mm), 2 macro. */
+export function sizeClass(cells: number, cellsPerMm3: number): number {
+  const d = diameterMm(cells, cellsPerMm3);
+  if (cells < 200 || d <= 0.2) return 0;
+  return d <= 2 ? 1 : 2;
+}
+export const SIZE_CLASSES = ['itc', 'micro', 'macro'] as const;

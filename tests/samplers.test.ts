@@ -1,0 +1,541 @@
+import fc from 'fast-check';
+import seedrandom from 'seedrandom';
+import { describe, expect, it } from 'vitest';
+import {
+  bernoulli,
+  binomial,
+  exponential,
+  logBinomialPmf,
+  logPoissonPmf,
+  poisson,
+  type Uniform,
+} from '../src/engine/samplers.ts';
+
+// Statistical tests use fixed seeds, so they are deterministic: a pass is a pass forever, and a failure
+// means the sampler (or the seed's luck, at the stated level) changed. Levels used throughout:
+// - chi-square goodness of fit: reject if p-value ≤ 0.001;
+// - sample mean and sample variance: reject if more than 5 standard errors from the exact moments.
+const P_VALUE_LEVEL = 0.001;
+const MAX_STANDARD_ERRORS = 5;
+const SAMPLES = 200_000;
+
+// ---------------------------------------------------------------------------------------------------------
+// Chi-square machinery
+// ---------------------------------------------------------------------------------------------------------
+
+/** log Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; relative error ~1e-15), used only for p-values. */
+function lnGamma(x: number): number {
+  const coef = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
+  const z = x - 1;
+  let s = coef[0] as number;
+  for (let i = 1; i < 9; i++) s += (coef[i] as number) / (z + i);
+  const t = z + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(s);
+}
+
+/**
+ * Regularized upper incomplete gamma Q(a, x) = Γ(a, x)/Γ(a): power series for P when x < a + 1,
+ * Lentz's continued fraction for Q otherwise (Numerical Recipes §6.2).
+ */
+function gammaQ(a: number, x: number): number {
+  if (x <= 0) return 1;
+  const logPrefactor = a * Math.log(x) - x - lnGamma(a);
+  if (x < a + 1) {
+    let term = 1 / a;
+    let sum = term;
+    for (let n = 1; n < 10_000; n++) {
+      term *= x / (a + n);
+      sum += term;
+      if (Math.abs(term) < Math.abs(sum) * 1e-16) break;
+    }
+    return 1 - sum * Math.exp(logPrefactor);
+  }
+  const tiny = 1e-300;
+  let b = x + 1 - a;
+  let c = 1 / tiny;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 10_000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return Math.exp(logPrefactor) * h;
+}
+
+/** Survival function P(χ²_df > x). */
+function chiSquareSf(x: number, df: number): number {
+  return gammaQ(df / 2, x / 2);
+}
+
+/** An integer range [lo, hi] of the support with its probability. */
+interface Cell {
+  lo: number;
+  hi: number;
+  prob: number;
+}
+
+/**
+ * Probability cells covering [lo, hi]. With stride 1 each cell is one integer with its exact pmf. For very
+ * wide distributions an odd stride h groups h integers and approximates their mass by h·f(centre) (midpoint
+ * rule): relative error ≈ h²/(24σ²), far below what any sample size used here can detect.
+ */
+function pmfCells(logPmf: (k: number) => number, lo: number, hi: number, stride = 1): Cell[] {
+  const cells: Cell[] = [];
+  const half = (stride - 1) / 2;
+  for (let k = lo; k <= hi; k += stride) {
+    const top = Math.min(k + stride - 1, hi);
+    const prob = stride === 1 ? Math.exp(logPmf(k)) : (top - k + 1) * Math.exp(logPmf(Math.min(k + half, top)));
+    cells.push({ lo: k, hi: top, prob });
+  }
+  return cells;
+}
+
+/**
+ * Merge adjacent cells until each has probability ≥ minProb. The tails end up binned together; the last
+ * partial group is folded into its neighbour.
+ */
+function mergeCells(cells: readonly Cell[], minProb: number): Cell[] {
+  const out: Cell[] = [];
+  let current: Cell | undefined;
+  for (const cell of cells) {
+    current = current === undefined ? { ...cell } : { lo: current.lo, hi: cell.hi, prob: current.prob + cell.prob };
+    if (current.prob >= minProb) {
+      out.push(current);
+      current = undefined;
+    }
+  }
+  if (current !== undefined) {
+    const last = out.pop();
+    out.push(last === undefined ? current : { lo: last.lo, hi: current.hi, prob: last.prob + current.prob });
+  }
+  return out;
+}
+
+/**
+ * Pearson chi-square test of samples against cells (probabilities renormalised to the covered range; the
+ * ranges used below leave out < 1e-15 of the mass). Samples outside the range count in the end cells.
+ */
+function chiSquareTest(samples: Float64Array, cells: readonly Cell[]): { stat: number; df: number; p: number } {
+  const total = cells.reduce((s, c) => s + c.prob, 0);
+  const observed = new Float64Array(cells.length);
+  for (const x of samples) {
+    let lo = 0;
+    let hi = cells.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((cells[mid] as Cell).lo <= x) lo = mid;
+      else hi = mid - 1;
+    }
+    observed[lo] = (observed[lo] as number) + 1;
+  }
+  let stat = 0;
+  cells.forEach((cell, i) => {
+    const expected = (samples.length * cell.prob) / total;
+    const diff = (observed[i] as number) - expected;
+    stat += (diff * diff) / expected;
+  });
+  const df = cells.length - 1;
+  return { stat, df, p: chiSquareSf(stat, df) };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Regime runner
+// ---------------------------------------------------------------------------------------------------------
+
+interface Regime {
+  name: string;
+  draw: (u: Uniform) => number;
+  logPmf: (k: number) => number;
+  mean: number;
+  variance: number;
+  /** Fourth central moment, for the standard error of the sample variance. */
+  mu4: number;
+  /** Upper end of the support (Infinity for Poisson). */
+  max: number;
+  /** Pmf summation stride for the chi-square cells (odd; 1 = exact). */
+  stride?: number;
+  /** Minimum expected count per chi-square bin: 5 by default; larger gives standardized bins. */
+  minExpected?: number;
+}
+
+function binomialRegime(n: number, p: number, extra: Partial<Regime> = {}): Regime {
+  const v = n * p * (1 - p);
+  return {
+    name: `binomial(n=${n}, p=${p})`,
+    draw: (u) => binomial(u, n, p),
+    logPmf: (k) => logBinomialPmf(k, n, p),
+    mean: n * p,
+    variance: v,
+    mu4: 3 * v * v + v * (1 - 6 * p * (1 - p)),
+    max: n,
+    ...extra,
+  };
+}
+
+function poissonRegime(lambda: number, extra: Partial<Regime> = {}): Regime {
+  return {
+    name: `poisson(lambda=${lambda})`,
+    draw: (u) => poisson(u, lambda),
+    logPmf: (k) => logPoissonPmf(k, lambda),
+    mean: lambda,
+    variance: lambda,
+    mu4: lambda + 3 * lambda * lambda,
+    max: Number.POSITIVE_INFINITY,
+    ...extra,
+  };
+}
+
+function runRegime(regime: Regime, seed: string): void {
+  const u = seedrandom.alea(seed);
+  const samples = new Float64Array(SAMPLES);
+  for (let i = 0; i < SAMPLES; i++) samples[i] = regime.draw(u);
+
+  // Support: integers in [0, max].
+  for (const x of samples) {
+    if (!Number.isInteger(x) || x < 0 || x > regime.max) throw new Error(`${regime.name}: bad variate ${x}`);
+  }
+
+  // Moments, on deviations from the exact mean (exact arithmetic even at 1e12).
+  let sum = 0;
+  for (const x of samples) sum += x - regime.mean;
+  const meanDev = sum / SAMPLES;
+  let ss = 0;
+  for (const x of samples) ss += (x - regime.mean - meanDev) ** 2;
+  const sampleVariance = ss / (SAMPLES - 1);
+  const seMean = Math.sqrt(regime.variance / SAMPLES);
+  const seVariance = Math.sqrt((regime.mu4 - regime.variance ** 2) / SAMPLES);
+  expect(Math.abs(meanDev) / seMean, `${regime.name}: mean z-score`).toBeLessThan(MAX_STANDARD_ERRORS);
+  expect(Math.abs(sampleVariance - regime.variance) / seVariance, `${regime.name}: variance z-score`).toBeLessThan(
+    MAX_STANDARD_ERRORS,
+  );
+
+  // Chi-square over mean ± 10 sd (clipped to the support): the mass outside is < 1e-20.
+  const sd = Math.sqrt(regime.variance);
+  const lo = Math.max(0, Math.floor(regime.mean - 10 * sd - 10));
+  const hi = Math.min(regime.max, Math.ceil(regime.mean + 10 * sd + 10));
+  const cells = mergeCells(
+    pmfCells(regime.logPmf, lo, hi, regime.stride ?? 1),
+    (regime.minExpected ?? 5) / SAMPLES,
+  );
+  const { stat, df, p } = chiSquareTest(samples, cells);
+  expect(df, `${regime.name}: degrees of freedom`).toBeGreaterThanOrEqual(1);
+  expect(p, `${regime.name}: chi-square ${stat.toFixed(1)} on ${df} df`).toBeGreaterThan(P_VALUE_LEVEL);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------------------------------------
+
+describe('chi-square survival function (test helper)', () => {
+  it('matches reference values (mpmath)', () => {
+    expect(chiSquareSf(3.841458820694124, 1)).toBeCloseTo(0.05, 12);
+    expect(chiSquareSf(18.307038053275146, 10)).toBeCloseTo(0.05, 12);
+    expect(chiSquareSf(124.34211340400407, 100)).toBeCloseTo(0.05, 12);
+    expect(chiSquareSf(10, 3)).toBeCloseTo(0.018566135463043233, 12);
+    expect(chiSquareSf(0.5, 2)).toBeCloseTo(0.7788007830714049, 12);
+  });
+});
+
+describe('binomial: goodness of fit', () => {
+  const regimes: Regime[] = [
+    binomialRegime(1, 0.3), // Bernoulli, inversion
+    binomialRegime(20, 0.5), // BTRS at n·p = 10 exactly, p = ½
+    binomialRegime(19, 0.5), // inversion at p = ½
+    binomialRegime(1000, 0.003), // inversion
+    binomialRegime(1000, 0.0099), // inversion, n·p = 9.9 just below the switch
+    binomialRegime(100, 0.1), // BTRS at n·p = 10, where its hat is loosest
+    binomialRegime(1000, 0.3), // BTRS
+    binomialRegime(1e9, 9e-9), // inversion with huge n: must cost O(n·p), not O(n)
+    // BTRS at n = 1e12: sd ≈ 31600, so bins merge ~2 % of the mass each (standardized bins), pmf exact.
+    binomialRegime(1e12, 1e-3, { minExpected: SAMPLES / 50 }),
+    // Symmetry branch with BTRS: sd ≈ 458000; cell masses by the midpoint rule over 101 integers.
+    binomialRegime(1e12, 0.7, { minExpected: SAMPLES / 50, stride: 101 }),
+    binomialRegime(50, 0.999), // symmetry branch with inversion
+  ];
+  regimes.forEach((regime, i) => {
+    it(regime.name, () => runRegime(regime, `binomial-${i}`));
+  });
+});
+
+describe('poisson: goodness of fit', () => {
+  const regimes: Regime[] = [
+    poissonRegime(0.5), // inversion
+    poissonRegime(3), // inversion
+    poissonRegime(9.9), // inversion, just below the switch
+    poissonRegime(10), // PTRS at its lower limit
+    poissonRegime(50), // PTRS
+    poissonRegime(1e4), // PTRS
+    // PTRS at λ = 1e12: sd = 1e6; standardized bins, cell masses by the midpoint rule over 201 integers.
+    poissonRegime(1e12, { minExpected: SAMPLES / 50, stride: 201 }),
+  ];
+  regimes.forEach((regime, i) => {
+    it(regime.name, () => runRegime(regime, `poisson-${i}`));
+  });
+});
+
+describe('edge cases', () => {
+  it('degenerate parameters return exactly and consume no uniforms', () => {
+    let draws = 0;
+    const u: Uniform = () => {
+      draws++;
+      return 0.5;
+    };
+    expect(binomial(u, 100, 0)).toBe(0);
+    expect(binomial(u, 100, 1)).toBe(100);
+    expect(binomial(u, 1e12, 1)).toBe(1e12);
+    expect(binomial(u, 0, 0.5)).toBe(0);
+    expect(binomial(u, 0, 1)).toBe(0);
+    expect(poisson(u, 0)).toBe(0);
+    expect(bernoulli(u, 0)).toBe(false);
+    expect(bernoulli(u, 1)).toBe(true);
+    expect(exponential(u, 0)).toBe(Number.POSITIVE_INFINITY);
+    expect(draws).toBe(0);
+  });
+
+  it('rejects invalid parameters', () => {
+    const u = seedrandom.alea('invalid');
+    expect(() => binomial(u, -1, 0.5)).toThrow(RangeError);
+    expect(() => binomial(u, 1.5, 0.5)).toThrow(RangeError);
+    expect(() => binomial(u, 2 ** 53 + 2, 0.5)).toThrow(RangeError);
+    expect(() => binomial(u, 10, -0.1)).toThrow(RangeError);
+    expect(() => binomial(u, 10, 1.1)).toThrow(RangeError);
+    expect(() => binomial(u, 10, Number.NaN)).toThrow(RangeError);
+    expect(() => poisson(u, -1)).toThrow(RangeError);
+    expect(() => poisson(u, Number.NaN)).toThrow(RangeError);
+    expect(() => poisson(u, Number.POSITIVE_INFINITY)).toThrow(RangeError);
+    expect(() => exponential(u, -1)).toThrow(RangeError);
+    expect(() => bernoulli(u, 1.5)).toThrow(RangeError);
+  });
+
+  it('binomial variates are integers in [0, n] for arbitrary n ≤ 2^53 and p ∈ [0, 1]', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ min: 0, max: 100 }), fc.maxSafeNat(), fc.constant(2 ** 53)),
+        fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0.5, 1e-300, 1 - 2 ** -53)),
+        fc.string(),
+        (n, p, seed) => {
+          const u = seedrandom.alea(seed);
+          for (let i = 0; i < 5; i++) {
+            const x = binomial(u, n, p);
+            if (!Number.isInteger(x) || x < 0 || x > n) return false;
+          }
+          return true;
+        },
+      ),
+      { numRuns: 1000, seed: 20240601 },
+    );
+  });
+
+  it('poisson variates are non-negative integers for λ ∈ [0, 1e12]', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1e12, noNaN: true }), fc.string(), (lambda, seed) => {
+        const u = seedrandom.alea(seed);
+        for (let i = 0; i < 5; i++) {
+          const x = poisson(u, lambda);
+          if (!Number.isInteger(x) || x < 0) return false;
+        }
+        return true;
+      }),
+      { numRuns: 1000, seed: 20240602 },
+    );
+  });
+
+  it('exponential and bernoulli have the right means', () => {
+    const u = seedrandom.alea('helpers');
+    const n = SAMPLES;
+    let sumExp = 0;
+    let hits = 0;
+    for (let i = 0; i < n; i++) {
+      sumExp += exponential(u, 4);
+      if (bernoulli(u, 0.2)) hits++;
+    }
+    // Exponential(4): mean 1/4, sd 1/4; Bernoulli(0.2): sd √0.16. Within 5 standard errors.
+    expect(Math.abs(sumExp / n - 0.25) / (0.25 / Math.sqrt(n))).toBeLessThan(MAX_STANDARD_ERRORS);
+    expect(Math.abs(hits / n - 0.2) / Math.sqrt(0.16 / n)).toBeLessThan(MAX_STANDARD_ERRORS);
+  });
+});
+
+describe('determinism and draw accounting', () => {
+  const sequence = (seed: string): number[] => {
+    const u = seedrandom.alea(seed);
+    const out: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      out.push(binomial(u, 1000, 0.003), binomial(u, 1e12, 0.3), poisson(u, 2.5), poisson(u, 1e6));
+      out.push(exponential(u, 1), bernoulli(u, 0.5) ? 1 : 0);
+    }
+    return out;
+  };
+
+  it('same seed gives the same sequence; a different seed does not', () => {
+    expect(sequence('det')).toEqual(sequence('det'));
+    expect(sequence('det')).not.toEqual(sequence('other'));
+  });
+
+  it('the p > ½ branch is exactly n − Bin(n, 1 − p) on the same uniforms', () => {
+    for (const n of [50, 1000, 1e12]) {
+      const u1 = seedrandom.alea(`sym-${n}`);
+      const u2 = seedrandom.alea(`sym-${n}`);
+      for (let i = 0; i < 1000; i++) expect(binomial(u1, n, 0.75)).toBe(n - binomial(u2, n, 0.25));
+    }
+  });
+
+  it('inversion uses one uniform per variate; BTRS and PTRS use two per trial', () => {
+    const base = seedrandom.alea('count');
+    let draws = 0;
+    const u: Uniform = () => {
+      draws++;
+      return base();
+    };
+    for (const [n, p] of [
+      [1, 0.3],
+      [1e9, 9e-9],
+      [50, 0.999],
+    ] as const) {
+      draws = 0;
+      for (let i = 0; i < 1000; i++) binomial(u, n, p);
+      expect(draws).toBe(1000);
+    }
+    draws = 0;
+    for (let i = 0; i < 1000; i++) poisson(u, 9.9);
+    expect(draws).toBe(1000);
+    draws = 0;
+    for (let i = 0; i < 1000; i++) exponential(u, 2);
+    expect(draws).toBe(1000);
+    for (const draw of [() => binomial(u, 1000, 0.3), () => poisson(u, 1e4)]) {
+      for (let i = 0; i < 1000; i++) {
+        draws = 0;
+        draw();
+        expect(draws % 2).toBe(0);
+        expect(draws).toBeGreaterThanOrEqual(2);
+      }
+    }
+  });
+
+  it('inversion with n = 1e9, n·p = 9 is fast (expected O(n·p) work, not O(n))', () => {
+    const u = seedrandom.alea('fast');
+    const start = performance.now();
+    let sum = 0;
+    for (let i = 0; i < 100_000; i++) sum += binomial(u, 1e9, 9e-9);
+    const elapsed = performance.now() - start;
+    expect(sum).toBeGreaterThan(0);
+    // Typically ~10 ms; a per-trial Bernoulli loop would take hours. Generous bound for slow CI machines.
+    expect(elapsed).toBeLessThan(2000);
+  });
+});
+
+describe('log pmfs', () => {
+  /** log C(n, k) by summing logs: no lgamma, exact up to accumulated rounding (~1e-13 here). */
+  const logChoose = (n: number, k: number): number => {
+    let s = 0;
+    for (let i = 1; i <= k; i++) s += Math.log(n - k + i) - Math.log(i);
+    return s;
+  };
+  const logFactorial = (k: number): number => {
+    let s = 0;
+    for (let i = 2; i <= k; i++) s += Math.log(i);
+    return s;
+  };
+
+  it('logBinomialPmf agrees with a sum-of-logs computation to 1e-10 for small n', () => {
+    // n spans the stirlerr table (≤ 15) and every branch of its series (16–35, 36–80, 81–500, > 500).
+    for (const n of [1, 2, 5, 10, 15, 16, 17, 30, 36, 60, 81, 100, 200, 501, 600]) {
+      for (const p of [1e-3, 0.1, 0.3, 0.5, 0.77, 0.999]) {
+        for (let k = 0; k <= n; k++) {
+          const reference = logChoose(n, k) + k * Math.log(p) + (n - k) * Math.log1p(-p);
+          const got = logBinomialPmf(k, n, p);
+          if (Math.abs(got - reference) > 1e-10 * Math.max(1, Math.abs(reference))) {
+            throw new Error(`logBinomialPmf(${k}, ${n}, ${p}) = ${got}, expected ${reference}`);
+          }
+        }
+      }
+    }
+  });
+
+  it('logPoissonPmf agrees with a sum-of-logs computation to 1e-10', () => {
+    for (const lambda of [1e-3, 0.1, 1, 3.7, 10, 55.5, 150, 700]) {
+      for (let k = 0; k <= 1000; k++) {
+        const reference = k * Math.log(lambda) - lambda - logFactorial(k);
+        const got = logPoissonPmf(k, lambda);
+        if (Math.abs(got - reference) > 1e-10 * Math.max(1, Math.abs(reference))) {
+          throw new Error(`logPoissonPmf(${k}, ${lambda}) = ${got}, expected ${reference}`);
+        }
+      }
+    }
+  });
+
+  it('matches high-precision references (mpmath, 50 digits) for huge n and λ', () => {
+    const cases: [number, number, number][] = [
+      [logBinomialPmf(1e9, 1e12, 1e-3), -11.28007120159441997, 1e-14],
+      [logBinomialPmf(1000031607, 1e12, 1e-3), -11.780082952261115919, 1e-14],
+      [logBinomialPmf(999900000, 1e12, 1e-3), -16.285192928982813716, 1e-14],
+      [logBinomialPmf(1000200000, 1e12, 1e-3), -31.298857912835652612, 1e-14],
+      [logBinomialPmf(1, 1e12, 1e-3), -1000500312.8592671629, 1e-14],
+      [logBinomialPmf(0, 1e12, 1e-3), -1000500333.5835335001, 1e-14],
+      [logBinomialPmf(999999999999, 1e12, 1e-3), -6907755278947.5992762, 1e-14],
+      [logBinomialPmf(1000, 2 ** 53, 2 ** -53), -5913.1281784882186936, 1e-14],
+      [logPoissonPmf(1e12, 1e12), -14.734449091169030179, 1e-14],
+      [logPoissonPmf(1e12 + 1e6, 1e12), -15.234449424502196846, 1e-14],
+      [logPoissonPmf(1e12 - 3e6, 1e12), -19.234452091173530187, 1e-14],
+      [logPoissonPmf(1, 1e12), -999999999972.36897888, 1e-14],
+      [logPoissonPmf(1, 1e-300), -690.77552789821370521, 1e-14],
+    ];
+    for (const [got, reference, relTol] of cases) {
+      expect(Math.abs(got - reference)).toBeLessThanOrEqual(relTol * Math.abs(reference));
+    }
+  });
+
+  it('pmfs sum to 1', () => {
+    const sumExp = (logPmf: (k: number) => number, lo: number, hi: number): number => {
+      let s = 0;
+      for (let k = lo; k <= hi; k++) s += Math.exp(logPmf(k));
+      return s;
+    };
+    for (const [n, p] of [
+      [1, 0.3],
+      [20, 0.5],
+      [1000, 0.003],
+      [1000, 0.3],
+      [50, 0.999],
+      [1e6, 0.5],
+    ] as const) {
+      expect(sumExp((k) => logBinomialPmf(k, n, p), 0, n)).toBeCloseTo(1, 12);
+    }
+    // n = 1e12: sum over mean ± 12 sd (outside mass < 1e-32).
+    const sd = Math.sqrt(1e12 * 1e-3 * 0.999);
+    const total = sumExp((k) => logBinomialPmf(k, 1e12, 1e-3), Math.floor(1e9 - 12 * sd), Math.ceil(1e9 + 12 * sd));
+    expect(total).toBeCloseTo(1, 9);
+    for (const lambda of [0.5, 9.9, 10, 1e4]) {
+      expect(sumExp((k) => logPoissonPmf(k, lambda), 0, Math.ceil(lambda + 20 * Math.sqrt(lambda) + 50))).toBeCloseTo(
+        1,
+        12,
+      );
+    }
+    expect(sumExp((k) => logPoissonPmf(k, 1e8), 1e8 - 12e4, 1e8 + 12e4)).toBeCloseTo(1, 9);
+  });
+
+  it('is −Infinity outside the support and exact at degenerate parameters', () => {
+    expect(logBinomialPmf(-1, 10, 0.5)).toBe(Number.NEGATIVE_INFINITY);
+    expect(logBinomialPmf(11, 10, 0.5)).toBe(Number.NEGATIVE_INFINITY);
+    expect(logBinomialPmf(2.5, 10, 0.5)).toBe(Number.NEGATIVE_INFINITY);
+    expect(logBinomialPmf(0, 10, 0)).toBe(0);
+    expect(logBinomialPmf(1, 10, 0)).toBe(Number.NEGATIVE_INFINITY);
+    expect(logBinomialPmf(10, 10, 1)).toBe(0);
+    expect(logBinomialPmf(0, 0, 0.5)).toBe(0);
+    expect(logPoissonPmf(0, 0)).toBe(0);
+    expect(logPoissonPmf(1, 0)).toBe(Number.NEGATIVE_INFINITY);
+    expect(logPoissonPmf(-1, 3)).toBe(Number.NEGATIVE_INFINITY);
+    expect(logPoissonPmf(0, 3)).toBe(-3);
+  });
+});
