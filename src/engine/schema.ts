@@ -176,7 +176,7 @@ export const scenarioSchema = z
         drainage: drainage.default('systemic').meta({
           description: "venous drainage of the primary: 'systemic' (lungs first) or 'portal' (liver first)",
         }),
-        initialCells: int(1e4, 1, 1e12, {
+        initialCells: int(1e5, 1, 1e12, {
           unit: 'cells',
           source: 'modelling choice: a small in-situ lesion past stochastic extinction',
           description: 'cells of the primary at t = 0',
@@ -187,7 +187,7 @@ export const scenarioSchema = z
     ),
     growth: section(
       {
-        lambda: rate(9.5e-4, {
+        lambda: rate(7.9e-4, {
           source: 'set so volume doubling at 1 cm is about 160 days (serial ultrasound series; docs/model.md)',
           description: 'Gompertz rate: net growth per cell is lambda * ln(K/N)',
         }),
@@ -199,6 +199,10 @@ export const scenarioSchema = z
           unit: 'per division per driver',
           source: 'modelling choice (order of driver-gene mutation rates, Bozic 2010)',
           description: 'chance that one division gains one given missing driver',
+        }),
+        driverAdvantage: rate(0.002, {
+          source: 'Bozic et al. 2010 (0.4% per division, at about 0.5 divisions per day)',
+          description: 'extra division rate per driver a clone carries: the selection that makes progression linear',
         }),
         passengerRate: num(0.1, 0, 100, {
           unit: 'mutations per division',
@@ -228,16 +232,16 @@ export const scenarioSchema = z
           description: 'daily hazard of the angiogenic switch of a colony above threshold (phase 7)',
         }),
         b: rate(
-          0.57,
+          5.85,
           {
-            source: 'Hahnfeldt et al. 1999 form; rescaled for humans (docs/model.md)',
+            source: 'Hahnfeldt et al. 1999 (Lewis lung, mouse)',
             description: 'stimulation of capacity by tumour volume (dK/dt = -l2 K + b V - d K V^2/3)',
           },
           '1/day',
         ),
-        d: num(3.6e-5, 0, 10, {
+        d: num(3.7e-4, 0, 10, {
           unit: '1/(day mm^2)',
-          source: 'Hahnfeldt et al. 1999 form; rescaled for humans (docs/model.md)',
+          source: 'Hahnfeldt et al. 1999 form; rescaled so the plateau (b/d)^1.5 = 2e6 mm^3 lies above the lethal burden (docs/model.md)',
           description: 'inhibition of capacity by tumour volume',
         }),
         lambda2: rate(0, { source: 'Hahnfeldt et al. 1999', description: 'spontaneous loss of capacity' }),
@@ -340,18 +344,18 @@ export const scenarioSchema = z
     ),
     sites: section(
       {
-        sentinelNode: node(0.6, 0.8, 0.2),
-        regionalNode: node(0.5, 0.8, 0.2),
-        distantNode: node(0.5, 0.8, 0.2),
-        lung: organ(0, 0.8, 0.5, 0.05, 'pulmonary'),
-        liver: organ(0.25, 0.8, 0.5, 0.05, 'systemic'),
-        bone: organ(0.05, 0.8, 1, 0.05, 'systemic'),
-        brain: organ(0.14, 0.3, 0.4, 0.05, 'systemic'),
-        adrenal: organ(0.005, 0.3, 0.5, 0.05, 'systemic'),
-        kidney: organ(0.2, 0.3, 0.02, 0.05, 'systemic'),
-        peritoneum: organ(0.02, 0.3, 0.3, 0.05, 'portal'),
-        skin: organ(0.08, 0.3, 0.1, 0.05, 'systemic'),
-        other: organ(0.255, 0.3, 0.02, 0.05, 'systemic'),
+        sentinelNode: node(0.6, 0.8, 0.01),
+        regionalNode: node(0.5, 0.8, 0.01),
+        distantNode: node(0.5, 0.8, 0.01),
+        lung: organ(0, 0.8, 0.5, 0.005, 'pulmonary'),
+        liver: organ(0.25, 0.8, 0.5, 0.005, 'systemic'),
+        bone: organ(0.05, 0.8, 1, 0.005, 'systemic'),
+        brain: organ(0.14, 0.3, 0.4, 0.005, 'systemic'),
+        adrenal: organ(0.005, 0.3, 0.5, 0.005, 'systemic'),
+        kidney: organ(0.2, 0.3, 0.02, 0.005, 'systemic'),
+        peritoneum: organ(0.02, 0.3, 0.3, 0.005, 'portal'),
+        skin: organ(0.08, 0.3, 0.1, 0.005, 'systemic'),
+        other: organ(0.255, 0.3, 0.02, 0.005, 'systemic'),
       },
       'phases 5 and 6: where CTCs stop and how well they settle',
     ),
@@ -378,11 +382,11 @@ export const scenarioSchema = z
           source: 'Pan et al. 2017 (derived; calibrated)',
           description: 'daily hazard that a dormant DTC able to colonise wakes and founds a colony',
         }),
-        dormantDeathHazard: rate(1e-4, {
+        dormantDeathHazard: rate(5e-5, {
           source: 'modelling choice',
           description: 'daily hazard that a dormant DTC dies',
         }),
-        progressionHazard: rate(1e-4, {
+        progressionHazard: rate(5e-4, {
           source: 'Klein 2009; Schmidt-Kittler et al. 2003 (parallel progression)',
           description: 'daily hazard that a dormant DTC lacking the colonisation driver gains it',
         }),

@@ -1,0 +1,117 @@
+/** Invariants of the model, checked over arbitrary valid scenarios and seeds (fast-check). */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { runFiles } from '../../src/engine/output.ts';
+import { createSimulation, result, run, runToEnd, step } from '../../src/engine/simulation.ts';
+import { tumourCells } from '../../src/engine/state.ts';
+import { arbitraryScenario, fastScenario } from '../support/scenarios.ts';
+
+const seed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
+
+describe('funnel conservation', () => {
+  it('accounts for every shed cell exactly once', () => {
+    fc.assert(
+      fc.property(arbitraryScenario, seed, (scenario, s) => {
+        const sim = runToEnd(createSimulation(scenario, { seed: s }));
+        const f = result(sim).summary.funnel as Record<string, number>;
+        const ended = (f.killed ?? 0) + (f.extravasationFailed ?? 0) + (f.diedAfterExtravasation ?? 0);
+        expect(ended + (f.dormant ?? 0) + (f.founded ?? 0)).toBe(f.shed);
+        expect((f.extravasationFailed ?? 0) + (f.extravasated ?? 0)).toBe(f.arrested);
+        expect((f.diedAfterExtravasation ?? 0) + (f.dormant ?? 0) + (f.founded ?? 0)).toBe(f.extravasated);
+        // Dormant cells still present = entered dormancy - died - woke - removed.
+        const { dormantAble: a, dormantUnable: b } = sim.ctx.state;
+        let present = 0;
+        for (const st of [a, b]) for (let i = 0; i < st.size; i++) present += st.cells[i] as number;
+        expect((f.dormant ?? 0) - (f.dormantDied ?? 0) - (f.dormantWoke ?? 0) - (f.dormantRemoved ?? 0)).toBe(present);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+/** The first count in the state that is negative, fractional or not finite, if any. */
+function badCount(sim: ReturnType<typeof createSimulation>): string | undefined {
+  const st = sim.ctx.state;
+  const isCount = (v: number) => Number.isInteger(v) && v >= 0;
+  for (const t of st.tumours) {
+    if (!(t.capacity > 0)) return `capacity ${t.capacity} of tumour ${t.id}`;
+    for (const c of t.clones) {
+      if (!isCount(c.cells)) return `cells ${c.cells} in tumour ${t.id}`;
+      if (!(c.passengers >= 0 && Number.isFinite(c.passengers))) return `passengers ${c.passengers}`;
+    }
+  }
+  if (!isCount(st.ctcInBlood)) return `ctcInBlood ${st.ctcInBlood}`;
+  for (const v of st.funnel) if (!isCount(v)) return `funnel entry ${v}`;
+  return undefined;
+}
+
+describe('counts', () => {
+  it('are never negative and always integers, at every step', () => {
+    fc.assert(
+      fc.property(arbitraryScenario, seed, (scenario, s) => {
+        const sim = createSimulation(scenario, { seed: s });
+        let bad: string | undefined;
+        while (!sim.ctx.state.ended && !bad) {
+          step(sim);
+          bad = badCount(sim);
+        }
+        expect(bad).toBeUndefined();
+        for (const col of Object.values(sim.series)) for (const v of col) expect(v >= 0 && Number.isFinite(v)).toBe(true);
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
+
+describe('determinism', () => {
+  it('gives the same bytes for the same scenario and seed', () => {
+    fc.assert(
+      fc.property(arbitraryScenario, seed, (scenario, s) => {
+        expect(runFiles(run(scenario, { seed: s }))).toEqual(runFiles(run(scenario, { seed: s })));
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('gives different runs for different seeds', () => {
+    const scenario = fastScenario();
+    expect(runFiles(run(scenario, { seed: 1 }))['timeseries.csv']).not.toEqual(
+      runFiles(run(scenario, { seed: 2 }))['timeseries.csv'],
+    );
+  });
+});
+
+describe('no shedding', () => {
+  it('never makes a metastasis or a disseminated cell', () => {
+    fc.assert(
+      fc.property(arbitraryScenario, seed, (scenario, s) => {
+        const quiet = {
+          ...scenario,
+          invasion: { ...scenario.invasion, bloodRate: 0, lymphRate: 0 },
+          inoculation: { ...scenario.inoculation, enabled: false },
+        };
+        const r = run(quiet, { seed: s });
+        expect(r.summary.funnel.shed).toBe(0);
+        expect(r.summary.colonies.founded).toBe(0);
+        expect(r.metastases).toHaveLength(0);
+        expect(r.summary.dormantCells).toBe(0);
+      }),
+      { numRuns: 20 },
+    );
+  });
+});
+
+describe('growth', () => {
+  it('keeps the primary at its avascular capacity until the switch', () => {
+    const scenario = fastScenario({
+      angiogenesis: { switchHazard: 0 },
+      growth: { driverMutationRate: 0 },
+      invasion: { bloodRate: 0, lymphRate: 0 },
+      time: { durationDays: 1500 },
+    });
+    const sim = runToEnd(createSimulation(scenario, { seed: 3 }));
+    const primary = sim.ctx.state.tumours[0];
+    expect(primary?.vascular).toBe(false);
+    expect(tumourCells(primary as never)).toBeLessThan(1.2 * scenario.angiogenesis.avascularCapacityCells);
+  });
+});

@@ -1,0 +1,55 @@
+/** Small, fast scenarios for property tests, built from the schema so every field is valid. */
+import fc from 'fast-check';
+import { deepMerge, validateScenario } from '../../src/engine/scenario.ts';
+import type { Scenario } from '../../src/engine/schema.ts';
+
+/** A fast scenario in which every phase happens within a couple of simulated years. */
+export function fastScenario(overrides: Record<string, unknown> = {}): Scenario {
+  const base = {
+    name: 'test-fast',
+    time: { dt: 1, durationDays: 600, observeEveryDays: 50 },
+    primary: { initialCells: 200_000 },
+    growth: { lambda: 3e-3, turnover: 0.2, driverMutationRate: 1e-6 },
+    angiogenesis: { switchHazard: 0.05, metastasisSwitchHazard: 0.02 },
+    invasion: { programme: 'mixed', earlyMaxFraction: 0.05, lateInvasiveFraction: 0.05, bloodRate: 0.02, lymphRate: 0.01 },
+    circulation: { survivalSingle: 0.01, survivalCluster: 0.2 },
+    colonisation: { progressionHazard: 0.01, wakeHazard: 0.01, dormantDeathHazard: 0.005 },
+    clinical: { symptomaticMm: 8, surgery: { delayDays: 10 }, chemotherapy: { enabled: true, cycles: 2 } },
+  };
+  return validateScenario(deepMerge(base, overrides), 'test');
+}
+
+/** Arbitrary valid scenarios: the fast scenario with rates, probabilities and switches varied. */
+export const arbitraryScenario: fc.Arbitrary<Scenario> = fc
+  .record({
+    dt: fc.constantFrom(0.5, 1, 2),
+    programme: fc.constantFrom('early', 'late', 'mixed'),
+    bloodRate: fc.double({ min: 0, max: 0.05, noNaN: true }),
+    lymphRate: fc.double({ min: 0, max: 0.05, noNaN: true }),
+    clusterFraction: fc.double({ min: 0, max: 0.5, noNaN: true }),
+    survivalSingle: fc.double({ min: 0, max: 0.05, noNaN: true }),
+    colonyFraction: fc.double({ min: 0, max: 0.5, noNaN: true }),
+    requireColonisationDriver: fc.boolean(),
+    skip: fc.double({ min: 0, max: 1, noNaN: true }),
+    drainage: fc.constantFrom('systemic', 'portal'),
+    chemo: fc.boolean(),
+    radiotherapy: fc.boolean(),
+    endocrine: fc.boolean(),
+    inoculate: fc.boolean(),
+  })
+  .map((a) =>
+    fastScenario({
+      time: { dt: a.dt, durationDays: 300 },
+      primary: { drainage: a.drainage },
+      invasion: { programme: a.programme, bloodRate: a.bloodRate, lymphRate: a.lymphRate, clusterFraction: a.clusterFraction },
+      circulation: { survivalSingle: a.survivalSingle },
+      lymph: { skipProbability: a.skip },
+      colonisation: { colonyFraction: a.colonyFraction, requireColonisationDriver: a.requireColonisationDriver },
+      inoculation: { enabled: a.inoculate, cells: 2000, vessel: 'portal' },
+      clinical: {
+        chemotherapy: { enabled: a.chemo },
+        radiotherapy: { enabled: a.radiotherapy },
+        endocrine: { enabled: a.endocrine },
+      },
+    }),
+  );
