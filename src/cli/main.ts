@@ -35,7 +35,8 @@ function loadOrReport(ref: string): ReturnType<typeof loadScenarioFile> | undefi
 function parseInteger(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name}: expected a non-negative integer (got "${value}")`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`--${name}: expected a non-negative integer (got "${value}")`);
   return n;
 }
 

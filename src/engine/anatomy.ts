@@ -41,7 +41,8 @@ export function buildAnatomy(s: Scenario): Anatomy {
     const t = organ(site).trapping;
     into[site] = (into[site] as number) + weight * t;
     const next = from[drainEntry(site)] as Float64Array;
-    for (let k = 0; k < SITES.length; k++) into[k] = (into[k] as number) + weight * (1 - t) * (next[k] as number);
+    for (let k = 0; k < SITES.length; k++)
+      into[k] = (into[k] as number) + weight * (1 - t) * (next[k] as number);
   };
   for (let iter = 0; iter < 100_000; iter++) {
     const next = [0, 1, 2].map(() => new Float64Array(SITES.length));

@@ -8,8 +8,8 @@ import { type Context, countFunnel, logEvent } from './context.ts';
 import { bernoulli, binomial } from './samplers.ts';
 import { NODES, SITES } from './schema.ts';
 import {
-  diameterMm,
   type DtcStore,
+  diameterMm,
   PRIMARY_SITE,
   type Route,
   removeDtc,
@@ -53,7 +53,12 @@ export function nodeStatus(ctx: Context, site: number): string {
 }
 
 /** Keeps each cell of the matching tumours and dormant cells with probability `survive`. */
-function cull(ctx: Context, where: (t: Tumour | number) => boolean, survive: number, countRemoved: boolean): void {
+function cull(
+  ctx: Context,
+  where: (t: Tumour | number) => boolean,
+  survive: number,
+  countRemoved: boolean,
+): void {
   const { state } = ctx;
   const u = ctx.streams.clinical;
   for (const t of state.tumours) {
@@ -64,12 +69,19 @@ function cull(ctx: Context, where: (t: Tumour | number) => boolean, survive: num
   for (const store of [state.dormantAble, state.dormantUnable]) {
     for (let i = store.size - 1; i >= 0; i--) {
       if (!where(store.site[i] as number) || bernoulli(u, survive)) continue;
-      countFunnel(state, 'dormantRemoved', store.route[i] as Route, store.timing[i] as Timing, store.cells[i] as number);
+      countFunnel(
+        state,
+        'dormantRemoved',
+        store.route[i] as Route,
+        store.timing[i] as Timing,
+        store.cells[i] as number,
+      );
       removeDtc(store, i);
     }
   }
 }
-const atSite = (sites: number[]) => (x: Tumour | number) => sites.includes(typeof x === 'number' ? x : x.site);
+const atSite = (sites: number[]) => (x: Tumour | number) =>
+  sites.includes(typeof x === 'number' ? x : x.site);
 
 function detect(ctx: Context, primary: Tumour): void {
   const { state, scenario: s } = ctx;
@@ -80,7 +92,8 @@ function detect(ctx: Context, primary: Tumour): void {
   const screen = s.clinical.screening;
   if (screen.enabled && state.day >= c.nextScreenDay) {
     c.nextScreenDay += screen.intervalDays;
-    if (!mode && d >= screen.thresholdMm && bernoulli(ctx.streams.clinical, screen.sensitivity)) mode = 'screening';
+    if (!mode && d >= screen.thresholdMm && bernoulli(ctx.streams.clinical, screen.sensitivity))
+      mode = 'screening';
   }
   if (!mode) return;
   c.detectedDay = state.day;

@@ -40,6 +40,13 @@ export function countFunnel(state: State, stage: FunnelStage, route: Route, timi
   state.funnel[i] = (state.funnel[i] as number) + n;
 }
 
-export function logEvent(state: State, type: string, site: string, tumour: number, value: number, detail = ''): void {
+export function logEvent(
+  state: State,
+  type: string,
+  site: string,
+  tumour: number,
+  value: number,
+  detail = '',
+): void {
   state.events.push({ day: state.day, type, site, tumour, value, detail });
 }

@@ -38,7 +38,12 @@ export const SERIES_COLUMNS = [
   'colonies',
   'early_share',
   'early_share_macro',
-  ...METASTATIC_SITES.flatMap((s) => [`dtc_dormant_${s}`, `dtc_cycling_${s}`, `mets_micro_${s}`, `mets_macro_${s}`]),
+  ...METASTATIC_SITES.flatMap((s) => [
+    `dtc_dormant_${s}`,
+    `dtc_cycling_${s}`,
+    `mets_micro_${s}`,
+    `mets_macro_${s}`,
+  ]),
 ] as const;
 
 export type Series = Record<string, number[]>;
@@ -197,7 +202,14 @@ export function funnelTable(funnel: Float64Array): FunnelRow[] {
     ROUTES.forEach((route, r) => {
       TIMINGS.forEach((timing, k) => {
         const count = funnel[funnelIndex(stage, r as 0 | 1 | 2, k as Timing)] as number;
-        if (count > 0) rows.push({ stage, route, timing, count, unit: COLONY_STAGES.includes(stage) ? 'colonies' : 'cells' });
+        if (count > 0)
+          rows.push({
+            stage,
+            route,
+            timing,
+            count,
+            unit: COLONY_STAGES.includes(stage) ? 'colonies' : 'cells',
+          });
       });
     });
   return rows;
@@ -209,7 +221,8 @@ export function funnelTotals(funnel: Float64Array): Record<string, number> {
   for (const stage of FUNNEL_STAGES) {
     let n = 0;
     for (let r = 0; r < ROUTES.length; r++)
-      for (let k = 0; k < TIMINGS.length; k++) n += funnel[funnelIndex(stage, r as 0 | 1 | 2, k as Timing)] as number;
+      for (let k = 0; k < TIMINGS.length; k++)
+        n += funnel[funnelIndex(stage, r as 0 | 1 | 2, k as Timing)] as number;
     out[stage] = n;
   }
   return out;

@@ -46,7 +46,9 @@ export function parseScenarioText(source: ScenarioSource): Raw {
     data = parseYaml(source.text, { prettyErrors: true, uniqueKeys: true });
   } catch (e) {
     const message = (e as Error).message.split('\n')[0] ?? 'malformed';
-    throw new ScenarioError([{ file: source.name, path: '(file)', message: `malformed YAML/JSON: ${message}` }]);
+    throw new ScenarioError([
+      { file: source.name, path: '(file)', message: `malformed YAML/JSON: ${message}` },
+    ]);
   }
   if (data === null || data === undefined) data = {};
   if (!isPlainObject(data)) {
@@ -75,12 +77,20 @@ export function resolveExtends(source: ScenarioSource, resolve?: Resolver, seen:
   if (parent === undefined) return raw;
   if (typeof parent !== 'string') {
     throw new ScenarioError([
-      { file: source.name, path: 'extends', message: `wrong type (got ${show(parent)}, expected a scenario name or path)` },
+      {
+        file: source.name,
+        path: 'extends',
+        message: `wrong type (got ${show(parent)}, expected a scenario name or path)`,
+      },
     ]);
   }
   if (seen.includes(parent)) {
     throw new ScenarioError([
-      { file: source.name, path: 'extends', message: `extends itself through ${[...seen, parent].join(' -> ')}` },
+      {
+        file: source.name,
+        path: 'extends',
+        message: `extends itself through ${[...seen, parent].join(' -> ')}`,
+      },
     ]);
   }
   let base: ScenarioSource;
@@ -136,13 +146,37 @@ function describeIssue(issue: z.core.$ZodIssue, file: string): ScenarioIssue[] {
         return { file, path: path === '(root)' ? key : `${path}.${key}`, message: `unknown key${hint}` };
       });
     case 'invalid_type':
-      return [{ file, path, message: `wrong type (got ${got}, expected ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`})` }];
+      return [
+        {
+          file,
+          path,
+          message: `wrong type (got ${got}, expected ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`})`,
+        },
+      ];
     case 'too_small':
-      return [{ file, path, message: `too small (got ${got}, expected ${issue.inclusive ? '>=' : '>'} ${issue.minimum})` }];
+      return [
+        {
+          file,
+          path,
+          message: `too small (got ${got}, expected ${issue.inclusive ? '>=' : '>'} ${issue.minimum})`,
+        },
+      ];
     case 'too_big':
-      return [{ file, path, message: `too large (got ${got}, expected ${issue.inclusive ? '<=' : '<'} ${issue.maximum})` }];
+      return [
+        {
+          file,
+          path,
+          message: `too large (got ${got}, expected ${issue.inclusive ? '<=' : '<'} ${issue.maximum})`,
+        },
+      ];
     case 'invalid_value':
-      return [{ file, path, message: `not allowed (got ${got}, expected one of ${issue.values.map((v) => show(v)).join(', ')})` }];
+      return [
+        {
+          file,
+          path,
+          message: `not allowed (got ${got}, expected one of ${issue.values.map((v) => show(v)).join(', ')})`,
+        },
+      ];
     default:
       return [{ file, path, message: issue.message }];
   }

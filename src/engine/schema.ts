@@ -49,7 +49,10 @@ function flag(def: boolean, description: string) {
 }
 function section<T extends z.ZodRawShape>(shape: T, description: string) {
   // Every field has a default, so an absent section is filled in whole.
-  return z.strictObject(shape).prefault({} as never).meta({ description });
+  return z
+    .strictObject(shape)
+    .prefault({} as never)
+    .meta({ description });
 }
 
 const drainage = z.enum(['systemic', 'portal', 'pulmonary']);
@@ -78,7 +81,8 @@ function organ(flowShare: number, trapping: number, soil: number, immunePressure
         description: 'extra death rate of non-evading cells in small colonies here',
       }),
       drainage: drainage.default(drains as z.infer<typeof drainage>).meta({
-        description: 'where blood leaving this organ goes first: systemic veins (lungs), portal vein (liver), pulmonary veins (arterial)',
+        description:
+          'where blood leaving this organ goes first: systemic veins (lungs), portal vein (liver), pulmonary veins (arterial)',
       }),
     },
     'one distant organ',
@@ -188,7 +192,8 @@ export const scenarioSchema = z
     growth: section(
       {
         lambda: rate(7.9e-4, {
-          source: 'set so volume doubling at 1 cm is about 160 days (serial ultrasound series; docs/model.md)',
+          source:
+            'set so volume doubling at 1 cm is about 160 days (serial ultrasound series; docs/model.md)',
           description: 'Gompertz rate: net growth per cell is lambda * ln(K/N)',
         }),
         turnover: rate(0.5, {
@@ -202,7 +207,8 @@ export const scenarioSchema = z
         }),
         driverAdvantage: rate(0.002, {
           source: 'Bozic et al. 2010 (0.4% per division, at about 0.5 divisions per day)',
-          description: 'extra division rate per driver a clone carries: the selection that makes progression linear',
+          description:
+            'extra division rate per driver a clone carries: the selection that makes progression linear',
         }),
         passengerRate: num(0.1, 0, 100, {
           unit: 'mutations per division',
@@ -241,7 +247,8 @@ export const scenarioSchema = z
         ),
         d: num(3.7e-4, 0, 10, {
           unit: '1/(day mm^2)',
-          source: 'Hahnfeldt et al. 1999 form; rescaled so the plateau (b/d)^1.5 = 2e6 mm^3 lies above the lethal burden (docs/model.md)',
+          source:
+            'Hahnfeldt et al. 1999 form; rescaled so the plateau (b/d)^1.5 = 2e6 mm^3 lies above the lethal burden (docs/model.md)',
           description: 'inhibition of capacity by tumour volume',
         }),
         lambda2: rate(0, { source: 'Hahnfeldt et al. 1999', description: 'spontaneous loss of capacity' }),
@@ -411,7 +418,8 @@ export const scenarioSchema = z
           description: 'single cells injected at t = 0',
         }),
         vessel: z.enum(['portal', 'tailVein', 'arterial']).default('tailVein').meta({
-          description: 'mesenteric/portal vein (liver first), tail vein (lungs first) or left ventricle (arterial)',
+          description:
+            'mesenteric/portal vein (liver first), tail vein (lungs first) or left ventricle (arterial)',
         }),
         survival: prob(1, {
           source: 'modelling choice: a bolus reaches the first bed within seconds (Luzzi 1998)',
@@ -459,24 +467,43 @@ export const scenarioSchema = z
         surgery: section(
           {
             enabled: flag(true, 'remove the primary after detection'),
-            delayDays: num(30, 0, 3650, { unit: 'day', source: 'care pathways', description: 'detection to surgery' }),
+            delayDays: num(30, 0, 3650, {
+              unit: 'day',
+              source: 'care pathways',
+              description: 'detection to surgery',
+            }),
             residualFraction: prob(1e-9, {
               source: 'modelling choice (clear margins leave of the order of one cell of 1e9)',
               description: 'fraction of primary cells left behind',
             }),
-            nodeRule: z.enum(['none', 'sentinel', 'sentinelThenRegional']).default('sentinelThenRegional').meta({
-              description:
-                'none: nodes untouched; sentinel: sentinel node removed; sentinelThenRegional: also the regional nodes if the sentinel holds a micro- or macrometastasis',
-            }),
+            nodeRule: z
+              .enum(['none', 'sentinel', 'sentinelThenRegional'])
+              .default('sentinelThenRegional')
+              .meta({
+                description:
+                  'none: nodes untouched; sentinel: sentinel node removed; sentinelThenRegional: also the regional nodes if the sentinel holds a micro- or macrometastasis',
+              }),
           },
           'surgery',
         ),
         chemotherapy: section(
           {
             enabled: flag(false, 'adjuvant chemotherapy after surgery'),
-            startDays: num(30, 0, 3650, { unit: 'day', source: 'care pathways', description: 'surgery to first cycle' }),
-            cycles: int(6, 0, 100, { unit: 'cycles', source: 'common regimens', description: 'number of cycles' }),
-            intervalDays: num(21, 1, 365, { unit: 'day', source: 'common regimens', description: 'cycle length' }),
+            startDays: num(30, 0, 3650, {
+              unit: 'day',
+              source: 'care pathways',
+              description: 'surgery to first cycle',
+            }),
+            cycles: int(6, 0, 100, {
+              unit: 'cycles',
+              source: 'common regimens',
+              description: 'number of cycles',
+            }),
+            intervalDays: num(21, 1, 365, {
+              unit: 'day',
+              source: 'common regimens',
+              description: 'cycle length',
+            }),
             killFraction: prob(0.5, {
               source: 'log-kill hypothesis (Skipper); modelling choice',
               description: 'share of cells in growing colonies killed per cycle; dormant DTCs are spared',
@@ -487,7 +514,11 @@ export const scenarioSchema = z
         endocrine: section(
           {
             enabled: flag(false, 'adjuvant endocrine therapy after surgery'),
-            startDays: num(30, 0, 3650, { unit: 'day', source: 'care pathways', description: 'surgery to start' }),
+            startDays: num(30, 0, 3650, {
+              unit: 'day',
+              source: 'care pathways',
+              description: 'surgery to start',
+            }),
             durationDays: num(1826, 0, 36500, {
               unit: 'day',
               source: 'Pan et al. 2017 (5 years)',
@@ -507,7 +538,11 @@ export const scenarioSchema = z
         radiotherapy: section(
           {
             enabled: flag(false, 'adjuvant radiotherapy after surgery'),
-            startDays: num(60, 0, 3650, { unit: 'day', source: 'care pathways', description: 'surgery to course' }),
+            startDays: num(60, 0, 3650, {
+              unit: 'day',
+              source: 'care pathways',
+              description: 'surgery to course',
+            }),
             survivingFraction: prob(1e-3, {
               source: 'modelling choice (a curative course)',
               description: 'share of cells surviving in irradiated sites',

@@ -130,7 +130,12 @@ export function createSimulation(scenario: Scenario, options: RunOptions = {}): 
       site: PRIMARY_SITE,
       foundedDay: 0,
       clones: [
-        { drivers: driverMask(scenario.primary.initialDrivers), cells: scenario.primary.initialCells, passengers: 0, parent: -1 },
+        {
+          drivers: driverMask(scenario.primary.initialDrivers),
+          cells: scenario.primary.initialCells,
+          passengers: 0,
+          parent: -1,
+        },
       ],
       capacity: scenario.angiogenesis.avascularCapacityCells,
       vascular: false,
@@ -332,7 +337,14 @@ export interface Summary {
   deathDay: number;
   firstDisseminationDay: number;
   firstMacroDay: number;
-  colonies: { founded: number; alive: number; extinct: number; removed: number; micro: number; macro: number };
+  colonies: {
+    founded: number;
+    alive: number;
+    extinct: number;
+    removed: number;
+    micro: number;
+    macro: number;
+  };
   dormantCells: number;
   earlyShare: number;
   funnel: Record<string, number>;
@@ -403,7 +415,9 @@ export function result(sim: Simulation): SimulationResult {
       macro: metastases.filter((m) => m.size_class === 'macro').length,
     },
     dormantCells: dormant(state.dormantAble) + dormant(state.dormantUnable),
-    earlyShare: metastases.length ? metastases.filter((m) => m.timing === 'early').length / metastases.length : 0,
+    earlyShare: metastases.length
+      ? metastases.filter((m) => m.timing === 'early').length / metastases.length
+      : 0,
     funnel: funnelTotals(state.funnel),
   };
   return {

@@ -118,7 +118,13 @@ export function createDtcStore(capacity = 64): DtcStore {
   return store as unknown as DtcStore;
 }
 
-export function addDtc(store: DtcStore, arrivalDay: number, site: number, r: FoundingRecord, gained = 0): void {
+export function addDtc(
+  store: DtcStore,
+  arrivalDay: number,
+  site: number,
+  r: FoundingRecord,
+  gained = 0,
+): void {
   if (store.size === store.site.length) {
     for (const [name, Type] of DTC_COLUMNS) {
       const grown = new Type(store.site.length * 2);

@@ -22,7 +22,9 @@ describe('funnel conservation', () => {
         const { dormantAble: a, dormantUnable: b } = sim.ctx.state;
         let present = 0;
         for (const st of [a, b]) for (let i = 0; i < st.size; i++) present += st.cells[i] as number;
-        expect((f.dormant ?? 0) - (f.dormantDied ?? 0) - (f.dormantWoke ?? 0) - (f.dormantRemoved ?? 0)).toBe(present);
+        expect((f.dormant ?? 0) - (f.dormantDied ?? 0) - (f.dormantWoke ?? 0) - (f.dormantRemoved ?? 0)).toBe(
+          present,
+        );
       }),
       { numRuns: 40 },
     );
@@ -56,7 +58,8 @@ describe('counts', () => {
           bad = badCount(sim);
         }
         expect(bad).toBeUndefined();
-        for (const col of Object.values(sim.series)) for (const v of col) expect(v >= 0 && Number.isFinite(v)).toBe(true);
+        for (const col of Object.values(sim.series))
+          for (const v of col) expect(v >= 0 && Number.isFinite(v)).toBe(true);
       }),
       { numRuns: 25 },
     );

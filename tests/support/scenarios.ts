@@ -11,7 +11,13 @@ export function fastScenario(overrides: Record<string, unknown> = {}): Scenario 
     primary: { initialCells: 200_000 },
     growth: { lambda: 3e-3, turnover: 0.2, driverMutationRate: 1e-6 },
     angiogenesis: { switchHazard: 0.05, metastasisSwitchHazard: 0.02 },
-    invasion: { programme: 'mixed', earlyMaxFraction: 0.05, lateInvasiveFraction: 0.05, bloodRate: 0.02, lymphRate: 0.01 },
+    invasion: {
+      programme: 'mixed',
+      earlyMaxFraction: 0.05,
+      lateInvasiveFraction: 0.05,
+      bloodRate: 0.02,
+      lymphRate: 0.01,
+    },
     circulation: { survivalSingle: 0.01, survivalCluster: 0.2 },
     colonisation: { progressionHazard: 0.01, wakeHazard: 0.01, dormantDeathHazard: 0.005 },
     clinical: { symptomaticMm: 8, surgery: { delayDays: 10 }, chemotherapy: { enabled: true, cycles: 2 } },
@@ -41,10 +47,18 @@ export const arbitraryScenario: fc.Arbitrary<Scenario> = fc
     fastScenario({
       time: { dt: a.dt, durationDays: 300 },
       primary: { drainage: a.drainage },
-      invasion: { programme: a.programme, bloodRate: a.bloodRate, lymphRate: a.lymphRate, clusterFraction: a.clusterFraction },
+      invasion: {
+        programme: a.programme,
+        bloodRate: a.bloodRate,
+        lymphRate: a.lymphRate,
+        clusterFraction: a.clusterFraction,
+      },
       circulation: { survivalSingle: a.survivalSingle },
       lymph: { skipProbability: a.skip },
-      colonisation: { colonyFraction: a.colonyFraction, requireColonisationDriver: a.requireColonisationDriver },
+      colonisation: {
+        colonyFraction: a.colonyFraction,
+        requireColonisationDriver: a.requireColonisationDriver,
+      },
       inoculation: { enabled: a.inoculate, cells: 2000, vessel: 'portal' },
       clinical: {
         chemotherapy: { enabled: a.chemo },

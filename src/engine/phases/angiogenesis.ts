@@ -29,7 +29,14 @@ export function angiogenesis(t: Tumour, ctx: Context, switchHazard: number): voi
     const eligible = n >= a.switchThresholdFraction * a.avascularCapacityCells;
     if (driven || (eligible && bernoulli(ctx.streams.angiogenesis, -Math.expm1(-switchHazard * dt)))) {
       t.vascular = true;
-      logEvent(ctx.state, 'angiogenic_switch', SITES[t.site] as string, t.id, n, driven ? 'driver' : 'hazard');
+      logEvent(
+        ctx.state,
+        'angiogenic_switch',
+        SITES[t.site] as string,
+        t.id,
+        n,
+        driven ? 'driver' : 'hazard',
+      );
     }
     return;
   }

@@ -24,7 +24,14 @@ export interface Arrival {
 
 const VESSEL_ENTRY = { portal: PORTAL, tailVein: VENOUS, arterial: ARTERIAL } as const;
 
-function arriveInBlood(ctx: Context, entry: number, s: Survivors, singles: number, clusters: readonly number[], out: Arrival[]): void {
+function arriveInBlood(
+  ctx: Context,
+  entry: number,
+  s: Survivors,
+  singles: number,
+  clusters: readonly number[],
+  out: Arrival[],
+): void {
   const u = ctx.streams.arrest;
   const probs = ctx.anatomy.bloodArrest[entry] as Float64Array;
   const counts = multinomial(u, singles, probs);
@@ -32,7 +39,8 @@ function arriveInBlood(ctx: Context, entry: number, s: Survivors, singles: numbe
     const n = counts[site] as number;
     if (n > 0) out.push({ site, record: s.record, units: n, unitCells: 1 });
   }
-  for (const size of clusters) out.push({ site: categorical(u, probs), record: s.record, units: 1, unitCells: size });
+  for (const size of clusters)
+    out.push({ site: categorical(u, probs), record: s.record, units: 1, unitCells: size });
 }
 
 export function arrest(ctx: Context, survivors: readonly Survivors[], out: Arrival[]): void {
@@ -42,7 +50,10 @@ export function arrest(ctx: Context, survivors: readonly Survivors[], out: Arriv
   for (const s of survivors) {
     const route = s.record.route;
     if (route !== ROUTE_LYMPH) {
-      const entry = route === ROUTE_INOCULATION ? VESSEL_ENTRY[ctx.scenario.inoculation.vessel] : (ctx.anatomy.bloodEntry[s.site] as number);
+      const entry =
+        route === ROUTE_INOCULATION
+          ? VESSEL_ENTRY[ctx.scenario.inoculation.vessel]
+          : (ctx.anatomy.bloodEntry[s.site] as number);
       arriveInBlood(ctx, entry, s, s.singles, s.clusterSizes, out);
       continue;
     }
@@ -55,7 +66,8 @@ export function arrest(ctx: Context, survivors: readonly Survivors[], out: Arriv
     const ductClusters: number[] = [];
     for (const size of s.clusterSizes) {
       const outcome = categorical(u, probs);
-      if (outcome < THORACIC_DUCT) out.push({ site: NODE_SITE[outcome] as number, record: s.record, units: 1, unitCells: size });
+      if (outcome < THORACIC_DUCT)
+        out.push({ site: NODE_SITE[outcome] as number, record: s.record, units: 1, unitCells: size });
       else ductClusters.push(size);
     }
     // Through the thoracic duct into venous blood.

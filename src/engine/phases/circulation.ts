@@ -9,7 +9,7 @@
  */
 import { type Context, countFunnel } from '../context.ts';
 import { bernoulli, binomial } from '../samplers.ts';
-import { IMMUNE_EVASION, type FoundingRecord, ROUTE_LYMPH } from '../state.ts';
+import { type FoundingRecord, IMMUNE_EVASION, ROUTE_LYMPH } from '../state.ts';
 import { MAX_CLUSTER_EXTRA, type ShedBatch } from './invasion.ts';
 
 /** Cells of one batch still alive after a passage through blood or lymph. */
@@ -64,7 +64,13 @@ export function survive(
     clusterSizes.push(2 + extra);
     aliveCells += 2 + extra;
   }
-  countFunnel(ctx.state, 'killed', record.route, record.timing, batch.singles + batch.clusterCells - aliveCells);
+  countFunnel(
+    ctx.state,
+    'killed',
+    record.route,
+    record.timing,
+    batch.singles + batch.clusterCells - aliveCells,
+  );
   return { site: batch.site, record, singles, clusterSizes };
 }
 
@@ -78,7 +84,12 @@ export function circulate(ctx: Context, batches: readonly ShedBatch[], out: Surv
       ctx.enteredBlood += batch.singles + batch.clusterCells;
       const d = batch.record.drivers;
       out.push(
-        survive(ctx, batch, bloodSurvival(c.survivalSingle, d, ctx), bloodSurvival(c.survivalCluster, d, ctx)),
+        survive(
+          ctx,
+          batch,
+          bloodSurvival(c.survivalSingle, d, ctx),
+          bloodSurvival(c.survivalCluster, d, ctx),
+        ),
       );
     }
   }
@@ -95,6 +106,7 @@ export function updateBloodPool(ctx: Context): void {
   const u = ctx.streams.circulation;
   const stay = Math.exp(-k * dt);
   const stayIfEntered = k * dt > 0 ? -Math.expm1(-k * dt) / (k * dt) : 1;
-  ctx.state.ctcInBlood = binomial(u, ctx.state.ctcInBlood, stay) + binomial(u, ctx.enteredBlood, stayIfEntered);
+  ctx.state.ctcInBlood =
+    binomial(u, ctx.state.ctcInBlood, stay) + binomial(u, ctx.enteredBlood, stayIfEntered);
   ctx.enteredBlood = 0;
 }

@@ -86,7 +86,13 @@ export function dormancy(ctx: Context): void {
   const gain = c.progressionHazard;
   exits(ctx, unable, gain + die, (i) => {
     if (bernoulli(u, gain / (gain + die))) {
-      addDtc(able, unable.arrivalDay[i] as number, unable.site[i] as number, dtcRecord(unable, i), COLONISATION);
+      addDtc(
+        able,
+        unable.arrivalDay[i] as number,
+        unable.site[i] as number,
+        dtcRecord(unable, i),
+        COLONISATION,
+      );
     } else count(i, unable, 'dormantDied');
   });
 }

@@ -1,0 +1,37 @@
+/** A checkpoint taken at any step resumes to exactly the run that was never interrupted. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { runFiles } from '../../src/engine/output.ts';
+import { checkpoint, createSimulation, result, resume, runToEnd } from '../../src/engine/simulation.ts';
+import { arbitraryScenario } from '../support/scenarios.ts';
+
+describe('checkpoints', () => {
+  it('resume bit-identically from any day', () => {
+    fc.assert(
+      fc.property(
+        arbitraryScenario,
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (scenario, seed, cut) => {
+          const whole = runFiles(result(runToEnd(createSimulation(scenario, { seed }))));
+          const first = runToEnd(createSimulation(scenario, { seed }), cut * scenario.time.durationDays);
+          const json = checkpoint(first);
+          const resumed = resume(json);
+          expect(checkpoint(resumed)).toBe(json);
+          expect(runFiles(result(runToEnd(resumed)))).toEqual(whole);
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+
+  it('refuses a checkpoint from another engine version', () => {
+    const sim = createSimulation(arbitrarySample());
+    const json = checkpoint(sim).replace(/"engineVersion":"[^"]*"/, '"engineVersion":"0.0.0-other"');
+    expect(() => resume(json)).toThrow(/engine 0.0.0-other/);
+  });
+});
+
+function arbitrarySample() {
+  return fc.sample(arbitraryScenario, { numRuns: 1, seed: 1 })[0] as Parameters<typeof createSimulation>[0];
+}

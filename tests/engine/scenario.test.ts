@@ -1,0 +1,134 @@
+/** Scenario files: the built-ins validate; bad input is refused with the field, the value and what was expected. */
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { fileResolver, loadScenarioFile, readSource, SCENARIO_DIR } from '../../src/cli/scenarios.ts';
+import { loadScenario, ScenarioError } from '../../src/engine/scenario.ts';
+import { scenarioSchema } from '../../src/engine/schema.ts';
+
+const BUILT_IN = [
+  'breast-her2-early',
+  'breast-her2-late',
+  'breast-er-positive',
+  'colorectal-liver',
+  'experimental-metastasis-liver',
+  'experimental-metastasis-lung',
+  'teaching-basic',
+];
+
+function messages(text: string): string[] {
+  try {
+    loadScenario({ name: 'bad.yaml', text }, fileResolver);
+  } catch (e) {
+    if (e instanceof ScenarioError) return e.message.split('\n');
+    throw e;
+  }
+  throw new Error('expected the scenario to be refused');
+}
+
+describe('built-in scenarios', () => {
+  it('all exist and validate', () => {
+    const files = readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.yaml'));
+    expect(files.map((f) => f.replace('.yaml', '')).sort()).toEqual([...BUILT_IN].sort());
+    for (const name of BUILT_IN) expect(loadScenarioFile(name).name).toBe(name);
+  });
+
+  it('the early/late pair differs only in the dissemination programme', () => {
+    const early = loadScenarioFile('breast-her2-early');
+    const late = loadScenarioFile('breast-her2-late');
+    const strip = (s: typeof early) => ({
+      ...s,
+      name: '',
+      description: '',
+      invasion: { ...s.invasion, programme: '' },
+    });
+    expect(strip(late)).toEqual(strip(early));
+    expect([early.invasion.programme, late.invasion.programme]).toEqual(['early', 'late']);
+  });
+
+  it('scenarios/schema.json is generated from the schema', () => {
+    const committed = JSON.parse(readSource('schema.json', `${SCENARIO_DIR}/x.yaml`).text);
+    expect(committed).toEqual(JSON.parse(JSON.stringify(z.toJSONSchema(scenarioSchema, { io: 'input' }))));
+  });
+
+  it('every numeric parameter carries a unit, a source and a description', () => {
+    const schema = z.toJSONSchema(scenarioSchema, { io: 'input' }) as Record<string, unknown>;
+    const missing: string[] = [];
+    const walk = (node: Record<string, unknown>, path: string) => {
+      if (node.type === 'number' || node.type === 'integer') {
+        for (const key of ['unit', 'source', 'description']) if (!node[key]) missing.push(`${path}: ${key}`);
+      }
+      const props = node.properties as Record<string, Record<string, unknown>> | undefined;
+      for (const [k, v] of Object.entries(props ?? {})) walk(v, path ? `${path}.${k}` : k);
+    };
+    walk(schema, '');
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('bad input', () => {
+  it('names the field, the value and what was expected for a wrong type', () => {
+    expect(messages('growth:\n  lambda: fast\n')).toEqual([
+      'bad.yaml: growth.lambda: wrong type (got "fast", expected a number)',
+    ]);
+  });
+
+  it('refuses NaN', () => {
+    expect(messages('growth:\n  turnover: .nan\n')).toEqual([
+      'bad.yaml: growth.turnover: wrong type (got NaN, expected a number)',
+    ]);
+  });
+
+  it('refuses a negative rate', () => {
+    expect(messages('circulation:\n  clearanceRate: -3\n')).toEqual([
+      'bad.yaml: circulation.clearanceRate: too small (got -3, expected >= 0)',
+    ]);
+  });
+
+  it('refuses a probability above 1', () => {
+    expect(messages('extravasation:\n  probability: 1.2\n')).toEqual([
+      'bad.yaml: extravasation.probability: too large (got 1.2, expected <= 1)',
+    ]);
+  });
+
+  it('refuses unknown keys and suggests the nearest', () => {
+    expect(messages('circulation:\n  survivalSingel: 0.001\nsedd: 3\n')).toEqual([
+      'bad.yaml: circulation.survivalSingel: unknown key (did you mean "survivalSingle"?)',
+      'bad.yaml: sedd: unknown key (did you mean "seed"?)',
+    ]);
+  });
+
+  it('refuses a value outside an enumeration', () => {
+    expect(messages('invasion:\n  programme: sometimes\n')).toEqual([
+      'bad.yaml: invasion.programme: not allowed (got "sometimes", expected one of "early", "late", "mixed")',
+    ]);
+  });
+
+  it('refuses a non-integer where an integer is needed', () => {
+    expect(messages('primary:\n  initialCells: 10.5\n')).toEqual([
+      'bad.yaml: primary.initialCells: wrong type (got 10.5, expected an integer)',
+    ]);
+  });
+
+  it('refuses malformed YAML', () => {
+    const [line] = messages('growth:\n  lambda: [1, 2\n');
+    expect(line).toMatch(/^bad\.yaml: \(file\): malformed YAML\/JSON: /);
+  });
+
+  it('refuses flow shares that do not sum to 1', () => {
+    expect(messages('sites:\n  bone: { flowShare: 0.5 }\n')).toEqual([
+      'bad.yaml: sites: organ flowShare values must sum to 1 (got 1.45000, expected 1)',
+    ]);
+  });
+
+  it('refuses an unknown base and a cycle of extends', () => {
+    expect(messages('extends: no-such-scenario\n')[0]).toMatch(/extends: cannot load "no-such-scenario"/);
+    const resolver = (ref: string) => ({ name: ref, text: `extends: ${ref === 'a' ? 'b' : 'a'}\n` });
+    expect(() => loadScenario({ name: 'a', text: 'extends: b\n' }, resolver)).toThrow(/extends itself/);
+  });
+
+  it('accepts JSON as well as YAML', () => {
+    const s = loadScenario({ name: 'x.json', text: '{"name": "json", "growth": {"lambda": 0.001}}' });
+    expect(s.growth.lambda).toBe(0.001);
+  });
+});
