@@ -72,20 +72,7 @@ export function trackSizeClass(t: Tumour, ctx: Context): void {
 export function observe(ctx: Context, primary: Tumour | undefined, series: Series): void {
   const { state, scenario: s } = ctx;
   const rho = s.body.cellsPerMm3;
-  const row: Record<string, number> = {};
   const p = primary ? tumourCells(primary) : 0;
-  row.day = state.day;
-  row.primary_cells = p;
-  row.primary_diameter_mm = diameterMm(p, rho);
-  row.primary_capacity_cells = primary ? primary.capacity : 0;
-  row.primary_vascular = primary?.vascular ? 1 : 0;
-  row.shed_blood = state.shedBloodSinceObservation;
-  row.shed_lymph = state.shedLymphSinceObservation;
-  row.ctc_in_blood = state.ctcInBlood;
-  row.ctc_per_sample = (state.ctcInBlood * s.body.sampleVolumeMl) / s.body.bloodVolumeMl;
-  state.shedBloodSinceObservation = 0;
-  state.shedLymphSinceObservation = 0;
-
   const perSite = new Float64Array(SITES.length * 4);
   let burden = 0;
   let colonies = 0;
@@ -101,8 +88,8 @@ export function observe(ctx: Context, primary: Tumour | undefined, series: Serie
     if (isEarly) early++;
     const cls = sizeClass(n, rho);
     // A colony still of isolated-tumour-cell size is a cycling DTC.
-    const col = cls === 0 ? 1 : cls + 1;
-    perSite[t.site * 4 + col] = (perSite[t.site * 4 + col] as number) + 1;
+    const k = t.site * 4 + (cls === 0 ? 1 : cls + 1);
+    perSite[k] = (perSite[k] as number) + 1;
     if (cls === 2) {
       macro++;
       if (isEarly) earlyMacro++;
@@ -113,18 +100,25 @@ export function observe(ctx: Context, primary: Tumour | undefined, series: Serie
       const k = (store.site[i] as number) * 4;
       perSite[k] = (perSite[k] as number) + (store.cells[i] as number);
     }
-  row.total_burden = burden;
-  row.colonies = colonies;
-  row.early_share = colonies ? early / colonies : 0;
-  row.early_share_macro = macro ? earlyMacro / macro : 0;
-  METASTATIC_SITES.forEach((name, j) => {
-    const k = (METASTATIC_SITE_INDEX[j] as number) * 4;
-    row[`dtc_dormant_${name}`] = perSite[k] as number;
-    row[`dtc_cycling_${name}`] = perSite[k + 1] as number;
-    row[`mets_micro_${name}`] = perSite[k + 2] as number;
-    row[`mets_macro_${name}`] = perSite[k + 3] as number;
-  });
-  for (const c of SERIES_COLUMNS) (series[c] as number[]).push(row[c] as number);
+  const row = [
+    state.day,
+    p,
+    diameterMm(p, rho),
+    primary ? primary.capacity : 0,
+    primary?.vascular ? 1 : 0,
+    state.shedBloodSinceObservation,
+    state.shedLymphSinceObservation,
+    state.ctcInBlood,
+    (state.ctcInBlood * s.body.sampleVolumeMl) / s.body.bloodVolumeMl,
+    burden,
+    colonies,
+    colonies ? early / colonies : 0,
+    macro ? earlyMacro / macro : 0,
+  ];
+  for (const site of METASTATIC_SITE_INDEX) for (let j = 0; j < 4; j++) row.push(perSite[site * 4 + j] as number);
+  SERIES_COLUMNS.forEach((c, i) => (series[c] as number[]).push(row[i] as number));
+  state.shedBloodSinceObservation = 0;
+  state.shedLymphSinceObservation = 0;
 }
 
 export interface MetastasisRow {

@@ -220,7 +220,7 @@ export const scenarioSchema = z
     ),
     angiogenesis: section(
       {
-        avascularCapacityCells: num(1e6, 1, 1e10, {
+        avascularCapacityCells: num(1e6, 1, 1e13, {
           unit: 'cells',
           source: 'Folkman (1-2 mm); Thomlinson & Gray 1955',
           description: 'K of an avascular tumour',

@@ -191,8 +191,10 @@ export type FunnelStage = (typeof FUNNEL_STAGES)[number];
 /** Stages counted in colonies rather than cells. */
 export const COLONY_STAGES: readonly FunnelStage[] = ['micro', 'macro'];
 
+const STAGE_INDEX = Object.fromEntries(FUNNEL_STAGES.map((s, i) => [s, i])) as Record<FunnelStage, number>;
+
 export function funnelIndex(stage: FunnelStage, route: Route, timing: Timing): number {
-  return (FUNNEL_STAGES.indexOf(stage) * ROUTES.length + route) * TIMINGS.length + timing;
+  return (STAGE_INDEX[stage] * ROUTES.length + route) * TIMINGS.length + timing;
 }
 
 export interface SimEvent {

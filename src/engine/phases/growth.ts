@@ -12,7 +12,7 @@
  * each daughter.
  */
 import type { Context } from '../context.ts';
-import { binomial } from '../samplers.ts';
+import { binomial, type Uniform } from '../samplers.ts';
 import { DRIVERS } from '../schema.ts';
 import { type Clone, type Tumour, tumourCells } from '../state.ts';
 
@@ -28,6 +28,25 @@ export function stepProbabilities(divide: number, die: number, dt: number): [num
   const diff = Math.min(growth, 1);
   const sum = Math.min(variance + diff * diff, 1);
   return [(sum + diff) / 2, (sum - diff) / 2];
+}
+
+/**
+ * Mutant daughters: each division gains each missing driver with probability mu.
+ * The total is drawn first (almost always 0), then spread over the missing drivers;
+ * a daughter gaining two drivers at once (order mu^2) is neglected.
+ */
+function gainDrivers(t: Tumour, c: Clone, divisions: number, mu: number, muP: number, u: Uniform): void {
+  const missing: number[] = [];
+  for (let d = 0; d < DRIVERS.length; d++) if (!(c.drivers & (1 << d))) missing.push(1 << d);
+  if (missing.length === 0) return;
+  let mutants = Math.min(binomial(u, divisions, Math.min(1, mu * missing.length)), c.cells);
+  for (let j = 0; j < missing.length && mutants > 0; j++) {
+    const k = j === missing.length - 1 ? mutants : binomial(u, mutants, 1 / (missing.length - j));
+    mutants -= k;
+    if (k === 0) continue;
+    c.cells -= k;
+    addCells(findOrAddClone(t, c.drivers | (missing[j] as number), c.drivers), k, c.passengers + muP);
+  }
 }
 
 function driverCount(mask: number): number {
@@ -72,21 +91,9 @@ export function grow(t: Tumour, ctx: Context): void {
     if (pDivide + pDie <= 0) continue;
     const events = binomial(u, c.cells, pDivide + pDie);
     const divisions = binomial(u, events, pDivide / (pDivide + pDie));
-    const deaths = events - divisions;
-    const before = c.cells;
-    c.cells = before + divisions - deaths;
+    c.cells += divisions - (events - divisions);
     if (divisions > 0 && c.cells > 0) c.passengers += (2 * muP * divisions) / c.cells;
-    if (mu > 0 && divisions > 0) {
-      for (let d = 0; d < DRIVERS.length; d++) {
-        const bit = 1 << d;
-        if (c.drivers & bit) continue;
-        // A mutant daughter moves to the clone with the extra driver.
-        const mutants = Math.min(binomial(u, divisions, mu), c.cells);
-        if (mutants === 0) continue;
-        c.cells -= mutants;
-        addCells(findOrAddClone(t, c.drivers | bit, c.drivers), mutants, c.passengers + muP);
-      }
-    }
+    if (mu > 0 && divisions > 0) gainDrivers(t, c, divisions, mu, muP, u);
   }
-  t.clones = t.clones.filter((c) => c.cells > 0);
+  if (t.clones.some((c) => c.cells === 0)) t.clones = t.clones.filter((c) => c.cells > 0);
 }

@@ -55,63 +55,71 @@ function timingOf(t: Tumour, primaryCells: number, ctx: Context): Timing {
 }
 
 export function invade(t: Tumour, ctx: Context, primaryCells: number, out: ShedBatch[]): void {
-  const { scenario: s, state } = ctx;
+  const inv = ctx.scenario.invasion;
   const u = ctx.streams.invasion;
-  const inv = s.invasion;
   const n = tumourCells(t);
   if (n === 0) return;
   const bloodRate = inv.bloodRate * vascularisation(t, ctx);
   const total = bloodRate + inv.lymphRate;
   if (total <= 0) return;
-  const pShedIfInvasive = -Math.expm1(-total * s.time.dt);
-  const q = (inv.clusterMeanSize - 2) / MAX_CLUSTER_EXTRA;
-  const timing = timingOf(t, primaryCells, ctx);
-  const generation = t.founding ? t.founding.generation + 1 : 1;
-
+  const pShedIfInvasive = -Math.expm1(-total * ctx.scenario.time.dt);
   for (const c of t.clones) {
     const f = invasiveFraction(c, n, ctx);
     if (f === 0 || c.cells === 0) continue;
     const events = binomial(u, c.cells, f * pShedIfInvasive);
     if (events === 0) continue;
     const toBlood = binomial(u, events, bloodRate / total);
-    // Cells of events not yet handled stay reserved, so clusters only recruit from the rest.
-    let pending = events;
-    for (const [route, e] of [
-      [ROUTE_BLOOD, toBlood],
-      [ROUTE_LYMPH, events - toBlood],
-    ] as const) {
-      if (e === 0) continue;
-      // A cluster cannot take more cells than its clone has left.
-      const clusters = Math.min(binomial(u, e, inv.clusterFraction), c.cells - pending);
-      const extra = Math.min(binomial(u, MAX_CLUSTER_EXTRA * clusters, q), c.cells - pending - clusters);
-      pending -= e;
-      const clusterCells = 2 * clusters + extra;
-      const cells = e - clusters + clusterCells;
-      c.cells -= cells;
-      out.push({
-        site: t.site,
-        record: {
-          disseminationDay: state.day,
-          origin: t.id,
-          primaryCellsAtDissemination: primaryCells,
-          drivers: c.drivers,
-          passengers: c.passengers,
-          route: route as Route,
-          timing,
-          generation,
-          cells: 1,
-        },
-        singles: e - clusters,
-        clusters,
-        clusterCells,
-      });
-      countFunnel(state, 'shed', route, timing, cells);
-      if (route === ROUTE_BLOOD) state.shedBloodSinceObservation += cells;
-      else state.shedLymphSinceObservation += cells;
-      if (state.firstDisseminationDay < 0) {
-        state.firstDisseminationDay = state.day;
-        logEvent(state, 'first_dissemination', SITES[t.site] as string, t.id, primaryCells, ROUTES[route]);
-      }
-    }
+    // Cells of lymph events stay reserved while blood clusters recruit.
+    release(ctx, t, c, primaryCells, ROUTE_BLOOD, toBlood, events, out);
+    release(ctx, t, c, primaryCells, ROUTE_LYMPH, events - toBlood, events - toBlood, out);
+  }
+}
+
+/** Takes e shedding events (some of them clusters) out of a clone; `pending` events' cells are not recruitable. */
+function release(
+  ctx: Context,
+  t: Tumour,
+  c: Clone,
+  primaryCells: number,
+  route: Route,
+  e: number,
+  pending: number,
+  out: ShedBatch[],
+): void {
+  if (e === 0) return;
+  const { state } = ctx;
+  const u = ctx.streams.invasion;
+  const inv = ctx.scenario.invasion;
+  // A cluster cannot take more cells than its clone has left.
+  const clusters = Math.min(binomial(u, e, inv.clusterFraction), c.cells - pending);
+  const q = (inv.clusterMeanSize - 2) / MAX_CLUSTER_EXTRA;
+  const extra = Math.min(binomial(u, MAX_CLUSTER_EXTRA * clusters, q), c.cells - pending - clusters);
+  const clusterCells = 2 * clusters + extra;
+  const cells = e - clusters + clusterCells;
+  c.cells -= cells;
+  const timing = timingOf(t, primaryCells, ctx);
+  out.push({
+    site: t.site,
+    record: {
+      disseminationDay: state.day,
+      origin: t.id,
+      primaryCellsAtDissemination: primaryCells,
+      drivers: c.drivers,
+      passengers: c.passengers,
+      route,
+      timing,
+      generation: t.founding ? t.founding.generation + 1 : 1,
+      cells: 1,
+    },
+    singles: e - clusters,
+    clusters,
+    clusterCells,
+  });
+  countFunnel(state, 'shed', route, timing, cells);
+  if (route === ROUTE_BLOOD) state.shedBloodSinceObservation += cells;
+  else state.shedLymphSinceObservation += cells;
+  if (state.firstDisseminationDay < 0) {
+    state.firstDisseminationDay = state.day;
+    logEvent(state, 'first_dissemination', SITES[t.site] as string, t.id, primaryCells, ROUTES[route]);
   }
 }
