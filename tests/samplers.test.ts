@@ -4,10 +4,12 @@ import { describe, expect, it } from 'vitest';
 import {
   bernoulli,
   binomial,
+  btrsConstants,
   exponential,
   logBinomialPmf,
   logPoissonPmf,
   poisson,
+  ptrsConstants,
   type Uniform,
 } from '../src/engine/samplers.ts';
 
@@ -537,5 +539,98 @@ describe('log pmfs', () => {
     expect(logPoissonPmf(1, 0)).toBe(Number.NEGATIVE_INFINITY);
     expect(logPoissonPmf(-1, 3)).toBe(Number.NEGATIVE_INFINITY);
     expect(logPoissonPmf(0, 3)).toBe(-3);
+  });
+});
+
+describe('transformed rejection: hat and squeeze conditions', () => {
+  // BTRS and PTRS map U ∈ (−½, ½) to k = ⌊G(U) + c⌋, G(U) = (2a/us + b)·U, us = ½ − |U|, and accept k with
+  // probability g(U) = F(k)·G'(U)/H, where G'(U) = a/us² + b, F(k) = f(k)/f(m) and H = α for BTRS, F = f
+  // and H = 1/α for PTRS. Since G' integrates to 1 over the U-interval of each k, the output is exactly f
+  // provided (1) g ≤ 1 everywhere (the hat dominates), (2) g ≥ v_r wherever us ≥ 0.07 (the squeeze only
+  // accepts what the full test would), and for PTRS (3) g ≤ us wherever us < 0.013 (the quick rejection
+  // only rejects what the full test would). G' is monotone in us, so the extremes of g over a k-interval
+  // sit at its endpoints and the check below is exact, not a sampled grid.
+
+  /** G⁻¹(y): the root in (−½, ½) of b·u² − (2a + b/2 + |y|)·|u| + |y|/2 = 0, in cancellation-free form. */
+  const inverseG = (a: number, b: number, y: number): number => {
+    const ay = Math.abs(y);
+    const B = 2 * a + 0.5 * b + ay;
+    return (Math.sign(y) * ay) / (B + Math.sqrt(B * B - 2 * b * ay));
+  };
+
+  interface Margins {
+    hat: number; // min over k of 1 − sup g: must be ≥ 0
+    squeeze: number; // min over k of inf g − v_r inside the squeeze: must be ≥ 0
+    quick: number; // min over k of inf (us − g) in the quick-rejection zone: must be ≥ 0
+  }
+
+  const scan = (
+    margins: Margins,
+    consts: { a: number; b: number; c: number; vr: number },
+    hat: number,
+    logF: (k: number) => number,
+    kLo: number,
+    kHi: number,
+    quick: boolean,
+  ): void => {
+    const { a, b, c, vr } = consts;
+    let uLeft = inverseG(a, b, kLo - c);
+    for (let k = kLo; k <= kHi; k++) {
+      const uRight = inverseG(a, b, k + 1 - c);
+      const fk = Math.exp(logF(k)) / hat;
+      const usMin = 0.5 - Math.max(Math.abs(uLeft), Math.abs(uRight));
+      const gMax = fk * (a / (usMin * usMin) + b);
+      margins.hat = Math.min(margins.hat, 1 - gMax);
+      const lo = Math.max(uLeft, -0.43);
+      const hi = Math.min(uRight, 0.43);
+      if (lo < hi) {
+        const usMax = 0.5 - (lo <= 0 && hi >= 0 ? 0 : Math.min(Math.abs(lo), Math.abs(hi)));
+        margins.squeeze = Math.min(margins.squeeze, fk * (a / (usMax * usMax) + b) - vr);
+      }
+      // us − g is increasing in us, so its minimum over the zone is at the smallest us.
+      if (quick && usMin < 0.013) margins.quick = Math.min(margins.quick, usMin - gMax);
+      uLeft = uRight;
+    }
+  };
+
+  const fresh = (): Margins => ({ hat: Number.POSITIVE_INFINITY, squeeze: Number.POSITIVE_INFINITY, quick: 0 });
+
+  it('BTRS (Hörmann’s constants) satisfies them for n·p ≥ 10, p ≤ ½', () => {
+    const margins = fresh();
+    const check = (n: number, p: number): void => {
+      const consts = btrsConstants(n, p);
+      const sd = Math.sqrt(n * p * (1 - p));
+      const logFm = logBinomialPmf(consts.m, n, p);
+      const kLo = Math.max(0, Math.floor(n * p - 12 * sd - 20));
+      const kHi = Math.min(n, Math.ceil(n * p + 12 * sd + 20));
+      scan(margins, consts, consts.alpha, (k) => logBinomialPmf(k, n, p) - logFm, kLo, kHi, false);
+    };
+    // Dense over small n, where the constants are tightest (worst hat: n = 23, p ≈ 0.458), then a
+    // logarithmic sweep of n·p up to 1e5 for p from 1e-7 to ½.
+    for (let n = 20; n <= 200; n++) {
+      for (let j = 0; j <= 40; j++) check(n, 10 / n + ((0.5 - 10 / n) * j) / 40);
+    }
+    for (const p of [1e-7, 1e-3, 0.05, 0.2, 0.35, 0.5]) {
+      for (let e = 1; e <= 5; e += 0.05) check(Math.ceil(10 ** e / p), p);
+    }
+    expect(margins.hat).toBeGreaterThan(0);
+    expect(margins.squeeze).toBeGreaterThan(0);
+  });
+
+  it('PTRS (constants with safety margin) satisfies them for λ ≥ 10', () => {
+    const margins = fresh();
+    const check = (lambda: number): void => {
+      const consts = ptrsConstants(lambda);
+      const sd = Math.sqrt(lambda);
+      const kLo = Math.max(0, Math.floor(lambda - 12 * sd - 20));
+      const kHi = Math.ceil(lambda + 12 * sd + 20);
+      scan(margins, consts, consts.invAlpha, (k) => logPoissonPmf(k, lambda), kLo, kHi, true);
+    };
+    // Dense where Hörmann's original constants fail (worst near λ ≈ 14 and λ ≈ 31), then up to 1e7.
+    for (let lambda = 10; lambda < 60; lambda += 0.02) check(lambda);
+    for (let e = Math.log10(60); e <= 7; e += 0.01) check(10 ** e);
+    expect(margins.hat).toBeGreaterThan(0);
+    expect(margins.squeeze).toBeGreaterThan(0);
+    expect(margins.quick).toBeGreaterThanOrEqual(0);
   });
 });

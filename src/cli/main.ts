@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { humanSummary, runFiles } from '../engine/output.ts';
+import { parameterTable } from '../engine/parameters.ts';
 import { formatIssue, ScenarioError } from '../engine/scenario.ts';
 import { scenarioSchema } from '../engine/schema.ts';
 import { run } from '../engine/simulation.ts';
@@ -20,6 +21,8 @@ usage:
       validate scenario files; errors as "file: path.to.field: what is wrong"
   seedsoil schema
       print the JSON Schema of scenario files (scenarios/schema.json)
+  seedsoil params
+      print the parameter reference as Markdown (docs/parameters.md)
 `;
 
 function loadOrReport(ref: string): ReturnType<typeof loadScenarioFile> | undefined {
@@ -91,6 +94,9 @@ export async function main(argv: string[]): Promise<number> {
         return runCommand(rest);
       case 'check':
         return checkCommand(rest);
+      case 'params':
+        process.stdout.write(parameterTable());
+        return 0;
       case 'schema':
         console.log(JSON.stringify(z.toJSONSchema(scenarioSchema, { io: 'input' }), null, 2));
         return 0;

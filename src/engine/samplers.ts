@@ -202,21 +202,49 @@ function binomialInversion(u: Uniform, n: number, p: number): number {
   }
 }
 
+/** Setup constants of BTRS (names as in Hörmann 1993). */
+export interface BtrsConstants {
+  readonly a: number;
+  readonly b: number;
+  /** Centre of the transformation: k = ⌊(2a/us + b)·U + c⌋. */
+  readonly c: number;
+  /** Hat constant: a trial accepts k iff V·α/(a/us² + b) ≤ f(k)/f(m). */
+  readonly alpha: number;
+  /** Squeeze: V ≤ v_r accepts at once when us ≥ 0.07. */
+  readonly vr: number;
+  /** Mode of the distribution. */
+  readonly m: number;
+}
+
+/**
+ * Hörmann's BTRS constants for 0 < p ≤ ½ and n·p ≥ 10, used unchanged. Exported so the tests can check the
+ * two conditions exactness rests on: the hat dominates (f(k)/f(m)·(a/us² + b)/α ≤ 1 everywhere) and the
+ * squeeze lies under it (≥ v_r wherever us ≥ 0.07). An exact scan over n·p ∈ [10, 3e4] found at most 0.998
+ * and a squeeze margin of at least 0.004.
+ */
+export function btrsConstants(n: number, p: number): BtrsConstants {
+  const spq = Math.sqrt(n * p * (1 - p));
+  const b = 1.15 + 2.53 * spq;
+  return {
+    a: -0.0873 + 0.0248 * b + 0.01 * p,
+    b,
+    c: n * p + 0.5,
+    alpha: (2.83 + 5.1 / b) * spq,
+    vr: 0.92 - 4.2 / b,
+    m: Math.floor((n + 1) * p),
+  };
+}
+
 /**
  * BTRS (Hörmann 1993, algorithm BTRS), for 0 < p ≤ ½ and n·p ≥ 10. A uniform U is mapped through the
- * transformation k = ⌊(2a/us + b)·U + c⌋ with us = ½ − |U|, whose derivative a/us² + b times the hat
- * constant α dominates the pmf relative to its mode; V accepts k if V·α/(a/us² + b) ≤ f(k)/f(m). The
- * squeeze (us ≥ 0.07, V ≤ v_r) accepts ~86 % of trials without evaluating the pmf.
+ * transformation k = ⌊(2a/us + b)·U + c⌋ with us = ½ − |U|; over the U-interval that maps to k, the
+ * derivative a/us² + b integrates to exactly 1, so accepting with probability f(k)/f(m)·(a/us² + b)/α
+ * yields f(k) exactly as long as that probability never exceeds 1 (the hat condition). The squeeze
+ * (us ≥ 0.07, V ≤ v_r) accepts most trials without evaluating the pmf.
  */
 function binomialBtrs(u: Uniform, n: number, p: number): number {
   const q = 1 - p;
-  const spq = Math.sqrt(n * p * q);
-  const b = 1.15 + 2.53 * spq;
-  const a = -0.0873 + 0.0248 * b + 0.01 * p;
-  const c = n * p + 0.5;
-  const alpha = (2.83 + 5.1 / b) * spq;
-  const vr = 0.92 - 4.2 / b;
-  const m = Math.floor((n + 1) * p); // mode
+  const { a, b, c, alpha, vr, m } = btrsConstants(n, p);
   // log f(m), computed on the first trial that misses the squeeze (most calls never need it).
   let logFm = Number.NaN;
   for (;;) {
@@ -272,17 +300,51 @@ function poissonInversion(u: Uniform, lambda: number): number {
   }
 }
 
+/** Setup constants of PTRS (names as in Hörmann 1993). */
+export interface PtrsConstants {
+  readonly a: number;
+  readonly b: number;
+  /** Centre of the transformation: k = ⌊(2a/us + b)·U + c⌋. */
+  readonly c: number;
+  /** Hat constant: a trial accepts k iff V·(1/α)/(a/us² + b) ≤ f(k). */
+  readonly invAlpha: number;
+  /** Squeeze: V ≤ v_r accepts at once when us ≥ 0.07. */
+  readonly vr: number;
+}
+
+/**
+ * Hat safety margin for PTRS. Hörmann's constants were fitted numerically, and an exact check (sup and inf
+ * of the acceptance ratio g = f(k)·(a/us² + b)/(1/α) over each k's U-interval, λ from 10 to 1e8) shows
+ * they are very slightly off: g reaches 1.0058 (λ ≈ 14, k = 21), so the hat fails to dominate there, and
+ * inside the squeeze g drops to v_r − 0.0039 (λ ≈ 30.9, k = 20), so the squeeze accepts a little too
+ * much. The resulting total-variation error is only ~1e-6 (single-pmf errors up to ~4e-5 relative), but
+ * it is not zero. Scaling 1/α up by 1 % and lowering v_r to v_r/1.01 − 0.01 restores both conditions
+ * (max g 0.996, squeeze margin ≥ 0.006) for ~1 % more trials.
+ */
+const PTRS_HAT_MARGIN = 1.01;
+const PTRS_SQUEEZE_MARGIN = 0.01;
+
+/**
+ * PTRS constants for λ ≥ 10, with the safety margins above. Exported so the tests can re-check the hat
+ * and squeeze conditions (see btrsConstants).
+ */
+export function ptrsConstants(lambda: number): PtrsConstants {
+  const b = 0.931 + 2.53 * Math.sqrt(lambda);
+  return {
+    a: -0.059 + 0.02483 * b,
+    b,
+    c: lambda + 0.43,
+    invAlpha: PTRS_HAT_MARGIN * (1.1239 + 1.1328 / (b - 3.4)),
+    vr: (0.9277 - 3.6224 / (b - 2)) / PTRS_HAT_MARGIN - PTRS_SQUEEZE_MARGIN,
+  };
+}
+
 /**
  * PTRS (Hörmann 1993, algorithm PTRS), for λ ≥ 10: the Poisson counterpart of BTRS. Here the hat is
  * scaled to the pmf itself, so V is accepted if log(V·(1/α)/(a/us² + b)) ≤ log f(k).
  */
 function poissonPtrs(u: Uniform, lambda: number): number {
-  const slam = Math.sqrt(lambda);
-  const b = 0.931 + 2.53 * slam;
-  const a = -0.059 + 0.02483 * b;
-  const invAlpha = 1.1239 + 1.1328 / (b - 3.4);
-  const vr = 0.9277 - 3.6224 / (b - 2);
-  const c = lambda + 0.43;
+  const { a, b, c, invAlpha, vr } = ptrsConstants(lambda);
   for (;;) {
     const uc = u() - 0.5;
     const v = u();

@@ -1,8 +1,9 @@
 /** Scenario files: the built-ins validate; bad input is refused with the field, the value and what was expected. */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fileResolver, loadScenarioFile, readSource, SCENARIO_DIR } from '../../src/cli/scenarios.ts';
+import { parameterTable } from '../../src/engine/parameters.ts';
 import { loadScenario, ScenarioError } from '../../src/engine/scenario.ts';
 import { scenarioSchema } from '../../src/engine/schema.ts';
 
@@ -49,6 +50,10 @@ describe('built-in scenarios', () => {
   it('scenarios/schema.json is generated from the schema', () => {
     const committed = JSON.parse(readSource('schema.json', `${SCENARIO_DIR}/x.yaml`).text);
     expect(committed).toEqual(JSON.parse(JSON.stringify(z.toJSONSchema(scenarioSchema, { io: 'input' }))));
+  });
+
+  it('docs/parameters.md is generated from the schema', () => {
+    expect(readFileSync('docs/parameters.md', 'utf8')).toBe(parameterTable());
   });
 
   it('every numeric parameter carries a unit, a source and a description', () => {
