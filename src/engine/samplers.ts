@@ -34,24 +34,23 @@ const MAX_BINOMIAL_N = 2 ** 53;
 /** Largest accepted Poisson mean: beyond this the spacing of doubles near λ reaches 1. */
 const MAX_POISSON_LAMBDA = 2 ** 52;
 
-/** log(2π). */
-const LN_2PI = 1.8378770664093454835606594728112;
+/** log(2π), correctly rounded. */
+const LN_2PI = 1.8378770664093456;
 
 // ---------------------------------------------------------------------------------------------------------
 // Stable log-pmf building blocks (Loader 2000)
 // ---------------------------------------------------------------------------------------------------------
 
 /**
- * stirlerr(n) = log(n!) − [(n + ½)·log(n) − n + ½·log(2π)] for n = 1..15, to 25 significant digits
- * (computed with mpmath; index 0 is a placeholder, stirlerr is never called with 0). Below 16 the
- * asymptotic series converges too slowly for double precision, hence the table.
+ * stirlerr(n) = log(n!) − [(n + ½)·log(n) − n + ½·log(2π)] for n = 1..15, computed with mpmath at 40
+ * digits and correctly rounded to double (index 0 is a placeholder: stirlerr is never called with 0).
+ * Below 16 the asymptotic series converges too slowly for double precision, hence the table.
  */
 const STIRLERR_SMALL: readonly number[] = [
-  0, 0.08106146679532725821967026, 0.04134069595540929409382208, 0.02767792568499833914878929,
-  0.02079067210376509311152277, 0.01664469118982119216319487, 0.01387612882307074799874573,
-  0.01189670994589177009505572, 0.01041126526197209649747857, 0.009255462182712732917728637,
-  0.008330563433362871256469319, 0.007573675487951840794972024, 0.006942840107209529865664153,
-  0.006408994188004207068439631, 0.005951370112758847735624416, 0.00555473355196280137103869,
+  0, 0.08106146679532726, 0.0413406959554093, 0.02767792568499834, 0.020790672103765093, 0.016644691189821193,
+  0.013876128823070748, 0.01189670994589177, 0.010411265261972096, 0.009255462182712733, 0.00833056343336287,
+  0.007573675487951841, 0.00694284010720953, 0.006408994188004207, 0.0059513701127588475,
+  0.005554733551962801,
 ];
 
 // Coefficients of the Stirling series 1/(12n) − 1/(360n³) + 1/(1260n⁵) − 1/(1680n⁷) + 1/(1188n⁹) − …
