@@ -116,7 +116,10 @@ function surgery(ctx: Context, primary: Tumour): void {
   const { state, scenario: s } = ctx;
   const rule = s.clinical.surgery.nodeRule;
   cull(ctx, (x) => x === primary, s.clinical.surgery.residualFraction, false);
+  // What surgery leaves is microscopic disease without the tumour's vessels: it must switch again.
   primary.residual = true;
+  primary.vascular = false;
+  primary.capacity = s.angiogenesis.avascularCapacityCells;
   state.clinical.surgeryDay = state.day;
   logEvent(state, 'surgery', 'primary', primary.id, tumourCells(primary), 'residual cells');
   if (rule === 'none') return;

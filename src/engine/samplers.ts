@@ -181,13 +181,18 @@ function binomialSmallP(u: Uniform, n: number, p: number): number {
  */
 function binomialInversion(u: Uniform, n: number, p: number): number {
   const r = p / (1 - p);
-  const f0 = Math.exp(n * Math.log1p(-p));
+  const squeeze = 1 - n * p;
+  let f0: number | undefined;
   // The outer loop repeats only if rounding leaves a residual of the uniform (≤ ~1e-16) larger than the
   // computed total mass: the search then runs past the support, where f becomes exactly 0 (the factor
   // n − x + 1 hits 0 at x = n + 1, or f underflows), and we redraw instead of looping forever. This
   // conditions on an event of probability ~1e-16, i.e. it truncates mass below double precision.
   for (;;) {
     let v = u();
+    // Squeeze: f(0) = q^n ≥ 1 − n·p (Bernoulli's inequality), so most variates with a small mean are 0
+    // without evaluating f(0). The result is the same as the search's; only the work differs.
+    if (v < squeeze) return 0;
+    f0 ??= Math.exp(n * Math.log1p(-p));
     let x = 0;
     let f = f0;
     while (v >= f) {
