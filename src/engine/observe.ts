@@ -117,7 +117,9 @@ export function observe(ctx: Context, primary: Tumour | undefined, series: Serie
   ];
   for (const site of METASTATIC_SITE_INDEX)
     for (let j = 0; j < 4; j++) row.push(perSite[site * 4 + j] as number);
-  SERIES_COLUMNS.forEach((c, i) => (series[c] as number[]).push(row[i] as number));
+  SERIES_COLUMNS.forEach((c, i) => {
+    (series[c] as number[]).push(row[i] as number);
+  });
   state.shedBloodSinceObservation = 0;
   state.shedLymphSinceObservation = 0;
 }
