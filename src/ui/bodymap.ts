@@ -1,0 +1,67 @@
+/**
+ * The body map: the primary, the lymph-node chain and the distant organs as an
+ * SVG, each showing its burden (cells, dormant cells, colonies by size class).
+ */
+import { NODES, ORGANS } from '../engine/schema.ts';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const LAYOUT: Record<string, [number, number]> = {
+  primary: [60, 150],
+  sentinelNode: [60, 60],
+  regionalNode: [130, 45],
+  distantNode: [200, 30],
+  brain: [270, 30],
+  lung: [160, 110],
+  liver: [110, 205],
+  adrenal: [270, 150],
+  kidney: [240, 210],
+  bone: [270, 95],
+  peritoneum: [170, 255],
+  skin: [30, 250],
+  other: [280, 265],
+};
+
+export function drawBodyMap(svg: SVGSVGElement, latest: Record<string, number>): void {
+  svg.replaceChildren();
+  const link = (a: string, b: string) => {
+    const [x1, y1] = LAYOUT[a] as [number, number];
+    const [x2, y2] = LAYOUT[b] as [number, number];
+    const l = document.createElementNS(SVG, 'line');
+    for (const [k, v] of Object.entries({ x1, y1, x2, y2, stroke: '#b8c4d6', 'stroke-width': 1.5 })) l.setAttribute(k, String(v));
+    svg.append(l);
+  };
+  link('primary', 'sentinelNode');
+  link('sentinelNode', 'regionalNode');
+  link('regionalNode', 'distantNode');
+  for (const site of ['primary', ...NODES, ...ORGANS]) {
+    const [x, y] = LAYOUT[site] as [number, number];
+    const cells = site === 'primary' ? (latest.primary_cells ?? 0) : 0;
+    const dormant = latest[`dtc_dormant_${site}`] ?? 0;
+    const itc = latest[`dtc_cycling_${site}`] ?? 0;
+    const micro = latest[`mets_micro_${site}`] ?? 0;
+    const macro = latest[`mets_macro_${site}`] ?? 0;
+    const weight = site === 'primary' ? Math.log10(1 + cells) : Math.log10(1 + dormant) + 2 * itc ** 0.5 + 4 * micro + 8 * macro;
+    const g = document.createElementNS(SVG, 'g');
+    g.setAttribute('data-site', site);
+    const c = document.createElementNS(SVG, 'circle');
+    c.setAttribute('cx', String(x));
+    c.setAttribute('cy', String(y));
+    c.setAttribute('r', String(Math.min(26, 6 + weight)));
+    c.setAttribute('fill', macro > 0 || site === 'primary' ? '#c0392b' : micro > 0 ? '#e67e22' : itc + dormant > 0 ? '#f1c40f' : '#dfe6ee');
+    c.setAttribute('fill-opacity', '0.75');
+    const title = document.createElementNS(SVG, 'title');
+    title.textContent =
+      site === 'primary'
+        ? `primary: ${cells.toExponential(2)} cells`
+        : `${site}: dormant cells ${dormant}, cycling DTCs ${itc}, micro ${micro}, macro ${macro}`;
+    c.append(title);
+    const label = document.createElementNS(SVG, 'text');
+    label.setAttribute('x', String(x));
+    label.setAttribute('y', String(y + 34));
+    label.setAttribute('text-anchor', 'middle');
+    label.setAttribute('font-size', '10');
+    label.textContent = site.replace('Node', ' node');
+    g.append(c, label);
+    svg.append(g);
+  }
+}

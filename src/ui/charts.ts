@@ -1,0 +1,151 @@
+/**
+ * The run's charts (Chart.js). Streaming updates use update('none'): no
+ * animation, so a chunk costs one redraw; long series are decimated (LTTB).
+ */
+import { Chart, type ChartConfiguration, type ChartDataset, registerables } from 'chart.js';
+import { NODES, ORGANS } from '../engine/schema.ts';
+
+Chart.register(...registerables);
+Chart.defaults.animation = false;
+Chart.defaults.maintainAspectRatio = false;
+Chart.defaults.font.size = 11;
+
+type Point = { x: number; y: number };
+const YEAR = 365.25;
+const METASTATIC_SITES = [...NODES, ...ORGANS];
+export const FUNNEL_SHOWN = ['shed', 'killed', 'arrested', 'extravasated', 'dormant', 'founded', 'micro', 'macro'];
+
+function line(label: string, color: string, extra: Partial<ChartDataset<'line', Point[]>> = {}): ChartDataset<'line', Point[]> {
+  return { label, data: [], borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: 0, ...extra };
+}
+
+function timeChart(canvas: HTMLCanvasElement, title: string, datasets: ChartDataset<'line', Point[]>[], y: object): Chart<'line', Point[]> {
+  const config: ChartConfiguration<'line', Point[]> = {
+    type: 'line',
+    data: { datasets },
+    options: {
+      parsing: false,
+      normalized: true,
+      plugins: {
+        title: { display: true, text: title },
+        decimation: { enabled: true, algorithm: 'lttb', samples: 400 },
+        legend: { labels: { boxWidth: 10 } },
+      },
+      scales: { x: { type: 'linear', title: { display: true, text: 'years' } }, y },
+    },
+  };
+  return new Chart(canvas, config);
+}
+
+export interface RunCharts {
+  all: Chart[];
+  reset(symptomaticCells: number, screeningCells: number): void;
+  append(columns: Record<string, Float64Array>): void;
+  siteBars(latest: Record<string, number>): void;
+  funnel(totals: Record<string, number>): void;
+}
+
+export function createRunCharts(byId: (id: string) => HTMLCanvasElement): RunCharts {
+  const primary = timeChart(
+    byId('chart-primary'),
+    'Primary tumour (cells, log scale)',
+    [
+      line('primary cells', '#c0392b'),
+      line('capacity K', '#7f8c8d', { borderDash: [4, 3] }),
+      line('symptomatic detection', '#2c3e50', { borderDash: [2, 4] }),
+      line('screening threshold', '#8e44ad', { borderDash: [2, 4] }),
+    ],
+    { type: 'logarithmic', min: 1 },
+  );
+  const ctc = timeChart(byId('chart-ctc'), 'CTCs per 7.5 mL of blood', [line('CTCs per sample', '#d35400')], {
+    beginAtZero: true,
+  });
+  const mets = timeChart(
+    byId('chart-mets'),
+    'Metastases by size class (all sites)',
+    [line('cycling DTC / ITC', '#f1c40f'), line('micro', '#e67e22'), line('macro', '#c0392b')],
+    { beginAtZero: true },
+  );
+  const early = timeChart(
+    byId('chart-early'),
+    'Share of metastases from early-disseminated cells',
+    [line('all colonies', '#16a085'), line('macrometastases', '#2c3e50')],
+    { min: 0, max: 1 },
+  );
+  const dtc = new Chart(byId('chart-dtc'), {
+    type: 'bar',
+    data: {
+      labels: METASTATIC_SITES as unknown as string[],
+      datasets: [
+        { label: 'dormant DTC cells', data: [], backgroundColor: '#2980b9' },
+        { label: 'cycling DTCs', data: [], backgroundColor: '#f39c12' },
+      ],
+    },
+    options: { plugins: { title: { display: true, text: 'Disseminated cells per site (now)' } }, scales: { y: { beginAtZero: true } } },
+  });
+  const funnel = new Chart(byId('chart-funnel'), {
+    type: 'bar',
+    data: { labels: FUNNEL_SHOWN, datasets: [{ label: 'cumulative count', data: [], backgroundColor: '#34495e' }] },
+    options: {
+      plugins: { title: { display: true, text: 'The funnel: cells (micro, macro: colonies), log scale' }, legend: { display: false } },
+      scales: { y: { type: 'logarithmic', min: 0.5 } },
+    },
+  });
+
+  const push = (chart: Chart<'line', Point[]>, i: number, xs: Float64Array, ys: ArrayLike<number>) => {
+    const data = chart.data.datasets[i]?.data as Point[];
+    for (let k = 0; k < xs.length; k++) data.push({ x: (xs[k] as number) / YEAR, y: ys[k] as number });
+  };
+  const sum = (columns: Record<string, Float64Array>, prefix: string, n: number) => {
+    const out = new Float64Array(n);
+    for (const site of METASTATIC_SITES) {
+      const col = columns[`${prefix}${site}`];
+      if (col) for (let k = 0; k < n; k++) out[k] = (out[k] as number) + (col[k] as number);
+    }
+    return out;
+  };
+  let thresholds = [0, 0];
+
+  return {
+    all: [primary, ctc, dtc, mets, early, funnel],
+    reset(symptomaticCells, screeningCells) {
+      thresholds = [symptomaticCells, screeningCells];
+      for (const c of [primary, ctc, mets, early]) for (const d of c.data.datasets) d.data = [];
+      dtc.data.datasets.forEach((d) => {
+        d.data = [];
+      });
+      (funnel.data.datasets[0] as { data: number[] }).data = [];
+      for (const c of [primary, ctc, dtc, mets, early, funnel]) c.update('none');
+    },
+    append(columns) {
+      const day = columns.day as Float64Array;
+      const n = day.length;
+      if (n === 0) return;
+      push(primary, 0, day, columns.primary_cells as Float64Array);
+      push(primary, 1, day, columns.primary_capacity_cells as Float64Array);
+      push(primary, 2, day, new Float64Array(n).fill(thresholds[0] as number));
+      push(primary, 3, day, new Float64Array(n).fill(thresholds[1] as number));
+      push(ctc, 0, day, columns.ctc_per_sample as Float64Array);
+      push(mets, 0, day, sum(columns, 'dtc_cycling_', n));
+      push(mets, 1, day, sum(columns, 'mets_micro_', n));
+      push(mets, 2, day, sum(columns, 'mets_macro_', n));
+      push(early, 0, day, columns.early_share as Float64Array);
+      push(early, 1, day, columns.early_share_macro as Float64Array);
+      for (const c of [primary, ctc, mets, early]) c.update('none');
+      // Lets tests and assistive tools see that data arrived without reaching into Chart.js.
+      for (const c of [primary, ctc, mets, early]) {
+        const points = c.data.datasets.reduce((sum, d) => sum + d.data.length, 0);
+        c.canvas.parentElement?.setAttribute('data-points', String(points));
+      }
+    },
+    siteBars(latest) {
+      (dtc.data.datasets[0] as { data: number[] }).data = METASTATIC_SITES.map((s) => latest[`dtc_dormant_${s}`] ?? 0);
+      (dtc.data.datasets[1] as { data: number[] }).data = METASTATIC_SITES.map((s) => latest[`dtc_cycling_${s}`] ?? 0);
+      dtc.update('none');
+    },
+    funnel(totals) {
+      (funnel.data.datasets[0] as { data: number[] }).data = FUNNEL_SHOWN.map((s) => totals[s] ?? 0);
+      funnel.update('none');
+    },
+  };
+}

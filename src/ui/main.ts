@@ -1,0 +1,361 @@
+/**
+ * The page: the run view (one seeded run streamed from the engine worker) and
+ * the compare view. The page never runs the engine itself; it asks the worker for
+ * the next chunk only after drawing the last one.
+ */
+import * as Comlink from 'comlink';
+import { z } from 'zod';
+import { scenarioSchema } from '../engine/schema.ts';
+import { ENGINE_VERSION } from '../engine/version.ts';
+import type { Chunk, EngineApi } from '../../workers/protocol.ts';
+import { drawBodyMap } from './bodymap.ts';
+import { createRunCharts } from './charts.ts';
+import { setupCompare } from './compare.ts';
+import {
+  BUILT_IN,
+  choiceFromFile,
+  DEFAULT_SCENARIO,
+  describeError,
+  parseShareHash,
+  rawOf,
+  type ScenarioChoice,
+  scenarioOf,
+  scenarioYaml,
+  setPath,
+  shareHash,
+} from './scenarios.ts';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+export function newEngine(): { api: Comlink.Remote<EngineApi>; worker: Worker } {
+  const worker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module' });
+  return { api: Comlink.wrap<EngineApi>(worker), worker };
+}
+
+function showError(message: string): void {
+  const box = $('error');
+  box.textContent = message;
+  box.hidden = false;
+}
+function clearError(): void {
+  $('error').hidden = true;
+}
+
+const PHASES: [string, string, string][] = [
+  ['Growth', 'Cells divide and die; the tumour grows towards its capacity K (stochastic Gompertz).', 'primary'],
+  ['Angiogenesis', 'Without new vessels a tumour stays below about a million cells (1–2 mm); the switch lets it grow.', 'switch'],
+  ['Invasion and intravasation', 'Invasive cells enter blood and lymph, alone or in clusters.', 'shed'],
+  ['Circulation', 'Most circulating cells are killed by NK cells and shear within hours.', 'killed'],
+  ['Arrest', 'Survivors stop in the first capillary bed or lymph node they meet.', 'arrested'],
+  ['Extravasation', 'Most arrested cells leave the vessel; how many depends on the soil.', 'extravasated'],
+  ['Angiogenesis at the new site', 'A new colony is avascular and must make its own switch to grow past 2 mm.', 'micro'],
+  ['Colonisation or dormancy', 'A settled cell dies, sleeps as a dormant cell, or founds a colony; few become macrometastases.', 'macro'],
+];
+
+function renderPhases(funnel: Record<string, number>, primaryCells: number, switched: boolean): void {
+  const value = (key: string) => {
+    if (key === 'primary') return `${primaryCells.toExponential(2)} cells`;
+    if (key === 'switch') return switched ? 'switched' : 'avascular';
+    return `${funnel[key] ?? 0} ${key === 'micro' || key === 'macro' ? 'colonies' : 'cells'}`;
+  };
+  $('phases').replaceChildren(
+    ...PHASES.map(([name, text, key]) => {
+      const li = document.createElement('li');
+      li.innerHTML = `<b>${name}</b> <span class="value" data-phase="${key}">${value(key)}</span><br>${text}`;
+      return li;
+    }),
+  );
+}
+
+const EVENT_TEXT: Record<string, (site: string, value: number, detail: string) => string> = {
+  first_dissemination: (_s, v, d) => `First cell left the primary (by ${d}) when it had ${v.toExponential(1)} cells.`,
+  angiogenic_switch: (s) => `Angiogenic switch at ${s}: new vessels let it grow.`,
+  detection: (_s, v, d) => `Primary found by ${d} at ${v.toFixed(1)} mm.`,
+  metastasis_at_diagnosis: () => 'A metastasis was already visible at diagnosis.',
+  surgery: (_s, v) => `Surgery removed the primary (${v} cells left behind).`,
+  node_status: (s, _v, d) => `${s}: ${d}.`,
+  chemotherapy_cycle: (_s, v) => `Chemotherapy cycle ${v}.`,
+  endocrine_start: () => 'Endocrine therapy started.',
+  endocrine_end: () => 'Endocrine therapy ended.',
+  radiotherapy: () => 'Radiotherapy to the breast and nodes.',
+  first_micro: (s) => `First micrometastasis in ${s}.`,
+  first_macro: (s) => `First macrometastasis in ${s}.`,
+  recurrence: (s, _v, d) => `Recurrence (${d}) in ${s}.`,
+  death: () => 'The tumour burden reached the lethal level.',
+};
+
+function initParameterPanel(onChange: (path: string[], value: unknown) => void): (values: unknown) => void {
+  const root = z.toJSONSchema(scenarioSchema, { io: 'input' }) as Record<string, unknown>;
+  const inputs = new Map<string, HTMLInputElement | HTMLSelectElement>();
+  const build = (node: Record<string, unknown>, path: string[], into: HTMLElement) => {
+    const props = node.properties as Record<string, Record<string, unknown>> | undefined;
+    if (props) {
+      const box = path.length ? document.createElement('details') : into;
+      if (path.length) {
+        const s = document.createElement('summary');
+        s.textContent = path[path.length - 1] as string;
+        s.title = String(node.description ?? '');
+        box.append(s);
+        into.append(box);
+      }
+      for (const [k, v] of Object.entries(props)) build(v, [...path, k], box);
+      return;
+    }
+    const key = path.join('.');
+    if (['$schema', 'extends', 'name', 'description', 'seed'].includes(key)) return;
+    const label = document.createElement('label');
+    label.textContent = path[path.length - 1] as string;
+    const range = node.minimum !== undefined ? `; range ${node.minimum} to ${node.maximum}` : '';
+    label.title = `${node.description ?? ''}\nunit: ${node.unit ?? '-'}${range}; default ${JSON.stringify(node.default)}\nsource: ${node.source ?? '-'}`;
+    let input: HTMLInputElement | HTMLSelectElement;
+    if (Array.isArray(node.enum)) {
+      input = document.createElement('select');
+      for (const v of node.enum) input.append(new Option(String(v), String(v)));
+      input.addEventListener('change', () => onChange(path, input.value));
+    } else if (node.type === 'boolean') {
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.addEventListener('change', () => onChange(path, box.checked));
+      input = box;
+    } else if (node.type === 'number' || node.type === 'integer') {
+      const box = document.createElement('input');
+      box.type = 'number';
+      box.step = 'any';
+      box.addEventListener('change', () => onChange(path, Number(box.value)));
+      input = box;
+    } else return;
+    input.dataset.path = key;
+    inputs.set(key, input);
+    label.append(input);
+    into.append(label);
+  };
+  build(root, [], $('param-list'));
+  return (values) => {
+    for (const [key, input] of inputs) {
+      let v: unknown = values;
+      for (const p of key.split('.')) v = (v as Record<string, unknown>)?.[p];
+      if (input instanceof HTMLInputElement && input.type === 'checkbox') input.checked = Boolean(v);
+      else input.value = String(v);
+    }
+  };
+}
+
+function download(name: string, href: string): HTMLAnchorElement {
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = name;
+  a.textContent = name;
+  return a;
+}
+
+async function main(): Promise<void> {
+  $('version').textContent = `engine ${ENGINE_VERSION}`;
+  const select = $<HTMLSelectElement>('scenario');
+  for (const name of Object.keys(BUILT_IN).sort()) select.append(new Option(name, name));
+  select.append(new Option('(loaded file)', ''));
+
+  let choice: ScenarioChoice = { base: DEFAULT_SCENARIO, diff: {} };
+  let seed = 1;
+  try {
+    const shared = parseShareHash(location.hash);
+    if (shared) ({ choice, seed } = shared);
+  } catch (e) {
+    showError(describeError(e));
+  }
+
+  const charts = createRunCharts((id) => $<HTMLCanvasElement>(id));
+  const setParams = initParameterPanel((path, value) => {
+    const next = structuredClone(choice);
+    setPath(next.diff, path, value);
+    try {
+      scenarioOf(next);
+      choice = next;
+      clearError();
+      void reset();
+    } catch (e) {
+      showError(describeError(e));
+    }
+  });
+
+  let engine = newEngine();
+  let running = false;
+  let done = false;
+  let busy = false;
+  let latest: Record<string, number> = {};
+  let funnel: Record<string, number> = {};
+  let switched = false;
+  const status = $('status');
+
+  const apply = (chunk: Chunk) => {
+    charts.append(chunk.columns);
+    const n = chunk.columns.day?.length ?? 0;
+    if (n > 0) for (const [k, col] of Object.entries(chunk.columns)) latest[k] = col[n - 1] as number;
+    funnel = chunk.funnel;
+    charts.siteBars(latest);
+    charts.funnel(funnel);
+    drawBodyMap($<SVGSVGElement & HTMLElement>('body-map'), latest);
+    const feed = $('feed');
+    for (const e of chunk.events) {
+      if (e.type === 'angiogenic_switch' && e.site === 'primary') switched = true;
+      const li = document.createElement('li');
+      li.dataset.type = e.type;
+      li.textContent = `Year ${(e.day / 365.25).toFixed(1)}: ${EVENT_TEXT[e.type]?.(e.site, e.value, e.detail) ?? e.type}`;
+      feed.prepend(li);
+    }
+    renderPhases(funnel, latest.primary_cells ?? 0, switched);
+    done = chunk.done;
+    status.textContent = `Day ${Math.round(chunk.day)} (year ${(chunk.day / 365.25).toFixed(1)})${done ? ' — finished' : ''}`;
+    status.dataset.done = String(done);
+    status.dataset.day = String(chunk.day);
+    status.dataset.shed = String(funnel.shed ?? 0);
+    status.dataset.primaryCells = String(latest.primary_cells ?? 0);
+  };
+
+  const advance = async (days: number) => {
+    if (busy || done) return;
+    busy = true;
+    try {
+      apply(await engine.api.advance(days));
+    } finally {
+      busy = false;
+    }
+  };
+
+  const loop = async () => {
+    while (running && !done) {
+      await advance(Number($<HTMLSelectElement>('speed').value));
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+    running = false;
+  };
+
+  async function reset(): Promise<void> {
+    running = false;
+    while (busy) await new Promise((r) => setTimeout(r, 5));
+    const scenario = scenarioOf(choice);
+    select.value = choice.base && Object.keys(choice.diff).length === 0 ? choice.base : (choice.base ?? '');
+    $<HTMLInputElement>('seed').value = String(seed);
+    setParams(scenario);
+    const errors = await engine.api.open(rawOf(choice), seed);
+    if (errors.length) {
+      showError(errors.join('\n'));
+      return;
+    }
+    done = false;
+    latest = {};
+    switched = false;
+    $('feed').replaceChildren();
+    const cellsAt = (mm: number) => (Math.PI / 6) * mm ** 3 * scenario.body.cellsPerMm3;
+    charts.reset(cellsAt(scenario.clinical.symptomaticMm), cellsAt(scenario.clinical.screening.thresholdMm));
+    $('downloads').replaceChildren();
+    apply(await engine.api.advance(0));
+    history.replaceState(null, '', shareHash(choice, seed));
+  }
+
+  select.addEventListener('change', () => {
+    if (!select.value) return;
+    choice = { base: select.value, diff: {} };
+    seed = scenarioOf(choice).seed;
+    clearError();
+    void reset();
+  });
+  $<HTMLInputElement>('seed').addEventListener('change', (e) => {
+    const v = Number((e.target as HTMLInputElement).value);
+    if (!Number.isInteger(v) || v < 0) return showError(`seed: expected a non-negative integer (got "${(e.target as HTMLInputElement).value}")`);
+    seed = v;
+    clearError();
+    void reset();
+  });
+  $('run').addEventListener('click', () => {
+    if (running) return;
+    running = true;
+    void loop();
+  });
+  $('pause').addEventListener('click', () => {
+    running = false;
+  });
+  $('step').addEventListener('click', () => {
+    running = false;
+    void advance(scenarioOf(choice).time.observeEveryDays);
+  });
+  $('reset').addEventListener('click', () => void reset());
+
+  const loadText = (name: string, text: string) => {
+    try {
+      choice = choiceFromFile({ name, text });
+      seed = scenarioOf(choice).seed;
+      clearError();
+      void reset();
+    } catch (e) {
+      showError(describeError(e));
+    }
+  };
+  $<HTMLInputElement>('file').addEventListener('change', async (e) => {
+    const file = (e.target as HTMLInputElement).files?.[0];
+    if (file) loadText(file.name, await file.text());
+  });
+  document.addEventListener('dragover', (e) => e.preventDefault());
+  document.addEventListener('drop', async (e) => {
+    e.preventDefault();
+    const file = e.dataTransfer?.files[0];
+    if (file) loadText(file.name, await file.text());
+  });
+
+  $('share').addEventListener('click', () => {
+    const input = $<HTMLInputElement>('share-url');
+    input.value = `${location.origin}${location.pathname}${shareHash(choice, seed)}`;
+    input.hidden = false;
+    input.select();
+    void navigator.clipboard?.writeText(input.value).catch(() => undefined);
+  });
+  $('export').addEventListener('click', async () => {
+    const box = $('downloads');
+    box.replaceChildren();
+    const files = await engine.api.files();
+    for (const [name, text] of Object.entries(files)) {
+      box.append(download(name, URL.createObjectURL(new Blob([text], { type: 'text/plain' }))));
+    }
+    box.append(download('scenario.yaml', URL.createObjectURL(new Blob([scenarioYaml(choice, seed)]))));
+    charts.all.forEach((c, i) => {
+      box.append(download(`chart-${i + 1}.png`, c.toBase64Image()));
+    });
+  });
+  window.addEventListener('hashchange', () => {
+    try {
+      const shared = parseShareHash(location.hash);
+      if (!shared) return;
+      ({ choice, seed } = shared);
+      clearError();
+      void reset();
+    } catch (e) {
+      showError(describeError(e));
+    }
+  });
+
+  const tabs = { run: $('tab-run'), compare: $('tab-compare') };
+  const show = (which: 'run' | 'compare') => {
+    $('run-view').hidden = which !== 'run';
+    $('compare-view').hidden = which !== 'compare';
+    tabs.run.classList.toggle('active', which === 'run');
+    tabs.compare.classList.toggle('active', which === 'compare');
+  };
+  tabs.run.addEventListener('click', () => show('run'));
+  tabs.compare.addEventListener('click', () => show('compare'));
+  setupCompare();
+
+  try {
+    await reset();
+  } catch (e) {
+    showError(describeError(e));
+    choice = { base: DEFAULT_SCENARIO, diff: {} };
+    await reset();
+  }
+  // A cancelled or crashed worker is replaced, never reused.
+  engine.worker.addEventListener('error', () => {
+    engine.worker.terminate();
+    engine = newEngine();
+    void reset();
+  });
+}
+
+void main();

@@ -1,0 +1,142 @@
+/**
+ * Scenarios in the page: the built-in files (bundled as text), loading a user's
+ * file, and the compact form a share link carries: a built-in base plus the
+ * values that differ from it.
+ */
+import { stringify } from 'yaml';
+import {
+  deepMerge,
+  parseScenarioText,
+  type Resolver,
+  resolveExtends,
+  ScenarioError,
+  type ScenarioSource,
+  validateScenario,
+} from '../engine/scenario.ts';
+import type { Scenario } from '../engine/schema.ts';
+
+type Raw = Record<string, unknown>;
+
+const files = import.meta.glob('../../scenarios/*.yaml', { query: '?raw', import: 'default', eager: true }) as Record<
+  string,
+  string
+>;
+
+export const BUILT_IN: Record<string, string> = Object.fromEntries(
+  Object.entries(files).map(([path, text]) => [path.replace(/^.*\/(.*)\.yaml$/, '$1'), text]),
+);
+export const DEFAULT_SCENARIO = 'breast-her2-early';
+
+export const resolver: Resolver = (ref) => {
+  const text = BUILT_IN[ref.replace(/^.*\//, '').replace(/\.ya?ml$/, '')];
+  if (text === undefined) throw new Error(`no built-in scenario named "${ref}"`);
+  return { name: ref, text };
+};
+
+/** The scenario being shown: a built-in base (or none) plus changes. */
+export interface ScenarioChoice {
+  base: string | null;
+  diff: Raw;
+}
+
+export function baseRaw(base: string | null): Raw {
+  return base ? resolveExtends(resolver(base, ''), resolver) : {};
+}
+
+export function rawOf(choice: ScenarioChoice): Raw {
+  return deepMerge(baseRaw(choice.base), choice.diff);
+}
+
+/** Validates a choice; throws ScenarioError naming the fields. */
+export function scenarioOf(choice: ScenarioChoice): Scenario {
+  return validateScenario(rawOf(choice), choice.base ?? 'scenario');
+}
+
+/** A user's file: its `extends` (a built-in) becomes the base, the rest the changes. */
+export function choiceFromFile(source: ScenarioSource): ScenarioChoice {
+  const ext = parseScenarioText(source).extends;
+  const name = typeof ext === 'string' ? ext.replace(/^.*\//, '').replace(/\.ya?ml$/, '') : '';
+  const base = BUILT_IN[name] !== undefined ? name : null;
+  const raw = resolveExtends(source, resolver);
+  const choice = { base, diff: base ? diffFrom(baseRaw(base), raw) : raw };
+  validateScenario(rawOf(choice), source.name);
+  return choice;
+}
+
+/** The leaves of `next` that differ from `base`. */
+export function diffFrom(base: Raw, next: Raw): Raw {
+  const out: Raw = {};
+  for (const [k, v] of Object.entries(next)) {
+    const b = base[k];
+    if (v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b)) {
+      const d = diffFrom(b as Raw, v as Raw);
+      if (Object.keys(d).length) out[k] = d;
+    } else if (JSON.stringify(v) !== JSON.stringify(b)) out[k] = v;
+  }
+  return out;
+}
+
+export function setPath(target: Raw, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    if (!node[key] || typeof node[key] !== 'object') node[key] = {};
+    node = node[key] as Raw;
+  }
+  node[path[path.length - 1] as string] = value;
+}
+
+// ---------------------------------------------------------------- share links
+
+function toBase64Url(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text: string): string {
+  const bin = atob(text.replaceAll('-', '+').replaceAll('_', '/'));
+  return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+}
+
+export function shareHash(choice: ScenarioChoice, seed: number): string {
+  const params = new URLSearchParams();
+  if (choice.base) params.set('scenario', choice.base);
+  params.set('seed', String(seed));
+  if (Object.keys(choice.diff).length) params.set('diff', toBase64Url(JSON.stringify(choice.diff)));
+  return `#${params.toString()}`;
+}
+
+/** Reads a share link; throws with a message naming what is wrong. */
+export function parseShareHash(hash: string): { choice: ScenarioChoice; seed: number } | null {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  if (!params.has('seed') && !params.has('scenario')) return null;
+  const base = params.get('scenario');
+  if (base !== null && BUILT_IN[base] === undefined) throw new Error(`link: scenario: no built-in scenario named "${base}"`);
+  const seedText = params.get('seed') ?? '1';
+  const seed = Number(seedText);
+  if (!Number.isInteger(seed) || seed < 0) throw new Error(`link: seed: expected a non-negative integer (got "${seedText}")`);
+  let diff: Raw = {};
+  const encoded = params.get('diff');
+  if (encoded) {
+    try {
+      diff = JSON.parse(fromBase64Url(encoded)) as Raw;
+    } catch {
+      throw new Error('link: diff: not a valid encoded scenario');
+    }
+  }
+  const choice = { base, diff };
+  scenarioOf(choice);
+  return { choice, seed };
+}
+
+/** The current scenario as a file `seedsoil` accepts. */
+export function scenarioYaml(choice: ScenarioChoice, seed: number): string {
+  const body = choice.base ? { extends: choice.base, ...choice.diff, seed } : { ...choice.diff, seed };
+  return `# exported from the seedsoil web app\n${stringify(body)}`;
+}
+
+export function describeError(e: unknown): string {
+  if (e instanceof ScenarioError) return e.message;
+  return (e as Error).message ?? String(e);
+}

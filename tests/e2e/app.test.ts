@@ -1,0 +1,157 @@
+/**
+ * End-to-end tests of the web app in real headless Chromium (Debian's chromium,
+ * driven by playwright-core). The app is built with Vite and served on 127.0.0.1.
+ * Screenshots of each view are kept in test-artifacts/.
+ */
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { build, type PreviewServer, preview } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadScenarioFile } from '../../src/cli/scenarios.ts';
+import { deepMerge, validateScenario } from '../../src/engine/scenario.ts';
+import { run } from '../../src/engine/simulation.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = 'test-artifacts';
+let server: PreviewServer;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  await build({ configFile: 'vite.config.ts', logLevel: 'warn' });
+  server = await preview({ configFile: 'vite.config.ts', preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
+  const address = server.httpServer.address() as AddressInfo;
+  base = `http://127.0.0.1:${address.port}/`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  mkdirSync(ARTIFACTS, { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
+});
+
+async function open(hash = ''): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${base}${hash}`);
+  await page.waitForSelector('#status[data-day]');
+  expect(errors).toEqual([]);
+  return page;
+}
+
+async function runToEnd(page: Page): Promise<void> {
+  await page.selectOption('#speed', '3650');
+  await page.click('#run');
+  await page.waitForSelector('#status[data-done="true"]', { timeout: 60_000 });
+}
+
+describe('web app', () => {
+  it('loads with the default scenario and no error', async () => {
+    const page = await open();
+    expect(await page.title()).toContain('seedsoil');
+    expect(await page.isHidden('#error')).toBe(true);
+    expect(await page.inputValue('#scenario')).toBe('breast-her2-early');
+    await page.close();
+  });
+
+  it('fills the charts with a seeded run whose numbers equal the Node engine', async () => {
+    const page = await open('#scenario=teaching-basic&seed=5');
+    await runToEnd(page);
+    for (const id of ['chart-primary', 'chart-ctc', 'chart-mets', 'chart-early']) {
+      const points = Number(await page.getAttribute(`figure:has(#${id})`, 'data-points'));
+      expect(points).toBeGreaterThan(10);
+    }
+    const node = run(loadScenarioFile('teaching-basic'), { seed: 5 });
+    expect(Number(await page.getAttribute('#status', 'data-shed'))).toBe(node.summary.funnel.shed);
+    expect(Number(await page.getAttribute('#status', 'data-day'))).toBe(node.summary.daysSimulated);
+    const feed = await page.$$eval('#feed li', (items) => items.map((li) => li.getAttribute('data-type')));
+    expect(feed.reverse()).toEqual(node.events.map((e) => e.type));
+    await page.screenshot({ path: `${ARTIFACTS}/run-view.png`, fullPage: true });
+    await page.close();
+  });
+
+  it('reproduces a run from a share link with changed parameters', async () => {
+    const page = await open('#scenario=teaching-basic&seed=3');
+    await page.locator('#params').evaluate((d) => {
+      (d as HTMLDetailsElement).open = true;
+    });
+    await page.locator('#param-list details').filter({ hasText: 'invasion' }).first().evaluate((d) => {
+      (d as HTMLDetailsElement).open = true;
+    });
+    await page.fill('[data-path="invasion.bloodRate"]', '0.008');
+    await page.press('[data-path="invasion.bloodRate"]', 'Tab');
+    await page.waitForFunction(() => location.hash.includes('diff='));
+    await page.click('#share');
+    const link = await page.inputValue('#share-url');
+    await page.close();
+
+    const again = await open(link.slice(link.indexOf('#')));
+    await runToEnd(again);
+    const scenario = validateScenario(
+      deepMerge(loadScenarioFile('teaching-basic') as unknown as Record<string, unknown>, {
+        invasion: { bloodRate: 0.008 },
+      }),
+      'test',
+    );
+    const node = run(scenario, { seed: 3 });
+    expect(Number(await again.getAttribute('#status', 'data-shed'))).toBe(node.summary.funnel.shed);
+    expect(Number(await again.getAttribute('#status', 'data-primary-cells'))).toBe(
+      (node.series.primary_cells as number[]).at(-1),
+    );
+    await again.close();
+  });
+
+  it('finishes a comparison of two arms', async () => {
+    const page = await open();
+    await page.click('#tab-compare');
+    await page.fill('#replicates', '6');
+    await page.click('#compare-run');
+    await page.waitForSelector('#compare-status[data-done="true"]', { timeout: 90_000 });
+    const header = await page.textContent('#compare-table tr');
+    expect(header).toContain('arm A (6)');
+    expect(header).toContain('arm B (6)');
+    await page.screenshot({ path: `${ARTIFACTS}/compare-view.png`, fullPage: true });
+    await page.close();
+  });
+
+  it('shows the error of a bad scenario file and keeps working', async () => {
+    const page = await open('#scenario=teaching-basic&seed=2');
+    await page.setInputFiles('#file', {
+      name: 'bad.yaml',
+      mimeType: 'text/yaml',
+      buffer: Buffer.from('growth:\n  lambda: -1\ninvasion:\n  programm: early\n'),
+    });
+    await page.waitForSelector('#error:not([hidden])');
+    const message = await page.textContent('#error');
+    expect(message).toContain('bad.yaml: growth.lambda: too small (got -1, expected >= 0)');
+    expect(message).toContain('invasion.programm: unknown key (did you mean "programme"?)');
+    expect(await page.inputValue('#scenario')).toBe('teaching-basic');
+    await page.screenshot({ path: `${ARTIFACTS}/bad-file.png`, fullPage: true });
+    await runToEnd(page);
+    const node = run(loadScenarioFile('teaching-basic'), { seed: 2 });
+    expect(Number(await page.getAttribute('#status', 'data-shed'))).toBe(node.summary.funnel.shed);
+    await page.close();
+  });
+
+  it('names what is wrong in a malformed link and falls back to the default', async () => {
+    const page = await open('#scenario=no-such&seed=1');
+    expect(await page.textContent('#error')).toContain('link: scenario: no built-in scenario named "no-such"');
+    expect(await page.inputValue('#scenario')).toBe('breast-her2-early');
+    await page.close();
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * The engine in a worker, behind comlink. The same module can serve Node's
+ * worker_threads: a bootstrap sets globalThis.__COMLINK_ENDPOINT__ before importing it.
+ */
+import * as Comlink from 'comlink';
+import { runFiles } from '../src/engine/output.ts';
+import { ScenarioError, validateScenario } from '../src/engine/scenario.ts';
+import type { Scenario } from '../src/engine/schema.ts';
+import { createSimulation, result, runToEnd, type Simulation, step } from '../src/engine/simulation.ts';
+import { diameterMm } from '../src/engine/state.ts';
+import { funnelTotals } from '../src/engine/observe.ts';
+import type { Chunk, EngineApi, ReplicateOutcome } from './protocol.ts';
+
+let sim: Simulation | undefined;
+let rowsSent = 0;
+let eventsSent = 0;
+
+function validate(raw: unknown): Scenario {
+  return validateScenario(raw, 'scenario');
+}
+
+function errorsOf(e: unknown): string[] {
+  if (e instanceof ScenarioError) return e.message.split('\n');
+  return [String((e as Error).message ?? e)];
+}
+
+const api: EngineApi = {
+  async open(raw, seed) {
+    try {
+      sim = createSimulation(validate(raw), { seed });
+      rowsSent = 0;
+      eventsSent = 0;
+      return [];
+    } catch (e) {
+      return errorsOf(e);
+    }
+  },
+
+  async advance(days) {
+    if (!sim) throw new Error('no run is open');
+    const target = sim.ctx.state.day + days;
+    while (!sim.ctx.state.ended && sim.ctx.state.day < target - 1e-9) step(sim);
+    const columns: Record<string, Float64Array> = {};
+    const transfers: ArrayBuffer[] = [];
+    for (const [name, values] of Object.entries(sim.series)) {
+      const col = Float64Array.from(values.slice(rowsSent));
+      columns[name] = col;
+      transfers.push(col.buffer);
+    }
+    rowsSent = sim.series.day?.length ?? 0;
+    const events = sim.ctx.state.events.slice(eventsSent);
+    eventsSent = sim.ctx.state.events.length;
+    const chunk: Chunk = {
+      columns,
+      events,
+      funnel: funnelTotals(sim.ctx.state.funnel),
+      day: sim.ctx.state.day,
+      done: sim.ctx.state.ended,
+    };
+    return Comlink.transfer(chunk, transfers);
+  },
+
+  async files() {
+    if (!sim) throw new Error('no run is open');
+    return runFiles(result(sim));
+  },
+
+  async summary() {
+    if (!sim) throw new Error('no run is open');
+    return result(sim).summary;
+  },
+
+  async replicate(raw, seed, replicate) {
+    const scenario = validate(raw);
+    const r = result(runToEnd(createSimulation(scenario, { seed, replicate })));
+    const firstSeeding = r.events.find((e) => e.type === 'first_dissemination');
+    const outcome: ReplicateOutcome = {
+      replicate,
+      metastasisFreeDays: r.summary.firstMacroDay >= 0 ? r.summary.firstMacroDay : r.summary.daysSimulated,
+      metastasisSeen: r.summary.firstMacroDay >= 0,
+      metastases: r.metastases.filter((m) => m.size_class !== 'itc').length,
+      earlyShare: r.summary.earlyShare,
+      primaryMmAtFirstSeeding: firstSeeding ? diameterMm(firstSeeding.value, scenario.body.cellsPerMm3) : -1,
+    };
+    return outcome;
+  },
+};
+
+declare global {
+  var __COMLINK_ENDPOINT__: Comlink.Endpoint | undefined;
+}
+Comlink.expose(api, globalThis.__COMLINK_ENDPOINT__ ?? (globalThis as unknown as Comlink.Endpoint));

@@ -1,0 +1,41 @@
+/**
+ * The contract between the page and the engine worker. The page pulls chunks:
+ * it asks for the next one only when it has drawn the last, so the worker can
+ * never run ahead of the charts (backpressure) and the final files can never
+ * overtake the last chunk.
+ */
+import type { Summary } from '../src/engine/simulation.ts';
+import type { SimEvent } from '../src/engine/state.ts';
+
+/** New observation rows since the previous chunk, one transferable column per series. */
+export interface Chunk {
+  columns: Record<string, Float64Array>;
+  events: SimEvent[];
+  funnel: Record<string, number>;
+  day: number;
+  done: boolean;
+}
+
+/** What the compare view needs of one replicate. */
+export interface ReplicateOutcome {
+  replicate: number;
+  /** Day of the first macrometastasis, or the last simulated day when none (censored). */
+  metastasisFreeDays: number;
+  metastasisSeen: boolean;
+  metastases: number;
+  earlyShare: number;
+  /** Primary diameter (mm) when the first cell left, or -1 when none left. */
+  primaryMmAtFirstSeeding: number;
+}
+
+export interface EngineApi {
+  /** Validates a scenario (raw object, `extends` already resolved) and starts a run; returns field errors, if any. */
+  open(raw: unknown, seed: number): Promise<string[]>;
+  /** Runs until `days` more have been simulated (or the run ends) and returns the new rows. */
+  advance(days: number): Promise<Chunk>;
+  /** The run's files, byte-identical to `seedsoil run --out`. */
+  files(): Promise<Record<string, string>>;
+  summary(): Promise<Summary>;
+  /** Runs one replicate to the end for the compare view. */
+  replicate(raw: unknown, seed: number, replicate: number): Promise<ReplicateOutcome>;
+}
