@@ -13,7 +13,11 @@ import { run } from '../src/engine/simulation.ts';
 const REPLICATES = 200;
 
 await build({ configFile: 'vite.config.ts', logLevel: 'warn' });
-const server = await preview({ configFile: 'vite.config.ts', preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
+const server = await preview({
+  configFile: 'vite.config.ts',
+  preview: { port: 0, host: '127.0.0.1' },
+  logLevel: 'warn',
+});
 const url = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}/`;
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

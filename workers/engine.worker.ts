@@ -3,12 +3,12 @@
  * worker_threads: a bootstrap sets globalThis.__COMLINK_ENDPOINT__ before importing it.
  */
 import * as Comlink from 'comlink';
+import { funnelTotals } from '../src/engine/observe.ts';
 import { runFiles } from '../src/engine/output.ts';
 import { ScenarioError, validateScenario } from '../src/engine/scenario.ts';
 import type { Scenario } from '../src/engine/schema.ts';
 import { createSimulation, result, runToEnd, type Simulation, step } from '../src/engine/simulation.ts';
 import { diameterMm } from '../src/engine/state.ts';
-import { funnelTotals } from '../src/engine/observe.ts';
 import type { Chunk, EngineApi, ReplicateOutcome } from './protocol.ts';
 
 let sim: Simulation | undefined;

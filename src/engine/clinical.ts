@@ -24,9 +24,16 @@ const SENTINEL = SITES.indexOf('sentinelNode');
 const REGIONAL = SITES.indexOf('regionalNode');
 const isNode = (site: number) => site >= SENTINEL && site < SENTINEL + NODES.length;
 
-export function primaryTumour(ctx: Context): Tumour | undefined {
+/** The primary, or what surgery left of it (the first tumour, without a founding record). */
+export function primaryLineage(ctx: Context): Tumour | undefined {
   const t = ctx.state.tumours[0];
-  return t && t.founding === null && !t.residual ? t : undefined;
+  return t && t.founding === null ? t : undefined;
+}
+
+/** The primary before surgery. */
+export function primaryTumour(ctx: Context): Tumour | undefined {
+  const t = primaryLineage(ctx);
+  return t && !t.residual ? t : undefined;
 }
 
 export function totalBurden(ctx: Context): number {
@@ -35,9 +42,10 @@ export function totalBurden(ctx: Context): number {
   return n;
 }
 
-function dormantCellsAt(store: DtcStore, site: number): number {
+/** Dormant cells in a store, at one site or (site -1) everywhere. */
+export function dormantCells(store: DtcStore, site = -1): number {
   let n = 0;
-  for (let i = 0; i < store.size; i++) if (store.site[i] === site) n += store.cells[i] as number;
+  for (let i = 0; i < store.size; i++) if (site < 0 || store.site[i] === site) n += store.cells[i] as number;
   return n;
 }
 
@@ -48,24 +56,27 @@ export function nodeStatus(ctx: Context, site: number): string {
   for (const t of state.tumours)
     if (t.site === site) best = Math.max(best, sizeClass(tumourCells(t), s.body.cellsPerMm3));
   if (best >= 0) return SIZE_CLASSES[best] as string;
-  const dormant = dormantCellsAt(state.dormantAble, site) + dormantCellsAt(state.dormantUnable, site);
+  const dormant = dormantCells(state.dormantAble, site) + dormantCells(state.dormantUnable, site);
   return dormant > 0 ? 'itc' : 'negative';
 }
 
-/** Keeps each cell of the matching tumours and dormant cells with probability `survive`. */
-function cull(
-  ctx: Context,
-  where: (t: Tumour | number) => boolean,
-  survive: number,
-  countRemoved: boolean,
-): void {
+/**
+ * Keeps each cell of the matching tumours and dormant cells with probability
+ * `survive`. Colonies left empty are removed here and counted as removed, so they
+ * are never also counted as extinct.
+ */
+function cull(ctx: Context, where: (t: Tumour | number) => boolean, survive: number): void {
   const { state } = ctx;
   const u = ctx.streams.clinical;
   for (const t of state.tumours) {
     if (!where(t)) continue;
     for (const c of t.clones) c.cells = survive === 0 ? 0 : binomial(u, c.cells, survive);
-    if (countRemoved && tumourCells(t) === 0) state.coloniesRemoved++;
   }
+  state.tumours = state.tumours.filter((t) => {
+    if (!t.founding || !where(t) || tumourCells(t) > 0) return true;
+    state.coloniesRemoved++;
+    return false;
+  });
   for (const store of [state.dormantAble, state.dormantUnable]) {
     for (let i = store.size - 1; i >= 0; i--) {
       if (!where(store.site[i] as number) || bernoulli(u, survive)) continue;
@@ -100,7 +111,7 @@ function detect(ctx: Context, primary: Tumour): void {
   c.detectionMode = mode;
   c.primaryCellsAtDetection = tumourCells(primary);
   c.ctcPerSampleAtDetection = (state.ctcInBlood * s.body.sampleVolumeMl) / s.body.bloodVolumeMl;
-  c.dormantAtDetection = state.dormantAble.size + state.dormantUnable.size;
+  c.dormantAtDetection = dormantCells(state.dormantAble) + dormantCells(state.dormantUnable);
   c.coloniesAtDetection = state.tumours.length - 1;
   logEvent(state, 'detection', 'primary', primary.id, d, mode);
   const visible = state.tumours.some(
@@ -115,12 +126,16 @@ function detect(ctx: Context, primary: Tumour): void {
 function surgery(ctx: Context, primary: Tumour): void {
   const { state, scenario: s } = ctx;
   const rule = s.clinical.surgery.nodeRule;
-  cull(ctx, (x) => x === primary, s.clinical.surgery.residualFraction, false);
+  cull(ctx, (x) => x === primary, s.clinical.surgery.residualFraction);
   // What surgery leaves is microscopic disease without the tumour's vessels: it must switch again.
   primary.residual = true;
   primary.vascular = false;
   primary.capacity = s.angiogenesis.avascularCapacityCells;
   state.clinical.surgeryDay = state.day;
+  // Disease already visible at surgery is metastatic at diagnosis, not a later recurrence.
+  state.clinical.visibleAtSurgery = state.tumours
+    .filter((t) => diameterMm(tumourCells(t), s.body.cellsPerMm3) >= s.clinical.metastasisDetectionMm)
+    .map((t) => t.id);
   logEvent(state, 'surgery', 'primary', primary.id, tumourCells(primary), 'residual cells');
   if (rule === 'none') return;
   const sentinel = nodeStatus(ctx, SENTINEL);
@@ -130,7 +145,7 @@ function surgery(ctx: Context, primary: Tumour): void {
     logEvent(state, 'node_status', 'regionalNode', -1, 0, nodeStatus(ctx, REGIONAL));
     removed.push(REGIONAL);
   }
-  cull(ctx, atSite(removed), 0, true);
+  cull(ctx, atSite(removed), 0);
 }
 
 function adjuvant(ctx: Context): void {
@@ -162,15 +177,23 @@ function adjuvant(ctx: Context): void {
   if (rt.enabled && !c.radiotherapyDone && since >= rt.startDays) {
     c.radiotherapyDone = true;
     const field = rt.includesRegionalNodes ? [PRIMARY_SITE, SENTINEL, REGIONAL] : [PRIMARY_SITE];
-    cull(ctx, atSite(field), rt.survivingFraction, true);
+    cull(ctx, atSite(field), rt.survivingFraction);
     logEvent(state, 'radiotherapy', '', -1, 0);
   }
 }
 
 function recurrence(ctx: Context): void {
   const { state, scenario: s } = ctx;
+  const visible = state.clinical.visibleAtSurgery;
   for (const t of state.tumours) {
-    if (diameterMm(tumourCells(t), s.body.cellsPerMm3) < s.clinical.metastasisDetectionMm) continue;
+    const detectable = diameterMm(tumourCells(t), s.body.cellsPerMm3) >= s.clinical.metastasisDetectionMm;
+    const known = visible.indexOf(t.id);
+    // Disease visible at surgery recurs only if it shrinks below detection and grows back.
+    if (known >= 0) {
+      if (!detectable) visible.splice(known, 1);
+      continue;
+    }
+    if (!detectable) continue;
     const type = t.site === PRIMARY_SITE ? 'local' : isNode(t.site) ? 'regional' : 'distant';
     state.clinical.recurrenceDay = state.day;
     state.clinical.recurrenceType = type;

@@ -30,8 +30,6 @@ export interface Context {
   state: State;
   streams: Streams;
   therapy: Therapy;
-  /** Cells that entered blood during the current step (for the CTC pool). */
-  enteredBlood: number;
 }
 
 export function countFunnel(state: State, stage: FunnelStage, route: Route, timing: Timing, n: number): void {

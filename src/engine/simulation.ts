@@ -4,7 +4,7 @@
  * browser worker, a Node worker and a test.
  */
 import { buildAnatomy } from './anatomy.ts';
-import { clinical, primaryTumour } from './clinical.ts';
+import { clinical, dormantCells, primaryLineage } from './clinical.ts';
 import { type Context, countFunnel, STREAM_NAMES, type Streams } from './context.ts';
 import { scenarioHash } from './hash.ts';
 import {
@@ -30,7 +30,6 @@ import { createStream, GENERATOR, restoreStream, type Stream, type StreamState }
 import { type Scenario, SITES } from './schema.ts';
 import {
   createDtcStore,
-  type DtcStore,
   driverMask,
   FUNNEL_STAGES,
   PRIMARY_SITE,
@@ -67,6 +66,7 @@ function initialState(s: Scenario): State {
     dormantAble: createDtcStore(),
     dormantUnable: createDtcStore(),
     ctcInBlood: 0,
+    enteredBlood: 0,
     funnel: new Float64Array(FUNNEL_STAGES.length * ROUTES.length * TIMINGS.length),
     coloniesFounded: 0,
     coloniesExtinct: 0,
@@ -91,6 +91,7 @@ function initialState(s: Scenario): State {
       coloniesAtDetection: -1,
       primaryCellsAtDetection: -1,
       metastaticAtDiagnosis: false,
+      visibleAtSurgery: [],
     },
     events: [],
     ended: false,
@@ -104,7 +105,6 @@ function makeContext(scenario: Scenario, state: State, streams: Streams): Contex
     state,
     streams,
     therapy: { divisionFactor: 1, wakeFactor: 1 },
-    enteredBlood: 0,
   };
 }
 
@@ -164,7 +164,7 @@ export function createSimulation(scenario: Scenario, options: RunOptions = {}): 
       clusterCells: 0,
     };
     countFunnel(state, 'shed', ROUTE_INOCULATION, 2, inoc.cells);
-    ctx.enteredBlood += inoc.cells;
+    ctx.state.enteredBlood += inoc.cells;
     disseminate(ctx, [survive(ctx, batch, inoc.survival, inoc.survival)]);
   }
   const sim: Simulation = { ctx, seed, replicate, series: emptySeries(), nextObservationDay: 0 };
@@ -177,8 +177,8 @@ function record(sim: Simulation): void {
   const every = sim.ctx.scenario.time.observeEveryDays;
   // A tolerance of a millionth of a step absorbs rounding in stepIndex * dt.
   if (!state.ended && state.day + 1e-6 * sim.ctx.scenario.time.dt < sim.nextObservationDay) return;
-  observe(sim.ctx, primaryTumour(sim.ctx), sim.series);
-  sim.nextObservationDay = (Math.round(state.day / every) + 1) * every;
+  observe(sim.ctx, primaryLineage(sim.ctx), sim.series);
+  sim.nextObservationDay = (Math.floor(state.day / every + 1e-9) + 1) * every;
 }
 
 /** One step of dt days: the eight phases in order, then the clinical layer and observation. */
@@ -187,8 +187,8 @@ export function step(sim: Simulation): void {
   const { state, scenario: s } = ctx;
   state.stepIndex++;
   state.day = state.stepIndex * s.time.dt;
-  const primary = primaryTumour(ctx);
-  const primaryCells = primary ? tumourCells(primary) : 0;
+  const lineage = primaryLineage(ctx);
+  const primaryCells = lineage ? tumourCells(lineage) : 0;
 
   const shed: ShedBatch[] = [];
   const tumours = state.tumours.length; // colonies founded in this step start in the next
@@ -378,11 +378,6 @@ export function result(sim: Simulation): SimulationResult {
   const { state, scenario } = ctx;
   const metastases = metastasisTable(ctx);
   const c = state.clinical;
-  const dormant = (st: DtcStore) => {
-    let n = 0;
-    for (let i = 0; i < st.size; i++) n += st.cells[i] as number;
-    return n;
-  };
   const firstMacro = state.events.find((e) => e.type === 'first_macro');
   const primary = state.tumours.find((t) => !t.founding);
   const summary: Summary = {
@@ -414,7 +409,7 @@ export function result(sim: Simulation): SimulationResult {
       micro: metastases.filter((m) => m.size_class === 'micro').length,
       macro: metastases.filter((m) => m.size_class === 'macro').length,
     },
-    dormantCells: dormant(state.dormantAble) + dormant(state.dormantUnable),
+    dormantCells: dormantCells(state.dormantAble) + dormantCells(state.dormantUnable),
     earlyShare: metastases.length
       ? metastases.filter((m) => m.timing === 'early').length / metastases.length
       : 0,

@@ -126,8 +126,9 @@ export function addDtc(
   gained = 0,
 ): void {
   if (store.size === store.site.length) {
+    const capacity = store.site.length * 2;
     for (const [name, Type] of DTC_COLUMNS) {
-      const grown = new Type(store.site.length * 2);
+      const grown = new Type(capacity);
       grown.set(store[name]);
       (store as unknown as Record<DtcColumn, typeof grown>)[name] = grown;
     }
@@ -222,6 +223,8 @@ export interface ClinicalState {
   coloniesAtDetection: number;
   primaryCellsAtDetection: number;
   metastaticAtDiagnosis: boolean;
+  /** Colonies at or above the detection size at surgery: not recurrences. */
+  visibleAtSurgery: number[];
 }
 
 export interface State {
@@ -233,6 +236,8 @@ export interface State {
   dormantUnable: DtcStore;
   /** Cells in blood (singles and cluster cells) at the end of the step. */
   ctcInBlood: number;
+  /** Cells that entered blood since the pool was last updated. */
+  enteredBlood: number;
   funnel: Float64Array;
   coloniesFounded: number;
   coloniesExtinct: number;

@@ -27,7 +27,8 @@ export function drawBodyMap(svg: SVGSVGElement, latest: Record<string, number>):
     const [x1, y1] = LAYOUT[a] as [number, number];
     const [x2, y2] = LAYOUT[b] as [number, number];
     const l = document.createElementNS(SVG, 'line');
-    for (const [k, v] of Object.entries({ x1, y1, x2, y2, stroke: '#b8c4d6', 'stroke-width': 1.5 })) l.setAttribute(k, String(v));
+    for (const [k, v] of Object.entries({ x1, y1, x2, y2, stroke: '#b8c4d6', 'stroke-width': 1.5 }))
+      l.setAttribute(k, String(v));
     svg.append(l);
   };
   link('primary', 'sentinelNode');
@@ -40,14 +41,26 @@ export function drawBodyMap(svg: SVGSVGElement, latest: Record<string, number>):
     const itc = latest[`dtc_cycling_${site}`] ?? 0;
     const micro = latest[`mets_micro_${site}`] ?? 0;
     const macro = latest[`mets_macro_${site}`] ?? 0;
-    const weight = site === 'primary' ? Math.log10(1 + cells) : Math.log10(1 + dormant) + 2 * itc ** 0.5 + 4 * micro + 8 * macro;
+    const weight =
+      site === 'primary'
+        ? Math.log10(1 + cells)
+        : Math.log10(1 + dormant) + 2 * itc ** 0.5 + 4 * micro + 8 * macro;
     const g = document.createElementNS(SVG, 'g');
     g.setAttribute('data-site', site);
     const c = document.createElementNS(SVG, 'circle');
     c.setAttribute('cx', String(x));
     c.setAttribute('cy', String(y));
     c.setAttribute('r', String(Math.min(26, 6 + weight)));
-    c.setAttribute('fill', macro > 0 || site === 'primary' ? '#c0392b' : micro > 0 ? '#e67e22' : itc + dormant > 0 ? '#f1c40f' : '#dfe6ee');
+    c.setAttribute(
+      'fill',
+      macro > 0 || site === 'primary'
+        ? '#c0392b'
+        : micro > 0
+          ? '#e67e22'
+          : itc + dormant > 0
+            ? '#f1c40f'
+            : '#dfe6ee',
+    );
     c.setAttribute('fill-opacity', '0.75');
     const title = document.createElementNS(SVG, 'title');
     title.textContent =

@@ -13,13 +13,39 @@ Chart.defaults.font.size = 11;
 type Point = { x: number; y: number };
 const YEAR = 365.25;
 const METASTATIC_SITES = [...NODES, ...ORGANS];
-export const FUNNEL_SHOWN = ['shed', 'killed', 'arrested', 'extravasated', 'dormant', 'founded', 'micro', 'macro'];
+export const FUNNEL_SHOWN = [
+  'shed',
+  'killed',
+  'arrested',
+  'extravasated',
+  'dormant',
+  'founded',
+  'micro',
+  'macro',
+];
 
-function line(label: string, color: string, extra: Partial<ChartDataset<'line', Point[]>> = {}): ChartDataset<'line', Point[]> {
-  return { label, data: [], borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: 0, ...extra };
+function line(
+  label: string,
+  color: string,
+  extra: Partial<ChartDataset<'line', Point[]>> = {},
+): ChartDataset<'line', Point[]> {
+  return {
+    label,
+    data: [],
+    borderColor: color,
+    backgroundColor: color,
+    borderWidth: 1.5,
+    pointRadius: 0,
+    ...extra,
+  };
 }
 
-function timeChart(canvas: HTMLCanvasElement, title: string, datasets: ChartDataset<'line', Point[]>[], y: object): Chart<'line', Point[]> {
+function timeChart(
+  canvas: HTMLCanvasElement,
+  title: string,
+  datasets: ChartDataset<'line', Point[]>[],
+  y: object,
+): Chart<'line', Point[]> {
   const config: ChartConfiguration<'line', Point[]> = {
     type: 'line',
     data: { datasets },
@@ -81,13 +107,22 @@ export function createRunCharts(byId: (id: string) => HTMLCanvasElement): RunCha
         { label: 'cycling DTCs', data: [], backgroundColor: '#f39c12' },
       ],
     },
-    options: { plugins: { title: { display: true, text: 'Disseminated cells per site (now)' } }, scales: { y: { beginAtZero: true } } },
+    options: {
+      plugins: { title: { display: true, text: 'Disseminated cells per site (now)' } },
+      scales: { y: { beginAtZero: true } },
+    },
   });
   const funnel = new Chart(byId('chart-funnel'), {
     type: 'bar',
-    data: { labels: FUNNEL_SHOWN, datasets: [{ label: 'cumulative count', data: [], backgroundColor: '#34495e' }] },
+    data: {
+      labels: FUNNEL_SHOWN,
+      datasets: [{ label: 'cumulative count', data: [], backgroundColor: '#34495e' }],
+    },
     options: {
-      plugins: { title: { display: true, text: 'The funnel: cells (micro, macro: colonies), log scale' }, legend: { display: false } },
+      plugins: {
+        title: { display: true, text: 'The funnel: cells (micro, macro: colonies), log scale' },
+        legend: { display: false },
+      },
       scales: { y: { type: 'logarithmic', min: 0.5 } },
     },
   });
@@ -139,8 +174,12 @@ export function createRunCharts(byId: (id: string) => HTMLCanvasElement): RunCha
       }
     },
     siteBars(latest) {
-      (dtc.data.datasets[0] as { data: number[] }).data = METASTATIC_SITES.map((s) => latest[`dtc_dormant_${s}`] ?? 0);
-      (dtc.data.datasets[1] as { data: number[] }).data = METASTATIC_SITES.map((s) => latest[`dtc_cycling_${s}`] ?? 0);
+      (dtc.data.datasets[0] as { data: number[] }).data = METASTATIC_SITES.map(
+        (s) => latest[`dtc_dormant_${s}`] ?? 0,
+      );
+      (dtc.data.datasets[1] as { data: number[] }).data = METASTATIC_SITES.map(
+        (s) => latest[`dtc_cycling_${s}`] ?? 0,
+      );
       dtc.update('none');
     },
     funnel(totals) {

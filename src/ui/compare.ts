@@ -5,8 +5,8 @@
  */
 import { Chart, type ChartDataset } from 'chart.js';
 import * as Comlink from 'comlink';
-import { kaplanMeier, type MedianEstimate, medianWithCi } from '../analysis/statistics.ts';
 import type { EngineApi, ReplicateOutcome } from '../../workers/protocol.ts';
+import { kaplanMeier, type MedianEstimate, medianWithCi } from '../analysis/statistics.ts';
 import { BUILT_IN, baseRaw, describeError } from './scenarios.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -25,7 +25,10 @@ function histogram(values: number[], edges: number[]): number[] {
 function barChart(id: string, title: string): Chart<'bar'> {
   return new Chart($<HTMLCanvasElement>(id), {
     type: 'bar',
-    data: { labels: [], datasets: ARMS.map((a, i) => ({ label: `arm ${a}`, data: [], backgroundColor: COLORS[i] })) },
+    data: {
+      labels: [],
+      datasets: ARMS.map((a, i) => ({ label: `arm ${a}`, data: [], backgroundColor: COLORS[i] })),
+    },
     options: { plugins: { title: { display: true, text: title } }, scales: { y: { beginAtZero: true } } },
   });
 }
@@ -80,11 +83,19 @@ export function setupCompare(): void {
       );
       (km.data.datasets[a] as { data: { x: number; y: number }[] }).data = [
         ...steps.map((s) => ({ x: s.time, y: s.survival })),
-        { x: Math.max(0, ...r.map((x) => x.metastasisFreeDays / 365.25)), y: steps[steps.length - 1]?.survival ?? 1 },
+        {
+          x: Math.max(0, ...r.map((x) => x.metastasisFreeDays / 365.25)),
+          y: steps[steps.length - 1]?.survival ?? 1,
+        },
       ];
     });
     km.update('none');
-    const fill = (chart: Chart<'bar'>, pick: (o: ReplicateOutcome) => number, edges: number[], fmt: (e: number) => string) => {
+    const fill = (
+      chart: Chart<'bar'>,
+      pick: (o: ReplicateOutcome) => number,
+      edges: number[],
+      fmt: (e: number) => string,
+    ) => {
       chart.data.labels = edges.slice(0, -1).map(fmt);
       ARMS.forEach((_, a) => {
         (chart.data.datasets[a] as { data: number[] }).data = histogram(
@@ -94,11 +105,27 @@ export function setupCompare(): void {
       });
       chart.update('none');
     };
-    fill(counts, (o) => o.metastases, [0, 1, 2, 3, 5, 10, 20, Number.POSITIVE_INFINITY], (e) => `${e}+`);
-    fill(shares, (o) => o.earlyShare, [0, 0.2, 0.4, 0.6, 0.8, 1.0001], (e) => e.toFixed(1));
-    fill(seeding, (o) => o.primaryMmAtFirstSeeding, [0, 1, 2, 5, 10, 20, 50, Number.POSITIVE_INFINITY], (e) => `${e}`);
+    fill(
+      counts,
+      (o) => o.metastases,
+      [0, 1, 2, 3, 5, 10, 20, Number.POSITIVE_INFINITY],
+      (e) => `${e}+`,
+    );
+    fill(
+      shares,
+      (o) => o.earlyShare,
+      [0, 0.2, 0.4, 0.6, 0.8, 1.0001],
+      (e) => e.toFixed(1),
+    );
+    fill(
+      seeding,
+      (o) => o.primaryMmAtFirstSeeding,
+      [0, 1, 2, 5, 10, 20, 50, Number.POSITIVE_INFINITY],
+      (e) => `${e}`,
+    );
 
-    const fmt = (m: MedianEstimate) => (Number.isNaN(m.median) ? '–' : `${m.median.toFixed(2)} [${m.low.toFixed(2)}, ${m.high.toFixed(2)}]`);
+    const fmt = (m: MedianEstimate) =>
+      Number.isNaN(m.median) ? '–' : `${m.median.toFixed(2)} [${m.low.toFixed(2)}, ${m.high.toFixed(2)}]`;
     const rows: [string, (o: ReplicateOutcome) => number][] = [
       ['metastases at end', (o) => o.metastases],
       ['early-derived share', (o) => o.earlyShare],
@@ -119,12 +146,16 @@ export function setupCompare(): void {
   $('compare-run').addEventListener('click', async () => {
     cancel();
     const run = ++generation;
-    const arms = [$<HTMLSelectElement>('arm-a').value, $<HTMLSelectElement>('arm-b').value].map((n) => baseRaw(n));
+    const arms = [$<HTMLSelectElement>('arm-a').value, $<HTMLSelectElement>('arm-b').value].map((n) =>
+      baseRaw(n),
+    );
     const n = Number($<HTMLInputElement>('replicates').value);
     const seed = Number($<HTMLInputElement>('compare-seed').value);
     const size = Math.max(1, (navigator.hardwareConcurrency || 2) - 1);
     pool = Array.from({ length: size }, () => {
-      const worker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module' });
+      const worker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), {
+        type: 'module',
+      });
       return { worker, api: Comlink.wrap<EngineApi>(worker) };
     });
     const tasks: [number, number][] = [];

@@ -5,9 +5,9 @@
  */
 import * as Comlink from 'comlink';
 import { z } from 'zod';
+import type { Chunk, EngineApi } from '../../workers/protocol.ts';
 import { scenarioSchema } from '../engine/schema.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
-import type { Chunk, EngineApi } from '../../workers/protocol.ts';
 import { drawBodyMap } from './bodymap.ts';
 import { createRunCharts } from './charts.ts';
 import { setupCompare } from './compare.ts';
@@ -42,14 +42,30 @@ function clearError(): void {
 }
 
 const PHASES: [string, string, string][] = [
-  ['Growth', 'Cells divide and die; the tumour grows towards its capacity K (stochastic Gompertz).', 'primary'],
-  ['Angiogenesis', 'Without new vessels a tumour stays below about a million cells (1–2 mm); the switch lets it grow.', 'switch'],
+  [
+    'Growth',
+    'Cells divide and die; the tumour grows towards its capacity K (stochastic Gompertz).',
+    'primary',
+  ],
+  [
+    'Angiogenesis',
+    'Without new vessels a tumour stays below about a million cells (1–2 mm); the switch lets it grow.',
+    'switch',
+  ],
   ['Invasion and intravasation', 'Invasive cells enter blood and lymph, alone or in clusters.', 'shed'],
   ['Circulation', 'Most circulating cells are killed by NK cells and shear within hours.', 'killed'],
   ['Arrest', 'Survivors stop in the first capillary bed or lymph node they meet.', 'arrested'],
   ['Extravasation', 'Most arrested cells leave the vessel; how many depends on the soil.', 'extravasated'],
-  ['Angiogenesis at the new site', 'A new colony is avascular and must make its own switch to grow past 2 mm.', 'micro'],
-  ['Colonisation or dormancy', 'A settled cell dies, sleeps as a dormant cell, or founds a colony; few become macrometastases.', 'macro'],
+  [
+    'Angiogenesis at the new site',
+    'A new colony is avascular and must make its own switch to grow past 2 mm.',
+    'micro',
+  ],
+  [
+    'Colonisation or dormancy',
+    'A settled cell dies, sleeps as a dormant cell, or founds a colony; few become macrometastases.',
+    'macro',
+  ],
 ];
 
 function renderPhases(funnel: Record<string, number>, primaryCells: number, switched: boolean): void {
@@ -68,7 +84,8 @@ function renderPhases(funnel: Record<string, number>, primaryCells: number, swit
 }
 
 const EVENT_TEXT: Record<string, (site: string, value: number, detail: string) => string> = {
-  first_dissemination: (_s, v, d) => `First cell left the primary (by ${d}) when it had ${v.toExponential(1)} cells.`,
+  first_dissemination: (_s, v, d) =>
+    `First cell left the primary (by ${d}) when it had ${v.toExponential(1)} cells.`,
   angiogenic_switch: (s) => `Angiogenic switch at ${s}: new vessels let it grow.`,
   detection: (_s, v, d) => `Primary found by ${d} at ${v.toFixed(1)} mm.`,
   metastasis_at_diagnosis: () => 'A metastasis was already visible at diagnosis.',
@@ -261,7 +278,10 @@ async function main(): Promise<void> {
   });
   $<HTMLInputElement>('seed').addEventListener('change', (e) => {
     const v = Number((e.target as HTMLInputElement).value);
-    if (!Number.isInteger(v) || v < 0) return showError(`seed: expected a non-negative integer (got "${(e.target as HTMLInputElement).value}")`);
+    if (!Number.isInteger(v) || v < 0)
+      return showError(
+        `seed: expected a non-negative integer (got "${(e.target as HTMLInputElement).value}")`,
+      );
     seed = v;
     clearError();
     void reset();

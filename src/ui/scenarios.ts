@@ -17,10 +17,11 @@ import type { Scenario } from '../engine/schema.ts';
 
 type Raw = Record<string, unknown>;
 
-const files = import.meta.glob('../../scenarios/*.yaml', { query: '?raw', import: 'default', eager: true }) as Record<
-  string,
-  string
->;
+const files = import.meta.glob('../../scenarios/*.yaml', {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+}) as Record<string, string>;
 
 export const BUILT_IN: Record<string, string> = Object.fromEntries(
   Object.entries(files).map(([path, text]) => [path.replace(/^.*\/(.*)\.yaml$/, '$1'), text]),
@@ -112,10 +113,12 @@ export function parseShareHash(hash: string): { choice: ScenarioChoice; seed: nu
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   if (!params.has('seed') && !params.has('scenario')) return null;
   const base = params.get('scenario');
-  if (base !== null && BUILT_IN[base] === undefined) throw new Error(`link: scenario: no built-in scenario named "${base}"`);
+  if (base !== null && BUILT_IN[base] === undefined)
+    throw new Error(`link: scenario: no built-in scenario named "${base}"`);
   const seedText = params.get('seed') ?? '1';
   const seed = Number(seedText);
-  if (!Number.isInteger(seed) || seed < 0) throw new Error(`link: seed: expected a non-negative integer (got "${seedText}")`);
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new Error(`link: seed: expected a non-negative integer (got "${seedText}")`);
   let diff: Raw = {};
   const encoded = params.get('diff');
   if (encoded) {

@@ -20,7 +20,11 @@ let base: string;
 
 beforeAll(async () => {
   await build({ configFile: 'vite.config.ts', logLevel: 'warn' });
-  server = await preview({ configFile: 'vite.config.ts', preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
+  server = await preview({
+    configFile: 'vite.config.ts',
+    preview: { port: 0, host: '127.0.0.1' },
+    logLevel: 'warn',
+  });
   const address = server.httpServer.address() as AddressInfo;
   base = `http://127.0.0.1:${address.port}/`;
   browser = await chromium.launch({
@@ -90,9 +94,13 @@ describe('web app', () => {
     await page.locator('#params').evaluate((d) => {
       (d as HTMLDetailsElement).open = true;
     });
-    await page.locator('#param-list details').filter({ hasText: 'invasion' }).first().evaluate((d) => {
-      (d as HTMLDetailsElement).open = true;
-    });
+    await page
+      .locator('#param-list details')
+      .filter({ hasText: 'invasion' })
+      .first()
+      .evaluate((d) => {
+        (d as HTMLDetailsElement).open = true;
+      });
     await page.fill('[data-path="invasion.bloodRate"]', '0.008');
     await page.press('[data-path="invasion.bloodRate"]', 'Tab');
     await page.waitForFunction(() => location.hash.includes('diff='));
@@ -150,7 +158,9 @@ describe('web app', () => {
 
   it('names what is wrong in a malformed link and falls back to the default', async () => {
     const page = await open('#scenario=no-such&seed=1');
-    expect(await page.textContent('#error')).toContain('link: scenario: no built-in scenario named "no-such"');
+    expect(await page.textContent('#error')).toContain(
+      'link: scenario: no built-in scenario named "no-such"',
+    );
     expect(await page.inputValue('#scenario')).toBe('breast-her2-early');
     await page.close();
   });

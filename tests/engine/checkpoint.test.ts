@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runFiles } from '../../src/engine/output.ts';
 import { checkpoint, createSimulation, result, resume, runToEnd } from '../../src/engine/simulation.ts';
-import { arbitraryScenario } from '../support/scenarios.ts';
+import { arbitraryScenario, fastScenario } from '../support/scenarios.ts';
 
 describe('checkpoints', () => {
   it('resume bit-identically from any day', () => {
@@ -23,6 +23,19 @@ describe('checkpoints', () => {
       ),
       { numRuns: 20 },
     );
+  });
+
+  it('resumes from day 0 of an inoculation and from the middle of endocrine therapy', () => {
+    const cases = [
+      { scenario: fastScenario({ inoculation: { enabled: true, cells: 5000, vessel: 'portal' } }), cut: 0 },
+      { scenario: fastScenario({ clinical: { endocrine: { enabled: true, durationDays: 400 } } }), cut: 560 },
+    ];
+    for (const { scenario, cut } of cases) {
+      const whole = runFiles(result(runToEnd(createSimulation(scenario, { seed: 9 }))));
+      const first = runToEnd(createSimulation(scenario, { seed: 9 }), cut);
+      if (cut > 0) expect(first.ctx.state.clinical.endocrineActive).toBe(true);
+      expect(runFiles(result(runToEnd(resume(checkpoint(first)))))).toEqual(whole);
+    }
   });
 
   it('refuses a checkpoint from another engine version', () => {

@@ -11,8 +11,8 @@ import { ksTwoSample } from '../support/stats.ts';
 const REPLICATES = 150;
 const LEVEL = 0.001;
 
-function outcomes(dt: number) {
-  const scenario = fastScenario({ time: { dt, durationDays: 420, observeEveryDays: 60 } });
+function outcomes(dt: number, overrides: Record<string, unknown> = {}) {
+  const scenario = fastScenario({ ...overrides, time: { dt, durationDays: 420, observeEveryDays: 60 } });
   const primaryAt300: number[] = [];
   const shed: number[] = [];
   const dormant: number[] = [];
@@ -32,6 +32,16 @@ describe('time step', () => {
   it('halving dt leaves outcome distributions unchanged', () => {
     const coarse = outcomes(1);
     const fine = outcomes(0.5);
+    for (const key of Object.keys(coarse) as (keyof typeof coarse)[]) {
+      const { d, p } = ksTwoSample(coarse[key], fine[key]);
+      expect({ key, d, p: p > LEVEL }).toEqual({ key, d, p: true });
+    }
+  });
+
+  it('halving dt leaves them unchanged at high turnover too, where dt = 1 needs growth substeps', () => {
+    const overrides = { growth: { turnover: 0.5, lambda: 3e-3, driverMutationRate: 1e-6 } };
+    const coarse = outcomes(1, overrides);
+    const fine = outcomes(0.5, overrides);
     for (const key of Object.keys(coarse) as (keyof typeof coarse)[]) {
       const { d, p } = ksTwoSample(coarse[key], fine[key]);
       expect({ key, d, p: p > LEVEL }).toEqual({ key, d, p: true });

@@ -104,6 +104,49 @@ describe('no shedding', () => {
   });
 });
 
+describe('clinical layer', () => {
+  it('is reached by the arbitrary scenarios (so the properties above cover it)', () => {
+    const samples = fc.sample(fc.tuple(arbitraryScenario, seed), { numRuns: 12, seed: 5 });
+    const events = new Set(
+      samples.flatMap(([scenario, s]) => run(scenario, { seed: s }).events.map((e) => e.type)),
+    );
+    for (const type of [
+      'detection',
+      'surgery',
+      'node_status',
+      'chemotherapy_cycle',
+      'endocrine_start',
+      'radiotherapy',
+    ])
+      expect(events).toContain(type);
+  });
+
+  it('does not call a metastasis visible at diagnosis a recurrence', () => {
+    const scenario = fastScenario({ clinical: { metastasisDetectionMm: 0.01 } });
+    for (let s = 1; s <= 10; s++) {
+      const r = run(scenario, { seed: s });
+      if (r.summary.metastaticAtDiagnosis) expect(r.summary.recurrence.day).not.toBe(r.summary.surgeryDay);
+    }
+  });
+
+  it('labels cells shed by what surgery left behind as late', () => {
+    const scenario = fastScenario({
+      clinical: { surgery: { residualFraction: 0.01 }, chemotherapy: { enabled: false } },
+      time: { durationDays: 900 },
+    });
+    for (let s = 1; s <= 5; s++) {
+      const sim = runToEnd(createSimulation(scenario, { seed: s }));
+      for (const t of sim.ctx.state.tumours)
+        if (
+          t.founding &&
+          t.founding.disseminationDay > sim.ctx.state.clinical.surgeryDay &&
+          t.founding.origin === 0
+        )
+          expect(t.founding.timing).toBe(1);
+    }
+  });
+});
+
 describe('growth', () => {
   it('keeps the primary at its avascular capacity until the switch', () => {
     const scenario = fastScenario({

@@ -45,7 +45,7 @@ export const arbitraryScenario: fc.Arbitrary<Scenario> = fc
   })
   .map((a) =>
     fastScenario({
-      time: { dt: a.dt, durationDays: 300 },
+      time: { dt: a.dt, durationDays: 650 },
       primary: { drainage: a.drainage },
       invasion: {
         programme: a.programme,

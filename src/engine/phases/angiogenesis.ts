@@ -14,8 +14,7 @@ import { ANGIOGENIC, type Tumour, tumourCells } from '../state.ts';
 /** Blood-borne shedding is scaled by this: min(1, K/V) after the switch, a small baseline before. */
 export function vascularisation(t: Tumour, ctx: Context): number {
   if (!t.vascular) return ctx.scenario.angiogenesis.baselineVascularisation;
-  const n = tumourCells(t);
-  return n === 0 ? 1 : Math.min(1, t.capacity / n);
+  return Math.min(1, t.capacity / tumourCells(t));
 }
 
 export function angiogenesis(t: Tumour, ctx: Context, switchHazard: number): void {

@@ -74,7 +74,7 @@ export function arrest(ctx: Context, survivors: readonly Survivors[], out: Arriv
     const ductSingles = counts[THORACIC_DUCT] as number;
     const ductCells = ductSingles + ductClusters.reduce((a, b) => a + b, 0);
     if (ductCells === 0) continue;
-    ctx.enteredBlood += ductCells;
+    ctx.state.enteredBlood += ductCells;
     const d = s.record.drivers;
     const singles = binomial(u, ductSingles, bloodSurvival(c.survivalSingle, d, ctx));
     const survivalCluster = bloodSurvival(c.survivalCluster, d, ctx);

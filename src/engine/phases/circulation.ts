@@ -81,7 +81,7 @@ export function circulate(ctx: Context, batches: readonly ShedBatch[], out: Surv
     if (batch.record.route === ROUTE_LYMPH) {
       out.push(survive(ctx, batch, lymph, lymph));
     } else {
-      ctx.enteredBlood += batch.singles + batch.clusterCells;
+      ctx.state.enteredBlood += batch.singles + batch.clusterCells;
       const d = batch.record.drivers;
       out.push(
         survive(
@@ -107,6 +107,6 @@ export function updateBloodPool(ctx: Context): void {
   const stay = Math.exp(-k * dt);
   const stayIfEntered = k * dt > 0 ? -Math.expm1(-k * dt) / (k * dt) : 1;
   ctx.state.ctcInBlood =
-    binomial(u, ctx.state.ctcInBlood, stay) + binomial(u, ctx.enteredBlood, stayIfEntered);
-  ctx.enteredBlood = 0;
+    binomial(u, ctx.state.ctcInBlood, stay) + binomial(u, ctx.state.enteredBlood, stayIfEntered);
+  ctx.state.enteredBlood = 0;
 }

@@ -17,17 +17,26 @@ import { DRIVERS } from '../schema.ts';
 import { type Clone, type Tumour, tumourCells } from '../state.ts';
 
 /**
- * Per-cell probabilities of dividing and dying in one step, such that the offspring
- * count (0, 1 or 2) has the exact mean m = e^(g dt) and, where a three-point law
- * allows it (variance + (m-1)^2 <= 1), the exact variance (b+d)/g m (m-1).
+ * Per-cell probabilities of dividing and dying in one step of length h, such that
+ * the offspring count (0, 1 or 2) has the exact mean m = e^(g h) and the exact
+ * variance (b+d)/g m (m-1) of the linear birth-death process. A three-point law
+ * can only carry them while variance + (m-1)^2 <= 1; `substeps` splits dt so it can.
  */
-export function stepProbabilities(divide: number, die: number, dt: number): [number, number] {
+export function stepProbabilities(divide: number, die: number, h: number): [number, number] {
   const g = divide - die;
-  const growth = Math.expm1(g * dt); // m - 1, accurate when g dt is small
-  const variance = g === 0 ? (divide + die) * dt : ((divide + die) / g) * (1 + growth) * growth;
+  const growth = Math.expm1(g * h); // m - 1, accurate when g h is small
+  const variance = g === 0 ? (divide + die) * h : ((divide + die) / g) * (1 + growth) * growth;
   const diff = Math.min(growth, 1);
   const sum = Math.min(variance + diff * diff, 1);
   return [(sum + diff) / 2, (sum - diff) / 2];
+}
+
+/** How many equal substeps of dt keep every clone's three-point law exact. */
+export function substeps(divide: number, die: number, dt: number): number {
+  const g = divide - die;
+  const growth = Math.expm1(g * dt);
+  const variance = g === 0 ? (divide + die) * dt : ((divide + die) / g) * (1 + growth) * growth;
+  return Math.max(1, Math.ceil(variance + growth * growth));
 }
 
 /**
@@ -72,12 +81,13 @@ export function addCells(c: Clone, n: number, passengers: number): void {
 export function grow(t: Tumour, ctx: Context): void {
   const { scenario: s, streams, therapy } = ctx;
   const u = streams.growth;
-  const dt = s.time.dt;
   const n = tumourCells(t);
   if (n === 0) return;
   const g = s.growth.lambda * Math.log(t.capacity / n);
-  const baseDivide = s.growth.turnover + Math.max(g, 0);
-  const die = s.growth.turnover + Math.max(-g, 0);
+  // Endocrine therapy is cytostatic: it slows the cell cycle (turnover on both
+  // sides) and net growth by the same factor, rather than killing.
+  const f = therapy.divisionFactor;
+  const die = s.growth.turnover * f + Math.max(-g, 0);
   const mu = s.growth.driverMutationRate;
   const muP = s.growth.passengerRate;
 
@@ -86,14 +96,18 @@ export function grow(t: Tumour, ctx: Context): void {
   for (let i = 0; i < existing; i++) {
     const c = t.clones[i] as Clone;
     if (c.cells === 0) continue;
-    const divide = (baseDivide + s.growth.driverAdvantage * driverCount(c.drivers)) * therapy.divisionFactor;
-    const [pDivide, pDie] = stepProbabilities(divide, die, dt);
+    const divide =
+      (s.growth.turnover + Math.max(g, 0) + s.growth.driverAdvantage * driverCount(c.drivers)) * f;
+    const k = substeps(divide, die, s.time.dt);
+    const [pDivide, pDie] = stepProbabilities(divide, die, s.time.dt / k);
     if (pDivide + pDie <= 0) continue;
-    const events = binomial(u, c.cells, pDivide + pDie);
-    const divisions = binomial(u, events, pDivide / (pDivide + pDie));
-    c.cells += divisions - (events - divisions);
-    if (divisions > 0 && c.cells > 0) c.passengers += (2 * muP * divisions) / c.cells;
-    if (mu > 0 && divisions > 0) gainDrivers(t, c, divisions, mu, muP, u);
+    for (let j = 0; j < k && c.cells > 0; j++) {
+      const events = binomial(u, c.cells, pDivide + pDie);
+      const divisions = binomial(u, events, pDivide / (pDivide + pDie));
+      c.cells += divisions - (events - divisions);
+      if (divisions > 0 && c.cells > 0) c.passengers += (2 * muP * divisions) / c.cells;
+      if (mu > 0 && divisions > 0) gainDrivers(t, c, divisions, mu, muP, u);
+    }
   }
   if (t.clones.some((c) => c.cells === 0)) t.clones = t.clones.filter((c) => c.cells > 0);
 }

@@ -48,9 +48,14 @@ export function invasiveFraction(c: Clone, tumourSize: number, ctx: Context): nu
   return Math.min(1, early + late);
 }
 
-/** Early or late by the primary's size when the lineage left it; colonies pass their own timing on. */
+/**
+ * Early or late by the primary's size when the lineage left it; colonies pass
+ * their own timing on; cells leaving what surgery left behind left a detected
+ * primary, so they are late.
+ */
 function timingOf(t: Tumour, primaryCells: number, ctx: Context): Timing {
   if (t.founding) return t.founding.timing;
+  if (t.residual) return 1;
   return primaryCells < ctx.scenario.body.earlyThresholdCells ? 0 : 1;
 }
 
