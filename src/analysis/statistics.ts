@@ -12,7 +12,7 @@ export interface KaplanMeierStep {
 
 /** Kaplan–Meier estimate from (time, event) pairs; event false means censored at that time. */
 export function kaplanMeier(times: readonly number[], events: readonly boolean[]): KaplanMeierStep[] {
-  const order = times.map((t, i) => i).sort((a, b) => (times[a] as number) - (times[b] as number));
+  const order = times.map((_, i) => i).sort((a, b) => (times[a] as number) - (times[b] as number));
   const steps: KaplanMeierStep[] = [{ time: 0, survival: 1, atRisk: times.length, events: 0 }];
   let atRisk = times.length;
   let survival = 1;
