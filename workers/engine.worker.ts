@@ -4,7 +4,8 @@
  */
 import * as Comlink from 'comlink';
 import { funnelTotals } from '../src/engine/observe.ts';
-import { runFiles } from '../src/engine/output.ts';
+import { outcomeRow } from '../src/engine/outcomes.ts';
+import { runFiles, seriesCsv } from '../src/engine/output.ts';
 import { ScenarioError, validateScenario } from '../src/engine/scenario.ts';
 import type { Scenario } from '../src/engine/schema.ts';
 import { createSimulation, result, runToEnd, type Simulation, step } from '../src/engine/simulation.ts';
@@ -83,6 +84,14 @@ const api: EngineApi = {
       primaryMmAtFirstSeeding: firstSeeding ? diameterMm(firstSeeding.value, scenario.body.cellsPerMm3) : -1,
     };
     return outcome;
+  },
+
+  async batchRow(raw, replicate, seriesEveryDays) {
+    const scenario = validate(raw);
+    // Observation draws no random numbers, so a coarser interval leaves the run unchanged.
+    const observed = seriesEveryDays > 0 ? { ...scenario, time: { ...scenario.time, observeEveryDays: seriesEveryDays } } : scenario;
+    const r = result(runToEnd(createSimulation(observed, { replicate })));
+    return { row: outcomeRow(r), series: seriesEveryDays > 0 ? seriesCsv(r.series) : '' };
   },
 };
 

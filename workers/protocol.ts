@@ -4,6 +4,7 @@
  * never run ahead of the charts (backpressure) and the final files can never
  * overtake the last chunk.
  */
+import type { OutcomeRow } from '../src/engine/outcomes.ts';
 import type { Summary } from '../src/engine/simulation.ts';
 import type { SimEvent } from '../src/engine/state.ts';
 
@@ -38,4 +39,11 @@ export interface EngineApi {
   summary(): Promise<Summary>;
   /** Runs one replicate to the end for the compare view. */
   replicate(raw: unknown, seed: number, replicate: number): Promise<ReplicateOutcome>;
+  /** Runs one replicate of a batch: its outcome row and, if asked, its time series as CSV. */
+  batchRow(raw: unknown, replicate: number, seriesEveryDays: number): Promise<BatchResult>;
+}
+
+export interface BatchResult {
+  row: OutcomeRow;
+  series: string;
 }

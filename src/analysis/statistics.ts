@@ -66,3 +66,119 @@ export function medianWithCi(values: readonly number[], level = 0.95): MedianEst
   if (j === 0) return { median, low: x[0] as number, high: x[n - 1] as number };
   return { median, low: x[j - 1] as number, high: x[n - j] as number };
 }
+
+export interface LogRank {
+  chiSquare: number;
+  p: number;
+  observedA: number;
+  expectedA: number;
+}
+
+/**
+ * Log-rank test of two survival curves (Mantel 1966): at each event time the
+ * observed events of arm A are compared with those expected if both arms shared
+ * one hazard; the statistic is chi-square with one degree of freedom.
+ */
+export function logRank(
+  timesA: readonly number[],
+  eventsA: readonly boolean[],
+  timesB: readonly number[],
+  eventsB: readonly boolean[],
+): LogRank {
+  const all = [
+    ...timesA.map((t, i) => ({ t, e: eventsA[i] as boolean, a: true })),
+    ...timesB.map((t, i) => ({ t, e: eventsB[i] as boolean, a: false })),
+  ].sort((x, y) => x.t - y.t);
+  let atRiskA = timesA.length;
+  let atRiskB = timesB.length;
+  let observedA = 0;
+  let expectedA = 0;
+  let variance = 0;
+  for (let k = 0; k < all.length; ) {
+    const t = (all[k] as { t: number }).t;
+    let dA = 0;
+    let d = 0;
+    let leftA = 0;
+    let leftB = 0;
+    while (k < all.length && (all[k] as { t: number }).t === t) {
+      const x = all[k] as { e: boolean; a: boolean };
+      if (x.e) {
+        d++;
+        if (x.a) dA++;
+      }
+      if (x.a) leftA++;
+      else leftB++;
+      k++;
+    }
+    const n = atRiskA + atRiskB;
+    if (d > 0 && n > 1) {
+      observedA += dA;
+      expectedA += (d * atRiskA) / n;
+      variance += (d * (atRiskA / n) * (atRiskB / n) * (n - d)) / (n - 1);
+    } else if (d > 0) {
+      observedA += dA;
+      expectedA += (d * atRiskA) / n;
+    }
+    atRiskA -= leftA;
+    atRiskB -= leftB;
+  }
+  const chiSquare = variance > 0 ? (observedA - expectedA) ** 2 / variance : 0;
+  return { chiSquare, p: chiSquareSurvival1(chiSquare), observedA, expectedA };
+}
+
+/** P(X > x) for chi-square with one degree of freedom: erfc(sqrt(x / 2)). */
+export function chiSquareSurvival1(x: number): number {
+  return erfc(Math.sqrt(x / 2));
+}
+
+/** Complementary error function (Numerical Recipes' erfcc, relative error below 1.2e-7). */
+function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? r : 2 - r;
+}
+
+function median(values: readonly number[]): number {
+  const x = [...values].sort((a, b) => a - b);
+  const n = x.length;
+  if (n === 0) return Number.NaN;
+  return n % 2 ? (x[(n - 1) / 2] as number) : ((x[n / 2 - 1] as number) + (x[n / 2] as number)) / 2;
+}
+
+export interface Difference {
+  a: number;
+  b: number;
+  difference: number;
+  low: number;
+  high: number;
+}
+
+/**
+ * Difference of medians (B − A) with a percentile bootstrap 95% interval from
+ * `resamples` resamples of each arm, drawn from a seeded stream so the report is
+ * reproducible.
+ */
+export function bootstrapMedianDifference(
+  a: readonly number[],
+  b: readonly number[],
+  uniform: () => number,
+  resamples = 2000,
+): Difference {
+  const diffs: number[] = [];
+  const resample = (x: readonly number[]) => Array.from(x, () => x[Math.floor(uniform() * x.length)] as number);
+  for (let i = 0; i < resamples; i++) diffs.push(median(resample(b)) - median(resample(a)));
+  diffs.sort((x, y) => x - y);
+  const at = (q: number) => diffs[Math.min(diffs.length - 1, Math.floor(q * diffs.length))] as number;
+  return { a: median(a), b: median(b), difference: median(b) - median(a), low: at(0.025), high: at(0.975) };
+}

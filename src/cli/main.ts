@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { humanSummary, runFiles } from '../engine/output.ts';
+import { BatchError, batchCommand, mergeCommand } from './batch.ts';
+import { compareCommand } from './compare.ts';
 import { parameterTable } from '../engine/parameters.ts';
 import { formatIssue, ScenarioError } from '../engine/scenario.ts';
 import { scenarioSchema } from '../engine/schema.ts';
@@ -17,6 +19,13 @@ usage:
   seedsoil run [FILE|NAME] [--seed N] [--replicate I] [--out DIR]
       run one replicate (default scenario: breast-her2-early); with --out, write
       timeseries.csv, events.csv, metastases.csv, funnel.csv, summary.json, manifest.json
+  seedsoil batch FILE... [--replicates R] [--workers W] [--out DIR] [--shard I/N|auto] [--resume]
+      replicates and sweeps on a pool of worker threads; writes DIR/runs.csv and DIR/manifest.json
+  seedsoil merge DIR... --out DIR
+      merge the output folders of shards into one (refuses gaps and duplicates)
+  seedsoil compare A B [--out report.html] [--replicates R] [--workers W]
+      compare two batch folders (or scenario files, run first): Kaplan–Meier with log-rank,
+      medians with bootstrap 95% CIs; writes an offline HTML report and a CSV of its numbers
   seedsoil check FILE|NAME...
       validate scenario files; errors as "file: path.to.field: what is wrong"
   seedsoil schema
@@ -94,6 +103,12 @@ export async function main(argv: string[]): Promise<number> {
         return runCommand(rest);
       case 'check':
         return checkCommand(rest);
+      case 'batch':
+        return await batchCommand(rest);
+      case 'merge':
+        return await mergeCommand(rest);
+      case 'compare':
+        return await compareCommand(rest);
       case 'params':
         process.stdout.write(parameterTable());
         return 0;
@@ -111,6 +126,10 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (e) {
+    if (e instanceof BatchError) {
+      console.error(e.message);
+      return 1;
+    }
     console.error(`seedsoil: ${(e as Error).message}`);
     return 2;
   }

@@ -57,6 +57,7 @@ function section<T extends z.ZodRawShape>(shape: T, description: string) {
 
 const drainage = z.enum(['systemic', 'portal', 'pulmonary']);
 const driverList = z.array(z.enum(DRIVERS));
+const sweepValue = z.union([z.number(), z.string(), z.boolean()]);
 
 const FLOW_SOURCE = 'textbook cardiac-output shares (MODEL.md, Sites and routes)';
 
@@ -554,6 +555,43 @@ export const scenarioSchema = z
       },
       'clinical layer: detection, surgery, adjuvant therapy',
     ),
+    batch: section(
+      {
+        replicates: int(10, 1, 1e7, {
+          unit: 'replicates',
+          source: 'study design',
+          description: 'replicates per parameter point (seedsoil batch)',
+        }),
+        timeseriesEveryDays: num(0, 0, 36500, {
+          unit: 'day',
+          source: 'study design',
+          description: 'interval of the per-replicate time series written by seedsoil batch; 0 writes none',
+        }),
+        grid: z
+          .record(z.string(), z.array(sweepValue).min(1))
+          .default({})
+          .meta({ description: 'parameter path -> list of values; every combination is one point' }),
+        points: z
+          .array(z.record(z.string(), sweepValue))
+          .default([])
+          .meta({ description: 'explicit parameter points, each a map of parameter path -> value' }),
+        latinHypercube: z
+          .strictObject({
+            samples: int(10, 1, 1e6, { unit: 'points', source: 'study design', description: 'number of points' }),
+            seed: int(1, 0, 2 ** 31 - 1, {
+              unit: 'integer',
+              source: 'study design',
+              description: 'seed of the sampling (independent of the simulation seed)',
+            }),
+            ranges: z
+              .record(z.string(), z.tuple([z.number(), z.number()]))
+              .meta({ description: 'parameter path -> [low, high]' }),
+          })
+          .optional()
+          .meta({ description: 'Latin-hypercube sample of points over numeric parameter ranges' }),
+      },
+      'batch runs: replicates and parameter sweeps (use one of grid, points, latinHypercube)',
+    ),
   })
   .superRefine((s, ctx) => {
     const total = ORGANS.reduce((sum, o) => sum + s.sites[o].flowShare, 0);
@@ -569,6 +607,14 @@ export const scenarioSchema = z
         code: 'custom',
         path: ['primary', 'enabled'],
         message: 'a run needs a primary or an inoculation (got neither, expected one enabled)',
+      });
+    }
+    const sweeps = [Object.keys(s.batch.grid).length > 0, s.batch.points.length > 0, s.batch.latinHypercube !== undefined];
+    if (sweeps.filter(Boolean).length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['batch'],
+        message: 'use one of grid, points and latinHypercube (got more than one)',
       });
     }
     if (s.colonisation.colonyFraction + s.colonisation.dormantFraction > 1) {

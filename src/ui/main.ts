@@ -95,6 +95,7 @@ const EVENT_TEXT: Record<string, (site: string, value: number, detail: string) =
   endocrine_start: () => 'Endocrine therapy started.',
   endocrine_end: () => 'Endocrine therapy ended.',
   radiotherapy: () => 'Radiotherapy to the breast and nodes.',
+  first_colony: (s) => `A disseminated cell started a colony in ${s}.`,
   first_micro: (s) => `First micrometastasis in ${s}.`,
   first_macro: (s) => `First macrometastasis in ${s}.`,
   recurrence: (s, _v, d) => `Recurrence (${d}) in ${s}.`,

@@ -3,7 +3,8 @@
  * K_avascular, and must make its own switch (phase 2 rules, with the colony's own
  * hazard) to grow past it: a micrometastasis that never switches stays micro.
  */
-import type { Context } from '../context.ts';
+import { type Context, logEvent } from '../context.ts';
+import { SITES } from '../schema.ts';
 import type { FoundingRecord, Tumour } from '../state.ts';
 import { angiogenesis } from './angiogenesis.ts';
 
@@ -24,7 +25,7 @@ export function foundColony(ctx: Context, site: number, record: FoundingRecord, 
     residual: false,
   };
   state.tumours.push(colony);
-  state.coloniesFounded++;
+  if (state.coloniesFounded++ === 0) logEvent(state, 'first_colony', SITES[site] as string, colony.id, record.cells);
   return colony;
 }
 

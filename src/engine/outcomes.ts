@@ -1,0 +1,75 @@
+/**
+ * One row of outcomes per replicate: what batch runs (runs.csv) and the web app's
+ * compare view summarise. Days are -1 when the event never happened.
+ */
+import { NODES, ORGANS } from './schema.ts';
+import type { SimulationResult } from './simulation.ts';
+import { diameterMm, SIZE_CLASSES } from './state.ts';
+
+const SITES_WITH_METASTASES = [...NODES, ...ORGANS];
+
+export const OUTCOME_COLUMNS = [
+  'outcome',
+  'days_simulated',
+  'detection_day',
+  'primary_mm_at_detection',
+  'surgery_day',
+  'metastatic_at_diagnosis',
+  'first_dissemination_day',
+  'primary_mm_at_first_seeding',
+  'first_colony_day',
+  'first_micro_day',
+  'first_macro_day',
+  'recurrence_type',
+  'recurrence_day',
+  'death_day',
+  'ctc_per_sample_at_detection',
+  'dormant_cells_at_detection',
+  'colonies_at_detection',
+  'shed_cells',
+  'colonies_founded',
+  'metastases',
+  'early_share',
+  'dormant_cells',
+  ...SITES_WITH_METASTASES.flatMap((s) => [`micro_${s}`, `macro_${s}`]),
+] as const;
+
+export type OutcomeRow = Record<(typeof OUTCOME_COLUMNS)[number], number | string>;
+
+export function outcomeRow(r: SimulationResult): OutcomeRow {
+  const s = r.summary;
+  const rho = r.manifest.scenario.body.cellsPerMm3;
+  const first = (type: string) => r.events.find((e) => e.type === type);
+  const firstSeeding = first('first_dissemination');
+  const firstMicro = first('first_micro');
+  const firstColony = first('first_colony');
+  const row: Record<string, number | string> = {
+    outcome: s.outcome,
+    days_simulated: s.daysSimulated,
+    detection_day: s.primary.detectedDay,
+    primary_mm_at_detection: s.primary.cellsAtDetection >= 0 ? diameterMm(s.primary.cellsAtDetection, rho) : -1,
+    surgery_day: s.surgeryDay,
+    metastatic_at_diagnosis: s.metastaticAtDiagnosis ? 1 : 0,
+    first_dissemination_day: s.firstDisseminationDay,
+    primary_mm_at_first_seeding: firstSeeding ? diameterMm(firstSeeding.value, rho) : -1,
+    first_colony_day: firstColony ? firstColony.day : -1,
+    first_micro_day: firstMicro ? firstMicro.day : -1,
+    first_macro_day: s.firstMacroDay,
+    recurrence_type: s.recurrence.type,
+    recurrence_day: s.recurrence.day,
+    death_day: s.deathDay,
+    ctc_per_sample_at_detection: s.ctcPerSampleAtDetection,
+    dormant_cells_at_detection: s.dormantAtDetection,
+    colonies_at_detection: s.coloniesAtDetection,
+    shed_cells: s.funnel.shed ?? 0,
+    colonies_founded: s.colonies.founded,
+    metastases: s.colonies.micro + s.colonies.macro,
+    early_share: s.earlyShare,
+    dormant_cells: s.dormantCells,
+  };
+  for (const site of SITES_WITH_METASTASES)
+    for (const cls of SIZE_CLASSES.slice(1)) {
+      row[`${cls}_${site}`] = r.metastases.filter((m) => m.site === site && m.size_class === cls).length;
+    }
+  return row as OutcomeRow;
+}
