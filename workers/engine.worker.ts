@@ -89,7 +89,10 @@ const api: EngineApi = {
   async batchRow(raw, replicate, seriesEveryDays) {
     const scenario = validate(raw);
     // Observation draws no random numbers, so a coarser interval leaves the run unchanged.
-    const observed = seriesEveryDays > 0 ? { ...scenario, time: { ...scenario.time, observeEveryDays: seriesEveryDays } } : scenario;
+    const observed =
+      seriesEveryDays > 0
+        ? { ...scenario, time: { ...scenario.time, observeEveryDays: seriesEveryDays } }
+        : scenario;
     const r = result(runToEnd(createSimulation(observed, { replicate })));
     return { row: outcomeRow(r), series: seriesEveryDays > 0 ? seriesCsv(r.series) : '' };
   },

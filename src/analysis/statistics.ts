@@ -144,7 +144,13 @@ function erfc(x: number): number {
           (1.00002368 +
             t *
               (0.37409196 +
-                t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 +
+                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? r : 2 - r;
 }
@@ -176,7 +182,8 @@ export function bootstrapMedianDifference(
   resamples = 2000,
 ): Difference {
   const diffs: number[] = [];
-  const resample = (x: readonly number[]) => Array.from(x, () => x[Math.floor(uniform() * x.length)] as number);
+  const resample = (x: readonly number[]) =>
+    Array.from(x, () => x[Math.floor(uniform() * x.length)] as number);
   for (let i = 0; i < resamples; i++) diffs.push(median(resample(b)) - median(resample(a)));
   diffs.sort((x, y) => x - y);
   const at = (q: number) => diffs[Math.min(diffs.length - 1, Math.floor(q * diffs.length))] as number;

@@ -8,7 +8,13 @@
  */
 import seedrandom from 'seedrandom';
 import { canonicalJson, scenarioHash, sha256Hex } from '../engine/hash.ts';
-import { deepMerge, ScenarioError, type ScenarioIssue, suggest, validateScenario } from '../engine/scenario.ts';
+import {
+  deepMerge,
+  ScenarioError,
+  type ScenarioIssue,
+  suggest,
+  validateScenario,
+} from '../engine/scenario.ts';
 import type { Scenario } from '../engine/schema.ts';
 
 type Raw = Record<string, unknown>;
@@ -37,7 +43,6 @@ export interface Task {
 
 export interface Plan {
   points: Point[];
-  replicates: number[];
   sweptColumns: string[];
   tasks: Task[];
   /** Identifies the plan: a resumed or merged batch must have the same. */
@@ -47,7 +52,9 @@ export interface Plan {
 /** Every parameter path of the schema, e.g. `growth.lambda`. */
 function parameterPaths(defaults: Raw, prefix = ''): string[] {
   return Object.entries(defaults).flatMap(([k, v]) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? parameterPaths(v as Raw, `${prefix}${k}.`) : [`${prefix}${k}`],
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? parameterPaths(v as Raw, `${prefix}${k}.`)
+      : [`${prefix}${k}`],
   );
 }
 
@@ -64,7 +71,11 @@ function setPath(target: Raw, path: string, value: unknown): Raw {
 }
 
 /** n points, one per stratum in each dimension, strata permuted independently (McKay et al. 1979). */
-export function latinHypercube(samples: number, seed: number, ranges: Record<string, [number, number]>): Raw[] {
+export function latinHypercube(
+  samples: number,
+  seed: number,
+  ranges: Record<string, [number, number]>,
+): Raw[] {
   const u = seedrandom.alea(`seedsoil-lhs:${seed}`);
   const points: Raw[] = Array.from({ length: samples }, () => ({}));
   for (const [path, [low, high]] of Object.entries(ranges)) {
@@ -101,17 +112,18 @@ export function buildPlan(inputs: readonly PlanInput[], replicatesOverride?: num
   const issues: ScenarioIssue[] = [];
   const points: Point[] = [];
   let known: string[] | undefined;
-  let maxReplicates = 0;
   inputs.forEach((input, scenarioIndex) => {
     let base: Scenario;
     try {
       base = validateScenario(input.raw, input.file);
     } catch (e) {
-      if (e instanceof ScenarioError) return issues.push(...e.issues);
-      throw e;
+      if (!(e instanceof ScenarioError)) throw e;
+      issues.push(...e.issues);
+      return;
     }
-    known ??= parameterPaths(validateScenario({}, '(defaults)') as unknown as Raw).filter((p) => !p.startsWith('batch.'));
-    maxReplicates = Math.max(maxReplicates, replicatesOverride ?? base.batch.replicates);
+    known ??= parameterPaths(validateScenario({}, '(defaults)') as unknown as Raw).filter(
+      (p) => !p.startsWith('batch.'),
+    );
     sweepPoints(base).forEach((swept, point) => {
       let raw = input.raw;
       for (const [path, value] of Object.entries(swept)) {
@@ -138,7 +150,6 @@ export function buildPlan(inputs: readonly PlanInput[], replicatesOverride?: num
   });
   if (issues.length) throw new ScenarioError(issues);
 
-  const replicates = Array.from({ length: maxReplicates }, (_, i) => i);
   const tasks: Task[] = [];
   for (const point of points) {
     const n = replicatesOverride ?? point.scenario.batch.replicates;
@@ -148,7 +159,7 @@ export function buildPlan(inputs: readonly PlanInput[], replicatesOverride?: num
   const planHash = `sha256:${sha256Hex(
     canonicalJson(tasks.map((t) => [t.point.hash, t.point.scenarioIndex, t.point.point, t.replicate])),
   )}`;
-  return { points, replicates, sweptColumns, tasks, planHash };
+  return { points, sweptColumns, tasks, planHash };
 }
 
 /** Tasks of shard `index` of `count` (0-based), dealt round-robin so shards take similar time. */

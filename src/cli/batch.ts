@@ -13,8 +13,8 @@ import { parseArgs } from 'node:util';
 import { buildPlan, type Plan, shardTasks, type Task } from '../batch/plan.ts';
 import { OUTCOME_COLUMNS, type OutcomeRow } from '../engine/outcomes.ts';
 import { toCsv } from '../engine/output.ts';
-import { formatIssue, resolveExtends, ScenarioError } from '../engine/scenario.ts';
 import { GENERATOR } from '../engine/random.ts';
+import { formatIssue, resolveExtends, ScenarioError } from '../engine/scenario.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import { createPool } from './pool.ts';
 import { fileResolver, readSource } from './scenarios.ts';
@@ -33,22 +33,35 @@ interface BatchManifest {
   shard: { index: number; count: number };
   tasks: number;
   columns: string[];
-  scenarios: { file: string; name: string; points: { point: number; hash: string; swept: Record<string, unknown> }[] }[];
+  scenarios: {
+    file: string;
+    name: string;
+    points: { point: number; hash: string; swept: Record<string, unknown> }[];
+  }[];
 }
 
 export class BatchError extends Error {}
 
 /** Shard "I/N" (1-based, as people count array tasks), "auto" from Slurm or a Kubernetes Indexed Job. */
-export function parseShard(text: string | undefined, env: NodeJS.ProcessEnv = process.env): { index: number; count: number } {
+export function parseShard(
+  text: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): { index: number; count: number } {
   if (text === undefined) return { index: 0, count: 1 };
   if (text === 'auto') {
     if (env.SLURM_ARRAY_TASK_ID !== undefined && env.SLURM_ARRAY_TASK_COUNT !== undefined) {
       const min = Number(env.SLURM_ARRAY_TASK_MIN ?? 0);
-      return checkShard(Number(env.SLURM_ARRAY_TASK_ID) - min, Number(env.SLURM_ARRAY_TASK_COUNT), 'Slurm array');
+      return checkShard(
+        Number(env.SLURM_ARRAY_TASK_ID) - min,
+        Number(env.SLURM_ARRAY_TASK_COUNT),
+        'Slurm array',
+      );
     }
     if (env.JOB_COMPLETION_INDEX !== undefined) {
       if (env.SEEDSOIL_SHARDS === undefined) {
-        throw new BatchError('--shard auto: JOB_COMPLETION_INDEX is set but SEEDSOIL_SHARDS (the completions count) is not');
+        throw new BatchError(
+          '--shard auto: JOB_COMPLETION_INDEX is set but SEEDSOIL_SHARDS (the completions count) is not',
+        );
       }
       return checkShard(Number(env.JOB_COMPLETION_INDEX), Number(env.SEEDSOIL_SHARDS), 'Indexed Job');
     }
@@ -83,7 +96,12 @@ function prepareFolder(dir: string): void {
     rmSync(probe);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : String(code ?? e);
+    const why =
+      code === 'ENOSPC'
+        ? 'the disk is full'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : String(code ?? e);
     throw new BatchError(`--out ${dir}: cannot write there (${why})`);
   }
 }
@@ -103,10 +121,25 @@ function readParts(dir: string): Map<number, Part> {
 }
 
 function columnsOf(plan: Plan): string[] {
-  return ['task', 'scenario', 'file', 'point', ...plan.sweptColumns, 'replicate', 'seed', 'error', ...OUTCOME_COLUMNS];
+  return [
+    'task',
+    'scenario',
+    'file',
+    'point',
+    ...plan.sweptColumns,
+    'replicate',
+    'seed',
+    'error',
+    ...OUTCOME_COLUMNS,
+  ];
 }
 
-function rowOf(task: Task, file: string, sweptColumns: string[], outcome: OutcomeRow | Error): Record<string, number | string> {
+function rowOf(
+  task: Task,
+  file: string,
+  sweptColumns: string[],
+  outcome: OutcomeRow | Error,
+): Record<string, number | string> {
   const p = task.point;
   const row: Record<string, number | string> = {
     task: task.index,
@@ -124,7 +157,13 @@ function rowOf(task: Task, file: string, sweptColumns: string[], outcome: Outcom
 
 function writeRuns(dir: string, columns: string[], parts: Part[]): void {
   parts.sort((a, b) => a.index - b.index);
-  writeAtomic(join(dir, 'runs.csv'), toCsv(parts.map((p) => p.row), columns));
+  writeAtomic(
+    join(dir, 'runs.csv'),
+    toCsv(
+      parts.map((p) => p.row),
+      columns,
+    ),
+  );
 }
 
 function progress(done: number, total: number, started: number): void {
@@ -158,7 +197,8 @@ export async function batchCommand(args: string[]): Promise<number> {
   const positive = (name: string, v: string | undefined) => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new BatchError(`--${name}: expected a positive integer (got "${v}")`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new BatchError(`--${name}: expected a positive integer (got "${v}")`);
     return n;
   };
   const replicates = positive('replicates', values.replicates);
@@ -192,7 +232,9 @@ export async function batchCommand(args: string[]): Promise<number> {
     scenarios: files.map((file, i) => ({
       file,
       name: plan.points.find((p) => p.scenarioIndex === i)?.scenario.name ?? file,
-      points: plan.points.filter((p) => p.scenarioIndex === i).map((p) => ({ point: p.point, hash: p.hash, swept: p.swept })),
+      points: plan.points
+        .filter((p) => p.scenarioIndex === i)
+        .map((p) => ({ point: p.point, hash: p.hash, swept: p.swept })),
     })),
   };
 
@@ -201,9 +243,16 @@ export async function batchCommand(args: string[]): Promise<number> {
   const existing = readParts(out);
   if (existsSync(manifestFile)) {
     const old = JSON.parse(readFileSync(manifestFile, 'utf8')) as BatchManifest;
-    if (!values.resume) throw new BatchError(`--out ${out}: already holds a batch; add --resume to continue it`);
-    if (old.planHash !== plan.planHash || old.shard.index !== shard.index || old.shard.count !== shard.count) {
-      throw new BatchError(`--out ${out}: holds a different batch (plan or shard differs); resume with the same files and options`);
+    if (!values.resume)
+      throw new BatchError(`--out ${out}: already holds a batch; add --resume to continue it`);
+    if (
+      old.planHash !== plan.planHash ||
+      old.shard.index !== shard.index ||
+      old.shard.count !== shard.count
+    ) {
+      throw new BatchError(
+        `--out ${out}: holds a different batch (plan or shard differs); resume with the same files and options`,
+      );
     }
   } else if (existing.size > 0) {
     throw new BatchError(`--out ${out}: holds results without a manifest; use an empty folder`);
@@ -233,9 +282,14 @@ export async function batchCommand(args: string[]): Promise<number> {
         (task, outcome) => {
           const file = files[task.point.scenarioIndex] as string;
           if (outcome instanceof Error) {
-            errors.push(`task ${task.index} (${file}, point ${task.point.point}, seed ${task.point.scenario.seed}, replicate ${task.replicate}): ${outcome.message}`);
+            errors.push(
+              `task ${task.index} (${file}, point ${task.point.point}, seed ${task.point.scenario.seed}, replicate ${task.replicate}): ${outcome.message}`,
+            );
           } else if (outcome.series) {
-            writeAtomic(join(out, 'series', `task-${String(task.index).padStart(9, '0')}.csv`), outcome.series);
+            writeAtomic(
+              join(out, 'series', `task-${String(task.index).padStart(9, '0')}.csv`),
+              outcome.series,
+            );
           }
           const row = rowOf(task, file, plan.sweptColumns, outcome instanceof Error ? outcome : outcome.row);
           writeAtomic(join(out, 'parts', partName(task.index)), JSON.stringify({ index: task.index, row }));
@@ -250,18 +304,26 @@ export async function batchCommand(args: string[]): Promise<number> {
     }
   }
   if (stopping) {
-    console.error(`\ninterrupted after ${done} of ${mine.length} replicates; continue with the same command and --resume`);
+    console.error(
+      `\ninterrupted after ${done} of ${mine.length} replicates; continue with the same command and --resume`,
+    );
     return 130;
   }
   writeRuns(out, columns, [...readParts(out).values()]);
   for (const e of errors) console.error(`failed: ${e}`);
   const label = shard.count > 1 ? ` (shard ${shard.index + 1} of ${shard.count})` : '';
-  console.log(`${mine.length} replicates${label} in ${out}/runs.csv${errors.length ? `, ${errors.length} failed` : ''}`);
+  console.log(
+    `${mine.length} replicates${label} in ${out}/runs.csv${errors.length ? `, ${errors.length} failed` : ''}`,
+  );
   return errors.length ? 1 : 0;
 }
 
 export async function mergeCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { out: { type: 'string' } },
+  });
   if (!values.out || positionals.length === 0) throw new BatchError('usage: seedsoil merge DIR... --out DIR');
   const manifests = positionals.map((dir) => {
     const file = join(dir, 'manifest.json');
@@ -270,13 +332,15 @@ export async function mergeCommand(args: string[]): Promise<number> {
   });
   const first = manifests[0] as BatchManifest;
   manifests.forEach((m, i) => {
-    if (m.planHash !== first.planHash) throw new BatchError(`${positionals[i]}: a different batch from ${positionals[0]} (plan hash differs)`);
+    if (m.planHash !== first.planHash)
+      throw new BatchError(`${positionals[i]}: a different batch from ${positionals[0]} (plan hash differs)`);
   });
   const parts = new Map<number, Part>();
   const from = new Map<number, string>();
   for (const dir of positionals) {
     for (const [index, part] of readParts(dir)) {
-      if (parts.has(index)) throw new BatchError(`task ${index} appears twice: in ${from.get(index)} and in ${dir}`);
+      if (parts.has(index))
+        throw new BatchError(`task ${index} appears twice: in ${from.get(index)} and in ${dir}`);
       parts.set(index, part);
       from.set(index, dir);
     }
@@ -284,16 +348,20 @@ export async function mergeCommand(args: string[]): Promise<number> {
   const missing: number[] = [];
   for (let i = 0; i < first.tasks && missing.length < 10; i++) if (!parts.has(i)) missing.push(i);
   if (missing.length) {
-    throw new BatchError(`missing tasks ${missing.join(', ')}${missing.length === 10 ? ', …' : ''}: a shard is absent or unfinished`);
+    throw new BatchError(
+      `missing tasks ${missing.join(', ')}${missing.length === 10 ? ', …' : ''}: a shard is absent or unfinished`,
+    );
   }
   prepareFolder(values.out);
   for (const dir of positionals) {
     const series = join(dir, 'series');
     if (!existsSync(series)) continue;
     mkdirSync(join(values.out, 'series'), { recursive: true });
-    for (const name of readdirSync(series)) writeAtomic(join(values.out, 'series', name), readFileSync(join(series, name), 'utf8'));
+    for (const name of readdirSync(series))
+      writeAtomic(join(values.out, 'series', name), readFileSync(join(series, name), 'utf8'));
   }
-  for (const part of parts.values()) writeAtomic(join(values.out, 'parts', partName(part.index)), JSON.stringify(part));
+  for (const part of parts.values())
+    writeAtomic(join(values.out, 'parts', partName(part.index)), JSON.stringify(part));
   const merged = { ...first, shard: { index: 0, count: 1 }, command: `seedsoil merge ${args.join(' ')}` };
   writeAtomic(join(values.out, 'manifest.json'), `${JSON.stringify(merged, null, 2)}\n`);
   writeRuns(values.out, first.columns, [...parts.values()]);

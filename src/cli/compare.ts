@@ -50,11 +50,18 @@ async function armRows(arm: string, label: string, workDir: string, extra: strin
   let dir = arm;
   if (!(existsSync(arm) && statSync(arm).isDirectory())) {
     dir = join(workDir, `arm-${label}`);
-    const code = await batchCommand([arm, '--out', dir, ...(existsSync(join(dir, 'manifest.json')) ? ['--resume'] : []), ...extra]);
+    const code = await batchCommand([
+      arm,
+      '--out',
+      dir,
+      ...(existsSync(join(dir, 'manifest.json')) ? ['--resume'] : []),
+      ...extra,
+    ]);
     if (code !== 0) throw new BatchError(`${arm}: the batch for arm ${label} did not finish`);
   }
   const file = join(dir, 'runs.csv');
-  if (!existsSync(file)) throw new BatchError(`${arm}: no runs.csv (run seedsoil batch first, or merge its shards)`);
+  if (!existsSync(file))
+    throw new BatchError(`${arm}: no runs.csv (run seedsoil batch first, or merge its shards)`);
   return parseCsv(readFileSync(file, 'utf8')).filter((r) => !r.error);
 }
 
@@ -80,7 +87,9 @@ function kmWithEnd(times: number[], events: boolean[]): { time: number; survival
 
 function summarise(label: string, source: string, rows: Row[]): ArmSummary {
   const num = (r: Row, k: string) => Number(r[k]);
-  const times = rows.map((r) => (num(r, 'first_macro_day') >= 0 ? num(r, 'first_macro_day') : num(r, 'days_simulated')) / 365.25);
+  const times = rows.map(
+    (r) => (num(r, 'first_macro_day') >= 0 ? num(r, 'first_macro_day') : num(r, 'days_simulated')) / 365.25,
+  );
   const events = rows.map((r) => num(r, 'first_macro_day') >= 0);
   return {
     label,
@@ -90,13 +99,23 @@ function summarise(label: string, source: string, rows: Row[]): ArmSummary {
     events,
     km: kmWithEnd(times, events),
     metastases: rows.map((r) => num(r, 'metastases')),
-    earlyShare: rows.filter((r) => num(r, 'metastases') > 0 || num(r, 'colonies_founded') > 0).map((r) => num(r, 'early_share')),
+    earlyShare: rows
+      .filter((r) => num(r, 'metastases') > 0 || num(r, 'colonies_founded') > 0)
+      .map((r) => num(r, 'early_share')),
     seedingMm: rows.map((r) => num(r, 'primary_mm_at_first_seeding')).filter((v) => v >= 0),
   };
 }
 
-function report(a: ArmSummary, b: ArmSummary, test: ReturnType<typeof logRank>, diffs: Record<string, Difference>): string {
-  const chartJs = readFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
+function report(
+  a: ArmSummary,
+  b: ArmSummary,
+  test: ReturnType<typeof logRank>,
+  diffs: Record<string, Difference>,
+): string {
+  const chartJs = readFileSync(
+    join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'),
+    'utf8',
+  );
   const data = JSON.stringify({ a, b, test, diffs }).replaceAll('<', '\\u003c');
   const rows = Object.entries(diffs)
     .map(
@@ -154,12 +173,16 @@ export async function compareCommand(args: string[]): Promise<number> {
     primary_mm_at_first_seeding: bootstrapMedianDifference(a.seedingMm, b.seedingMm, u),
   };
 
-  console.log(`arm A: ${sourceA} (${a.replicates} replicates); arm B: ${sourceB} (${b.replicates} replicates)`);
+  console.log(
+    `arm A: ${sourceA} (${a.replicates} replicates); arm B: ${sourceB} (${b.replicates} replicates)`,
+  );
   console.log(
     `metastasis-free survival: log-rank chi-square ${test.chiSquare.toFixed(3)}, p = ${test.p.toPrecision(3)} (events in A: ${test.observedA} observed, ${test.expectedA.toFixed(1)} expected)`,
   );
   for (const [k, d] of Object.entries(diffs)) {
-    console.log(`${k}: median A ${d.a.toFixed(3)}, B ${d.b.toFixed(3)}, B − A ${d.difference.toFixed(3)} [95% CI ${d.low.toFixed(3)}, ${d.high.toFixed(3)}]`);
+    console.log(
+      `${k}: median A ${d.a.toFixed(3)}, B ${d.b.toFixed(3)}, B − A ${d.difference.toFixed(3)} [95% CI ${d.low.toFixed(3)}, ${d.high.toFixed(3)}]`,
+    );
   }
   writeFileSync(out, report(a, b, test, diffs));
   const numbers = [
@@ -171,7 +194,12 @@ export async function compareCommand(args: string[]): Promise<number> {
       { quantity: `difference_${k}`, arm: 'B-A', value: d.difference, low: d.low, high: d.high },
     ]),
     ...[a, b].flatMap((arm) =>
-      arm.km.map((s) => ({ quantity: 'kaplan_meier_survival', arm: arm.label, years: s.time, value: s.survival })),
+      arm.km.map((s) => ({
+        quantity: 'kaplan_meier_survival',
+        arm: arm.label,
+        years: s.time,
+        value: s.survival,
+      })),
     ),
   ];
   const csv = `${out.replace(/\.html?$/, '')}.csv`;

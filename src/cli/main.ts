@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { humanSummary, runFiles } from '../engine/output.ts';
-import { BatchError, batchCommand, mergeCommand } from './batch.ts';
-import { compareCommand } from './compare.ts';
 import { parameterTable } from '../engine/parameters.ts';
 import { formatIssue, ScenarioError } from '../engine/scenario.ts';
 import { scenarioSchema } from '../engine/schema.ts';
 import { run } from '../engine/simulation.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
+import { BatchError, batchCommand, mergeCommand } from './batch.ts';
+import { compareCommand } from './compare.ts';
 import { loadScenarioFile } from './scenarios.ts';
 
 const USAGE = `seedsoil ${ENGINE_VERSION} — agent-based simulation of cancer metastasis

@@ -1,13 +1,46 @@
 /**
- * A pool of Node worker threads, each running the engine worker module behind
- * comlink. Tasks are handed out one at a time to whichever worker is free.
+ * A pool of Node worker threads, each running the engine worker module (the same
+ * one the browser uses) behind comlink. The worker is bundled once per process
+ * with esbuild: plain JavaScript starts about three times faster than compiling
+ * TypeScript in every thread, and runs faster too. Tasks are handed out one at a
+ * time to whichever worker is free.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/umd/node-adapter.js';
+import { buildSync } from 'esbuild';
 import type { EngineApi } from '../../workers/protocol.ts';
 
-const BOOTSTRAP = new URL('../../workers/node-bootstrap.mjs', import.meta.url);
+const BOOTSTRAP = fileURLToPath(new URL('../../workers/node-bootstrap.ts', import.meta.url));
+
+let bundle: string | undefined;
+
+/** The worker and everything it imports as one ES module file. */
+function workerBundle(): string {
+  if (bundle) return bundle;
+  const dir = mkdtempSync(join(tmpdir(), 'seedsoil-worker-'));
+  const file = join(dir, 'engine-worker.mjs');
+  buildSync({
+    entryPoints: [BOOTSTRAP],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: file,
+    logLevel: 'warning',
+    // Some dependencies are CommonJS and call require(); give the bundle one.
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+  });
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  bundle = file;
+  return file;
+}
 
 export interface Pool {
   /** Runs `work` on a free worker for each item, calling `done` as each finishes; stops early when `stopped()`. */
@@ -21,7 +54,8 @@ export interface Pool {
 }
 
 export function createPool(size: number): Pool {
-  const workers = Array.from({ length: size }, () => new Worker(BOOTSTRAP));
+  const file = workerBundle();
+  const workers = Array.from({ length: size }, () => new Worker(file));
   const apis = workers.map((w) => Comlink.wrap<EngineApi>(nodeEndpoint(w)));
   return {
     async run(items, work, done, stopped) {

@@ -47,7 +47,8 @@ export function outcomeRow(r: SimulationResult): OutcomeRow {
     outcome: s.outcome,
     days_simulated: s.daysSimulated,
     detection_day: s.primary.detectedDay,
-    primary_mm_at_detection: s.primary.cellsAtDetection >= 0 ? diameterMm(s.primary.cellsAtDetection, rho) : -1,
+    primary_mm_at_detection:
+      s.primary.cellsAtDetection >= 0 ? diameterMm(s.primary.cellsAtDetection, rho) : -1,
     surgery_day: s.surgeryDay,
     metastatic_at_diagnosis: s.metastaticAtDiagnosis ? 1 : 0,
     first_dissemination_day: s.firstDisseminationDay,

@@ -577,7 +577,11 @@ export const scenarioSchema = z
           .meta({ description: 'explicit parameter points, each a map of parameter path -> value' }),
         latinHypercube: z
           .strictObject({
-            samples: int(10, 1, 1e6, { unit: 'points', source: 'study design', description: 'number of points' }),
+            samples: int(10, 1, 1e6, {
+              unit: 'points',
+              source: 'study design',
+              description: 'number of points',
+            }),
             seed: int(1, 0, 2 ** 31 - 1, {
               unit: 'integer',
               source: 'study design',
@@ -609,7 +613,11 @@ export const scenarioSchema = z
         message: 'a run needs a primary or an inoculation (got neither, expected one enabled)',
       });
     }
-    const sweeps = [Object.keys(s.batch.grid).length > 0, s.batch.points.length > 0, s.batch.latinHypercube !== undefined];
+    const sweeps = [
+      Object.keys(s.batch.grid).length > 0,
+      s.batch.points.length > 0,
+      s.batch.latinHypercube !== undefined,
+    ];
     if (sweeps.filter(Boolean).length > 1) {
       ctx.addIssue({
         code: 'custom',

@@ -25,7 +25,8 @@ export function foundColony(ctx: Context, site: number, record: FoundingRecord, 
     residual: false,
   };
   state.tumours.push(colony);
-  if (state.coloniesFounded++ === 0) logEvent(state, 'first_colony', SITES[site] as string, colony.id, record.cells);
+  if (state.coloniesFounded++ === 0)
+    logEvent(state, 'first_colony', SITES[site] as string, colony.id, record.cells);
   return colony;
 }
 
