@@ -5,10 +5,10 @@
  * against the same replicates run by the Node engine in one loop.
  */
 import type { AddressInfo } from 'node:net';
-import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
 import { loadScenarioFile } from '../src/cli/scenarios.ts';
 import { run } from '../src/engine/simulation.ts';
+import { launchChromium } from '../tests/support/browser.ts';
 
 const REPLICATES = 200;
 
@@ -19,19 +19,7 @@ const server = await preview({
   logLevel: 'warn',
 });
 const url = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}/`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 await page.addInitScript(() => {
   const w = window as unknown as { longTasks: number[] };

@@ -4,7 +4,7 @@
  * tracking writes (to count each colony once in the funnel).
  */
 import { type Context, countFunnel, logEvent } from './context.ts';
-import { NODES, ORGANS, SITES } from './schema.ts';
+import { METASTATIC_SITES, SITES } from './schema.ts';
 import {
   COLONY_STAGES,
   diameterMm,
@@ -20,8 +20,6 @@ import {
   tumourCells,
 } from './state.ts';
 
-/** Sites that hold metastases and DTCs, in column order. */
-const METASTATIC_SITES = [...NODES, ...ORGANS];
 const METASTATIC_SITE_INDEX = METASTATIC_SITES.map((name) => SITES.indexOf(name));
 
 export const SERIES_COLUMNS = [

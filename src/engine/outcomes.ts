@@ -2,11 +2,9 @@
  * One row of outcomes per replicate: what batch runs (runs.csv) and the web app's
  * compare view summarise. Days are -1 when the event never happened.
  */
-import { NODES, ORGANS } from './schema.ts';
+import { METASTATIC_SITES } from './schema.ts';
 import type { SimulationResult } from './simulation.ts';
 import { diameterMm, SIZE_CLASSES } from './state.ts';
-
-const SITES_WITH_METASTASES = [...NODES, ...ORGANS];
 
 export const OUTCOME_COLUMNS = [
   'outcome',
@@ -31,7 +29,7 @@ export const OUTCOME_COLUMNS = [
   'metastases',
   'early_share',
   'dormant_cells',
-  ...SITES_WITH_METASTASES.flatMap((s) => [`micro_${s}`, `macro_${s}`]),
+  ...METASTATIC_SITES.flatMap((s) => [`micro_${s}`, `macro_${s}`]),
 ] as const;
 
 export type OutcomeRow = Record<(typeof OUTCOME_COLUMNS)[number], number | string>;
@@ -68,7 +66,7 @@ export function outcomeRow(r: SimulationResult): OutcomeRow {
     early_share: s.earlyShare,
     dormant_cells: s.dormantCells,
   };
-  for (const site of SITES_WITH_METASTASES)
+  for (const site of METASTATIC_SITES)
     for (const cls of SIZE_CLASSES.slice(1)) {
       row[`${cls}_${site}`] = r.metastases.filter((m) => m.site === site && m.size_class === cls).length;
     }

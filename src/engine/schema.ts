@@ -23,6 +23,8 @@ export const ORGANS = [
 ] as const;
 /** Every place a cell can be: the primary's organ, the lymph-node chain in order, distant organs. */
 export const SITES = ['primary', ...NODES, ...ORGANS] as const;
+/** Sites that hold disseminated cells and metastases: the node chain, then the organs. */
+export const METASTATIC_SITES = [...NODES, ...ORGANS] as const;
 export type SiteName = (typeof SITES)[number];
 export type OrganName = (typeof ORGANS)[number];
 

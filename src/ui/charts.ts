@@ -3,7 +3,7 @@
  * animation, so a chunk costs one redraw; long series are decimated (LTTB).
  */
 import { Chart, type ChartConfiguration, type ChartDataset, registerables } from 'chart.js';
-import { NODES, ORGANS } from '../engine/schema.ts';
+import { METASTATIC_SITES } from '../engine/schema.ts';
 
 Chart.register(...registerables);
 Chart.defaults.animation = false;
@@ -12,7 +12,6 @@ Chart.defaults.font.size = 11;
 
 type Point = { x: number; y: number };
 const YEAR = 365.25;
-const METASTATIC_SITES = [...NODES, ...ORGANS];
 export const FUNNEL_SHOWN = [
   'shed',
   'killed',

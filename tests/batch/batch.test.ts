@@ -106,7 +106,15 @@ describe('seedsoil batch', () => {
   it('stops cleanly on Ctrl-C and resumes from there', async () => {
     const big = join(dir, 'big.yaml');
     const out = join(dir, 'interrupted');
-    const child: ChildProcess = spawn(process.execPath, ['bin/seedsoil.js', 'batch', big, '--workers', '1', '--out', out]);
+    const child: ChildProcess = spawn(process.execPath, [
+      'bin/seedsoil.js',
+      'batch',
+      big,
+      '--workers',
+      '1',
+      '--out',
+      out,
+    ]);
     let stderr = '';
     child.stderr?.on('data', (d) => {
       stderr += String(d);
@@ -116,7 +124,9 @@ describe('seedsoil batch', () => {
     child.kill('SIGINT');
     const code = await new Promise((r) => child.once('exit', r));
     expect(code).toBe(130);
-    expect(stderr).toMatch(/interrupted after \d+ of 80 replicates; continue with the same command and --resume/);
+    expect(stderr).toMatch(
+      /interrupted after \d+ of 80 replicates; continue with the same command and --resume/,
+    );
     expect(existsSync(join(out, 'runs.csv'))).toBe(false);
     expect(seedsoil('batch', big, '--out', out, '--resume').code).toBe(0);
     expect(runs(out)).toBe(runs(join(dir, 'whole')));

@@ -23,9 +23,7 @@ import { type Clone, type Tumour, tumourCells } from '../state.ts';
  * can only carry them while variance + (m-1)^2 <= 1; `substeps` splits dt so it can.
  */
 export function stepProbabilities(divide: number, die: number, h: number): [number, number] {
-  const g = divide - die;
-  const growth = Math.expm1(g * h); // m - 1, accurate when g h is small
-  const variance = g === 0 ? (divide + die) * h : ((divide + die) / g) * (1 + growth) * growth;
+  const { growth, variance } = offspringMoments(divide, die, h);
   const diff = Math.min(growth, 1);
   const sum = Math.min(variance + diff * diff, 1);
   return [(sum + diff) / 2, (sum - diff) / 2];
@@ -33,10 +31,16 @@ export function stepProbabilities(divide: number, die: number, h: number): [numb
 
 /** How many equal substeps of dt keep every clone's three-point law exact. */
 export function substeps(divide: number, die: number, dt: number): number {
-  const g = divide - die;
-  const growth = Math.expm1(g * dt);
-  const variance = g === 0 ? (divide + die) * dt : ((divide + die) / g) * (1 + growth) * growth;
+  const { growth, variance } = offspringMoments(divide, die, dt);
   return Math.max(1, Math.ceil(variance + growth * growth));
+}
+
+/** m - 1 and the variance of one cell's offspring after time h (Kendall 1948). */
+function offspringMoments(divide: number, die: number, h: number): { growth: number; variance: number } {
+  const g = divide - die;
+  const growth = Math.expm1(g * h); // m - 1, accurate when g h is small
+  const variance = g === 0 ? (divide + die) * h : ((divide + die) / g) * (1 + growth) * growth;
+  return { growth, variance };
 }
 
 /**
