@@ -11,6 +11,7 @@ import { run } from '../engine/simulation.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import { BatchError, batchCommand, mergeCommand } from './batch.ts';
 import { compareCommand } from './compare.ts';
+import { reproduceCommand } from './reproduce.ts';
 import { loadScenarioFile } from './scenarios.ts';
 
 const USAGE = `seedsoil ${ENGINE_VERSION} — agent-based simulation of cancer metastasis
@@ -26,6 +27,8 @@ usage:
   seedsoil compare A B [--out report.html] [--replicates R] [--workers W]
       compare two batch folders (or scenario files, run first): Kaplan–Meier with log-rank,
       medians with bootstrap 95% CIs; writes an offline HTML report and a CSV of its numbers
+  seedsoil reproduce [--replicates N] [--only NAME] [--ci] [--out DIR]
+      run the published targets as ensembles; table to stdout, DIR/validation.csv and .md (default docs/)
   seedsoil check FILE|NAME...
       validate scenario files; errors as "file: path.to.field: what is wrong"
   seedsoil schema
@@ -109,6 +112,8 @@ export async function main(argv: string[]): Promise<number> {
         return await mergeCommand(rest);
       case 'compare':
         return await compareCommand(rest);
+      case 'reproduce':
+        return await reproduceCommand(rest);
       case 'params':
         process.stdout.write(parameterTable());
         return 0;

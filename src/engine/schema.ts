@@ -189,6 +189,15 @@ export const scenarioSchema = z
           description: 'cells of the primary at t = 0',
         }),
         initialDrivers: driverList.default([]).meta({ description: 'drivers carried by the founding clone' }),
+        initiallyVascular: flag(
+          false,
+          'whether the primary has made its angiogenic switch at t = 0 (an established tumour)',
+        ),
+        initialCapacityCells: num(0, 0, 1e14, {
+          unit: 'cells',
+          source: 'scenario choice',
+          description: 'capacity K of the primary at t = 0; 0 means the avascular capacity',
+        }),
       },
       'the primary tumour',
     ),
@@ -276,6 +285,11 @@ export const scenarioSchema = z
           unit: 'cells',
           source: 'Hosseini et al. 2016 (density switches cells to proliferation; calibrated)',
           description: 'lesion size at which the early invasive fraction has halved',
+        }),
+        earlyHillExponent: num(1, 0.1, 10, {
+          unit: 'dimensionless',
+          source: 'modelling choice (Hosseini et al. 2016: density switches cells to proliferation)',
+          description: 'steepness h of the fall of the early invasive fraction: f0 / (1 + (N/N_half)^h)',
         }),
         lateInvasiveFraction: prob(0.1, {
           source: 'modelling choice',

@@ -15,6 +15,10 @@ const BUILT_IN = [
   'experimental-metastasis-liver',
   'experimental-metastasis-lung',
   'teaching-basic',
+  'ctc-half-life',
+  'hahnfeldt-lewis-lung',
+  'her2-mouse-early',
+  'breast-late-tubiana',
 ];
 
 function messages(text: string): string[] {

@@ -3,13 +3,13 @@
  * the net rate is g = lambda ln(K/N); each cell divides at d0 + max(g, 0) and dies
  * at d0 + max(-g, 0); each driver a clone carries adds s to its division rate
  * (selection, Bozic et al. 2010). Per clone, divisions and deaths are one
- * three-way multinomial draw (divide, die, neither). Its probabilities match the
- * mean and variance of the linear birth-death process over dt (Kendall 1948)
- * rather than 1 - exp(-rate dt) per cell, which ignores daughters dividing within
- * the step and slows net growth by (1 - e^-(b+d)dt)/((b+d)dt): 37% at d0 = 0.5/day
- * and dt = 1 day. Each division gains each missing driver with probability
- * mu_driver (a new driver set is a new clone) and adds mu_passenger passengers to
- * each daughter.
+ * three-way multinomial draw (divide, die, neither) whose probabilities keep the
+ * mean growth and a lineage's extinction chance of the birth-death process exact
+ * over dt (Kendall 1948); 1 - exp(-rate dt) per cell would ignore daughters
+ * dividing within the step and slow net growth by (1 - e^-(b+d)dt)/((b+d)dt):
+ * 37% at d0 = 0.5/day and dt = 1 day. Each division gains each missing driver
+ * with probability mu_driver (a new driver set is a new clone) and adds
+ * mu_passenger passengers to each daughter.
  */
 import type { Context } from '../context.ts';
 import { binomial, type Uniform } from '../samplers.ts';
@@ -17,30 +17,26 @@ import { DRIVERS } from '../schema.ts';
 import { type Clone, type Tumour, tumourCells } from '../state.ts';
 
 /**
- * Per-cell probabilities of dividing and dying in one step of length h, such that
- * the offspring count (0, 1 or 2) has the exact mean m = e^(g h) and the exact
- * variance (b+d)/g m (m-1) of the linear birth-death process. A three-point law
- * can only carry them while variance + (m-1)^2 <= 1; `substeps` splits dt so it can.
+ * Per-cell probabilities of dividing and dying in one step of length h. Their
+ * difference is the exact mean growth e^((b-d)h) - 1 of the linear birth-death
+ * process, and their ratio is b:d, which keeps the chance that a lineage dies out
+ * (d/b for a lone cell) exact whatever the step; the variance is exact to first
+ * order in (m - 1).
  */
 export function stepProbabilities(divide: number, die: number, h: number): [number, number] {
-  const { growth, variance } = offspringMoments(divide, die, h);
-  const diff = Math.min(growth, 1);
-  const sum = Math.min(variance + diff * diff, 1);
-  return [(sum + diff) / 2, (sum - diff) / 2];
-}
-
-/** How many equal substeps of dt keep every clone's three-point law exact. */
-export function substeps(divide: number, die: number, dt: number): number {
-  const { growth, variance } = offspringMoments(divide, die, dt);
-  return Math.max(1, Math.ceil(variance + growth * growth));
-}
-
-/** m - 1 and the variance of one cell's offspring after time h (Kendall 1948). */
-function offspringMoments(divide: number, die: number, h: number): { growth: number; variance: number } {
   const g = divide - die;
-  const growth = Math.expm1(g * h); // m - 1, accurate when g h is small
-  const variance = g === 0 ? (divide + die) * h : ((divide + die) / g) * (1 + growth) * growth;
-  return { growth, variance };
+  const scale = g === 0 ? h : Math.expm1(g * h) / g;
+  return [divide * scale, die * scale];
+}
+
+/**
+ * Equal substeps of dt so that a cell has at most one event per substep
+ * (probabilities summing to at most 1) and grows by at most 10% per substep,
+ * where the variance of the three-point law stays within a few percent.
+ */
+export function substeps(divide: number, die: number, dt: number): number {
+  const [pDivide, pDie] = stepProbabilities(divide, die, dt);
+  return Math.max(1, Math.ceil(pDivide + pDie), Math.ceil(Math.abs(pDivide - pDie) / 0.1));
 }
 
 /**

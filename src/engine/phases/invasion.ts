@@ -1,7 +1,7 @@
 /**
  * Phase 3, invasion and intravasation. A fraction of each clone is invasive:
  * under the early programme invasive cells exist from the start and are most
- * frequent in small lesions, f = f0 / (1 + N / N_half) (Harper et al. 2016,
+ * frequent in small lesions, f = f0 / (1 + (N / N_half)^h) (Harper et al. 2016,
  * Hosseini et al. 2016: rising density switches cells to proliferation); under the
  * late programme only clones with the invasive driver invade (linear progression);
  * 'mixed' adds both. An invasive cell enters blood at a rate scaled by
@@ -41,7 +41,7 @@ export const MAX_CLUSTER_EXTRA = 48;
 
 export function invasiveFraction(c: Clone, tumourSize: number, ctx: Context): number {
   const inv = ctx.scenario.invasion;
-  const early = inv.earlyMaxFraction / (1 + tumourSize / inv.earlyHalfCells);
+  const early = inv.earlyMaxFraction / (1 + (tumourSize / inv.earlyHalfCells) ** inv.earlyHillExponent);
   const late = c.drivers & INVASIVE ? inv.lateInvasiveFraction : 0;
   if (inv.programme === 'early') return early;
   if (inv.programme === 'late') return late;

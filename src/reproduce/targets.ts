@@ -1,0 +1,348 @@
+/**
+ * The published results the engine must reproduce (MODEL.md), each a built-in
+ * scenario, a measurement taken from every replicate, and a comparison of the
+ * ensemble with the published value. Pure TypeScript: the engine's output in,
+ * table rows out. Nothing here changes how the engine runs.
+ */
+import { medianWithCi } from '../analysis/statistics.ts';
+import type { Scenario } from '../engine/schema.ts';
+import type { SimulationResult } from '../engine/simulation.ts';
+
+export interface TargetRow {
+  target: string;
+  quantity: string;
+  source: string;
+  published: string;
+  simulated: number;
+  low: number;
+  high: number;
+  tolerance: string;
+  pass: boolean;
+}
+
+/** What one replicate contributes: named numbers, or lists pooled over replicates. */
+export type Measurement = Record<string, number | number[]>;
+
+export interface Target {
+  name: string;
+  source: string;
+  scenario: string;
+  replicates: number;
+  /** A smaller ensemble that runs in CI. */
+  ciReplicates: number;
+  measure(r: SimulationResult, s: Scenario): Measurement;
+  rows(ms: Measurement[], s: Scenario): TargetRow[];
+}
+
+const YEAR = 365.25;
+
+function meanCi(values: number[]): [number, number, number] {
+  const n = values.length;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  if (n < 2) return [mean, mean, mean];
+  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+  const half = (1.96 * sd) / Math.sqrt(n);
+  return [mean, mean - half, mean + half];
+}
+
+/** Wilson score interval of a pooled proportion. */
+function proportionCi(successes: number, n: number): [number, number, number] {
+  if (n === 0) return [Number.NaN, Number.NaN, Number.NaN];
+  const p = successes / n;
+  const z = 1.96;
+  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
+  return [p, centre - half, centre + half];
+}
+
+function row(
+  target: Target,
+  quantity: string,
+  published: string,
+  [value, low, high]: [number, number, number],
+  band: [number, number],
+  tolerance: string,
+): TargetRow {
+  return {
+    target: target.name,
+    quantity,
+    source: target.source,
+    published,
+    simulated: value,
+    low,
+    high,
+    tolerance,
+    pass: value >= band[0] && value <= band[1],
+  };
+}
+
+const relative = (v: number, r = 0.25): [number, number] => [v * (1 - r), v * (1 + r)];
+const pick = (ms: Measurement[], key: string) => ms.map((m) => m[key] as number);
+const pool = (ms: Measurement[], key: string) => ms.flatMap((m) => m[key] as number[]);
+
+function seriesAt(r: SimulationResult, column: string, day: number): number {
+  const days = r.series.day as number[];
+  const i = days.findIndex((d) => d >= day - 1e-9);
+  return (r.series[column] as number[])[i < 0 ? days.length - 1 : i] as number;
+}
+
+/** Hahnfeldt et al. 1999: V' = -l1 V ln(V/K), K' = -l2 K + b V - d K V^(2/3), by RK4 with a small step. */
+export function hahnfeldtOde(s: Scenario, day: number): number {
+  const a = s.angiogenesis;
+  const rho = s.body.cellsPerMm3;
+  let v = s.primary.initialCells / rho;
+  let k = (s.primary.initialCapacityCells || a.avascularCapacityCells) / rho;
+  const f = (vv: number, kk: number): [number, number] => [
+    -s.growth.lambda * vv * Math.log(vv / kk),
+    -a.lambda2 * kk + a.b * vv - a.d * kk * vv ** (2 / 3),
+  ];
+  const h = 0.001;
+  for (let t = 0; t < day - 1e-12; t += h) {
+    const [v1, k1] = f(v, k);
+    const [v2, k2] = f(v + (h / 2) * v1, k + (h / 2) * k1);
+    const [v3, k3] = f(v + (h / 2) * v2, k + (h / 2) * k2);
+    const [v4, k4] = f(v + h * v3, k + h * k3);
+    v += (h / 6) * (v1 + 2 * v2 + 2 * v3 + v4);
+    k += (h / 6) * (k1 + 2 * k2 + 2 * k3 + k4);
+  }
+  return v;
+}
+
+export const TARGETS: Target[] = [
+  {
+    name: 'luzzi-1998',
+    source: 'Luzzi et al. 1998, Am J Pathol 153:865',
+    scenario: 'experimental-metastasis-liver',
+    replicates: 10,
+    ciReplicates: 3,
+    measure(r, s) {
+      const injected = s.inoculation.cells;
+      return {
+        extravasated: (r.summary.funnel.extravasated as number) / injected,
+        micro3: seriesAt(r, 'colonies', 3) / injected,
+        macro13: r.summary.colonies.macro / injected,
+        dormant13: r.summary.dormantCells / injected,
+      };
+    },
+    rows(ms) {
+      return [
+        row(
+          this,
+          'extravasated by day 3',
+          '83%',
+          meanCi(pick(ms, 'extravasated')),
+          relative(0.83),
+          '±25% relative',
+        ),
+        row(
+          this,
+          'micrometastases at day 3',
+          '2–2.5% (1 in 40)',
+          meanCi(pick(ms, 'micro3')),
+          [0.02, 0.025],
+          'published range',
+        ),
+        row(
+          this,
+          'macrometastases at day 13',
+          '0.02%',
+          meanCi(pick(ms, 'macro13')),
+          relative(0.0002),
+          '±25% relative',
+        ),
+        row(
+          this,
+          'solitary dormant cells at day 13',
+          '36%',
+          meanCi(pick(ms, 'dormant13')),
+          relative(0.36),
+          '±25% relative',
+        ),
+      ];
+    },
+  },
+  {
+    name: 'meng-2004',
+    source: 'Meng et al. 2004, Clin Cancer Res 10:8152',
+    scenario: 'ctc-half-life',
+    replicates: 10,
+    ciReplicates: 3,
+    measure(r) {
+      // Log-linear fit of CTCs in blood over the first half day after surgery.
+      const surgery = r.summary.surgeryDay;
+      const days = r.series.day as number[];
+      const ctc = r.series.ctc_in_blood as number[];
+      const xs: number[] = [];
+      const ys: number[] = [];
+      days.forEach((d, i) => {
+        if (d > surgery + 1e-9 && d <= surgery + 0.5 && (ctc[i] as number) > 0) {
+          xs.push(d - surgery);
+          ys.push(Math.log(ctc[i] as number));
+        }
+      });
+      const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+      const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+      const slope =
+        xs.reduce((a, x, i) => a + (x - mx) * ((ys[i] as number) - my), 0) /
+        xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+      return { halfLifeHours: (Math.LN2 / -slope) * 24 };
+    },
+    rows(ms) {
+      return [
+        row(
+          this,
+          'CTC half-life after surgery (h)',
+          '1–2.4 h',
+          meanCi(pick(ms, 'halfLifeHours')),
+          [1, 2.4],
+          'published range',
+        ),
+      ];
+    },
+  },
+  {
+    name: 'hahnfeldt-1999',
+    source: 'Hahnfeldt et al. 1999, Cancer Res 59:4770',
+    scenario: 'hahnfeldt-lewis-lung',
+    replicates: 20,
+    ciReplicates: 5,
+    measure(r, s) {
+      const rho = s.body.cellsPerMm3;
+      return { v10: seriesAt(r, 'primary_cells', 10) / rho, v20: seriesAt(r, 'primary_cells', 20) / rho };
+    },
+    rows(ms, s) {
+      return [10, 20].map((day) => {
+        const ode = hahnfeldtOde(s, day);
+        return row(
+          this,
+          `mean tumour volume at day ${day} (mm^3)`,
+          `${ode.toFixed(0)} mm^3 (ODE)`,
+          meanCi(pick(ms, `v${day}`)),
+          relative(ode),
+          '±25% relative',
+        );
+      });
+    },
+  },
+  {
+    name: 'hosseini-2016',
+    source: 'Hosseini et al. 2016, Nature 540:552',
+    scenario: 'her2-mouse-early',
+    replicates: 200,
+    ciReplicates: 40,
+    measure(r) {
+      const mets = r.metastases.filter((m) => m.size_class !== 'itc');
+      return { early: mets.filter((m) => m.timing === 'early').length, all: mets.length };
+    },
+    rows(ms) {
+      const early = pick(ms, 'early').reduce((a, b) => a + b, 0);
+      const all = pick(ms, 'all').reduce((a, b) => a + b, 0);
+      return [
+        row(
+          this,
+          'metastases from early-disseminated cells',
+          '≥ 80%',
+          proportionCi(early, all),
+          [0.8, 1],
+          'at least 80%',
+        ),
+      ];
+    },
+  },
+  {
+    name: 'tubiana-1991',
+    source: 'Tubiana & Koscielny 1991, Acta Oncol 30:879',
+    scenario: 'breast-late-tubiana',
+    replicates: 300,
+    ciReplicates: 80,
+    measure(r) {
+      const macro = r.metastases.filter((m) => m.size_class === 'macro' && m.generation === 1);
+      return { seedingMm: macro.map((m) => m.primary_diameter_at_dissemination_mm) };
+    },
+    rows(ms) {
+      const m = medianWithCi(pool(ms, 'seedingMm').map((mm) => mm / 10));
+      return [
+        row(
+          this,
+          'median primary diameter when metastases were seeded (cm)',
+          '3.5 cm',
+          [m.median, m.low, m.high],
+          relative(3.5),
+          '±25% relative',
+        ),
+      ];
+    },
+  },
+  {
+    name: 'pan-2017',
+    source: 'Pan et al. 2017, N Engl J Med 377:1836',
+    scenario: 'breast-er-positive',
+    replicates: 3000,
+    ciReplicates: 300,
+    measure(r, s) {
+      // T1 (≤ 2 cm), disease-free 5 years after diagnosis; distant recurrence in years 5–20.
+      const det = r.summary.primary.detectedDay;
+      const mm = r.summary.primary.cellsAtDetection;
+      const t1 = det >= 0 && mm > 0 && Math.cbrt((6 * mm) / (Math.PI * s.body.cellsPerMm3)) <= 20;
+      const rec = r.summary.recurrence;
+      const eligible =
+        t1 &&
+        r.summary.daysSimulated >= det + 20 * YEAR - 1 &&
+        !(rec.day >= 0 && rec.day < det + 5 * YEAR) &&
+        !r.summary.metastaticAtDiagnosis;
+      const node = (site: string) =>
+        r.events.find((e) => e.type === 'node_status' && e.site === site)?.detail ?? 'negative';
+      const positive = (status: string) => status === 'micro' || status === 'macro';
+      const group = !positive(node('sentinelNode')) ? 0 : positive(node('regionalNode')) ? 2 : 1;
+      const distant = rec.type === 'distant' && rec.day <= det + 20 * YEAR;
+      return { eligible: eligible ? 1 : 0, group, distant: distant ? 1 : 0 };
+    },
+    rows(ms) {
+      const groups = [
+        ['T1N0', '13%', 0.13],
+        ['T1N1–3', '20%', 0.2],
+        ['T1N4–9', '34%', 0.34],
+      ] as const;
+      return groups.map(([label, text, value], g) => {
+        const members = ms.filter((m) => m.eligible === 1 && m.group === g);
+        const events = members.filter((m) => m.distant === 1).length;
+        return row(
+          this,
+          `distant recurrence years 5–20, ${label}`,
+          text,
+          proportionCi(events, members.length),
+          relative(value),
+          '±25% relative',
+        );
+      });
+    },
+  },
+  {
+    name: 'hu-2019',
+    source: 'Hu et al. 2019, Nat Genet 51:1113',
+    scenario: 'colorectal-liver',
+    replicates: 300,
+    ciReplicates: 80,
+    measure(r) {
+      const macro = r.metastases
+        .filter((m) => m.size_class === 'macro')
+        .sort((a, b) => a.founded_day - b.founded_day);
+      const first = macro[0];
+      return { withMetastasis: first ? 1 : 0, early: first?.timing === 'early' ? 1 : 0 };
+    },
+    rows(ms) {
+      const patients = ms.filter((m) => m.withMetastasis === 1);
+      const early = patients.filter((m) => m.early === 1).length;
+      return [
+        row(
+          this,
+          'patients seeded while the primary was < 0.01 cm^3',
+          '17 of 21 (81%)',
+          proportionCi(early, patients.length),
+          [0.58, 0.95],
+          '95% CI of 17/21',
+        ),
+      ];
+    },
+  },
+];
