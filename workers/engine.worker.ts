@@ -80,7 +80,7 @@ const api: EngineApi = {
       metastasisFreeDays: r.summary.firstMacroDay >= 0 ? r.summary.firstMacroDay : r.summary.daysSimulated,
       metastasisSeen: r.summary.firstMacroDay >= 0,
       metastases: r.metastases.filter((m) => m.size_class !== 'itc').length,
-      earlyShare: r.summary.earlyShare,
+      earlyShare: r.summary.colonies.alive > 0 ? r.summary.earlyShare : -1,
       primaryMmAtFirstSeeding: firstSeeding ? diameterMm(firstSeeding.value, scenario.body.cellsPerMm3) : -1,
     };
     return outcome;

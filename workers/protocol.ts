@@ -24,6 +24,7 @@ export interface ReplicateOutcome {
   metastasisFreeDays: number;
   metastasisSeen: boolean;
   metastases: number;
+  /** -1 when no colony is alive at the end. */
   earlyShare: number;
   /** Primary diameter (mm) when the first cell left, or -1 when none left. */
   primaryMmAtFirstSeeding: number;

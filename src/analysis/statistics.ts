@@ -51,6 +51,17 @@ export interface MedianEstimate {
   high: number;
 }
 
+/** The 97.5% quantile of Student's t with df degrees of freedom (1.96 beyond the table). */
+export function tQuantile975(df: number): number {
+  const table = [
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
+    2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+  ];
+  if (df < 1) return Number.NaN;
+  if (df <= table.length) return table[df - 1] as number;
+  return df <= 60 ? 2.0 : df <= 120 ? 1.98 : 1.96;
+}
+
 /**
  * Median with a distribution-free 95% confidence interval from order statistics:
  * the interval [x_(j), x_(n-j+1)] with the largest j such that the binomial(n, 1/2)
@@ -63,7 +74,8 @@ export function medianWithCi(values: readonly number[], level = 0.95): MedianEst
   const median = n % 2 ? (x[(n - 1) / 2] as number) : ((x[n / 2 - 1] as number) + (x[n / 2] as number)) / 2;
   let j = 0;
   while (j + 1 <= n / 2 && binomialCdf(j, n) <= (1 - level) / 2) j++;
-  if (j === 0) return { median, low: x[0] as number, high: x[n - 1] as number };
+  // Below six values even [min, max] covers less than 95%: no interval is given.
+  if (j === 0) return { median, low: Number.NaN, high: Number.NaN };
   return { median, low: x[j - 1] as number, high: x[n - j] as number };
 }
 
@@ -186,6 +198,6 @@ export function bootstrapMedianDifference(
     Array.from(x, () => x[Math.floor(uniform() * x.length)] as number);
   for (let i = 0; i < resamples; i++) diffs.push(median(resample(b)) - median(resample(a)));
   diffs.sort((x, y) => x - y);
-  const at = (q: number) => diffs[Math.min(diffs.length - 1, Math.floor(q * diffs.length))] as number;
+  const at = (q: number) => diffs[Math.max(0, Math.ceil(q * diffs.length) - 1)] as number;
   return { a: median(a), b: median(b), difference: median(b) - median(a), low: at(0.025), high: at(0.975) };
 }

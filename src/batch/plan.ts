@@ -8,6 +8,7 @@
  */
 import seedrandom from 'seedrandom';
 import { canonicalJson, scenarioHash, sha256Hex } from '../engine/hash.ts';
+import { GENERATOR } from '../engine/random.ts';
 import {
   deepMerge,
   ScenarioError,
@@ -16,6 +17,7 @@ import {
   validateScenario,
 } from '../engine/scenario.ts';
 import type { Scenario } from '../engine/schema.ts';
+import { ENGINE_VERSION } from '../engine/version.ts';
 
 type Raw = Record<string, unknown>;
 export type SweepValue = number | string | boolean;
@@ -127,6 +129,14 @@ export function buildPlan(inputs: readonly PlanInput[], replicatesOverride?: num
     sweepPoints(base).forEach((swept, point) => {
       let raw = input.raw;
       for (const [path, value] of Object.entries(swept)) {
+        if (path === 'seed') {
+          issues.push({
+            file: input.file,
+            path: 'batch: seed',
+            message: 'the seed is not swept; replicates vary it',
+          });
+          return;
+        }
         if (!known?.includes(path)) {
           const guess = suggest(path, known ?? []);
           issues.push({
@@ -156,8 +166,15 @@ export function buildPlan(inputs: readonly PlanInput[], replicatesOverride?: num
     for (let r = 0; r < n; r++) tasks.push({ index: tasks.length, point, replicate: r });
   }
   const sweptColumns = [...new Set(points.flatMap((p) => Object.keys(p.swept)))].sort();
+  // Files as written, engine and generator are part of the plan: the runs table names the file, and
+  // results of another engine version must never be mixed in on resume or merge.
   const planHash = `sha256:${sha256Hex(
-    canonicalJson(tasks.map((t) => [t.point.hash, t.point.scenarioIndex, t.point.point, t.replicate])),
+    canonicalJson({
+      files: inputs.map((i) => i.file),
+      engine: ENGINE_VERSION,
+      generator: GENERATOR,
+      tasks: tasks.map((t) => [t.point.hash, t.point.scenarioIndex, t.point.point, t.replicate]),
+    }),
   )}`;
   return { points, sweptColumns, tasks, planHash };
 }

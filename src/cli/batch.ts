@@ -16,7 +16,7 @@ import { toCsv } from '../engine/output.ts';
 import { GENERATOR } from '../engine/random.ts';
 import { formatIssue, resolveExtends, ScenarioError } from '../engine/scenario.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
-import { createPool } from './pool.ts';
+import { createPool, WorkerDied } from './pool.ts';
 import { fileResolver, readSource } from './scenarios.ts';
 
 interface Part {
@@ -114,7 +114,14 @@ function readParts(dir: string): Map<number, Part> {
   if (!existsSync(folder)) return parts;
   for (const name of readdirSync(folder)) {
     if (!name.endsWith('.json')) continue;
-    const part = JSON.parse(readFileSync(join(folder, name), 'utf8')) as Part;
+    let part: Part;
+    try {
+      part = JSON.parse(readFileSync(join(folder, name), 'utf8')) as Part;
+    } catch (e) {
+      throw new BatchError(
+        `${join(folder, name)}: unreadable result (${(e as Error).message}); delete it and resume`,
+      );
+    }
     parts.set(part.index, part);
   }
   return parts;
@@ -297,6 +304,13 @@ export async function batchCommand(args: string[]): Promise<number> {
         },
         () => stopping,
       );
+    } catch (e) {
+      if (e instanceof WorkerDied) {
+        throw new BatchError(
+          `${e.message}; finished replicates are kept: continue with the same command and --resume`,
+        );
+      }
+      throw e;
     } finally {
       await pool.close();
       process.off('SIGINT', onSignal);

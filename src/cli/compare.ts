@@ -11,8 +11,10 @@ import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import seedrandom from 'seedrandom';
 import { bootstrapMedianDifference, type Difference, kaplanMeier, logRank } from '../analysis/statistics.ts';
+import { sha256Hex } from '../engine/hash.ts';
 import { toCsv } from '../engine/output.ts';
 import { BatchError, batchCommand } from './batch.ts';
+import { readSource } from './scenarios.ts';
 
 type Row = Record<string, string>;
 
@@ -49,7 +51,9 @@ export function parseCsv(text: string): Row[] {
 async function armRows(arm: string, label: string, workDir: string, extra: string[]): Promise<Row[]> {
   let dir = arm;
   if (!(existsSync(arm) && statSync(arm).isDirectory())) {
-    dir = join(workDir, `arm-${label}`);
+    // One folder per arm and options, so a changed file or option runs afresh instead of clashing.
+    const key = sha256Hex(JSON.stringify([readSource(arm).text, extra])).slice(0, 12);
+    dir = join(workDir, `arm-${label}-${key}`);
     const code = await batchCommand([
       arm,
       '--out',

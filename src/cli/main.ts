@@ -28,7 +28,8 @@ usage:
       compare two batch folders (or scenario files, run first): Kaplan–Meier with log-rank,
       medians with bootstrap 95% CIs; writes an offline HTML report and a CSV of its numbers
   seedsoil reproduce [--replicates N] [--only NAME] [--ci] [--out DIR]
-      run the published targets as ensembles; table to stdout, DIR/validation.csv and .md (default docs/)
+      run the published targets as ensembles; table to stdout, DIR/validation.csv and .md
+      (default docs/ for a full run, validation-out/ for --only, --ci or --replicates)
   seedsoil check FILE|NAME...
       validate scenario files; errors as "file: path.to.field: what is wrong"
   seedsoil schema

@@ -53,21 +53,37 @@ export interface Pool {
   close(): Promise<void>;
 }
 
+/** Raised when a worker thread dies (out of memory, a crash outside a task): the batch must stop. */
+export class WorkerDied extends Error {}
+
 export function createPool(size: number): Pool {
   const file = workerBundle();
   const workers = Array.from({ length: size }, () => new Worker(file));
   const apis = workers.map((w) => Comlink.wrap<EngineApi>(nodeEndpoint(w)));
+  // A pending comlink call never settles if its thread dies, so each call races the thread's death.
+  let closing = false;
+  const deaths = workers.map(
+    (w) =>
+      new Promise<never>((_, reject) => {
+        w.once('error', (e) => reject(new WorkerDied(`a worker thread died: ${e.message}`)));
+        w.once('exit', (code) => {
+          if (!closing) reject(new WorkerDied(`a worker thread exited (code ${code})`));
+        });
+      }),
+  );
+  for (const d of deaths) d.catch(() => undefined);
   return {
     async run(items, work, done, stopped) {
       let next = 0;
       await Promise.all(
-        apis.map(async (api) => {
+        apis.map(async (api, w) => {
           while (next < items.length && !stopped()) {
             const item = items[next++] as (typeof items)[number];
             let outcome: Awaited<ReturnType<typeof work>> | Error;
             try {
-              outcome = await work(api, item);
+              outcome = await Promise.race([work(api, item), deaths[w] as Promise<never>]);
             } catch (e) {
+              if (e instanceof WorkerDied) throw e;
               outcome = e instanceof Error ? e : new Error(String(e));
             }
             if (stopped()) return;
@@ -77,6 +93,7 @@ export function createPool(size: number): Pool {
       );
     },
     async close() {
+      closing = true;
       for (const api of apis) api[Comlink.releaseProxy]();
       await Promise.all(workers.map((w) => w.terminate()));
     },

@@ -70,7 +70,9 @@ export async function reproduceCommand(args: string[]): Promise<number> {
       `      ${n} replicates of ${target.scenario} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
   }
-  const out = values.out ?? 'docs';
+  // Only a full default run replaces the published table in docs/.
+  const partial = values.only !== undefined || values.ci === true || values.replicates !== undefined;
+  const out = values.out ?? (partial ? 'validation-out' : 'docs');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'validation.csv'), toCsv(rows.map((r) => ({ ...r, replicates: used[r.target] }))));
   writeFileSync(

@@ -1,6 +1,7 @@
 /**
  * One row of outcomes per replicate: what batch runs (runs.csv) and the web app's
- * compare view summarise. Days are -1 when the event never happened.
+ * compare view summarise. Days are -1 when the event never happened; the early
+ * share is -1 when no colony is alive (it is undefined, not zero).
  */
 import { METASTATIC_SITES } from './schema.ts';
 import type { SimulationResult } from './simulation.ts';
@@ -26,6 +27,7 @@ export const OUTCOME_COLUMNS = [
   'colonies_at_detection',
   'shed_cells',
   'colonies_founded',
+  'colonies_alive',
   'metastases',
   'early_share',
   'dormant_cells',
@@ -62,8 +64,9 @@ export function outcomeRow(r: SimulationResult): OutcomeRow {
     colonies_at_detection: s.coloniesAtDetection,
     shed_cells: s.funnel.shed ?? 0,
     colonies_founded: s.colonies.founded,
+    colonies_alive: s.colonies.alive,
     metastases: s.colonies.micro + s.colonies.macro,
-    early_share: s.earlyShare,
+    early_share: s.colonies.alive > 0 ? s.earlyShare : -1,
     dormant_cells: s.dormantCells,
   };
   for (const site of METASTATIC_SITES)

@@ -4,7 +4,8 @@
  * ensemble with the published value. Pure TypeScript: the engine's output in,
  * table rows out. Nothing here changes how the engine runs.
  */
-import { medianWithCi } from '../analysis/statistics.ts';
+import seedrandom from 'seedrandom';
+import { medianWithCi, tQuantile975 } from '../analysis/statistics.ts';
 import type { Scenario } from '../engine/schema.ts';
 import type { SimulationResult } from '../engine/simulation.ts';
 
@@ -36,16 +37,17 @@ export interface Target {
 
 const YEAR = 365.25;
 
+/** Mean over replicates with a Student t 95% interval (no interval from one replicate). */
 function meanCi(values: number[]): [number, number, number] {
   const n = values.length;
   const mean = values.reduce((a, b) => a + b, 0) / n;
-  if (n < 2) return [mean, mean, mean];
+  if (n < 2) return [mean, Number.NaN, Number.NaN];
   const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  const half = (1.96 * sd) / Math.sqrt(n);
+  const half = (tQuantile975(n - 1) * sd) / Math.sqrt(n);
   return [mean, mean - half, mean + half];
 }
 
-/** Wilson score interval of a pooled proportion. */
+/** Wilson score interval of a proportion of independent patients (one per replicate). */
 function proportionCi(successes: number, n: number): [number, number, number] {
   if (n === 0) return [Number.NaN, Number.NaN, Number.NaN];
   const p = successes / n;
@@ -53,6 +55,29 @@ function proportionCi(successes: number, n: number): [number, number, number] {
   const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
   const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
   return [p, centre - half, centre + half];
+}
+
+/**
+ * A statistic of values pooled over replicates, with a percentile bootstrap 95%
+ * interval that resamples whole replicates: metastases of one patient are not
+ * independent of each other.
+ */
+function clusteredCi(groups: number[][], statistic: (pooled: number[]) => number): [number, number, number] {
+  const value = statistic(groups.flat());
+  const u = seedrandom.alea('seedsoil-reproduce');
+  const draws: number[] = [];
+  for (let b = 0; b < 1000; b++) {
+    const sample = Array.from(
+      { length: groups.length },
+      () => groups[Math.floor(u() * groups.length)] as number[],
+    );
+    const v = statistic(sample.flat());
+    if (!Number.isNaN(v)) draws.push(v);
+  }
+  draws.sort((a, b) => a - b);
+  const at = (q: number) =>
+    draws.length ? (draws[Math.max(0, Math.ceil(q * draws.length) - 1)] as number) : Number.NaN;
+  return [value, at(0.025), at(0.975)];
 }
 
 function row(
@@ -78,7 +103,6 @@ function row(
 
 const relative = (v: number, r = 0.25): [number, number] => [v * (1 - r), v * (1 + r)];
 const pick = (ms: Measurement[], key: string) => ms.map((m) => m[key] as number);
-const pool = (ms: Measurement[], key: string) => ms.flatMap((m) => m[key] as number[]);
 
 function seriesAt(r: SimulationResult, column: string, day: number): number {
   const days = r.series.day as number[];
@@ -232,17 +256,19 @@ export const TARGETS: Target[] = [
     ciReplicates: 40,
     measure(r) {
       const mets = r.metastases.filter((m) => m.size_class !== 'itc');
-      return { early: mets.filter((m) => m.timing === 'early').length, all: mets.length };
+      return { early: mets.map((m) => (m.timing === 'early' ? 1 : 0)) };
     },
     rows(ms) {
-      const early = pick(ms, 'early').reduce((a, b) => a + b, 0);
-      const all = pick(ms, 'all').reduce((a, b) => a + b, 0);
+      const share = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
       return [
         row(
           this,
           'metastases from early-disseminated cells',
           '≥ 80%',
-          proportionCi(early, all),
+          clusteredCi(
+            ms.map((m) => m.early as number[]),
+            share,
+          ),
           [0.8, 1],
           'at least 80%',
         ),
@@ -253,20 +279,21 @@ export const TARGETS: Target[] = [
     name: 'tubiana-1991',
     source: 'Tubiana & Koscielny 1991, Acta Oncol 30:879',
     scenario: 'breast-late-tubiana',
-    replicates: 300,
-    ciReplicates: 80,
+    replicates: 100,
+    ciReplicates: 20,
     measure(r) {
       const macro = r.metastases.filter((m) => m.size_class === 'macro' && m.generation === 1);
       return { seedingMm: macro.map((m) => m.primary_diameter_at_dissemination_mm) };
     },
     rows(ms) {
-      const m = medianWithCi(pool(ms, 'seedingMm').map((mm) => mm / 10));
+      const groups = ms.map((m) => (m.seedingMm as number[]).map((mm) => mm / 10));
+      const median = (xs: number[]) => medianWithCi(xs).median;
       return [
         row(
           this,
           'median primary diameter when metastases were seeded (cm)',
           '3.5 cm',
-          [m.median, m.low, m.high],
+          clusteredCi(groups, median),
           relative(3.5),
           '±25% relative',
         ),
@@ -277,8 +304,8 @@ export const TARGETS: Target[] = [
     name: 'pan-2017',
     source: 'Pan et al. 2017, N Engl J Med 377:1836',
     scenario: 'breast-er-positive',
-    replicates: 3000,
-    ciReplicates: 300,
+    replicates: 1000,
+    ciReplicates: 100,
     measure(r, s) {
       // T1 (≤ 2 cm), disease-free 5 years after diagnosis; distant recurrence in years 5–20.
       const det = r.summary.primary.detectedDay;
@@ -321,8 +348,8 @@ export const TARGETS: Target[] = [
     name: 'hu-2019',
     source: 'Hu et al. 2019, Nat Genet 51:1113',
     scenario: 'colorectal-liver',
-    replicates: 300,
-    ciReplicates: 80,
+    replicates: 200,
+    ciReplicates: 40,
     measure(r) {
       const macro = r.metastases
         .filter((m) => m.size_class === 'macro')

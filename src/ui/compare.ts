@@ -7,7 +7,7 @@ import { Chart, type ChartDataset } from 'chart.js';
 import * as Comlink from 'comlink';
 import type { EngineApi, ReplicateOutcome } from '../../workers/protocol.ts';
 import { kaplanMeier, type MedianEstimate, medianWithCi } from '../analysis/statistics.ts';
-import { BUILT_IN, baseRaw, describeError } from './scenarios.ts';
+import { BUILT_IN, baseRaw, describeError, parseSeed } from './scenarios.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ARMS = ['A', 'B'] as const;
@@ -150,7 +150,15 @@ export function setupCompare(): void {
       baseRaw(n),
     );
     const n = Number($<HTMLInputElement>('replicates').value);
-    const seed = Number($<HTMLInputElement>('compare-seed').value);
+    let seed: number;
+    try {
+      seed = parseSeed($<HTMLInputElement>('compare-seed').value, 'compare seed');
+      if (!Number.isInteger(n) || n < 2 || n > 2000)
+        throw new Error(`replicates: expected an integer from 2 to 2000 (got "${n}")`);
+    } catch (e) {
+      status.textContent = describeError(e);
+      return;
+    }
     const size = Math.max(1, (navigator.hardwareConcurrency || 2) - 1);
     pool = Array.from({ length: size }, () => {
       const worker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), {

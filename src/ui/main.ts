@@ -16,6 +16,7 @@ import {
   choiceFromFile,
   DEFAULT_SCENARIO,
   describeError,
+  parseSeed,
   parseShareHash,
   rawOf,
   type ScenarioChoice,
@@ -27,8 +28,12 @@ import {
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-export function newEngine(): { api: Comlink.Remote<EngineApi>; worker: Worker } {
+export function newEngine(onError: (message: string) => void): {
+  api: Comlink.Remote<EngineApi>;
+  worker: Worker;
+} {
   const worker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module' });
+  worker.addEventListener('error', (e) => onError(e.message || 'the engine worker stopped'));
   return { api: Comlink.wrap<EngineApi>(worker), worker };
 }
 
@@ -139,7 +144,10 @@ function initParameterPanel(onChange: (path: string[], value: unknown) => void):
       const box = document.createElement('input');
       box.type = 'number';
       box.step = 'any';
-      box.addEventListener('change', () => onChange(path, Number(box.value)));
+      // An emptied field is not a zero: it is ignored until it holds a number again.
+      box.addEventListener('change', () => {
+        if (box.value.trim() !== '') onChange(path, Number(box.value));
+      });
       input = box;
     } else return;
     input.dataset.path = key;
@@ -195,7 +203,16 @@ async function main(): Promise<void> {
     }
   });
 
-  let engine = newEngine();
+  // A crashed worker is terminated and replaced, never reused; the run restarts.
+  const replaceEngine = (message: string) => {
+    showError(`The simulation stopped (${message}); it was restarted.`);
+    engine.worker.terminate();
+    engine = newEngine(replaceEngine);
+    running = false;
+    busy = false;
+    void reset();
+  };
+  let engine = newEngine(replaceEngine);
   let running = false;
   let done = false;
   let busy = false;
@@ -240,9 +257,13 @@ async function main(): Promise<void> {
   };
 
   const loop = async () => {
-    while (running && !done) {
-      await advance(Number($<HTMLSelectElement>('speed').value));
-      await new Promise((r) => requestAnimationFrame(r));
+    try {
+      while (running && !done) {
+        await advance(Number($<HTMLSelectElement>('speed').value));
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+    } catch (e) {
+      showError(describeError(e));
     }
     running = false;
   };
@@ -371,12 +392,6 @@ async function main(): Promise<void> {
     choice = { base: DEFAULT_SCENARIO, diff: {} };
     await reset();
   }
-  // A cancelled or crashed worker is replaced, never reused.
-  engine.worker.addEventListener('error', () => {
-    engine.worker.terminate();
-    engine = newEngine();
-    void reset();
-  });
 }
 
 void main();

@@ -108,6 +108,15 @@ export function shareHash(choice: ScenarioChoice, seed: number): string {
   return `#${params.toString()}`;
 }
 
+/** A seed as the schema allows it: an integer from 0 to 2^31 - 1. */
+export function parseSeed(text: string, what: string): number {
+  const seed = Number(text);
+  if (text.trim() === '' || !Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1) {
+    throw new Error(`${what}: expected an integer from 0 to 2147483647 (got "${text}")`);
+  }
+  return seed;
+}
+
 /** Reads a share link; throws with a message naming what is wrong. */
 export function parseShareHash(hash: string): { choice: ScenarioChoice; seed: number } | null {
   const params = new URLSearchParams(hash.replace(/^#/, ''));

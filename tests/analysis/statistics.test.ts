@@ -30,8 +30,8 @@ describe('median confidence interval', () => {
     expect(est).toEqual({ median: 5.5, low: 2, high: 9 });
   });
 
-  it('falls back to the range when n is too small for 95%', () => {
-    expect(medianWithCi([3, 1, 2])).toEqual({ median: 2, low: 1, high: 3 });
+  it('gives no interval when n is too small for 95%', () => {
+    expect(medianWithCi([3, 1, 2])).toEqual({ median: 2, low: Number.NaN, high: Number.NaN });
   });
 });
 
