@@ -299,14 +299,13 @@ async function main(): Promise<void> {
     void reset();
   });
   $<HTMLInputElement>('seed').addEventListener('change', (e) => {
-    const v = Number((e.target as HTMLInputElement).value);
-    if (!Number.isInteger(v) || v < 0)
-      return showError(
-        `seed: expected a non-negative integer (got "${(e.target as HTMLInputElement).value}")`,
-      );
-    seed = v;
-    clearError();
-    void reset();
+    try {
+      seed = parseSeed((e.target as HTMLInputElement).value, 'seed');
+      clearError();
+      void reset();
+    } catch (err) {
+      showError(describeError(err));
+    }
   });
   $('run').addEventListener('click', () => {
     if (running) return;
