@@ -31,6 +31,15 @@ function seedsoil(...args: string[]) {
 }
 const runs = (out: string) => readFileSync(join(out, 'runs.csv'), 'utf8');
 
+/** Starts a one-worker batch and resolves once it has finished `parts` replicates. */
+async function startedBatch(file: string, out: string, parts: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['bin/seedsoil.js', 'batch', file, '--workers', '1', '--out', out]);
+  const folder = join(out, 'parts');
+  const done = () => (existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.json')).length : 0);
+  while (done() < parts) await new Promise((r) => setTimeout(r, 20));
+  return child;
+}
+
 describe('seedsoil batch', () => {
   const one = join(dir, 'one');
   const two = join(dir, 'two');
@@ -76,19 +85,8 @@ describe('seedsoil batch', () => {
     expect(seedsoil('batch', big, '--workers', '2', '--out', whole).code).toBe(0);
 
     const out = join(dir, 'killed');
-    const child: ChildProcess = spawn(process.execPath, [
-      'bin/seedsoil.js',
-      'batch',
-      big,
-      '--workers',
-      '1',
-      '--out',
-      out,
-    ]);
     const parts = join(out, 'parts');
-    const count = () =>
-      existsSync(parts) ? readdirSync(parts).filter((f) => f.endsWith('.json')).length : 0;
-    while (count() < 10) await new Promise((r) => setTimeout(r, 20));
+    const child = await startedBatch(big, out, 10);
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     const before = new Map(readdirSync(parts).map((f) => [f, statSync(join(parts, f)).mtimeMs]));
@@ -106,21 +104,11 @@ describe('seedsoil batch', () => {
   it('stops cleanly on Ctrl-C and resumes from there', async () => {
     const big = join(dir, 'big.yaml');
     const out = join(dir, 'interrupted');
-    const child: ChildProcess = spawn(process.execPath, [
-      'bin/seedsoil.js',
-      'batch',
-      big,
-      '--workers',
-      '1',
-      '--out',
-      out,
-    ]);
+    const child = await startedBatch(big, out, 5);
     let stderr = '';
     child.stderr?.on('data', (d) => {
       stderr += String(d);
     });
-    const parts = join(out, 'parts');
-    while (!existsSync(parts) || readdirSync(parts).length < 5) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGINT');
     const code = await new Promise((r) => child.once('exit', r));
     expect(code).toBe(130);
