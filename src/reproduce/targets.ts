@@ -54,7 +54,7 @@ function proportionCi(successes: number, n: number): [number, number, number] {
   const z = 1.96;
   const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
   const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
-  return [p, centre - half, centre + half];
+  return [p, Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
 /**
@@ -279,7 +279,7 @@ export const TARGETS: Target[] = [
     name: 'tubiana-1991',
     source: 'Tubiana & Koscielny 1991, Acta Oncol 30:879',
     scenario: 'breast-late-tubiana',
-    replicates: 100,
+    replicates: 60,
     ciReplicates: 20,
     measure(r) {
       const macro = r.metastases.filter((m) => m.size_class === 'macro' && m.generation === 1);
