@@ -212,6 +212,12 @@ export const scenarioSchema = z
           source: 'Franssen et al. 2019 (22-33 h cycle of cycling cells)',
           description: 'd0: baseline division and death rate per cell, on top of net growth',
         }),
+        colonyLambdaFactor: num(1, 0, 1000, {
+          unit: 'multiplier',
+          source: 'modelling choice (calibrated per scenario; docs/calibration.md)',
+          description:
+            'multiplies lambda for colonies (metastases), which may grow faster or slower than the primary',
+        }),
         driverMutationRate: num(1e-8, 0, 1, {
           unit: 'per division per driver',
           source: 'modelling choice (order of driver-gene mutation rates, Bozic 2010)',

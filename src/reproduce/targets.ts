@@ -349,7 +349,7 @@ export const TARGETS: Target[] = [
     source: 'Hu et al. 2019, Nat Genet 51:1113',
     scenario: 'colorectal-liver',
     replicates: 200,
-    ciReplicates: 40,
+    ciReplicates: 100,
     measure(r) {
       const macro = r.metastases
         .filter((m) => m.size_class === 'macro')

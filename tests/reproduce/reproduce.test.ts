@@ -8,7 +8,7 @@ import { loadScenarioFile } from '../../src/cli/scenarios.ts';
 import { run } from '../../src/engine/simulation.ts';
 import { hahnfeldtOde, TARGETS } from '../../src/reproduce/targets.ts';
 
-const REPRODUCED = ['luzzi-1998', 'meng-2004', 'hahnfeldt-1999', 'hosseini-2016', 'tubiana-1991'];
+const REPRODUCED = ['luzzi-1998', 'meng-2004', 'hahnfeldt-1999', 'hosseini-2016', 'tubiana-1991', 'hu-2019'];
 
 function evaluate(name: string, replicates?: number) {
   const target = TARGETS.find((t) => t.name === name);

@@ -83,7 +83,8 @@ export function grow(t: Tumour, ctx: Context): void {
   const u = streams.growth;
   const n = tumourCells(t);
   if (n === 0) return;
-  const g = s.growth.lambda * Math.log(t.capacity / n);
+  const lambda = t.founding ? s.growth.lambda * s.growth.colonyLambdaFactor : s.growth.lambda;
+  const g = lambda * Math.log(t.capacity / n);
   // Endocrine therapy is cytostatic: it slows the cell cycle (turnover on both
   // sides) and net growth by the same factor, rather than killing.
   const f = therapy.divisionFactor;
