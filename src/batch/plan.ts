@@ -7,6 +7,7 @@
  * Pure TypeScript: used by the command line and testable without Node.
  */
 import seedrandom from 'seedrandom';
+import { z } from 'zod';
 import { canonicalJson, scenarioHash, sha256Hex } from '../engine/hash.ts';
 import { GENERATOR } from '../engine/random.ts';
 import {
@@ -16,7 +17,7 @@ import {
   suggest,
   validateScenario,
 } from '../engine/scenario.ts';
-import type { Scenario } from '../engine/schema.ts';
+import { type Scenario, scenarioSchema } from '../engine/schema.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 
 type Raw = Record<string, unknown>;
@@ -50,6 +51,16 @@ export interface Plan {
   /** Identifies the plan: a resumed or merged batch must have the same. */
   planHash: string;
 }
+
+/** Paths of the schema's integer parameters. */
+const INTEGER_PATHS = new Set<string>();
+(function collect(node: Record<string, unknown>, prefix: string) {
+  const props = node.properties as Record<string, Record<string, unknown>> | undefined;
+  for (const [k, v] of Object.entries(props ?? {})) {
+    if (v.type === 'integer') INTEGER_PATHS.add(`${prefix}${k}`);
+    collect(v, `${prefix}${k}.`);
+  }
+})(z.toJSONSchema(scenarioSchema, { io: 'input' }) as Record<string, unknown>, '');
 
 /** Every parameter path of the schema, e.g. `growth.lambda`. */
 function parameterPaths(defaults: Raw, prefix = ''): string[] {
@@ -105,7 +116,12 @@ function sweepPoints(s: Scenario): Record<string, SweepValue>[] {
   }
   if (b.latinHypercube) {
     const { samples, seed, ranges } = b.latinHypercube;
-    return latinHypercube(samples, seed, ranges) as Record<string, SweepValue>[];
+    // Integer parameters (cell counts, replicates) take the sampled value rounded.
+    return latinHypercube(samples, seed, ranges).map((p) =>
+      Object.fromEntries(
+        Object.entries(p).map(([path, v]) => [path, INTEGER_PATHS.has(path) ? Math.round(v as number) : v]),
+      ),
+    ) as Record<string, SweepValue>[];
   }
   return [{}];
 }

@@ -366,6 +366,9 @@ export async function mergeCommand(args: string[]): Promise<number> {
       `missing tasks ${missing.join(', ')}${missing.length === 10 ? ', …' : ''}: a shard is absent or unfinished`,
     );
   }
+  if (existsSync(join(values.out, 'manifest.json')) || readParts(values.out).size > 0) {
+    throw new BatchError(`--out ${values.out}: already holds results; merge into an empty folder`);
+  }
   prepareFolder(values.out);
   for (const dir of positionals) {
     const series = join(dir, 'series');

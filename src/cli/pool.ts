@@ -86,7 +86,7 @@ export function createPool(size: number): Pool {
               if (e instanceof WorkerDied) throw e;
               outcome = e instanceof Error ? e : new Error(String(e));
             }
-            if (stopped()) return;
+            // A result that finished while stopping is still kept.
             await done(item, outcome);
           }
         }),

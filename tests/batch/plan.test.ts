@@ -76,6 +76,18 @@ describe('sweep expansion', () => {
     expect(latinHypercube(20, 7, { a: [0, 1] })).toEqual(latinHypercube(20, 7, { a: [0, 1] }));
   });
 
+  it('rounds Latin-hypercube values of integer parameters', () => {
+    const plan = buildPlan([
+      {
+        file: 'a.yaml',
+        raw: raw({
+          latinHypercube: { samples: 5, seed: 3, ranges: { 'primary.initialCells': [1000, 5000] } },
+        }),
+      },
+    ]);
+    for (const p of plan.points) expect(Number.isInteger(p.scenario.primary.initialCells)).toBe(true);
+  });
+
   it('refuses an unknown parameter path with a suggestion, before anything runs', () => {
     expect(
       issues(() => buildPlan([{ file: 'a.yaml', raw: raw({ grid: { 'growth.lamda': [1] } }) }])),
