@@ -19,7 +19,7 @@ import { readSource } from './scenarios.ts';
 type Row = Record<string, string>;
 
 /** RFC 4180 CSV as written by toCsv: quoted fields may hold commas, quotes and newlines. */
-export function parseCsv(text: string): Row[] {
+function parseCsv(text: string): Row[] {
   const records: string[][] = [];
   let field = '';
   let record: string[] = [];

@@ -15,7 +15,7 @@ import { loadScenarioFile } from './scenarios.ts';
 
 const fmt = (v: number) => (Number.isNaN(v) ? 'n/a' : Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
 
-export function markdownTable(rows: TargetRow[], replicates: Record<string, number>): string {
+function markdownTable(rows: TargetRow[], replicates: Record<string, number>): string {
   const lines = [
     '| target | quantity | published | simulated [95% CI] | tolerance | replicates | result |',
     '| --- | --- | --- | --- | --- | --- | --- |',

@@ -26,7 +26,6 @@ export const SITES = ['primary', ...NODES, ...ORGANS] as const;
 /** Sites that hold disseminated cells and metastases: the node chain, then the organs. */
 export const METASTATIC_SITES = [...NODES, ...ORGANS] as const;
 export type SiteName = (typeof SITES)[number];
-export type OrganName = (typeof ORGANS)[number];
 
 export type ParamMeta = {
   unit: string;

@@ -5,7 +5,7 @@
  * only for what is rare and matters one by one: dormant disseminated cells and the
  * founding records of colonies.
  */
-import { DRIVERS, type DriverName, SITES, type SiteName } from './schema.ts';
+import { DRIVERS, type DriverName } from './schema.ts';
 
 export const ROUTES = ['blood', 'lymph', 'inoculation'] as const;
 export type Route = 0 | 1 | 2;
@@ -32,9 +32,6 @@ export function driverNames(mask: number): string {
   return DRIVERS.filter((_, i) => mask & (1 << i)).join('+');
 }
 
-export function siteIndex(name: SiteName): number {
-  return SITES.indexOf(name);
-}
 export const PRIMARY_SITE = 0;
 
 export interface Clone {

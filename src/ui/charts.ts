@@ -12,16 +12,7 @@ Chart.defaults.font.size = 11;
 
 type Point = { x: number; y: number };
 const YEAR = 365.25;
-export const FUNNEL_SHOWN = [
-  'shed',
-  'killed',
-  'arrested',
-  'extravasated',
-  'dormant',
-  'founded',
-  'micro',
-  'macro',
-];
+const FUNNEL_SHOWN = ['shed', 'killed', 'arrested', 'extravasated', 'dormant', 'founded', 'micro', 'macro'];
 
 function line(
   label: string,

@@ -28,7 +28,7 @@ import {
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-export function newEngine(onError: (message: string) => void): {
+function newEngine(onError: (message: string) => void): {
   api: Comlink.Remote<EngineApi>;
   worker: Worker;
 } {
