@@ -8,6 +8,7 @@ import { type Context, countFunnel, logEvent } from './context.ts';
 import { bernoulli, binomial } from './samplers.ts';
 import { NODES, SITES } from './schema.ts';
 import {
+  cellsForDiameter,
   type DtcStore,
   diameterMm,
   PRIMARY_SITE,
@@ -185,8 +186,9 @@ function adjuvant(ctx: Context): void {
 function recurrence(ctx: Context): void {
   const { state, scenario: s } = ctx;
   const visible = state.clinical.visibleAtSurgery;
+  const detectableCells = cellsForDiameter(s.clinical.metastasisDetectionMm, s.body.cellsPerMm3);
   for (const t of state.tumours) {
-    const detectable = diameterMm(tumourCells(t), s.body.cellsPerMm3) >= s.clinical.metastasisDetectionMm;
+    const detectable = tumourCells(t) >= detectableCells;
     const known = visible.indexOf(t.id);
     // Disease visible at surgery recurs only if it shrinks below detection and grows back.
     if (known >= 0) {

@@ -52,7 +52,7 @@ export function emptySeries(): Series {
 
 /** Records the first time each colony reaches micro and macro size, per site and in the funnel. */
 export function trackSizeClass(t: Tumour, ctx: Context): void {
-  if (!t.founding) return;
+  if (!t.founding || t.sizeClassReached === 2) return;
   const cls = sizeClass(tumourCells(t), ctx.scenario.body.cellsPerMm3);
   while (t.sizeClassReached < cls) {
     t.sizeClassReached++;
