@@ -7,7 +7,7 @@ import { createPool } from '../src/cli/pool.ts';
 import { loadScenarioFile } from '../src/cli/scenarios.ts';
 import { run } from '../src/engine/simulation.ts';
 
-const REPLICATES = 120;
+const REPLICATES = 360;
 const scenario = loadScenarioFile('breast-her2-early');
 const replicates = Array.from({ length: REPLICATES }, (_, i) => i);
 
