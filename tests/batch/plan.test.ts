@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlan, latinHypercube, shardTasks } from '../../src/batch/plan.ts';
 import { parseShard } from '../../src/cli/batch.ts';
-import { ScenarioError } from '../../src/engine/scenario.ts';
+import { refusal } from '../support/scenarios.ts';
 
 const raw = (batch: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   name: 's',
@@ -10,15 +10,7 @@ const raw = (batch: Record<string, unknown>, extra: Record<string, unknown> = {}
   batch,
 });
 
-function issues(f: () => unknown): string[] {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.message.split('\n');
-    throw e;
-  }
-  throw new Error('expected the plan to be refused');
-}
+const issues = refusal;
 
 describe('sweep expansion', () => {
   it('expands a grid into every combination, replicate by replicate', () => {

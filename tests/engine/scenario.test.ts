@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fileResolver, loadScenarioFile, readSource, SCENARIO_DIR } from '../../src/cli/scenarios.ts';
 import { parameterTable } from '../../src/engine/parameters.ts';
-import { loadScenario, ScenarioError } from '../../src/engine/scenario.ts';
+import { loadScenario } from '../../src/engine/scenario.ts';
 import { scenarioSchema } from '../../src/engine/schema.ts';
+import { refusal } from '../support/scenarios.ts';
 
 const BUILT_IN = [
   'breast-her2-early',
@@ -21,15 +22,7 @@ const BUILT_IN = [
   'breast-late-tubiana',
 ];
 
-function messages(text: string): string[] {
-  try {
-    loadScenario({ name: 'bad.yaml', text }, fileResolver);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.message.split('\n');
-    throw e;
-  }
-  throw new Error('expected the scenario to be refused');
-}
+const messages = (text: string) => refusal(() => loadScenario({ name: 'bad.yaml', text }, fileResolver));
 
 describe('built-in scenarios', () => {
   it('all exist and validate', () => {

@@ -1,6 +1,6 @@
 /** Small, fast scenarios for property tests, built from the schema so every field is valid. */
 import fc from 'fast-check';
-import { deepMerge, validateScenario } from '../../src/engine/scenario.ts';
+import { deepMerge, ScenarioError, validateScenario } from '../../src/engine/scenario.ts';
 import type { Scenario } from '../../src/engine/schema.ts';
 
 /** A fast scenario in which every phase happens within a couple of simulated years. */
@@ -67,3 +67,14 @@ export const arbitraryScenario: fc.Arbitrary<Scenario> = fc
       },
     }),
   );
+
+/** The field-level messages of a scenario or plan that `load` must refuse. */
+export function refusal(load: () => unknown): string[] {
+  try {
+    load();
+  } catch (e) {
+    if (e instanceof ScenarioError) return e.message.split('\n');
+    throw e;
+  }
+  throw new Error('expected the input to be refused');
+}
