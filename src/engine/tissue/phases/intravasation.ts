@@ -1,0 +1,58 @@
+/**
+ * Intravasation (Franssen et al. 2019): a cell that steps onto a vessel point
+ * enters the vasculature if the vessel lets it lead — a ruptured vessel lets any
+ * cell lead, a normal one only a mesenchymal-like cell — and it takes along every
+ * cell on the vessel point and its four neighbours, so epithelial-like cells
+ * reach normal vessels only in company. One entry is one cluster (or a single
+ * cell when it was alone); it leaves the vasculature after a fixed time.
+ */
+import type { TissueContext } from '../context.ts';
+import { MESENCHYMAL, type Patch, pointX, pointY, RUPTURED } from '../lattice.ts';
+
+export function canLead(patch: Patch, point: number, type: number): boolean {
+  const v = patch.vessel[point] as number;
+  return patch.sheds && (v === RUPTURED || (v !== 0 && type === MESENCHYMAL));
+}
+
+/** Moves the cells around `point` into the vasculature; they are marked removed (compacted later). */
+export function intravasate(ctx: TissueContext, patch: Patch, point: number): void {
+  const cells = ctx.state.cells[patch.index];
+  if (!cells) return;
+  const s = patch.stride;
+  let nM = 0;
+  let nE = 0;
+  for (let i = 0; i < cells.n; i++) {
+    const p = cells.pos[i] as number;
+    if (p !== point && p !== point - 1 && p !== point + 1 && p !== point - s && p !== point + s) continue;
+    cells.pos[i] = -1;
+    patch.occupancy[p] = (patch.occupancy[p] as number) - 1;
+    if (cells.type[i] === MESENCHYMAL) {
+      patch.mesenchymal[p] = (patch.mesenchymal[p] as number) - 1;
+      nM++;
+    } else nE++;
+  }
+  const { state, k } = ctx;
+  const v = state.vasculature;
+  v.exitStep.push(state.step + 1 + k.vasculatureSteps);
+  v.mesenchymal.push(nM);
+  v.epithelial.push(nE);
+  const c = state.counters;
+  const n = nM + nE;
+  c.intravasations++;
+  c.intravasatedCells += n;
+  c.intravasatedMesenchymal += nM;
+  c.intravasatedEpithelial += nE;
+  if (n === 1) c.enteredAsSingle++;
+  else c.enteredInCluster += n;
+  state.events.push({
+    step: state.step + 1,
+    hours: ((state.step + 1) * ctx.params.time.stepSeconds) / 3600,
+    type: 'intravasation',
+    patch: patch.index,
+    x: pointX(patch, point),
+    y: pointY(patch, point),
+    mesenchymal: nM,
+    epithelial: nE,
+    detail: patch.vessel[point] === RUPTURED ? 'ruptured vessel' : 'normal vessel',
+  });
+}
