@@ -10,9 +10,21 @@ import { ScenarioError, validateScenario } from '../src/engine/scenario.ts';
 import type { Scenario } from '../src/engine/schema.ts';
 import { createSimulation, result, runToEnd, type Simulation, step } from '../src/engine/simulation.ts';
 import { diameterMm } from '../src/engine/state.ts';
-import type { Chunk, EngineApi, ReplicateOutcome } from './protocol.ts';
+import { frameBuffers, tissueFrame, tissueLayout } from '../src/engine/tissue/frame.ts';
+import { tissueOutcomeRow } from '../src/engine/tissue/outcomes.ts';
+import { tissueFiles } from '../src/engine/tissue/output.ts';
+import {
+  createTissueSimulation,
+  runTissueSteps,
+  type TissueSimulation,
+  tissueDone,
+  tissueFunnel,
+  tissueResult,
+} from '../src/engine/tissue/simulation.ts';
+import type { Chunk, EngineApi, ReplicateOutcome, TissueChunk } from './protocol.ts';
 
 let sim: Simulation | undefined;
+let tissue: TissueSimulation | undefined;
 let rowsSent = 0;
 let eventsSent = 0;
 
@@ -28,7 +40,11 @@ function errorsOf(e: unknown): string[] {
 const api: EngineApi = {
   async open(raw, seed) {
     try {
-      sim = createSimulation(validate(raw), { seed });
+      const scenario = validate(raw);
+      sim = undefined;
+      tissue = undefined;
+      if (scenario.scale === 'tissue') tissue = createTissueSimulation(scenario, { seed });
+      else sim = createSimulation(scenario, { seed });
       rowsSent = 0;
       eventsSent = 0;
       return [];
@@ -61,18 +77,51 @@ const api: EngineApi = {
     return Comlink.transfer(chunk, transfers);
   },
 
+  async tissueLayout() {
+    if (!tissue) throw new Error('no tissue run is open');
+    return tissueLayout(tissue);
+  },
+
+  async advanceTissue(steps, withFields) {
+    if (!tissue) throw new Error('no tissue run is open');
+    runTissueSteps(tissue, steps);
+    const columns: Record<string, Float64Array> = {};
+    const transfers: ArrayBuffer[] = [];
+    for (const [name, values] of Object.entries(tissue.series)) {
+      const col = Float64Array.from(values.slice(rowsSent));
+      columns[name] = col;
+      transfers.push(col.buffer);
+    }
+    rowsSent = tissue.series.step?.length ?? 0;
+    const events = tissue.ctx.state.events.slice(eventsSent);
+    eventsSent = tissue.ctx.state.events.length;
+    const frame = tissueFrame(tissue, withFields);
+    const chunk: TissueChunk = {
+      columns,
+      events,
+      funnel: tissueFunnel(tissue.ctx),
+      step: tissue.ctx.state.step,
+      done: tissueDone(tissue),
+      frame,
+    };
+    return Comlink.transfer(chunk, [...transfers, ...frameBuffers(frame)]);
+  },
+
   async files() {
+    if (tissue) return tissueFiles(tissueResult(tissue), tissue);
     if (!sim) throw new Error('no run is open');
     return runFiles(result(sim));
   },
 
   async summary() {
+    if (tissue) return tissueResult(tissue).summary;
     if (!sim) throw new Error('no run is open');
     return result(sim).summary;
   },
 
   async replicate(raw, seed, replicate) {
     const scenario = validate(raw);
+    if (scenario.scale === 'tissue') throw new Error('the compare view compares patient-scale scenarios');
     const r = result(runToEnd(createSimulation(scenario, { seed, replicate })));
     const firstSeeding = r.events.find((e) => e.type === 'first_dissemination');
     const outcome: ReplicateOutcome = {
@@ -88,6 +137,18 @@ const api: EngineApi = {
 
   async batchRow(raw, replicate, seriesEveryDays) {
     const scenario = validate(raw);
+    if (scenario.scale === 'tissue') {
+      // Observation draws no random numbers, so a coarser interval leaves the run unchanged.
+      const every = Math.max(1, Math.round((seriesEveryDays * 86400) / scenario.tissue.time.stepSeconds));
+      const t = scenario.tissue;
+      const observed =
+        seriesEveryDays > 0
+          ? { ...scenario, tissue: { ...t, time: { ...t.time, observeEverySteps: every } } }
+          : scenario;
+      const run = createTissueSimulation(observed, { replicate });
+      const r = tissueResult(runTissueSteps(run, t.time.steps));
+      return { row: tissueOutcomeRow(r), series: seriesEveryDays > 0 ? seriesCsv(r.series) : '' };
+    }
     // Observation draws no random numbers, so a coarser interval leaves the run unchanged.
     const observed =
       seriesEveryDays > 0

@@ -7,6 +7,9 @@
 import type { OutcomeRow } from '../src/engine/outcomes.ts';
 import type { Summary } from '../src/engine/simulation.ts';
 import type { SimEvent } from '../src/engine/state.ts';
+import type { TissueEvent } from '../src/engine/tissue/context.ts';
+import type { TissueFrame, TissueLayout } from '../src/engine/tissue/frame.ts';
+import type { TissueSummary } from '../src/engine/tissue/simulation.ts';
 
 /** New observation rows since the previous chunk, one transferable column per series. */
 export interface Chunk {
@@ -15,6 +18,16 @@ export interface Chunk {
   funnel: Record<string, number>;
   day: number;
   done: boolean;
+}
+
+/** New rows of a tissue run since the previous chunk, and a picture of every patch now. */
+export interface TissueChunk {
+  columns: Record<string, Float64Array>;
+  events: TissueEvent[];
+  funnel: Record<string, number>;
+  step: number;
+  done: boolean;
+  frame: TissueFrame;
 }
 
 /** What the compare view needs of one replicate. */
@@ -31,13 +44,20 @@ export interface ReplicateOutcome {
 }
 
 export interface EngineApi {
-  /** Validates a scenario (raw object, `extends` already resolved) and starts a run; returns field errors, if any. */
+  /**
+   * Validates a scenario (raw object, `extends` already resolved) and starts a run
+   * at its scale (patient or tissue); returns field errors, if any.
+   */
   open(raw: unknown, seed: number): Promise<string[]>;
+  /** The open tissue run's patches and vessels (fixed for the run). */
+  tissueLayout(): Promise<TissueLayout>;
+  /** Runs `steps` more tissue steps (or to the end); the frame has the fields only when asked. */
+  advanceTissue(steps: number, withFields: boolean): Promise<TissueChunk>;
   /** Runs until `days` more have been simulated (or the run ends) and returns the new rows. */
   advance(days: number): Promise<Chunk>;
   /** The run's files, byte-identical to `seedsoil run --out`. */
   files(): Promise<Record<string, string>>;
-  summary(): Promise<Summary>;
+  summary(): Promise<Summary | TissueSummary>;
   /** Runs one replicate to the end for the compare view. */
   replicate(raw: unknown, seed: number, replicate: number): Promise<ReplicateOutcome>;
   /** Runs one replicate of a batch: its outcome row and, if asked, its time series as CSV. */
@@ -45,6 +65,6 @@ export interface EngineApi {
 }
 
 export interface BatchResult {
-  row: OutcomeRow;
+  row: OutcomeRow | Record<string, number | string>;
   series: string;
 }

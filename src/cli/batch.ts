@@ -11,10 +11,11 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildPlan, type Plan, shardTasks, type Task } from '../batch/plan.ts';
-import { OUTCOME_COLUMNS, type OutcomeRow } from '../engine/outcomes.ts';
+import { OUTCOME_COLUMNS } from '../engine/outcomes.ts';
 import { toCsv } from '../engine/output.ts';
 import { GENERATOR } from '../engine/random.ts';
 import { formatIssue, resolveExtends, ScenarioError } from '../engine/scenario.ts';
+import { tissueOutcomeColumns } from '../engine/tissue/outcomes.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import { createPool, WorkerDied } from './pool.ts';
 import { fileResolver, readSource } from './scenarios.ts';
@@ -127,6 +128,16 @@ function readParts(dir: string): Map<number, Part> {
   return parts;
 }
 
+/** Outcome columns of the plan's scale; a batch holds scenarios of one scale only. */
+function outcomeColumns(plan: Plan): readonly string[] {
+  const tissue = plan.points.filter((p) => p.scenario.scale === 'tissue');
+  if (tissue.length === 0) return OUTCOME_COLUMNS;
+  if (tissue.length < plan.points.length)
+    throw new BatchError('a batch holds scenarios of one scale: got both patient and tissue scenarios');
+  const patches = Math.max(...tissue.map((p) => 1 + p.scenario.tissue.vasculature.arrivalShares.length));
+  return tissueOutcomeColumns(patches);
+}
+
 function columnsOf(plan: Plan): string[] {
   return [
     'task',
@@ -137,7 +148,7 @@ function columnsOf(plan: Plan): string[] {
     'replicate',
     'seed',
     'error',
-    ...OUTCOME_COLUMNS,
+    ...outcomeColumns(plan),
   ];
 }
 
@@ -145,7 +156,7 @@ function rowOf(
   task: Task,
   file: string,
   sweptColumns: string[],
-  outcome: OutcomeRow | Error,
+  outcome: Record<string, number | string> | Error,
 ): Record<string, number | string> {
   const p = task.point;
   const row: Record<string, number | string> = {

@@ -8,6 +8,8 @@ import { parameterTable } from '../engine/parameters.ts';
 import { formatIssue, ScenarioError } from '../engine/scenario.ts';
 import { scenarioSchema } from '../engine/schema.ts';
 import { run } from '../engine/simulation.ts';
+import { tissueFiles, tissueHumanSummary } from '../engine/tissue/output.ts';
+import { createTissueSimulation, runTissueSteps, tissueResult } from '../engine/tissue/simulation.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import { BatchError, batchCommand, mergeCommand } from './batch.ts';
 import { compareCommand } from './compare.ts';
@@ -20,6 +22,7 @@ usage:
   seedsoil run [FILE|NAME] [--seed N] [--replicate I] [--out DIR]
       run one replicate (default scenario: breast-her2-early); with --out, write
       timeseries.csv, events.csv, metastases.csv, funnel.csv, summary.json, manifest.json
+      (a tissue scenario writes cells.csv instead of metastases.csv)
   seedsoil batch FILE... [--replicates R] [--workers W] [--out DIR] [--shard I/N|auto] [--resume]
       replicates and sweeps on a pool of worker threads; writes DIR/runs.csv and DIR/manifest.json
   seedsoil merge DIR... --out DIR
@@ -77,6 +80,19 @@ function runCommand(args: string[]): number {
   if (!scenario) return 1;
   const seed = parseInteger('seed', values.seed, scenario.seed);
   const replicate = parseInteger('replicate', values.replicate, 0);
+  if (scenario.scale === 'tissue') {
+    const sim = runTissueSteps(
+      createTissueSimulation(scenario, { seed, replicate }),
+      scenario.tissue.time.steps,
+    );
+    const result = tissueResult(sim);
+    console.log(tissueHumanSummary(result));
+    if (values.out) {
+      writeAtomically(values.out, tissueFiles(result, sim));
+      console.log(`  files written to ${values.out}`);
+    }
+    return 0;
+  }
   const result = run(scenario, { seed, replicate });
   console.log(humanSummary(result));
   if (values.out) {

@@ -6,6 +6,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { canonicalJson } from './hash.ts';
 import { type Scenario, scenarioSchema } from './schema.ts';
 
 export interface ScenarioSource {
@@ -105,7 +106,49 @@ export function resolveExtends(source: ScenarioSource, resolve?: Resolver, seen:
   return deepMerge(resolveExtends(base, resolve, [...seen, parent]), raw);
 }
 
+/** Sections only the patient scale reads; a tissue scenario naming one is refused (and the reverse). */
+const PATIENT_SECTIONS = [
+  'time',
+  'body',
+  'primary',
+  'growth',
+  'angiogenesis',
+  'invasion',
+  'circulation',
+  'lymph',
+  'sites',
+  'extravasation',
+  'colonisation',
+  'inoculation',
+  'clinical',
+];
+
+/** Whether a section sets anything: a resolved scenario carries the other scale's sections at their defaults. */
+function setsSomething(key: string, value: unknown): boolean {
+  const shape = scenarioSchema.shape as Record<string, z.ZodType>;
+  const parsed = shape[key]?.safeParse(value);
+  if (!parsed?.success) return true;
+  defaultsCache ??= defaultScenario() as unknown as Raw;
+  return canonicalJson(parsed.data) !== canonicalJson(defaultsCache[key]);
+}
+
+function scaleIssues(raw: unknown, file: string): ScenarioIssue[] {
+  if (!isPlainObject(raw)) return [];
+  if (raw.scale !== 'tissue') {
+    return raw.tissue !== undefined && setsSomething('tissue', raw.tissue)
+      ? [{ file, path: 'tissue', message: 'is read only at the tissue scale (add scale: tissue)' }]
+      : [];
+  }
+  return PATIENT_SECTIONS.filter((k) => raw[k] !== undefined && setsSomething(k, raw[k])).map((k) => ({
+    file,
+    path: k,
+    message: 'is a patient-scale section; a tissue scenario (scale: tissue) is set in its tissue section',
+  }));
+}
+
 export function validateScenario(raw: unknown, file: string): Scenario {
+  const misplaced = scaleIssues(raw, file);
+  if (misplaced.length > 0) throw new ScenarioError(misplaced);
   const parsed = scenarioSchema.safeParse(raw, { reportInput: true });
   if (parsed.success) {
     const { $schema: _, extends: __, ...scenario } = parsed.data;

@@ -702,7 +702,8 @@ export const scenarioSchema = z
             ecmDegradationByMT1MMP: num(2.5e-5, 0, 1, {
               unit: '1/s per mesenchymal cell',
               source: 'Franssen et al. 2019 (Γ1 = 1 per time unit; 1e-4/s at a full point of 4)',
-              description: 'ECM degraded by membrane-bound MT1-MMP of each mesenchymal-like cell at the point',
+              description:
+                'ECM degraded by membrane-bound MT1-MMP of each mesenchymal-like cell at the point',
             }),
             ecmDegradationByMMP2: num(2.5e-5, 0, 1, {
               unit: '1/s per MMP-2 unit',
@@ -761,14 +762,12 @@ export const scenarioSchema = z
               source: 'Franssen et al. 2019',
               description: 'chance that a cluster (2 or more cells) survives the vasculature',
             }),
-            arrivalShares: z
-              .array(z.number().min(0).max(1))
-              .default([0.75, 0.25])
-              .meta({
-                unit: 'probability per secondary patch',
-                source: 'Franssen et al. 2019 (E_1 = 0.75, E_2 = 0.25)',
-                description: 'chance that a survivor arrives in secondary patch k; one entry per patch, summing to 1',
-              }),
+            arrivalShares: z.array(z.number().min(0).max(1)).default([0.75, 0.25]).meta({
+              unit: 'probability per secondary patch',
+              source: 'Franssen et al. 2019 (E_1 = 0.75, E_2 = 0.25)',
+              description:
+                'chance that a survivor arrives in secondary patch k; one entry per patch, summing to 1',
+            }),
           },
           'the vasculature between patches',
         ),
@@ -875,7 +874,10 @@ function checkTissue(t: TissueParameters, ctx: z.RefinementCtx): void {
     issue(['vasculature', 'arrivalShares'], `at most 8 secondary patches (got ${shares.length})`);
   const points = t.lattice.side * t.lattice.side;
   if (t.initial.discPoints > points)
-    issue(['initial', 'discPoints'], `larger than the patch (got ${t.initial.discPoints}, expected <= ${points})`);
+    issue(
+      ['initial', 'discPoints'],
+      `larger than the patch (got ${t.initial.discPoints}, expected <= ${points})`,
+    );
   if (t.initial.cells > t.initial.discPoints * t.lattice.capacity)
     issue(
       ['initial', 'cells'],
@@ -889,7 +891,10 @@ function checkTissue(t: TissueParameters, ctx: z.RefinementCtx): void {
       `normal + ruptured vessels do not fit (got ${t.vessels.normal + t.vessels.ruptured}, expected <= ${room} free points)`,
     );
   if (t.vessels.secondary > points)
-    issue(['vessels', 'secondary'], `more vessels than points (got ${t.vessels.secondary}, expected <= ${points})`);
+    issue(
+      ['vessels', 'secondary'],
+      `more vessels than points (got ${t.vessels.secondary}, expected <= ${points})`,
+    );
   if (shares.length > 0 && t.vessels.secondary === 0)
     issue(['vessels', 'secondary'], 'secondary patches need at least one vessel to receive cells (got 0)');
   const h2 = (t.lattice.spacingUm * 1e-4) ** 2;

@@ -132,6 +132,7 @@ export function patchName(i: number): string {
 export function vasculatureCells(state: TissueState): { clusters: number; cells: number } {
   const v = state.vasculature;
   let cells = 0;
-  for (let i = v.head; i < v.exitStep.length; i++) cells += (v.mesenchymal[i] as number) + (v.epithelial[i] as number);
+  for (let i = v.head; i < v.exitStep.length; i++)
+    cells += (v.mesenchymal[i] as number) + (v.epithelial[i] as number);
   return { clusters: v.exitStep.length - v.head, cells };
 }

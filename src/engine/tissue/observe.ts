@@ -57,7 +57,10 @@ export function observeTissue(ctx: TissueContext, series: TissueSeries): void {
   push('intravasated_cells', c.intravasatedCells);
   push('died_in_vasculature', c.diedSingle + c.diedInCluster);
   push('survived_vasculature', c.survivedSingle + c.survivedInCluster);
-  push('arrived_cells', c.arrived.reduce((a, b) => a + b, 0));
+  push(
+    'arrived_cells',
+    c.arrived.reduce((a, b) => a + b, 0),
+  );
   push('lost_no_room', c.lostNoRoom);
   const [frontM, frontE] = fronts(ctx);
   push('front_mesenchymal_um', frontM);

@@ -4,7 +4,7 @@
  */
 import { createStream, type Stream } from '../random.ts';
 import type { Scenario } from '../schema.ts';
-import { manifestOf, type Manifest } from '../simulation.ts';
+import { type Manifest, manifestOf } from '../simulation.ts';
 import { addCell, createCells } from './cells.ts';
 import {
   constantsOf,
@@ -28,11 +28,11 @@ import {
   pointIndex,
   RUPTURED,
 } from './lattice.ts';
+import { emptyTissueSeries, observeTissue, type TissueSeries } from './observe.ts';
 import { leaveVasculature } from './phases/circulation.ts';
 import { updateFields } from './phases/fields.ts';
 import { move } from './phases/motility.ts';
 import { divide } from './phases/proliferation.ts';
-import { emptyTissueSeries, observeTissue, type TissueSeries } from './observe.ts';
 
 export interface TissueSimulation {
   ctx: TissueContext;
@@ -162,7 +162,8 @@ function setUp(ctx: TissueContext): void {
   place(primary, allowed, params.vessels.normal, NORMAL);
   for (const patch of state.patches.slice(1)) {
     const everywhere: number[] = [];
-    for (let y = 0; y < patch.side; y++) for (let x = 0; x < patch.side; x++) everywhere.push(pointIndex(patch, x, y));
+    for (let y = 0; y < patch.side; y++)
+      for (let x = 0; x < patch.side; x++) everywhere.push(pointIndex(patch, x, y));
     place(patch, everywhere, params.vessels.secondary, ARRIVAL);
   }
 }
@@ -185,6 +186,7 @@ export interface TissueSummary {
     births: number;
     arrived: number;
     firstArrivalStep: number;
+    firstArrivalHours: number;
   }[];
   vasculature: { clusters: number; cells: number };
   funnel: Record<string, number>;
@@ -238,6 +240,7 @@ export function tissueResult(sim: TissueSimulation): TissueResult {
     hours: hoursOf(ctx, state.step),
     patches: state.patches.map((_, i) => {
       const cells = state.cells[i];
+      const first = state.firstArrivalStep[i] as number;
       let m = 0;
       if (cells) for (let j = 0; j < cells.n; j++) if (cells.type[j] === MESENCHYMAL) m++;
       return {
@@ -249,6 +252,7 @@ export function tissueResult(sim: TissueSimulation): TissueResult {
         births: state.counters.births[i] as number,
         arrived: state.counters.arrived[i] as number,
         firstArrivalStep: state.firstArrivalStep[i] as number,
+        firstArrivalHours: first < 0 ? -1 : hoursOf(ctx, first),
       };
     }),
     vasculature: vasculatureCells(ctx.state),
@@ -261,7 +265,11 @@ export function tissueResult(sim: TissueSimulation): TissueResult {
     summary,
     series: sim.series,
     events: state.events,
-    funnel: Object.entries(funnel).map(([stage, count]) => ({ stage, count, unit: FUNNEL_UNITS[stage] ?? 'cells' })),
+    funnel: Object.entries(funnel).map(([stage, count]) => ({
+      stage,
+      count,
+      unit: FUNNEL_UNITS[stage] ?? 'cells',
+    })),
   };
 }
 
@@ -269,4 +277,3 @@ export function runTissue(scenario: Scenario, options: TissueRunOptions = {}): T
   const sim = createTissueSimulation(scenario, options);
   return tissueResult(runTissueSteps(sim, scenario.tissue.time.steps));
 }
-

@@ -27,7 +27,8 @@ export function extravasate(ctx: TissueContext, m: number, e: number): void {
   let place = 0;
   const settle = (type: number, count: number) => {
     for (let n = 0; n < count; n++) {
-      while (place < places.length && (patch.occupancy[places[place] as number] as number) >= k.capacity) place++;
+      while (place < places.length && (patch.occupancy[places[place] as number] as number) >= k.capacity)
+        place++;
       if (place === places.length) return;
       const q = places[place] as number;
       patch.occupancy[q] = (patch.occupancy[q] as number) + 1;

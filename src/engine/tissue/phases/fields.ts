@@ -39,7 +39,11 @@ function updatePatch(ctx: TissueContext, patch: Patch): void {
       const cells = cm[i] as number;
       const value =
         keep * here +
-        r * ((m[i - 1] as number) + (m[i + 1] as number) + (m[i - stride] as number) + (m[i + stride] as number)) +
+        r *
+          ((m[i - 1] as number) +
+            (m[i + 1] as number) +
+            (m[i - stride] as number) +
+            (m[i + stride] as number)) +
         prod * cells;
       next[i] = value < TINY ? 0 : value;
       ecm[i] = (ecm[i] as number) * (1 - (g1 * cells + g2 * here));

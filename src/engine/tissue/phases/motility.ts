@@ -20,8 +20,9 @@
  * drawn on [0, bound). That is the same distribution as one uniform per cell,
  * with about 2 draws per 100 cells instead of 100.
  */
-import type { TissueContext } from '../context.ts';
+
 import { compact } from '../cells.ts';
+import type { TissueContext } from '../context.ts';
 import { MESENCHYMAL } from '../lattice.ts';
 import { canLead, intravasate } from './intravasation.ts';
 
