@@ -44,7 +44,7 @@ export function move(ctx: TissueContext): void {
       const p = cells.pos[i] as number;
       if (p < 0) continue;
       const type = cells.type[i] as number;
-      let u = bound * rand();
+      const u = bound * rand();
       const d = diffusion[type] as number;
       const h = haptotaxis[type] as number;
       const gx = h * ((ecm[p + 1] as number) - (ecm[p - 1] as number));
@@ -55,9 +55,9 @@ export function move(ctx: TissueContext): void {
       const up = d + gy > 0 ? d + gy : 0;
       let target: number;
       if (u < left) target = p - 1;
-      else if ((u -= left) < right) target = p + 1;
-      else if ((u -= right) < down) target = p - stride;
-      else if (u - down < up) target = p + stride;
+      else if (u < left + right) target = p + 1;
+      else if (u < left + right + down) target = p - stride;
+      else if (u < left + right + down + up) target = p + stride;
       else continue;
       if (canLead(patch, target, type)) {
         intravasate(ctx, patch, target);
