@@ -89,6 +89,8 @@ export interface TissueCounters {
   survivedInCluster: number;
   arrived: number[];
   lostNoRoom: number;
+  /** Survivors of a run without secondary patches: they leave the modelled tissue. */
+  leftModel: number;
 }
 
 export interface TissueEvent {

@@ -27,6 +27,7 @@ export function tissueOutcomeColumns(patches: number): string[] {
     'survived_in_cluster',
     'arrived_cells',
     'lost_no_room',
+    'left_model',
     'in_vasculature',
     'colonised_patches',
     'front_mesenchymal_um',
@@ -56,6 +57,7 @@ export function tissueOutcomeRow(r: TissueResult): Record<string, number | strin
     'survived_single',
     'survived_in_cluster',
     'lost_no_room',
+    'left_model',
     'in_vasculature',
   ])
     row[k] = f[k] ?? 0;

@@ -100,6 +100,7 @@ export function createTissueSimulation(scenario: Scenario, options: TissueRunOpt
       survivedInCluster: 0,
       arrived: patches.map(() => 0),
       lostNoRoom: 0,
+      leftModel: 0,
     },
     initialCells: patches.map(() => 0),
     firstArrivalStep: patches.map((_, i) => (i === 0 ? 0 : -1)),
@@ -221,6 +222,7 @@ export function tissueFunnel(ctx: TissueContext): Record<string, number> {
     survived_in_cluster: c.survivedInCluster,
     arrived: c.arrived.reduce((a, b) => a + b, 0),
     lost_no_room: c.lostNoRoom,
+    left_model: c.leftModel,
   };
 }
 

@@ -4,6 +4,7 @@
  * chosen at random, and settles on the vessel point and its four neighbours in a
  * fixed order (here, left, right, down, up), mesenchymal-like cells first, as far
  * as their capacity allows. A cell that finds no room dies there (counted).
+ * With no secondary patch listed, survivors leave the modelled tissue (counted).
  */
 import { addCell } from '../cells.ts';
 import type { TissueContext } from '../context.ts';
@@ -18,7 +19,10 @@ export function extravasate(ctx: TissueContext, m: number, e: number): void {
   while (j < shares.length - 1 && u >= (shares[j] as number)) u -= shares[j++] as number;
   const patch = state.patches[j + 1];
   const cells = state.cells[j + 1];
-  if (!patch || !cells || patch.vesselPoints.length === 0) return;
+  if (!patch || !cells || patch.vesselPoints.length === 0) {
+    state.counters.leftModel += m + e;
+    return;
+  }
   const point = patch.vesselPoints[Math.floor(rand() * patch.vesselPoints.length)] as number;
   const s = patch.stride;
   const places = [point, point - 1, point + 1, point - s, point + s];

@@ -1,0 +1,247 @@
+/** Invariants of the tissue scale, over arbitrary valid tissue scenarios and seeds (fast-check). */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { deepMerge, validateScenario } from '../../src/engine/scenario.ts';
+import type { Scenario } from '../../src/engine/schema.ts';
+import { vasculatureCells } from '../../src/engine/tissue/context.ts';
+import { GHOST, MESENCHYMAL } from '../../src/engine/tissue/lattice.ts';
+import { tissueFiles } from '../../src/engine/tissue/output.ts';
+import {
+  createTissueSimulation,
+  runTissueSteps,
+  stepTissue,
+  type TissueSimulation,
+  tissueResult,
+} from '../../src/engine/tissue/simulation.ts';
+
+/** A small tissue scenario in which cells divide, reach vessels and arrive within a few hundred steps. */
+export function smallTissue(overrides: Record<string, unknown> = {}): Scenario {
+  const base = {
+    name: 'test-tissue',
+    scale: 'tissue',
+    tissue: {
+      lattice: { side: 31 },
+      time: { steps: 600, observeEverySteps: 50 },
+      initial: { cells: 60, discPoints: 20 },
+      motility: { diffusionMesenchymal: 1e-9, diffusionEpithelial: 5e-10, haptotaxisMesenchymal: 2e-9 },
+      proliferation: { doublingHoursEpithelial: 1, doublingHoursMesenchymal: 1.5 },
+      vessels: { normal: 3, ruptured: 5, clearPoints: 30, secondary: 4 },
+      vasculature: { hours: 0.5, survivalSingle: 0.3, survivalCluster: 0.8 },
+    },
+  };
+  return validateScenario(deepMerge(base, overrides), 'test');
+}
+
+/** A number in [min, max] on a grid of 100 steps: fc.double dwells on the ends, and the interior matters here. */
+function between(min: number, max: number): fc.Arbitrary<number> {
+  return fc.integer({ min: 0, max: 100 }).map((k) => min + ((max - min) * k) / 100);
+}
+
+export const arbitraryTissue: fc.Arbitrary<Scenario> = fc
+  .record({
+    side: fc.integer({ min: 11, max: 31 }),
+    capacity: fc.integer({ min: 1, max: 6 }),
+    discPoints: fc.integer({ min: 1, max: 40 }),
+    fill: between(0.2, 1),
+    mesenchymalFraction: between(0, 1),
+    normal: fc.integer({ min: 0, max: 12 }),
+    ruptured: fc.integer({ min: 1, max: 12 }),
+    clearPoints: fc.integer({ min: 0, max: 20 }),
+    secondary: fc.integer({ min: 1, max: 5 }),
+    patches: fc.constantFrom(0, 1, 2, 2, 3),
+    diffusion: between(5e-10, 2e-9),
+    haptotaxis: between(0, 4e-9),
+    doubling: between(0.2, 5),
+    disaggregation: between(0, 1),
+    survival: between(0, 1).map((u) => Math.sqrt(u)),
+    steps: fc.integer({ min: 200, max: 800 }),
+  })
+  .map((a) => {
+    const disc = Math.min(a.discPoints, a.side * a.side);
+    const shares = Array.from({ length: a.patches }, () => 1 / a.patches);
+    if (a.patches > 0) shares[a.patches - 1] = 1 - shares.slice(0, -1).reduce((x, y) => x + y, 0);
+    return validateScenario(
+      {
+        scale: 'tissue',
+        tissue: {
+          lattice: { side: a.side, capacity: a.capacity },
+          time: { steps: a.steps, observeEverySteps: 25 },
+          initial: {
+            cells: Math.floor(a.fill * disc * a.capacity),
+            discPoints: disc,
+            mesenchymalFraction: a.mesenchymalFraction,
+          },
+          motility: {
+            diffusionMesenchymal: a.diffusion,
+            diffusionEpithelial: a.diffusion / 2,
+            haptotaxisMesenchymal: a.haptotaxis,
+            haptotaxisEpithelial: a.haptotaxis,
+          },
+          proliferation: { doublingHoursEpithelial: a.doubling, doublingHoursMesenchymal: 1.5 * a.doubling },
+          vessels: {
+            normal: a.normal,
+            ruptured: a.ruptured,
+            clearPoints: Math.min(a.clearPoints, Math.max(0, (a.side - 4) ** 2 - a.normal - a.ruptured)),
+            secondary: a.secondary,
+          },
+          vasculature: {
+            hours: 0.2,
+            disaggregation: a.disaggregation,
+            survivalSingle: a.survival,
+            survivalCluster: Math.sqrt(a.survival),
+            arrivalShares: shares,
+          },
+        },
+      },
+      'arbitrary',
+    );
+  });
+
+const seed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
+
+/** Recounts every point from the cell stores; returns what disagrees with the lattice, if anything. */
+function latticeProblem(sim: TissueSimulation): string | undefined {
+  const { state, params } = sim.ctx;
+  for (const patch of state.patches) {
+    const cells = state.cells[patch.index];
+    if (!cells) return `no cell store for patch ${patch.index}`;
+    const count = new Uint16Array(patch.occupancy.length);
+    const mes = new Uint16Array(patch.occupancy.length);
+    for (let j = 0; j < cells.n; j++) {
+      const p = cells.pos[j] as number;
+      if (patch.occupancy[p] === GHOST) return `cell ${j} of patch ${patch.index} on the frame`;
+      count[p] = (count[p] as number) + 1;
+      if (cells.type[j] === MESENCHYMAL) mes[p] = (mes[p] as number) + 1;
+    }
+    for (let p = 0; p < count.length; p++) {
+      if (patch.occupancy[p] === GHOST) continue;
+      if ((count[p] as number) > params.lattice.capacity) return `${count[p]} cells at point ${p}`;
+      if (count[p] !== patch.occupancy[p] || mes[p] !== patch.mesenchymal[p])
+        return `occupancy out of step at point ${p} of patch ${patch.index}`;
+    }
+  }
+  return undefined;
+}
+
+function totalCells(sim: TissueSimulation, patch: number): number {
+  return sim.ctx.state.cells[patch]?.n ?? 0;
+}
+
+describe('tissue lattice', () => {
+  it('never holds more than the capacity at a point, at every step', () => {
+    fc.assert(
+      fc.property(arbitraryTissue, seed, (scenario, s) => {
+        const sim = createTissueSimulation(scenario, { seed: s });
+        let problem = latticeProblem(sim);
+        while (!problem && sim.ctx.state.step < scenario.tissue.time.steps) {
+          stepTissue(sim);
+          problem = latticeProblem(sim);
+        }
+        expect(problem).toBeUndefined();
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('accounts for every cell: births − intravasations + arrivals, per patch and at every step', () => {
+    fc.assert(
+      fc.property(arbitraryTissue, seed, (scenario, s) => {
+        const sim = createTissueSimulation(scenario, { seed: s });
+        const { state } = sim.ctx;
+        for (let k = 0; k < scenario.tissue.time.steps; k++) {
+          stepTissue(sim);
+          const c = state.counters;
+          for (let p = 0; p < state.patches.length; p++) {
+            const out = p === 0 ? c.intravasatedCells : 0;
+            const expected =
+              (state.initialCells[p] as number) + (c.births[p] as number) - out + (c.arrived[p] as number);
+            if (totalCells(sim, p) !== expected)
+              expect(totalCells(sim, p), `patch ${p} at step ${k + 1}`).toBe(expected);
+          }
+          const inside = vasculatureCells(state).cells;
+          const died = c.diedSingle + c.diedInCluster;
+          const survived = c.survivedSingle + c.survivedInCluster;
+          if (c.intravasatedCells !== inside + died + survived)
+            expect(c.intravasatedCells).toBe(inside + died + survived);
+          const arrived = c.arrived.reduce((a, b) => a + b, 0);
+          if (survived !== arrived + c.lostNoRoom + c.leftModel)
+            expect(survived).toBe(arrived + c.lostNoRoom + c.leftModel);
+          if (c.intravasatedCells !== c.enteredAsSingle + c.enteredInCluster)
+            expect(c.intravasatedCells).toBe(c.enteredAsSingle + c.enteredInCluster);
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('never increases the ECM, never makes MMP-2 negative, keeps ECM in [0, 1]', () => {
+    fc.assert(
+      fc.property(arbitraryTissue, seed, (scenario, s) => {
+        const sim = createTissueSimulation(scenario, { seed: s });
+        for (let k = 0; k < scenario.tissue.time.steps; k++) {
+          const before = sim.ctx.state.patches.map((p) => Float64Array.from(p.ecm));
+          stepTissue(sim);
+          sim.ctx.state.patches.forEach((patch, i) => {
+            const old = before[i] as Float64Array;
+            for (let p = 0; p < patch.ecm.length; p++) {
+              const w = patch.ecm[p] as number;
+              if (!(w <= (old[p] as number) && w >= 0))
+                expect(`ECM ${old[p]} -> ${w} at ${p}`).toBe('non-increasing');
+              const m = patch.mmp[p] as number;
+              if (!(m >= 0)) expect(`MMP-2 ${m} at ${p}`).toBe('non-negative');
+            }
+          });
+        }
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('never loses cells to the vasculature from a patch without vessels', () => {
+    fc.assert(
+      fc.property(arbitraryTissue, seed, (scenario, s) => {
+        const none = validateScenario(
+          deepMerge(scenario as unknown as Record<string, unknown>, {
+            tissue: { vessels: { normal: 0, ruptured: 0 } },
+          }),
+          'no-vessels',
+        );
+        const sim = createTissueSimulation(none, { seed: s });
+        for (let k = 0; k < none.tissue.time.steps; k++) {
+          stepTissue(sim);
+          expect(sim.ctx.state.counters.intravasatedCells).toBe(0);
+        }
+        // Only the primary sheds: secondary patches never lose a cell.
+        const r = tissueResult(sim);
+        for (const p of r.summary.patches.slice(1))
+          expect(p.mesenchymal + p.epithelial).toBe(p.arrived + p.births);
+      }),
+      { numRuns: 15 },
+    );
+  });
+});
+
+describe('tissue reproducibility', () => {
+  it('gives the same bytes for the same seed, and other bytes for another replicate', () => {
+    const scenario = smallTissue();
+    const files = (replicate: number) => {
+      const sim = runTissueSteps(createTissueSimulation(scenario, { replicate }), scenario.tissue.time.steps);
+      return tissueFiles(tissueResult(sim), sim);
+    };
+    const a = files(0);
+    expect(files(0)).toEqual(a);
+    expect(files(1)['cells.csv']).not.toBe(a['cells.csv']);
+    expect(JSON.parse(a['summary.json'] ?? '{}').funnel.intravasated).toBeGreaterThan(0);
+  });
+
+  it('does not depend on how the run is cut into chunks or how often it is observed', () => {
+    const scenario = smallTissue();
+    const whole = runTissueSteps(createTissueSimulation(scenario), 600);
+    const pieces = createTissueSimulation(scenario);
+    for (const n of [1, 7, 92, 300, 200]) runTissueSteps(pieces, n);
+    expect(tissueFiles(tissueResult(pieces), pieces)).toEqual(tissueFiles(tissueResult(whole), whole));
+    const coarse = smallTissue({ tissue: { time: { observeEverySteps: 300 } } });
+    const sparse = runTissueSteps(createTissueSimulation(coarse), 600);
+    expect(tissueResult(sparse).summary.funnel).toEqual(tissueResult(whole).summary.funnel);
+  });
+});
