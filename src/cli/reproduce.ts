@@ -7,9 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { toCsv } from '../engine/output.ts';
-import { run } from '../engine/simulation.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
-import { TARGETS, type TargetRow } from '../reproduce/targets.ts';
+import { runReplicate, TARGETS, type TargetRow } from '../reproduce/targets.ts';
 import { BatchError } from './batch.ts';
 import { loadScenarioFile } from './scenarios.ts';
 
@@ -56,7 +55,7 @@ export async function reproduceCommand(args: string[]): Promise<number> {
       throw new BatchError(`--replicates: expected a positive integer (got "${values.replicates}")`);
     const started = Date.now();
     const measurements = Array.from({ length: n }, (_, i) =>
-      target.measure(run(scenario, { replicate: i }), scenario),
+      target.measure(runReplicate(scenario, i), scenario),
     );
     const result = target.rows(measurements, scenario);
     used[target.name] = n;

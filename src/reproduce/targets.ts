@@ -7,7 +7,8 @@
 import seedrandom from 'seedrandom';
 import { medianWithCi, tQuantile975 } from '../analysis/statistics.ts';
 import type { Scenario } from '../engine/schema.ts';
-import type { SimulationResult } from '../engine/simulation.ts';
+import { run, type SimulationResult } from '../engine/simulation.ts';
+import { runTissue, type TissueResult } from '../engine/tissue/simulation.ts';
 
 export interface TargetRow {
   target: string;
@@ -24,6 +25,23 @@ export interface TargetRow {
 /** What one replicate contributes: named numbers, or lists pooled over replicates. */
 export type Measurement = Record<string, number | number[]>;
 
+export type RunResult = SimulationResult | TissueResult;
+
+/** One replicate of a target's scenario, at the scenario's scale. */
+export function runReplicate(s: Scenario, replicate: number): RunResult {
+  return s.scale === 'tissue' ? runTissue(s, { replicate }) : run(s, { replicate });
+}
+
+function patientRun(r: RunResult): SimulationResult {
+  if ('metastases' in r) return r;
+  throw new Error('a patient-scale target was given a tissue run');
+}
+
+function tissueRun(r: RunResult): TissueResult {
+  if (!('metastases' in r)) return r;
+  throw new Error('a tissue target was given a patient-scale run');
+}
+
 export interface Target {
   name: string;
   source: string;
@@ -31,7 +49,8 @@ export interface Target {
   replicates: number;
   /** A smaller ensemble that runs in CI. */
   ciReplicates: number;
-  measure(r: SimulationResult, s: Scenario): Measurement;
+  /** Each target's scenario has one scale, and its measure takes that scale's result. */
+  measure(r: RunResult, s: Scenario): Measurement;
   rows(ms: Measurement[], s: Scenario): TargetRow[];
 }
 
@@ -139,7 +158,8 @@ export const TARGETS: Target[] = [
     scenario: 'experimental-metastasis-liver',
     replicates: 10,
     ciReplicates: 3,
-    measure(r, s) {
+    measure(result, s) {
+      const r = patientRun(result);
       const injected = s.inoculation.cells;
       return {
         extravasated: (r.summary.funnel.extravasated as number) / injected,
@@ -191,7 +211,8 @@ export const TARGETS: Target[] = [
     scenario: 'ctc-half-life',
     replicates: 10,
     ciReplicates: 3,
-    measure(r) {
+    measure(result) {
+      const r = patientRun(result);
       // Log-linear fit of CTCs in blood over the first half day after surgery.
       const surgery = r.summary.surgeryDay;
       const days = r.series.day as number[];
@@ -230,7 +251,8 @@ export const TARGETS: Target[] = [
     scenario: 'hahnfeldt-lewis-lung',
     replicates: 20,
     ciReplicates: 5,
-    measure(r, s) {
+    measure(result, s) {
+      const r = patientRun(result);
       const rho = s.body.cellsPerMm3;
       return { v10: seriesAt(r, 'primary_cells', 10) / rho, v20: seriesAt(r, 'primary_cells', 20) / rho };
     },
@@ -254,7 +276,8 @@ export const TARGETS: Target[] = [
     scenario: 'her2-mouse-early',
     replicates: 200,
     ciReplicates: 40,
-    measure(r) {
+    measure(result) {
+      const r = patientRun(result);
       const mets = r.metastases.filter((m) => m.size_class !== 'itc');
       return { early: mets.map((m) => (m.timing === 'early' ? 1 : 0)) };
     },
@@ -281,7 +304,8 @@ export const TARGETS: Target[] = [
     scenario: 'breast-late-tubiana',
     replicates: 60,
     ciReplicates: 20,
-    measure(r) {
+    measure(result) {
+      const r = patientRun(result);
       const macro = r.metastases.filter((m) => m.size_class === 'macro' && m.generation === 1);
       return { seedingMm: macro.map((m) => m.primary_diameter_at_dissemination_mm) };
     },
@@ -306,7 +330,8 @@ export const TARGETS: Target[] = [
     scenario: 'breast-er-positive',
     replicates: 1000,
     ciReplicates: 100,
-    measure(r, s) {
+    measure(result, s) {
+      const r = patientRun(result);
       // T1 (≤ 2 cm), disease-free 5 years after diagnosis; distant recurrence in years 5–20.
       const det = r.summary.primary.detectedDay;
       const mm = r.summary.primary.cellsAtDetection;
@@ -350,7 +375,8 @@ export const TARGETS: Target[] = [
     scenario: 'colorectal-liver',
     replicates: 200,
     ciReplicates: 100,
-    measure(r) {
+    measure(result) {
+      const r = patientRun(result);
       const macro = r.metastases
         .filter((m) => m.size_class === 'macro')
         .sort((a, b) => a.founded_day - b.founded_day);
@@ -368,6 +394,83 @@ export const TARGETS: Target[] = [
           proportionCi(early, patients.length),
           [0.58, 0.95],
           '95% CI of 17/21',
+        ),
+      ];
+    },
+  },
+  {
+    name: 'franssen-2019',
+    source: 'Franssen et al. 2019, Bull Math Biol 81:1965',
+    scenario: 'tissue-franssen',
+    replicates: 10,
+    ciReplicates: 2,
+    measure(result) {
+      const r = tissueRun(result);
+      const s = r.series;
+      const hours = s.hours as number[];
+      const m = s.front_mesenchymal_um as number[];
+      const e = s.front_epithelial_um as number[];
+      let late = 0;
+      let ahead = 0;
+      hours.forEach((h, i) => {
+        if (h < 24) return;
+        late++;
+        if ((m[i] as number) > (e[i] as number)) ahead++;
+      });
+      // A secondary patch may hold cells only from its first surviving arrival on,
+      // and every cell there is an arrival or a daughter of one.
+      let unexplained = 0;
+      for (const p of r.summary.patches.slice(1)) {
+        const cells = (i: number) =>
+          ((s[`${p.name}_mesenchymal`] as number[])[i] as number) +
+          ((s[`${p.name}_epithelial`] as number[])[i] as number);
+        hours.forEach((_, i) => {
+          const step = (s.step as number[])[i] as number;
+          if (cells(i) > 0 && (p.firstArrivalStep < 0 || step < p.firstArrivalStep)) unexplained += cells(i);
+        });
+        unexplained += Math.abs(p.mesenchymal + p.epithelial - p.arrived - p.births);
+      }
+      return {
+        frontGap: (m.at(-1) as number) - (e.at(-1) as number),
+        aheadShare: late > 0 ? ahead / late : Number.NaN,
+        unexplained,
+        arrived: r.summary.patches.slice(1).reduce((a, p) => a + p.arrived, 0),
+      };
+    },
+    rows(ms) {
+      const unexplained = pick(ms, 'unexplained').reduce((a, b) => a + b, 0);
+      return [
+        row(
+          this,
+          'mesenchymal minus epithelial invasion front at 13 days (µm, 99th percentile from the centre)',
+          '> 0: mesenchymal-like cells lead the invasion',
+          meanCi(pick(ms, 'frontGap')),
+          [Number.MIN_VALUE, Number.POSITIVE_INFINITY],
+          'above 0',
+        ),
+        row(
+          this,
+          'share of hourly observations after 24 h with the mesenchymal front ahead',
+          'mesenchymal-like cells ahead throughout',
+          meanCi(pick(ms, 'aheadShare')),
+          [0.95, 1],
+          'at least 95%',
+        ),
+        row(
+          this,
+          'secondary-patch cells not descended from a surviving arrival (pooled over replicates)',
+          'none: secondary sites are colonised only through the vasculature',
+          [unexplained, Number.NaN, Number.NaN],
+          [0, 0],
+          'exactly 0',
+        ),
+        row(
+          this,
+          'cells arriving in secondary patches per run (mean; the check above needs arrivals)',
+          'some cells arrive (otherwise the check above is empty)',
+          meanCi(pick(ms, 'arrived')),
+          [Number.MIN_VALUE, Number.POSITIVE_INFINITY],
+          'above 0',
         ),
       ];
     },

@@ -5,10 +5,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/cli/scenarios.ts';
-import { run } from '../../src/engine/simulation.ts';
-import { hahnfeldtOde, TARGETS } from '../../src/reproduce/targets.ts';
+import { hahnfeldtOde, runReplicate, TARGETS } from '../../src/reproduce/targets.ts';
 
-const REPRODUCED = ['luzzi-1998', 'meng-2004', 'hahnfeldt-1999', 'hosseini-2016', 'tubiana-1991', 'hu-2019'];
+const REPRODUCED = [
+  'luzzi-1998',
+  'meng-2004',
+  'hahnfeldt-1999',
+  'hosseini-2016',
+  'tubiana-1991',
+  'hu-2019',
+  'franssen-2019',
+];
 
 function evaluate(name: string, replicates?: number) {
   const target = TARGETS.find((t) => t.name === name);
@@ -16,7 +23,7 @@ function evaluate(name: string, replicates?: number) {
   const scenario = loadScenarioFile(target.scenario);
   const n = replicates ?? target.ciReplicates;
   return target.rows(
-    Array.from({ length: n }, (_, i) => target.measure(run(scenario, { replicate: i }), scenario)),
+    Array.from({ length: n }, (_, i) => target.measure(runReplicate(scenario, i), scenario)),
     scenario,
   );
 }
