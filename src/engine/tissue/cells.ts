@@ -4,6 +4,7 @@
  * position -1 and the store is compacted once, after the phase that removed it,
  * so the order of the remaining cells never changes within a step.
  */
+import { MESENCHYMAL } from './lattice.ts';
 
 export interface Cells {
   n: number;
@@ -56,4 +57,11 @@ export function compact(c: Cells): void {
     w++;
   }
   c.n = w;
+}
+
+/** Mesenchymal-like cells in the store (the rest are epithelial-like). */
+export function mesenchymalCount(c: Cells): number {
+  let m = 0;
+  for (let i = 0; i < c.n; i++) if (c.type[i] === MESENCHYMAL) m++;
+  return m;
 }

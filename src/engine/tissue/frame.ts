@@ -5,7 +5,7 @@
  * value (Θ Q / Λ), so a little MMP-2 is still visible.
  */
 import { patchName } from './context.ts';
-import { EPITHELIAL, pointX, pointY } from './lattice.ts';
+import { ARRIVAL, EPITHELIAL, NORMAL, pointX, pointY, RUPTURED } from './lattice.ts';
 import type { TissueSimulation } from './simulation.ts';
 
 export interface PatchFrame {
@@ -31,7 +31,11 @@ export interface TissueLayout {
   patches: { name: string; vessels: { x: number; y: number; kind: 'normal' | 'ruptured' | 'arrival' }[] }[];
 }
 
-const KINDS = ['normal', 'normal', 'ruptured', 'arrival'] as const;
+const KINDS: Record<number, 'normal' | 'ruptured' | 'arrival'> = {
+  [NORMAL]: 'normal',
+  [RUPTURED]: 'ruptured',
+  [ARRIVAL]: 'arrival',
+};
 
 export function tissueLayout(sim: TissueSimulation): TissueLayout {
   const t = sim.ctx.params;

@@ -3,8 +3,9 @@
  * so far, and how far the invasion front has gone. Observation draws no random
  * numbers, so its interval never changes a run.
  */
+import { mesenchymalCount } from './cells.ts';
 import { hoursOf, patchName, type TissueContext, vasculatureCells } from './context.ts';
-import { MESENCHYMAL, pointX, pointY } from './lattice.ts';
+import { pointX, pointY } from './lattice.ts';
 
 export type TissueSeries = Record<string, number[]>;
 
@@ -34,7 +35,7 @@ export function emptyTissueSeries(patches: number): TissueSeries {
   return Object.fromEntries(tissueSeriesColumns(patches).map((c) => [c, []]));
 }
 
-/** Share of FRONT_QUANTILE of a type's cells lie this close to the centre: the front, robust to a stray cell. */
+/** The front of a type is the distance within which this share of its cells lie: robust to a stray cell. */
 export const FRONT_QUANTILE = 0.99;
 
 export function observeTissue(ctx: TissueContext, series: TissueSeries): void {
@@ -44,8 +45,7 @@ export function observeTissue(ctx: TissueContext, series: TissueSeries): void {
   push('hours', hoursOf(ctx, state.step));
   state.patches.forEach((_, i) => {
     const cells = state.cells[i];
-    let m = 0;
-    if (cells) for (let j = 0; j < cells.n; j++) if (cells.type[j] === MESENCHYMAL) m++;
+    const m = cells ? mesenchymalCount(cells) : 0;
     push(`${patchName(i)}_mesenchymal`, m);
     push(`${patchName(i)}_epithelial`, (cells?.n ?? 0) - m);
   });

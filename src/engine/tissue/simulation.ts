@@ -5,7 +5,7 @@
 import { createStream, type Stream } from '../random.ts';
 import type { Scenario } from '../schema.ts';
 import { type Manifest, manifestOf } from '../simulation.ts';
-import { addCell, createCells } from './cells.ts';
+import { addCell, createCells, mesenchymalCount } from './cells.ts';
 import {
   constantsOf,
   hoursOf,
@@ -243,8 +243,7 @@ export function tissueResult(sim: TissueSimulation): TissueResult {
     patches: state.patches.map((_, i) => {
       const cells = state.cells[i];
       const first = state.firstArrivalStep[i] as number;
-      let m = 0;
-      if (cells) for (let j = 0; j < cells.n; j++) if (cells.type[j] === MESENCHYMAL) m++;
+      const m = cells ? mesenchymalCount(cells) : 0;
       return {
         patch: i,
         name: patchName(i),

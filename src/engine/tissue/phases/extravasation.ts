@@ -7,7 +7,7 @@
  * With no secondary patch listed, survivors leave the modelled tissue (counted).
  */
 import { addCell } from '../cells.ts';
-import type { TissueContext } from '../context.ts';
+import { hoursOf, type TissueContext } from '../context.ts';
 import { EPITHELIAL, MESENCHYMAL, pointX, pointY } from '../lattice.ts';
 
 export function extravasate(ctx: TissueContext, m: number, e: number): void {
@@ -52,7 +52,7 @@ export function extravasate(ctx: TissueContext, m: number, e: number): void {
   if (state.firstArrivalStep[patch.index] === -1 && settled > 0) state.firstArrivalStep[patch.index] = now;
   state.events.push({
     step: now,
-    hours: (now * params.time.stepSeconds) / 3600,
+    hours: hoursOf(ctx, now),
     type: m + e > 1 ? 'cluster_arrival' : 'single_arrival',
     patch: patch.index,
     x: pointX(patch, point),

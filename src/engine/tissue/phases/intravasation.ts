@@ -6,7 +6,7 @@
  * reach normal vessels only in company. One entry is one cluster (or a single
  * cell when it was alone); it leaves the vasculature after a fixed time.
  */
-import type { TissueContext } from '../context.ts';
+import { hoursOf, type TissueContext } from '../context.ts';
 import { MESENCHYMAL, type Patch, pointX, pointY, RUPTURED } from '../lattice.ts';
 
 export function canLead(patch: Patch, point: number, type: number): boolean {
@@ -46,7 +46,7 @@ export function intravasate(ctx: TissueContext, patch: Patch, point: number): vo
   else c.enteredInCluster += n;
   state.events.push({
     step: state.step + 1,
-    hours: ((state.step + 1) * ctx.params.time.stepSeconds) / 3600,
+    hours: hoursOf(ctx, state.step + 1),
     type: 'intravasation',
     patch: patch.index,
     x: pointX(patch, point),
