@@ -20,6 +20,8 @@ const BUILT_IN = [
   'hahnfeldt-lewis-lung',
   'her2-mouse-early',
   'breast-late-tubiana',
+  'tissue-franssen',
+  'tissue-teaching',
 ];
 
 const messages = (text: string) => refusal(() => loadScenario({ name: 'bad.yaml', text }, fileResolver));
