@@ -14,7 +14,7 @@ import { bootstrapMedianDifference, type Difference, kaplanMeier, logRank } from
 import { sha256Hex } from '../engine/hash.ts';
 import { toCsv } from '../engine/output.ts';
 import { BatchError, batchCommand } from './batch.ts';
-import { readSource } from './scenarios.ts';
+import { loadScenarioFile, readSource } from './scenarios.ts';
 
 type Row = Record<string, string>;
 
@@ -51,6 +51,8 @@ function parseCsv(text: string): Row[] {
 async function armRows(arm: string, label: string, workDir: string, extra: string[]): Promise<Row[]> {
   let dir = arm;
   if (!(existsSync(arm) && statSync(arm).isDirectory())) {
+    if (loadScenarioFile(arm).scale === 'tissue')
+      throw new BatchError(`${arm}: compare works on patient-scale scenarios (this one is scale: tissue)`);
     // One folder per arm and options, so a changed file or option runs afresh instead of clashing.
     const key = sha256Hex(JSON.stringify([readSource(arm).text, extra])).slice(0, 12);
     dir = join(workDir, `arm-${label}-${key}`);
@@ -66,7 +68,10 @@ async function armRows(arm: string, label: string, workDir: string, extra: strin
   const file = join(dir, 'runs.csv');
   if (!existsSync(file))
     throw new BatchError(`${arm}: no runs.csv (run seedsoil batch first, or merge its shards)`);
-  return parseCsv(readFileSync(file, 'utf8')).filter((r) => !r.error);
+  const text = readFileSync(file, 'utf8');
+  if (!text.slice(0, text.indexOf('\n')).split(',').includes('first_macro_day'))
+    throw new BatchError(`${arm}: compare works on patient-scale batches (this runs.csv has no first_macro_day)`);
+  return parseCsv(text).filter((r) => !r.error);
 }
 
 interface ArmSummary {

@@ -66,6 +66,12 @@ describe('tissue batches', () => {
     expect(r.stderr).toMatch(/a batch holds scenarios of one scale/);
   });
 
+  it('are refused by compare, which compares patient-scale outcomes', () => {
+    const r = seedsoil('compare', 'tissue-teaching', 'teaching-basic', '--replicates', '2');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/tissue-teaching: compare works on patient-scale scenarios/);
+  });
+
   it('prints and writes a tissue run from the command line', () => {
     const out = join(dir, 'run');
     const r = seedsoil('run', 'tissue-teaching', '--seed', '3', '--out', out);
