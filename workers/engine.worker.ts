@@ -37,6 +37,24 @@ function errorsOf(e: unknown): string[] {
   return [String((e as Error).message ?? e)];
 }
 
+/** The series rows added since the last chunk, one transferable column each. */
+function newRows(series: Record<string, number[]>): {
+  columns: Record<string, Float64Array>;
+  transfers: ArrayBuffer[];
+} {
+  const columns: Record<string, Float64Array> = {};
+  const transfers: ArrayBuffer[] = [];
+  let rows = rowsSent;
+  for (const [name, values] of Object.entries(series)) {
+    const col = Float64Array.from(values.slice(rowsSent));
+    columns[name] = col;
+    transfers.push(col.buffer);
+    rows = values.length;
+  }
+  rowsSent = rows;
+  return { columns, transfers };
+}
+
 const api: EngineApi = {
   async open(raw, seed) {
     try {
@@ -57,14 +75,7 @@ const api: EngineApi = {
     if (!sim) throw new Error('no run is open');
     const target = sim.ctx.state.day + days;
     while (!sim.ctx.state.ended && sim.ctx.state.day < target - 1e-9) step(sim);
-    const columns: Record<string, Float64Array> = {};
-    const transfers: ArrayBuffer[] = [];
-    for (const [name, values] of Object.entries(sim.series)) {
-      const col = Float64Array.from(values.slice(rowsSent));
-      columns[name] = col;
-      transfers.push(col.buffer);
-    }
-    rowsSent = sim.series.day?.length ?? 0;
+    const { columns, transfers } = newRows(sim.series);
     const events = sim.ctx.state.events.slice(eventsSent);
     eventsSent = sim.ctx.state.events.length;
     const chunk: Chunk = {
@@ -85,14 +96,7 @@ const api: EngineApi = {
   async advanceTissue(steps, withFields) {
     if (!tissue) throw new Error('no tissue run is open');
     runTissueSteps(tissue, steps);
-    const columns: Record<string, Float64Array> = {};
-    const transfers: ArrayBuffer[] = [];
-    for (const [name, values] of Object.entries(tissue.series)) {
-      const col = Float64Array.from(values.slice(rowsSent));
-      columns[name] = col;
-      transfers.push(col.buffer);
-    }
-    rowsSent = tissue.series.step?.length ?? 0;
+    const { columns, transfers } = newRows(tissue.series);
     const events = tissue.ctx.state.events.slice(eventsSent);
     eventsSent = tissue.ctx.state.events.length;
     const frame = tissueFrame(tissue, withFields);

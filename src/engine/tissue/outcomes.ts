@@ -5,6 +5,23 @@
 import { patchName } from './context.ts';
 import type { TissueResult } from './simulation.ts';
 
+/** runs.csv column and the funnel stage it reports. */
+const FUNNEL_COLUMNS = [
+  ['intravasations', 'intravasations'],
+  ['intravasated_cells', 'intravasated'],
+  ['entered_as_single', 'entered_as_single'],
+  ['entered_in_cluster', 'entered_in_cluster'],
+  ['disaggregated', 'disaggregated'],
+  ['died_single', 'died_single'],
+  ['died_in_cluster', 'died_in_cluster'],
+  ['survived_single', 'survived_single'],
+  ['survived_in_cluster', 'survived_in_cluster'],
+  ['arrived_cells', 'arrived'],
+  ['lost_no_room', 'lost_no_room'],
+  ['left_model', 'left_model'],
+  ['in_vasculature', 'in_vasculature'],
+] as const;
+
 export function tissueOutcomeColumns(patches: number): string[] {
   const perPatch = Array.from({ length: patches }, (_, i) => {
     const name = patchName(i);
@@ -16,19 +33,7 @@ export function tissueOutcomeColumns(patches: number): string[] {
     'steps_simulated',
     'hours_simulated',
     ...perPatch,
-    'intravasations',
-    'intravasated_cells',
-    'entered_as_single',
-    'entered_in_cluster',
-    'disaggregated',
-    'died_single',
-    'died_in_cluster',
-    'survived_single',
-    'survived_in_cluster',
-    'arrived_cells',
-    'lost_no_room',
-    'left_model',
-    'in_vasculature',
+    ...FUNNEL_COLUMNS.map(([column]) => column),
     'colonised_patches',
     'front_mesenchymal_um',
     'front_epithelial_um',
@@ -47,22 +52,7 @@ export function tissueOutcomeRow(r: TissueResult): Record<string, number | strin
       row[`${p.name}_first_arrival_step`] = p.firstArrivalStep;
     }
   }
-  for (const k of [
-    'intravasations',
-    'entered_as_single',
-    'entered_in_cluster',
-    'disaggregated',
-    'died_single',
-    'died_in_cluster',
-    'survived_single',
-    'survived_in_cluster',
-    'lost_no_room',
-    'left_model',
-    'in_vasculature',
-  ])
-    row[k] = f[k] ?? 0;
-  row.intravasated_cells = f.intravasated ?? 0;
-  row.arrived_cells = f.arrived ?? 0;
+  for (const [column, stage] of FUNNEL_COLUMNS) row[column] = f[stage] ?? 0;
   row.colonised_patches = s.patches.filter((p) => p.patch > 0 && p.mesenchymal + p.epithelial > 0).length;
   row.front_mesenchymal_um = s.frontMesenchymalUm;
   row.front_epithelial_um = s.frontEpithelialUm;
