@@ -70,7 +70,9 @@ async function armRows(arm: string, label: string, workDir: string, extra: strin
     throw new BatchError(`${arm}: no runs.csv (run seedsoil batch first, or merge its shards)`);
   const text = readFileSync(file, 'utf8');
   if (!text.slice(0, text.indexOf('\n')).split(',').includes('first_macro_day'))
-    throw new BatchError(`${arm}: compare works on patient-scale batches (this runs.csv has no first_macro_day)`);
+    throw new BatchError(
+      `${arm}: compare works on patient-scale batches (this runs.csv has no first_macro_day)`,
+    );
   return parseCsv(text).filter((r) => !r.error);
 }
 

@@ -34,9 +34,13 @@ function barChart(id: string, title: string): Chart<'bar'> {
 }
 
 export function setupCompare(): void {
+  // Replicates here are patient-scale outcomes (metastasis-free time), so tissue scenarios are not offered.
+  const patientScale = Object.keys(BUILT_IN)
+    .filter((name) => baseRaw(name).scale !== 'tissue')
+    .sort();
   for (const id of ['arm-a', 'arm-b']) {
     const sel = $<HTMLSelectElement>(id);
-    for (const name of Object.keys(BUILT_IN).sort()) sel.append(new Option(name, name));
+    for (const name of patientScale) sel.append(new Option(name, name));
   }
   $<HTMLSelectElement>('arm-a').value = 'breast-her2-early';
   $<HTMLSelectElement>('arm-b').value = 'breast-her2-late';

@@ -1,12 +1,12 @@
 /**
- * The page: the run view (one seeded run streamed from the engine worker) and
- * the compare view. The page never runs the engine itself; it asks the worker for
- * the next chunk only after drawing the last one.
+ * The page: the run view (one seeded run streamed from the engine worker, at the
+ * patient or the tissue scale) and the compare view. The page never runs the
+ * engine itself; it asks the worker for the next chunk only after drawing the last one.
  */
 import * as Comlink from 'comlink';
 import { z } from 'zod';
-import type { Chunk, EngineApi } from '../../workers/protocol.ts';
-import { scenarioSchema } from '../engine/schema.ts';
+import type { Chunk, EngineApi, TissueChunk } from '../../workers/protocol.ts';
+import { type Scenario, scenarioSchema } from '../engine/schema.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import { drawBodyMap } from './bodymap.ts';
 import { createRunCharts } from './charts.ts';
@@ -25,6 +25,7 @@ import {
   setPath,
   shareHash,
 } from './scenarios.ts';
+import { createTissueView } from './tissue.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -107,13 +108,27 @@ const EVENT_TEXT: Record<string, (site: string, value: number, detail: string) =
   death: () => 'The tumour burden reached the lethal level.',
 };
 
-function initParameterPanel(onChange: (path: string[], value: unknown) => void): (values: unknown) => void {
+/** Top-level sections read at both scales; every other section belongs to one scale only. */
+const SHARED_SECTIONS = ['batch'];
+
+interface ParameterPanel {
+  set(values: unknown): void;
+  /**
+   * Shows only the sections the scale reads: the engine refuses a scenario that
+   * sets the other scale's values, so they must not be editable. The scale itself
+   * comes with the scenario.
+   */
+  forScale(scale: Scenario['scale']): void;
+}
+
+function initParameterPanel(onChange: (path: string[], value: unknown) => void): ParameterPanel {
   const root = z.toJSONSchema(scenarioSchema, { io: 'input' }) as Record<string, unknown>;
   const inputs = new Map<string, HTMLInputElement | HTMLSelectElement>();
   const build = (node: Record<string, unknown>, path: string[], into: HTMLElement) => {
     const props = node.properties as Record<string, Record<string, unknown>> | undefined;
     if (props) {
       const box = path.length ? document.createElement('details') : into;
+      if (path.length === 1) box.dataset.section = path[0];
       if (path.length) {
         const s = document.createElement('summary');
         s.textContent = path[path.length - 1] as string;
@@ -152,19 +167,43 @@ function initParameterPanel(onChange: (path: string[], value: unknown) => void):
     } else return;
     input.dataset.path = key;
     inputs.set(key, input);
+    if (path.length === 1) label.dataset.section = key;
     label.append(input);
     into.append(label);
   };
   build(root, [], $('param-list'));
-  return (values) => {
-    for (const [key, input] of inputs) {
-      let v: unknown = values;
-      for (const p of key.split('.')) v = (v as Record<string, unknown>)?.[p];
-      if (input instanceof HTMLInputElement && input.type === 'checkbox') input.checked = Boolean(v);
-      else input.value = String(v);
-    }
+  return {
+    set(values) {
+      for (const [key, input] of inputs) {
+        let v: unknown = values;
+        for (const p of key.split('.')) v = (v as Record<string, unknown>)?.[p];
+        if (input instanceof HTMLInputElement && input.type === 'checkbox') input.checked = Boolean(v);
+        else input.value = String(v);
+      }
+    },
+    forScale(scale) {
+      for (const el of $('param-list').querySelectorAll<HTMLElement>(':scope > [data-section]')) {
+        const section = el.dataset.section ?? '';
+        el.hidden =
+          section === 'scale' ||
+          (!SHARED_SECTIONS.includes(section) && (scale === 'tissue') !== (section === 'tissue'));
+      }
+    },
   };
 }
+
+/** Steps per frame offered for a tissue run, labelled with the simulated time they cover. */
+const TISSUE_SPEEDS = [10, 30, 90, 300];
+const DEFAULT_TISSUE_SPEED = 90;
+
+function tissueSpeedLabel(steps: number, stepSeconds: number): string {
+  const seconds = steps * stepSeconds;
+  const time =
+    seconds < 3600 ? `${(seconds / 60).toPrecision(2)} min` : `${(seconds / 3600).toPrecision(2)} h`;
+  return `${steps} steps per frame (${time})`;
+}
+
+const nextFrame = () => new Promise<number>((r) => requestAnimationFrame(r));
 
 function download(name: string, href: string): HTMLAnchorElement {
   const a = document.createElement('a');
@@ -190,7 +229,7 @@ async function main(): Promise<void> {
   }
 
   const charts = createRunCharts((id) => $<HTMLCanvasElement>(id));
-  const setParams = initParameterPanel((path, value) => {
+  const params = initParameterPanel((path, value) => {
     const next = structuredClone(choice);
     setPath(next.diff, path, value);
     try {
@@ -219,7 +258,17 @@ async function main(): Promise<void> {
   let latest: Record<string, number> = {};
   let funnel: Record<string, number> = {};
   let switched = false;
+  let scale: Scenario['scale'] = 'patient';
+  let tissueSteps = 0;
+  let stepHours = 0;
+  // Chunks requested before a reset belong to the old run and are dropped.
+  let generation = 0;
+  let loopGeneration = -1;
   const status = $('status');
+  const speed = $<HTMLSelectElement>('speed');
+  const patientSpeeds = [...speed.options].map(
+    (o) => new Option(o.text, o.value, o.defaultSelected, o.selected),
+  );
 
   const apply = (chunk: Chunk) => {
     charts.append(chunk.columns);
@@ -246,6 +295,27 @@ async function main(): Promise<void> {
     status.dataset.primaryCells = String(latest.primary_cells ?? 0);
   };
 
+  const tissue = createTissueView(() => void refreshFields());
+  const applyTissue = (chunk: TissueChunk) => {
+    tissue.apply(chunk);
+    done = chunk.done;
+    const hours = chunk.step * stepHours;
+    status.textContent = `Step ${chunk.step} of ${tissueSteps} (${hours.toFixed(1)} h of ${(tissueSteps * stepHours).toFixed(1)} h)${done ? ' — finished' : ''}`;
+    status.dataset.done = String(done);
+    status.dataset.step = String(chunk.step);
+    status.dataset.intravasations = String(chunk.funnel.intravasations ?? 0);
+    status.dataset.intravasated = String(chunk.funnel.intravasated ?? 0);
+    status.dataset.arrived = String(chunk.funnel.arrived ?? 0);
+  };
+  const requestTissue = async (steps: number) => {
+    busy = true;
+    try {
+      return await engine.api.advanceTissue(steps, tissue.wantsFields());
+    } finally {
+      busy = false;
+    }
+  };
+
   const advance = async (days: number) => {
     if (busy || done) return;
     busy = true;
@@ -255,12 +325,31 @@ async function main(): Promise<void> {
       busy = false;
     }
   };
+  const advanceTissue = async (steps: number) => {
+    if (busy || done) return;
+    const run = generation;
+    const chunk = await requestTissue(steps);
+    if (run === generation) applyTissue(chunk);
+  };
+  /** A fresh picture of the current step (zero steps), with or without the fields as now asked. */
+  const refreshFields = async () => {
+    if (scale !== 'tissue' || running) return;
+    while (busy) await new Promise((r) => setTimeout(r, 5));
+    if (scale !== 'tissue' || running) return;
+    const run = generation;
+    try {
+      const chunk = await requestTissue(0);
+      if (run === generation) applyTissue(chunk);
+    } catch (e) {
+      showError(describeError(e));
+    }
+  };
 
   const loop = async () => {
     try {
       while (running && !done) {
-        await advance(Number($<HTMLSelectElement>('speed').value));
-        await new Promise((r) => requestAnimationFrame(r));
+        await advance(Number(speed.value));
+        await nextFrame();
       }
     } catch (e) {
       showError(describeError(e));
@@ -268,26 +357,99 @@ async function main(): Promise<void> {
     running = false;
   };
 
+  /**
+   * The tissue run's pull loop: the next chunk is asked for as soon as the last one
+   * is drawn, so the worker computes while the page waits for the display, and at
+   * most one frame is drawn per display refresh. A chunk already asked for is
+   * always drawn (the worker has moved on), unless the run was reset meanwhile.
+   */
+  const tissueLoop = async () => {
+    // A paused loop may still be waiting for its last chunk; it carries on if Run is pressed meanwhile.
+    if (loopGeneration === generation) return;
+    if (done) {
+      running = false;
+      return;
+    }
+    const run = generation;
+    loopGeneration = run;
+    try {
+      let next = requestTissue(Number(speed.value));
+      for (;;) {
+        const [chunk] = await Promise.all([next, nextFrame()]);
+        if (run !== generation) break;
+        applyTissue(chunk);
+        if (!running || done) break;
+        next = requestTissue(Number(speed.value));
+      }
+    } catch (e) {
+      if (run === generation) showError(describeError(e));
+    } finally {
+      if (loopGeneration === run) loopGeneration = -1;
+    }
+    if (run === generation) running = false;
+  };
+
+  const setSpeeds = (scenario: Scenario) => {
+    if (scenario.scale === 'tissue') {
+      const chosen = scale === 'tissue' ? Number(speed.value) : DEFAULT_TISSUE_SPEED;
+      speed.replaceChildren(
+        ...TISSUE_SPEEDS.map(
+          (n) =>
+            new Option(tissueSpeedLabel(n, scenario.tissue.time.stepSeconds), String(n), false, n === chosen),
+        ),
+      );
+    } else if (scale === 'tissue' || speed.options.length === 0) {
+      speed.replaceChildren(
+        ...patientSpeeds.map((o) => new Option(o.text, o.value, o.defaultSelected, o.selected)),
+      );
+    }
+  };
+
   async function reset(): Promise<void> {
     running = false;
     while (busy) await new Promise((r) => setTimeout(r, 5));
+    generation++;
     const scenario = scenarioOf(choice);
     select.value = choice.base && Object.keys(choice.diff).length === 0 ? choice.base : (choice.base ?? '');
     $<HTMLInputElement>('seed').value = String(seed);
-    setParams(scenario);
+    params.set(scenario);
+    params.forScale(scenario.scale);
     const errors = await engine.api.open(rawOf(choice), seed);
     if (errors.length) {
       showError(errors.join('\n'));
       return;
     }
+    setSpeeds(scenario);
+    scale = scenario.scale;
+    const isTissue = scale === 'tissue';
+    $('charts').hidden = isTissue;
+    $('story-patient').hidden = isTissue;
+    $('tissue').hidden = !isTissue;
+    $('story-tissue').hidden = !isTissue;
+    $('step').title = isTissue
+      ? `one observation interval (${scenario.tissue.time.observeEverySteps} steps)`
+      : `one observation interval (${scenario.time.observeEveryDays} days)`;
+    for (const key of Object.keys(status.dataset)) delete status.dataset[key];
+    status.dataset.done = 'false';
     done = false;
-    latest = {};
-    switched = false;
-    $('feed').replaceChildren();
-    const cellsAt = (mm: number) => (Math.PI / 6) * mm ** 3 * scenario.body.cellsPerMm3;
-    charts.reset(cellsAt(scenario.clinical.symptomaticMm), cellsAt(scenario.clinical.screening.thresholdMm));
     $('downloads').replaceChildren();
-    apply(await engine.api.advance(0));
+    if (isTissue) {
+      const layout = await engine.api.tissueLayout();
+      tissueSteps = layout.steps;
+      stepHours = layout.stepSeconds / 3600;
+      tissue.reset(layout, scenario);
+      applyTissue(await requestTissue(0));
+    } else {
+      latest = {};
+      switched = false;
+      $('feed').replaceChildren();
+      const cellsAt = (mm: number) => (Math.PI / 6) * mm ** 3 * scenario.body.cellsPerMm3;
+      charts.reset(
+        cellsAt(scenario.clinical.symptomaticMm),
+        cellsAt(scenario.clinical.screening.thresholdMm),
+      );
+      apply(await engine.api.advance(0));
+    }
     history.replaceState(null, '', shareHash(choice, seed));
   }
 
@@ -310,14 +472,19 @@ async function main(): Promise<void> {
   $('run').addEventListener('click', () => {
     if (running) return;
     running = true;
-    void loop();
+    void (scale === 'tissue' ? tissueLoop() : loop());
   });
   $('pause').addEventListener('click', () => {
     running = false;
   });
   $('step').addEventListener('click', () => {
     running = false;
-    void advance(scenarioOf(choice).time.observeEveryDays);
+    const scenario = scenarioOf(choice);
+    void (
+      scale === 'tissue'
+        ? advanceTissue(scenario.tissue.time.observeEverySteps)
+        : advance(scenario.time.observeEveryDays)
+    ).catch((e: unknown) => showError(describeError(e)));
   });
   $('reset').addEventListener('click', () => void reset());
 
@@ -357,6 +524,10 @@ async function main(): Promise<void> {
       box.append(download(name, URL.createObjectURL(new Blob([text], { type: 'text/plain' }))));
     }
     box.append(download('scenario.yaml', URL.createObjectURL(new Blob([scenarioYaml(choice, seed)]))));
+    if (scale === 'tissue') {
+      for (const [name, url] of tissue.images()) box.append(download(name, url));
+      return;
+    }
     charts.all.forEach((c, i) => {
       box.append(download(`chart-${i + 1}.png`, c.toBase64Image()));
     });

@@ -1,0 +1,188 @@
+/**
+ * The tissue run's charts (Chart.js): cells by type in every patch, the
+ * vasculature, the invasion fronts and the funnel. Like the patient charts they
+ * redraw with update('none') and only when new rows arrive.
+ */
+import { Chart, type ChartConfiguration, type ChartDataset } from 'chart.js';
+// Registers Chart.js's parts and the shared defaults (no animation) once for both views.
+import './charts.ts';
+
+type Point = { x: number; y: number };
+
+export const TYPE_COLORS = { mesenchymal: '#d7301f', epithelial: '#2b6cb0' } as const;
+/** Patches are told apart by line style, so the colour keeps meaning the cell type. */
+const PATCH_DASHES: number[][] = [[], [6, 3], [2, 2], [8, 3, 2, 3], [1, 4], [10, 4]];
+const FUNNEL_SHOWN = [
+  'intravasated',
+  'entered_as_single',
+  'entered_in_cluster',
+  'disaggregated',
+  'died_single',
+  'died_in_cluster',
+  'survived_single',
+  'survived_in_cluster',
+  'arrived',
+  'lost_no_room',
+];
+
+function line(
+  label: string,
+  color: string,
+  extra: Partial<ChartDataset<'line', Point[]>> = {},
+): ChartDataset<'line', Point[]> {
+  return {
+    label,
+    data: [],
+    borderColor: color,
+    backgroundColor: color,
+    borderWidth: 1.5,
+    pointRadius: 0,
+    ...extra,
+  };
+}
+
+function timeChart(
+  canvas: HTMLCanvasElement,
+  title: string,
+  datasets: ChartDataset<'line', Point[]>[],
+  scales: Record<string, object>,
+): Chart<'line', Point[]> {
+  const config: ChartConfiguration<'line', Point[]> = {
+    type: 'line',
+    data: { datasets },
+    options: {
+      parsing: false,
+      normalized: true,
+      plugins: {
+        title: { display: true, text: title },
+        decimation: { enabled: true, algorithm: 'lttb', samples: 400 },
+        legend: { labels: { boxWidth: 10 } },
+      },
+      scales: { x: { type: 'linear', title: { display: true, text: 'hours' } }, ...scales },
+    },
+  };
+  return new Chart(canvas, config);
+}
+
+export interface TissueCharts {
+  all: Chart[];
+  reset(patches: string[]): void;
+  append(columns: Record<string, Float64Array>): void;
+  funnel(totals: Record<string, number>): void;
+  logCells(on: boolean): void;
+}
+
+export function createTissueCharts(byId: (id: string) => HTMLCanvasElement): TissueCharts {
+  const cells = timeChart(byId('chart-tissue-cells'), 'Cells by type in each patch', [], {
+    y: { type: 'logarithmic', min: 1 },
+  });
+  const vessels = timeChart(
+    byId('chart-tissue-vessels'),
+    'Vasculature (cumulative, except "in vessels now")',
+    [
+      line('intravasated cells', '#8e44ad'),
+      line('entries (clusters or single)', '#8e44ad', { borderDash: [4, 3] }),
+      line('in vessels now', '#d35400'),
+      line('died in vessels', '#7f8c8d'),
+      line('arrived in a secondary patch', '#1b5e20'),
+    ],
+    { y: { beginAtZero: true, ticks: { precision: 0 } } },
+  );
+  const front = timeChart(
+    byId('chart-tissue-front'),
+    'Invasion front in the primary (99th percentile from the centre)',
+    [
+      line('mesenchymal-like (µm)', TYPE_COLORS.mesenchymal),
+      line('epithelial-like (µm)', TYPE_COLORS.epithelial),
+      line('ECM remaining (share, right axis)', '#a1887f', { borderDash: [4, 3], yAxisID: 'ecm' }),
+    ],
+    {
+      y: { beginAtZero: true, title: { display: true, text: 'µm' } },
+      ecm: { position: 'right', min: 0, max: 1, grid: { drawOnChartArea: false } },
+    },
+  );
+  const funnel = new Chart(byId('chart-tissue-funnel'), {
+    type: 'bar',
+    data: {
+      labels: FUNNEL_SHOWN.map((s) => s.replaceAll('_', ' ')),
+      datasets: [{ label: 'cells so far', data: [], backgroundColor: '#34495e' }],
+    },
+    options: {
+      plugins: {
+        title: { display: true, text: 'The vasculature funnel: cells so far, log scale' },
+        legend: { display: false },
+      },
+      scales: {
+        y: {
+          type: 'logarithmic',
+          min: 0.5,
+          suggestedMax: 10,
+          // Powers of ten only: the log axis's in-between ticks read as false precision (50.0, 5.0).
+          ticks: {
+            callback: (v) => (Number.isInteger(Math.log10(Number(v))) ? Number(v).toLocaleString('en') : ''),
+          },
+        },
+      },
+    },
+  });
+
+  let names: string[] = [];
+  const lines = [cells, vessels, front];
+  const push = (chart: Chart<'line', Point[]>, i: number, xs: Float64Array, ys: Float64Array | undefined) => {
+    const data = chart.data.datasets[i]?.data;
+    if (!data || !ys) return;
+    for (let k = 0; k < xs.length; k++) data.push({ x: xs[k] as number, y: ys[k] as number });
+  };
+
+  return {
+    all: [cells, vessels, front, funnel],
+    reset(patches) {
+      names = patches;
+      cells.data.datasets = patches.flatMap((name, i) => {
+        const borderDash = PATCH_DASHES[i % PATCH_DASHES.length] as number[];
+        return [
+          line(`${name} M`, TYPE_COLORS.mesenchymal, { borderDash }),
+          line(`${name} E`, TYPE_COLORS.epithelial, { borderDash }),
+        ];
+      });
+      for (const c of [vessels, front]) for (const d of c.data.datasets) d.data = [];
+      (funnel.data.datasets[0] as { data: number[] }).data = [];
+      for (const c of [...lines, funnel]) c.update('none');
+    },
+    append(columns) {
+      const hours = columns.hours;
+      if (!hours || hours.length === 0) return;
+      names.forEach((name, i) => {
+        push(cells, 2 * i, hours, columns[`${name}_mesenchymal`]);
+        push(cells, 2 * i + 1, hours, columns[`${name}_epithelial`]);
+      });
+      push(vessels, 0, hours, columns.intravasated_cells);
+      push(vessels, 1, hours, columns.intravasations);
+      push(vessels, 2, hours, columns.vasculature_cells);
+      push(vessels, 3, hours, columns.died_in_vasculature);
+      push(vessels, 4, hours, columns.arrived_cells);
+      push(front, 0, hours, columns.front_mesenchymal_um);
+      push(front, 1, hours, columns.front_epithelial_um);
+      push(front, 2, hours, columns.primary_ecm_remaining);
+      for (const c of lines) {
+        c.update('none');
+        // Lets tests and assistive tools see that data arrived without reaching into Chart.js.
+        const points = c.data.datasets.reduce((sum, d) => sum + d.data.length, 0);
+        c.canvas.parentElement?.setAttribute('data-points', String(points));
+      }
+    },
+    funnel(totals) {
+      (funnel.data.datasets[0] as { data: number[] }).data = FUNNEL_SHOWN.map((s) => totals[s] ?? 0);
+      funnel.update('none');
+    },
+    logCells(on) {
+      cells.options.scales = {
+        ...cells.options.scales,
+        y: on
+          ? { type: 'logarithmic', min: 1 }
+          : { type: 'linear', beginAtZero: true, ticks: { precision: 0 } },
+      };
+      cells.update('none');
+    },
+  };
+}

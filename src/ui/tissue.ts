@@ -1,0 +1,385 @@
+/**
+ * The tissue view: every patch drawn on a canvas from the worker's compact
+ * frames (one byte per lattice point and layer), the vessels and recent entries
+ * and arrivals marked on top, the charts of the counts, and the story of the
+ * steps from invasion to colonisation. Drawing a frame is a loop over the points
+ * into an ImageData the size of the lattice, then one scaled drawImage with
+ * smoothing off, so a frame costs about a millisecond even at 201 × 201.
+ */
+import type { TissueChunk } from '../../workers/protocol.ts';
+import type { Scenario } from '../engine/schema.ts';
+import type { TissueEvent } from '../engine/tissue/context.ts';
+import type { PatchFrame, TissueLayout } from '../engine/tissue/frame.ts';
+import { createTissueCharts, type TissueCharts, TYPE_COLORS } from './tissue-charts.ts';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+type Rgb = [number, number, number];
+const hex = (h: string): Rgb => [1, 3, 5].map((i) => Number.parseInt(h.slice(i, i + 2), 16)) as Rgb;
+const M_RGB = hex(TYPE_COLORS.mesenchymal);
+const E_RGB = hex(TYPE_COLORS.epithelial);
+const ECM_RGB = hex('#e3cfa8');
+const MMP_RGB = hex('#00897b');
+const PLAIN_RGB = hex('#f4f5f7');
+/**
+ * MMP-2 stays far below the largest level the frame's scale allows (bytes of
+ * 20-40 of 255 in the built-in scenarios), so the shading is full from this byte on.
+ */
+const MMP_SATURATES = 48;
+const VESSEL_COLORS = { normal: '#111111', ruptured: '#8e24aa', arrival: '#1b5e20' } as const;
+const FLASH_COLOR = '#ffb300';
+/** How long (simulated hours) an entry or arrival stays ringed on its patch. */
+const FLASH_HOURS = 3;
+/** The feed keeps the newest events only; the full list is in the exported events.csv. */
+const FEED_LIMIT = 200;
+
+interface PatchView {
+  name: string;
+  figure: HTMLElement;
+  counts: HTMLElement;
+  canvas: HTMLCanvasElement;
+  lattice: HTMLCanvasElement;
+  image: ImageData;
+  frame: PatchFrame | undefined;
+  vessels: TissueLayout['patches'][number]['vessels'];
+}
+
+export interface TissueView {
+  /** Whether the next frame should carry the ECM and MMP-2 fields (only when one is shown). */
+  wantsFields(): boolean;
+  reset(layout: TissueLayout, scenario: Scenario): void;
+  apply(chunk: TissueChunk): void;
+  /** The latest value of every time-series column. */
+  latest(): Record<string, number>;
+  /** PNG data URLs of the patches as drawn now, then of the charts. */
+  images(): [string, string][];
+}
+
+/**
+ * One patch's picture into `image`: the background is the ECM density (beige for
+ * intact, white where degraded) or plain grey, MMP-2 is laid over in teal, and
+ * a point with cells takes the mix of the type colours, stronger the fuller it is.
+ */
+function paint(
+  image: ImageData,
+  p: PatchFrame,
+  capacity: number,
+  ecm: boolean,
+  mmp: boolean,
+): [number, number] {
+  const out = image.data;
+  const n = p.mesenchymal.length;
+  const withEcm = ecm && p.ecm.length === n;
+  const withMmp = mmp && p.mmp.length === n;
+  let totalM = 0;
+  let totalE = 0;
+  for (let i = 0; i < n; i++) {
+    let r: number;
+    let g: number;
+    let b: number;
+    if (withEcm) {
+      const t = (p.ecm[i] as number) / 255;
+      r = 255 + (ECM_RGB[0] - 255) * t;
+      g = 255 + (ECM_RGB[1] - 255) * t;
+      b = 255 + (ECM_RGB[2] - 255) * t;
+    } else [r, g, b] = PLAIN_RGB;
+    if (withMmp) {
+      const a = 0.85 * Math.min(1, (p.mmp[i] as number) / MMP_SATURATES);
+      r += (MMP_RGB[0] - r) * a;
+      g += (MMP_RGB[1] - g) * a;
+      b += (MMP_RGB[2] - b) * a;
+    }
+    const m = p.mesenchymal[i] as number;
+    const e = p.epithelial[i] as number;
+    if (m + e > 0) {
+      totalM += m;
+      totalE += e;
+      const f = m / (m + e);
+      const a = 0.8 + 0.2 * Math.min(1, (m + e) / capacity);
+      r += (E_RGB[0] + (M_RGB[0] - E_RGB[0]) * f - r) * a;
+      g += (E_RGB[1] + (M_RGB[1] - E_RGB[1]) * f - g) * a;
+      b += (E_RGB[2] + (M_RGB[2] - E_RGB[2]) * f - b) * a;
+    }
+    out[4 * i] = r;
+    out[4 * i + 1] = g;
+    out[4 * i + 2] = b;
+    out[4 * i + 3] = 255;
+  }
+  return [totalM, totalE];
+}
+
+function marker(
+  ctx: CanvasRenderingContext2D,
+  kind: 'normal' | 'ruptured' | 'arrival',
+  x: number,
+  y: number,
+  r: number,
+): void {
+  ctx.strokeStyle = VESSEL_COLORS[kind];
+  ctx.beginPath();
+  if (kind === 'normal') ctx.arc(x, y, r, 0, 2 * Math.PI);
+  else if (kind === 'ruptured') {
+    ctx.moveTo(x, y - r * 1.2);
+    ctx.lineTo(x + r * 1.2, y);
+    ctx.lineTo(x, y + r * 1.2);
+    ctx.lineTo(x - r * 1.2, y);
+    ctx.closePath();
+  } else ctx.rect(x - r, y - r, 2 * r, 2 * r);
+  ctx.stroke();
+}
+
+const PHASES: [string, string, string][] = [
+  [
+    'invasion',
+    'Invasion',
+    'Mesenchymal-like cells degrade the ECM (membrane MT1-MMP and diffusing MMP-2) and climb its gradient; epithelial-like cells move more slowly and follow.',
+  ],
+  [
+    'intravasation',
+    'Intravasation',
+    'A cell stepping onto a vessel enters the blood with every cell on and next to it: any cell at a ruptured vessel, only a mesenchymal-like cell at a normal one.',
+  ],
+  [
+    'circulation',
+    'Circulation',
+    'Clusters spend a fixed time in the vessels; some cells break away, and single cells die far more often than clusters.',
+  ],
+  [
+    'arrival',
+    'Arrival',
+    'A survivor arrives at a vessel of a secondary patch and settles on it and its neighbours if there is room.',
+  ],
+  [
+    'colonisation',
+    'Colonisation',
+    'Settled cells keep dividing and invading: a new colony grows in the secondary patch.',
+  ],
+];
+
+function eventText(e: TissueEvent, patches: string[]): string {
+  const n = e.mesenchymal + e.epithelial;
+  const who =
+    n === 1
+      ? `a single ${e.mesenchymal ? 'M' : 'E'} cell`
+      : `a cluster of ${n} (${e.mesenchymal} M, ${e.epithelial} E)`;
+  const where = `${patches[e.patch] ?? `patch ${e.patch}`} (${e.x}, ${e.y})`;
+  const text =
+    e.type === 'intravasation'
+      ? `${who} entered a ${e.detail || 'vessel'} in ${where}`
+      : `${who} arrived in ${where}${e.detail ? `; ${e.detail}` : ''}`;
+  return `${e.hours.toFixed(1)} h: ${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+}
+
+export function createTissueView(onFieldsWanted: () => void): TissueView {
+  const charts: TissueCharts = createTissueCharts((id) => $<HTMLCanvasElement>(id));
+  const showEcm = $<HTMLInputElement>('show-ecm');
+  const showMmp = $<HTMLInputElement>('show-mmp');
+  const box = $('patches');
+  let patches: PatchView[] = [];
+  let layout: TissueLayout | undefined;
+  let latest: Record<string, number> = {};
+  let recent: TissueEvent[] = [];
+  let hours = 0;
+  let events = 0;
+  let frames = 0;
+  const phaseValues = new Map<string, HTMLElement>();
+
+  const draw = (v: PatchView, index: number) => {
+    if (!v.frame || !layout) return;
+    const [m, e] = paint(v.image, v.frame, layout.capacity, showEcm.checked, showMmp.checked);
+    v.lattice.getContext('2d')?.putImageData(v.image, 0, 0);
+    v.figure.dataset.mesenchymal = String(m);
+    v.figure.dataset.epithelial = String(e);
+    v.counts.textContent = `M ${m} · E ${e}`;
+    const ctx = v.canvas.getContext('2d');
+    const size = v.canvas.width;
+    if (!ctx || size === 0) return;
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(v.lattice, 0, 0, size, size);
+    const cell = size / layout.side;
+    // Markers keep a readable size on screen whatever the lattice size.
+    const cssPixel = size / Math.max(1, v.canvas.clientWidth || size);
+    const r = Math.max(3.5 * cssPixel, 0.7 * cell);
+    ctx.lineWidth = 1.5 * cssPixel;
+    for (const vessel of v.vessels)
+      marker(ctx, vessel.kind, (vessel.x + 0.5) * cell, (vessel.y + 0.5) * cell, r);
+    ctx.strokeStyle = FLASH_COLOR;
+    for (const ev of recent) {
+      if (ev.patch !== index) continue;
+      const age = (hours - ev.hours) / FLASH_HOURS;
+      ctx.globalAlpha = Math.max(0, 1 - age);
+      ctx.lineWidth = 2.5 * cssPixel;
+      ctx.beginPath();
+      ctx.arc((ev.x + 0.5) * cell, (ev.y + 0.5) * cell, r * (1.8 + 2 * age), 0, 2 * Math.PI);
+      ctx.stroke();
+    }
+    ctx.globalAlpha = 1;
+  };
+  const drawAll = () => {
+    patches.forEach(draw);
+  };
+
+  // The backing store follows the canvas's size on screen, so the lattice is drawn at device resolution.
+  const resize = new ResizeObserver((entries) => {
+    for (const entry of entries) {
+      const canvas = entry.target as HTMLCanvasElement;
+      const size = Math.round(entry.contentRect.width * devicePixelRatio);
+      if (size > 0 && canvas.width !== size) {
+        canvas.width = size;
+        canvas.height = size;
+        const i = patches.findIndex((p) => p.canvas === canvas);
+        const v = patches[i];
+        if (v) draw(v, i);
+      }
+    }
+  });
+
+  const toggled = () => {
+    drawAll();
+    onFieldsWanted();
+  };
+  showEcm.addEventListener('change', toggled);
+  showMmp.addEventListener('change', toggled);
+  $<HTMLInputElement>('log-cells').addEventListener('change', (e) =>
+    charts.logCells((e.target as HTMLInputElement).checked),
+  );
+
+  const renderPhases = (funnel: Record<string, number>) => {
+    const secondary = patches
+      .slice(1)
+      .reduce(
+        (sum, p) => sum + (latest[`${p.name}_mesenchymal`] ?? 0) + (latest[`${p.name}_epithelial`] ?? 0),
+        0,
+      );
+    const died = (funnel.died_single ?? 0) + (funnel.died_in_cluster ?? 0);
+    const survived = (funnel.survived_single ?? 0) + (funnel.survived_in_cluster ?? 0);
+    const values: Record<string, string> = {
+      invasion: `front M ${(latest.front_mesenchymal_um ?? 0).toFixed(0)} µm, E ${(latest.front_epithelial_um ?? 0).toFixed(0)} µm; ${(100 * (latest.primary_ecm_remaining ?? 1)).toFixed(1)}% ECM left`,
+      intravasation: `${funnel.intravasations ?? 0} entries, ${funnel.intravasated ?? 0} cells`,
+      circulation: `${funnel.in_vasculature ?? 0} in vessels, ${died} died, ${survived} survived`,
+      arrival: `${funnel.arrived ?? 0} settled${funnel.lost_no_room ? `, ${funnel.lost_no_room} found no room` : ''}`,
+      colonisation: `${secondary} cells in secondary patches`,
+    };
+    for (const [key, el] of phaseValues) el.textContent = values[key] ?? '';
+  };
+
+  return {
+    wantsFields: () => showEcm.checked || showMmp.checked,
+    latest: () => latest,
+    reset(next, scenario) {
+      layout = next;
+      latest = {};
+      recent = [];
+      hours = 0;
+      events = 0;
+      for (const p of patches) resize.unobserve(p.canvas);
+      patches = next.patches.map((p) => {
+        const figure = document.createElement('figure');
+        figure.className = 'patch';
+        figure.dataset.patch = p.name;
+        const caption = document.createElement('figcaption');
+        const title = document.createElement('b');
+        title.textContent = p.name;
+        const counts = document.createElement('span');
+        counts.className = 'counts';
+        caption.append(title, ' ', counts);
+        const canvas = document.createElement('canvas');
+        canvas.width = next.side * 4;
+        canvas.height = next.side * 4;
+        canvas.setAttribute('role', 'img');
+        canvas.setAttribute('aria-label', `${p.name} patch: cells, fields and vessels`);
+        figure.append(caption, canvas);
+        const lattice = document.createElement('canvas');
+        lattice.width = next.side;
+        lattice.height = next.side;
+        resize.observe(canvas);
+        return {
+          name: p.name,
+          figure,
+          counts,
+          canvas,
+          lattice,
+          image: new ImageData(next.side, next.side),
+          frame: undefined,
+          vessels: p.vessels,
+        };
+      });
+      box.replaceChildren(...patches.map((p) => p.figure));
+      box.dataset.side = String(next.side);
+      box.dataset.frames = '0';
+      frames = 0;
+      const mm = (next.side * next.spacingUm) / 1000;
+      box.title = `each patch is ${mm.toFixed(2)} mm square (${next.side} × ${next.side} points ${next.spacingUm} µm apart, up to ${next.capacity} cells a point)`;
+      charts.reset(patches.map((p) => p.name));
+      charts.logCells($<HTMLInputElement>('log-cells').checked);
+
+      const v = scenario.tissue.vasculature;
+      const list = $('tissue-phases');
+      phaseValues.clear();
+      list.replaceChildren(
+        ...PHASES.map(([key, name, text]) => {
+          const li = document.createElement('li');
+          const b = document.createElement('b');
+          b.textContent = name;
+          const value = document.createElement('span');
+          value.className = 'value';
+          value.dataset.phase = key;
+          phaseValues.set(key, value);
+          const detail =
+            key === 'circulation'
+              ? ` (${v.hours} h; a single cell survives with p = ${v.survivalSingle}, a cluster with ${v.survivalCluster})`
+              : '';
+          li.append(b, ' ', value, document.createElement('br'), `${text}${detail}`);
+          return li;
+        }),
+      );
+      const feed = $('tissue-feed');
+      feed.replaceChildren();
+      feed.dataset.count = '0';
+    },
+    apply(chunk) {
+      charts.append(chunk.columns);
+      const n = chunk.columns.step?.length ?? 0;
+      if (n > 0) for (const [k, col] of Object.entries(chunk.columns)) latest[k] = col[n - 1] as number;
+      charts.funnel(chunk.funnel);
+      if (layout) hours = (chunk.step * layout.stepSeconds) / 3600;
+      const names = patches.map((p) => p.name);
+      const feed = $('tissue-feed');
+      for (const e of chunk.events) {
+        const li = document.createElement('li');
+        li.dataset.type = e.type;
+        li.textContent = eventText(e, names);
+        feed.prepend(li);
+      }
+      while (feed.childElementCount > FEED_LIMIT) feed.lastElementChild?.remove();
+      events += chunk.events.length;
+      feed.dataset.count = String(events);
+      recent = [...recent, ...chunk.events].filter((e) => e.hours >= hours - FLASH_HOURS);
+
+      chunk.frame.patches.forEach((p, i) => {
+        const v = patches[i];
+        if (v) v.frame = p;
+      });
+      drawAll();
+      frames++;
+      const first = chunk.frame.patches[0];
+      box.dataset.step = String(chunk.frame.step);
+      box.dataset.frames = String(frames);
+      box.dataset.fields = first && first.ecm.length > 0 ? 'ecm mmp' : '';
+      box.dataset.frameBytes = String(
+        chunk.frame.patches.reduce(
+          (sum, p) =>
+            sum + p.mesenchymal.byteLength + p.epithelial.byteLength + p.ecm.byteLength + p.mmp.byteLength,
+          0,
+        ),
+      );
+      renderPhases(chunk.funnel);
+    },
+    images() {
+      return [
+        ...patches.map((p): [string, string] => [`patch-${p.name}.png`, p.canvas.toDataURL('image/png')]),
+        ...charts.all.map((c, i): [string, string] => [`chart-${i + 1}.png`, c.toBase64Image()]),
+      ];
+    },
+  };
+}

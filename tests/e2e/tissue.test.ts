@@ -1,0 +1,416 @@
+/**
+ * End-to-end tests of the tissue view in real headless Chromium: the patches
+ * drawn from the worker's frames, the numbers against the Node engine, share
+ * links with changed tissue parameters, and the ECM/MMP-2 toggles (checked on
+ * the wire: what the page asks the worker for). Built into its own folder so it
+ * can run beside the other e2e file. Screenshots go to test-artifacts/.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { build, type PreviewServer, preview } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadScenarioFile } from '../../src/cli/scenarios.ts';
+import { deepMerge, validateScenario } from '../../src/engine/scenario.ts';
+import type { Scenario } from '../../src/engine/schema.ts';
+import { tissueFiles } from '../../src/engine/tissue/output.ts';
+import { createTissueSimulation, runTissueSteps, tissueResult } from '../../src/engine/tissue/simulation.ts';
+import { launchChromium } from '../support/browser.ts';
+
+const ARTIFACTS = 'test-artifacts';
+/** Background colours of a patch: intact ECM when the ECM is shown, plain grey when not. */
+const INTACT_ECM = [227, 207, 168];
+const PLAIN = [244, 245, 247];
+let server: PreviewServer;
+let browser: Browser;
+let base: string;
+let outDir: string;
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), 'seedsoil-e2e-tissue-'));
+  await build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  server = await preview({
+    configFile: 'vite.config.ts',
+    build: { outDir },
+    preview: { port: 0, host: '127.0.0.1' },
+    logLevel: 'warn',
+  });
+  const address = server.httpServer.address() as AddressInfo;
+  base = `http://127.0.0.1:${address.port}/`;
+  browser = await launchChromium();
+  mkdirSync(ARTIFACTS, { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+type Requests = { requests: [number, boolean][] };
+
+interface Opened {
+  page: Page;
+  errors: string[];
+}
+
+/**
+ * Opens the app and records every advanceTissue call the page sends to the
+ * worker (comlink's APPLY messages), as [steps, withFields].
+ */
+async function open(hash = '', waitFor = '#status[data-step]'): Promise<Opened> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.addInitScript(() => {
+    const w = window as unknown as Requests;
+    w.requests = [];
+    const post = Worker.prototype.postMessage as (this: Worker, ...args: unknown[]) => void;
+    Worker.prototype.postMessage = function (this: Worker, ...args: unknown[]) {
+      const m = args[0] as { type?: string; path?: string[]; argumentList?: { value: unknown }[] };
+      if (m?.type === 'APPLY' && m.path?.[0] === 'advanceTissue') {
+        const [steps, fields] = (m.argumentList ?? []).map((a) => a.value);
+        w.requests.push([steps as number, fields as boolean]);
+      }
+      post.apply(this, args);
+    };
+  });
+  await page.goto(`${base}${hash}`);
+  await page.waitForSelector(waitFor);
+  return { page, errors };
+}
+
+async function runToEnd(page: Page): Promise<void> {
+  await page.selectOption('#speed', '300');
+  await page.click('#run');
+  await page.waitForSelector('#status[data-done="true"]', { timeout: 60_000 });
+}
+
+function nodeRun(scenario: Scenario, seed: number) {
+  const sim = createTissueSimulation(scenario, { seed });
+  runTissueSteps(sim, scenario.tissue.time.steps);
+  return { sim, result: tissueResult(sim) };
+}
+
+/** What the page shows: cells per patch (from the drawn frame) and the status numbers. */
+async function shown(page: Page) {
+  const patches = await page.$$eval('#patches figure', (figures) =>
+    figures.map((f) => ({
+      name: f.getAttribute('data-patch'),
+      mesenchymal: Number(f.getAttribute('data-mesenchymal')),
+      epithelial: Number(f.getAttribute('data-epithelial')),
+    })),
+  );
+  const status = async (name: string) => Number(await page.getAttribute('#status', `data-${name}`));
+  return {
+    patches,
+    step: await status('step'),
+    intravasations: await status('intravasations'),
+    intravasated: await status('intravasated'),
+    arrived: await status('arrived'),
+  };
+}
+
+function expected(result: ReturnType<typeof tissueResult>) {
+  return {
+    patches: result.summary.patches.map((p) => ({
+      name: p.name,
+      mesenchymal: p.mesenchymal,
+      epithelial: p.epithelial,
+    })),
+    step: result.summary.steps,
+    intravasations: result.summary.funnel.intravasations,
+    intravasated: result.summary.funnel.intravasated,
+    arrived: result.summary.funnel.arrived,
+  };
+}
+
+/** Pixels of a patch canvas dominated by the mesenchymal (red) or the epithelial (blue) colour. */
+async function cellPixels(page: Page, patch: string): Promise<{ red: number; blue: number }> {
+  return page.$eval(`#patches figure[data-patch="${patch}"] canvas`, (c) => {
+    const canvas = c as HTMLCanvasElement;
+    const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
+    let red = 0;
+    let blue = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b] = [data[i] as number, data[i + 1] as number, data[i + 2] as number];
+      if (r > g + 80 && r > b + 80) red++;
+      if (b > r + 60 && b > g + 25) blue++;
+    }
+    return { red, blue };
+  });
+}
+
+/** The colour drawn most often on a patch canvas: the background (tissue without cells, vessels or MMP-2). */
+async function background(page: Page, patch: string): Promise<number[]> {
+  return page.$eval(`#patches figure[data-patch="${patch}"] canvas`, (c) => {
+    const canvas = c as HTMLCanvasElement;
+    const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
+    const counts = new Map<string, number>();
+    for (let i = 0; i < data.length; i += 4) {
+      const key = `${data[i]},${data[i + 1]},${data[i + 2]}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    const [mode] = [...counts].reduce((a, b) => (b[1] > a[1] ? b : a));
+    return mode.split(',').map(Number);
+  });
+}
+
+/** Share of a patch canvas's pixels that have exactly this colour. */
+async function share(page: Page, patch: string, rgb: number[]): Promise<number> {
+  return page.$eval(
+    `#patches figure[data-patch="${patch}"] canvas`,
+    (c, rgb) => {
+      const canvas = c as HTMLCanvasElement;
+      const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4)
+        if (data[i] === rgb[0] && data[i + 1] === rgb[1] && data[i + 2] === rgb[2]) n++;
+      return n / (data.length / 4);
+    },
+    rgb,
+  );
+}
+
+async function openDetails(page: Page, selector: string): Promise<void> {
+  await page.locator(selector).evaluate((d) => {
+    (d as HTMLDetailsElement).open = true;
+  });
+}
+
+describe('tissue view', () => {
+  it('runs tissue-teaching chosen in the picker and shows the Node engine’s numbers', async () => {
+    const { page, errors } = await open('', '#status[data-day]');
+    await page.selectOption('#scenario', 'tissue-teaching');
+    await page.waitForSelector('#status[data-step="0"]');
+    expect(await page.isHidden('#charts')).toBe(true);
+    expect(await page.isVisible('#tissue')).toBe(true);
+    expect(await page.isVisible('#story-tissue')).toBe(true);
+    expect(await page.isHidden('#story-patient')).toBe(true);
+    expect(await page.$$eval('#speed option', (o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual([
+      '10',
+      '30',
+      '90',
+      '300',
+    ]);
+    // Only the tissue section (and batch) is editable; the scale comes with the scenario.
+    const hiddenSections = await page.$$eval('#param-list > [data-section]', (els) =>
+      Object.fromEntries(els.map((e) => [e.getAttribute('data-section'), (e as HTMLElement).hidden])),
+    );
+    expect(hiddenSections.tissue).toBe(false);
+    expect(hiddenSections.batch).toBe(false);
+    expect(hiddenSections.scale).toBe(true);
+    for (const s of ['time', 'growth', 'invasion', 'clinical', 'sites']) expect(hiddenSections[s]).toBe(true);
+    // The compare view compares patient-scale runs only.
+    const arms = await page.$$eval('#arm-a option', (o) => o.map((x) => (x as HTMLOptionElement).value));
+    expect(arms).toContain('breast-her2-early');
+    expect(arms.filter((a) => a.startsWith('tissue-'))).toEqual([]);
+
+    const start = await shown(page);
+    expect(start.patches.map((p) => p.name)).toEqual(['primary', 'secondary1', 'secondary2']);
+    expect(start.patches[0]?.mesenchymal).toBe(120);
+    expect(start.patches[0]?.epithelial).toBe(80);
+
+    await runToEnd(page);
+    const scenario = loadScenarioFile('tissue-teaching');
+    const { sim, result } = nodeRun(scenario, 7);
+    expect(await shown(page)).toEqual(expected(result));
+    expect(await page.textContent('#status')).toContain('finished');
+    expect(Number(await page.getAttribute('#tissue-feed', 'data-count'))).toBe(result.events.length);
+    expect(await page.getAttribute('#tissue-feed li:first-child', 'data-type')).toBe(
+      result.events.at(-1)?.type,
+    );
+    expect(await page.textContent('[data-phase="intravasation"]')).toBe(
+      `${result.summary.funnel.intravasations} entries, ${result.summary.funnel.intravasated} cells`,
+    );
+    for (const id of ['chart-tissue-cells', 'chart-tissue-vessels', 'chart-tissue-front']) {
+      const points = Number(await page.getAttribute(`figure:has(#${id})`, 'data-points'));
+      expect(points).toBeGreaterThan(100);
+    }
+    await page.screenshot({ path: `${ARTIFACTS}/tissue-view.png`, fullPage: true });
+    // The canvases show the cells: red (M) and blue (E) pixels in every patch that holds them.
+    for (const p of result.summary.patches) {
+      const pixels = await cellPixels(page, p.name);
+      if (p.mesenchymal > 0) expect(pixels.red).toBeGreaterThan(0);
+      if (p.epithelial > 0) expect(pixels.blue).toBeGreaterThan(0);
+    }
+
+    // Export: the run's files, byte for byte those of the command line, and pictures of the patches.
+    await page.click('#export');
+    await page.waitForSelector('#downloads a[download="patch-primary.png"]');
+    const links = await page.$$eval('#downloads a', (as) => as.map((a) => a.getAttribute('download')));
+    expect(links).toEqual(
+      expect.arrayContaining([
+        'timeseries.csv',
+        'events.csv',
+        'funnel.csv',
+        'cells.csv',
+        'summary.json',
+        'manifest.json',
+        'scenario.yaml',
+        'patch-primary.png',
+        'patch-secondary1.png',
+        'patch-secondary2.png',
+      ]),
+    );
+    const files = tissueFiles(result, sim);
+    for (const name of Object.keys(files)) {
+      const text = await page.$eval(`#downloads a[download="${name}"]`, (a) =>
+        fetch((a as HTMLAnchorElement).href).then((r) => r.text()),
+      );
+      expect(text, name).toBe(files[name]);
+    }
+    expect(errors).toEqual([]);
+    expect(await page.isHidden('#error')).toBe(true);
+    await page.close();
+  });
+
+  it('reproduces a tissue run from a share link with a changed tissue parameter and seed', async () => {
+    const { page, errors } = await open('#scenario=tissue-teaching&seed=3');
+    await openDetails(page, '#params');
+    await openDetails(page, '#param-list > [data-section="tissue"]');
+    await openDetails(
+      page,
+      '#param-list > [data-section="tissue"] details:has([data-path="tissue.time.steps"])',
+    );
+    await openDetails(
+      page,
+      '#param-list > [data-section="tissue"] details:has([data-path="tissue.vasculature.survivalSingle"])',
+    );
+    await page.fill('[data-path="tissue.time.steps"]', '3600');
+    await page.press('[data-path="tissue.time.steps"]', 'Tab');
+    await page.waitForFunction(() => location.hash.includes('diff='));
+    await page.fill('[data-path="tissue.vasculature.survivalSingle"]', '0.4');
+    await page.press('[data-path="tissue.vasculature.survivalSingle"]', 'Tab');
+    await page.waitForSelector('#status[data-step="0"]');
+    await page.click('#share');
+    const link = await page.inputValue('#share-url');
+    expect(link).toContain('scenario=tissue-teaching');
+    expect(link).toContain('seed=3');
+    expect(errors).toEqual([]);
+    await page.close();
+
+    const again = await open(link.slice(link.indexOf('#')));
+    expect(await again.page.inputValue('[data-path="tissue.vasculature.survivalSingle"]')).toBe('0.4');
+    await runToEnd(again.page);
+    const scenario = validateScenario(
+      deepMerge(loadScenarioFile('tissue-teaching') as unknown as Record<string, unknown>, {
+        tissue: { time: { steps: 3600 }, vasculature: { survivalSingle: 0.4 } },
+      }),
+      'test',
+    );
+    const { result } = nodeRun(scenario, 3);
+    expect(result.summary.steps).toBe(3600);
+    expect(await shown(again.page)).toEqual(expected(result));
+    // The changed value matters: the unchanged scenario gives other numbers.
+    const unchanged = nodeRun(
+      validateScenario(
+        deepMerge(loadScenarioFile('tissue-teaching') as unknown as Record<string, unknown>, {
+          tissue: { time: { steps: 3600 } },
+        }),
+        'test',
+      ),
+      3,
+    );
+    expect(expected(unchanged.result)).not.toEqual(expected(result));
+    expect(again.errors).toEqual([]);
+    await again.page.close();
+  });
+
+  it('asks for the fields only while ECM or MMP-2 is shown and redraws when they are toggled', async () => {
+    const { page, errors } = await open('#scenario=tissue-teaching&seed=7');
+    const requests = () => page.evaluate(() => (window as unknown as Requests).requests);
+    const side = Number(await page.getAttribute('#patches', 'data-side'));
+    // ECM is shown at first: the opening frame carries the fields and the corner is intact ECM.
+    expect(await page.isChecked('#show-ecm')).toBe(true);
+    expect(await page.isChecked('#show-mmp')).toBe(false);
+    expect(await requests()).toEqual([[0, true]]);
+    expect(await page.getAttribute('#patches', 'data-fields')).toBe('ecm mmp');
+    expect(await background(page, 'primary')).toEqual(INTACT_ECM);
+
+    await page.uncheck('#show-ecm');
+    await page.waitForFunction(() => (window as unknown as Requests).requests.length === 2);
+    await page.waitForSelector('#patches[data-fields=""]');
+    expect(await background(page, 'primary')).toEqual(PLAIN);
+    expect(await share(page, 'primary', INTACT_ECM)).toBe(0);
+    expect(Number(await page.getAttribute('#patches', 'data-frame-bytes'))).toBe(3 * 2 * side * side);
+
+    // Running with both off: every frame comes without fields. Turning ECM on mid-run
+    // switches every later request (and none before) to fields.
+    await page.selectOption('#speed', '30');
+    await page.click('#run');
+    await page.waitForFunction(() => Number(document.getElementById('status')?.dataset.step) >= 900);
+    const before = await page.evaluate(() => {
+      const n = (window as unknown as Requests).requests.length;
+      (document.getElementById('show-ecm') as HTMLInputElement).click();
+      return n;
+    });
+    await page.waitForFunction(() => Number(document.getElementById('status')?.dataset.step) >= 1800);
+    await page.click('#pause');
+    await page.waitForFunction(() => document.getElementById('patches')?.dataset.fields === 'ecm mmp');
+    const during = await requests();
+    expect(during.slice(2, before).every(([steps, fields]) => steps === 30 && !fields)).toBe(true);
+    expect(during.length).toBeGreaterThan(before + 3);
+    expect(during.slice(before).every(([, fields]) => fields)).toBe(true);
+    expect(Number(await page.getAttribute('#patches', 'data-frame-bytes'))).toBe(3 * 4 * side * side);
+    expect(await background(page, 'primary')).toEqual(INTACT_ECM);
+    expect(await share(page, 'primary', PLAIN)).toBe(0);
+
+    // MMP-2 on, ECM off, paused: one fresh frame with fields, shaded teal where MMP-2 is.
+    await page.evaluate(() => {
+      (window as unknown as Requests).requests = [];
+    });
+    await page.uncheck('#show-ecm');
+    await page.check('#show-mmp');
+    await page.waitForFunction(() => (window as unknown as Requests).requests.length >= 2);
+    await page.waitForFunction(() => document.getElementById('patches')?.dataset.fields === 'ecm mmp');
+    expect((await requests()).at(-1)).toEqual([0, true]);
+    const teal = await page.$eval('#patches figure[data-patch="primary"] canvas', (c) => {
+      const canvas = c as HTMLCanvasElement;
+      const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (
+          (data[i + 1] as number) > (data[i] as number) + 40 &&
+          (data[i + 2] as number) > (data[i] as number) + 40
+        )
+          n++;
+      }
+      return n;
+    });
+    expect(teal).toBeGreaterThan(0);
+    await page.screenshot({ path: `${ARTIFACTS}/tissue-mmp.png`, fullPage: true });
+
+    // Both off: the last request asks for no fields.
+    await page.uncheck('#show-mmp');
+    await page.waitForSelector('#patches[data-fields=""]');
+    expect((await requests()).at(-1)).toEqual([0, false]);
+    expect(errors).toEqual([]);
+    expect(await page.isHidden('#error')).toBe(true);
+    await page.close();
+  });
+
+  it('goes back to the patient view for a patient scenario', async () => {
+    const { page, errors } = await open('#scenario=tissue-teaching&seed=7');
+    await page.selectOption('#scenario', 'teaching-basic');
+    await page.waitForSelector('#status[data-day]');
+    expect(await page.isVisible('#charts')).toBe(true);
+    expect(await page.isHidden('#tissue')).toBe(true);
+    expect(await page.isHidden('#param-list > [data-section="tissue"]')).toBe(true);
+    expect(await page.getAttribute('#param-list > [data-section="invasion"]', 'hidden')).toBeNull();
+    expect(await page.$$eval('#speed option', (o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual([
+      '30',
+      '90',
+      '365',
+      '3650',
+    ]);
+    await page.selectOption('#speed', '3650');
+    await page.click('#run');
+    await page.waitForSelector('#status[data-done="true"]', { timeout: 60_000 });
+    expect(Number(await page.getAttribute('#status', 'data-day'))).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
