@@ -14,7 +14,7 @@ type Point = { x: number; y: number };
 const YEAR = 365.25;
 const FUNNEL_SHOWN = ['shed', 'killed', 'arrested', 'extravasated', 'dormant', 'founded', 'micro', 'macro'];
 
-function line(
+export function line(
   label: string,
   color: string,
   extra: Partial<ChartDataset<'line', Point[]>> = {},

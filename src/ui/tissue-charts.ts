@@ -4,8 +4,8 @@
  * redraw with update('none') and only when new rows arrive.
  */
 import { Chart, type ChartConfiguration, type ChartDataset } from 'chart.js';
-// Registers Chart.js's parts and the shared defaults (no animation) once for both views.
-import './charts.ts';
+// Also registers Chart.js's parts and the shared defaults (no animation) once for both views.
+import { line } from './charts.ts';
 
 type Point = { x: number; y: number };
 
@@ -24,22 +24,6 @@ const FUNNEL_SHOWN = [
   'arrived',
   'lost_no_room',
 ];
-
-function line(
-  label: string,
-  color: string,
-  extra: Partial<ChartDataset<'line', Point[]>> = {},
-): ChartDataset<'line', Point[]> {
-  return {
-    label,
-    data: [],
-    borderColor: color,
-    backgroundColor: color,
-    borderWidth: 1.5,
-    pointRadius: 0,
-    ...extra,
-  };
-}
 
 function timeChart(
   canvas: HTMLCanvasElement,

@@ -4,14 +4,13 @@
  * Screenshots of each view are kept in test-artifacts/.
  */
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { build, type PreviewServer, preview } from 'vite';
+import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/cli/scenarios.ts';
 import { deepMerge, validateScenario } from '../../src/engine/scenario.ts';
 import { run } from '../../src/engine/simulation.ts';
-import { launchChromium } from '../support/browser.ts';
+import { launchChromium, serveApp } from '../support/browser.ts';
 
 const ARTIFACTS = 'test-artifacts';
 let server: PreviewServer;
@@ -19,14 +18,7 @@ let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  await build({ configFile: 'vite.config.ts', logLevel: 'warn' });
-  server = await preview({
-    configFile: 'vite.config.ts',
-    preview: { port: 0, host: '127.0.0.1' },
-    logLevel: 'warn',
-  });
-  const address = server.httpServer.address() as AddressInfo;
-  base = `http://127.0.0.1:${address.port}/`;
+  ({ server, base } = await serveApp());
   browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 120_000);

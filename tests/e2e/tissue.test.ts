@@ -6,18 +6,17 @@
  * can run beside the other e2e file. Screenshots go to test-artifacts/.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { build, type PreviewServer, preview } from 'vite';
+import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/cli/scenarios.ts';
 import { deepMerge, validateScenario } from '../../src/engine/scenario.ts';
 import type { Scenario } from '../../src/engine/schema.ts';
 import { tissueFiles } from '../../src/engine/tissue/output.ts';
 import { createTissueSimulation, runTissueSteps, tissueResult } from '../../src/engine/tissue/simulation.ts';
-import { launchChromium } from '../support/browser.ts';
+import { launchChromium, serveApp } from '../support/browser.ts';
 
 const ARTIFACTS = 'test-artifacts';
 /** Background colours of a patch: intact ECM when the ECM is shown, plain grey when not. */
@@ -30,15 +29,7 @@ let outDir: string;
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'seedsoil-e2e-tissue-'));
-  await build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  server = await preview({
-    configFile: 'vite.config.ts',
-    build: { outDir },
-    preview: { port: 0, host: '127.0.0.1' },
-    logLevel: 'warn',
-  });
-  const address = server.httpServer.address() as AddressInfo;
-  base = `http://127.0.0.1:${address.port}/`;
+  ({ server, base } = await serveApp(outDir));
   browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 120_000);
