@@ -669,12 +669,12 @@ export const scenarioSchema = z
         ),
         proliferation: section(
           {
-            doublingHoursEpithelial: num(22.2, 0.1, 1e4, {
+            doublingHoursEpithelial: num(200 / 9, 0.1, 1e4, {
               unit: 'h',
               source: 'Franssen et al. 2019 (2000 steps of 40 s; MetaSpread swaps the two types)',
               description: 'time between divisions of an epithelial-like cell',
             }),
-            doublingHoursMesenchymal: num(33.3, 0.1, 1e4, {
+            doublingHoursMesenchymal: num(100 / 3, 0.1, 1e4, {
               unit: 'h',
               source: 'Franssen et al. 2019 (3000 steps of 40 s)',
               description: 'time between divisions of a mesenchymal-like cell',
@@ -860,7 +860,7 @@ export type ScenarioInput = z.input<typeof scenarioSchema>;
 
 /**
  * Cross-field rules of the tissue section. The three stability bounds are those of
- * the explicit schemes in src/engine/tissue (docs/model.md, "Tissue scale"): each
+ * the explicit schemes in src/engine/tissue (docs/tissue.md): each
  * keeps every probability and every field value in range at the given step.
  */
 function checkTissue(t: TissueParameters, ctx: z.RefinementCtx): void {
@@ -899,6 +899,15 @@ function checkTissue(t: TissueParameters, ctx: z.RefinementCtx): void {
     issue(['vessels', 'secondary'], 'secondary patches need at least one vessel to receive cells (got 0)');
   const h2 = (t.lattice.spacingUm * 1e-4) ** 2;
   const dt = t.time.stepSeconds;
+  // Times are counted in whole steps (rounded); one shorter than a step would silently become one.
+  for (const [path, hours] of [
+    [['proliferation', 'doublingHoursEpithelial'], t.proliferation.doublingHoursEpithelial],
+    [['proliferation', 'doublingHoursMesenchymal'], t.proliferation.doublingHoursMesenchymal],
+    [['vasculature', 'hours'], t.vasculature.hours],
+  ] as const) {
+    if (hours * 3600 < dt)
+      issue([...path], `shorter than one step (got ${hours} h, expected >= ${(dt / 3600).toPrecision(3)} h)`);
+  }
   const m = t.motility;
   for (const [type, d, chi] of [
     ['Mesenchymal', m.diffusionMesenchymal, m.haptotaxisMesenchymal],

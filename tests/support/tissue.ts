@@ -85,3 +85,58 @@ export const arbitraryTissue: fc.Arbitrary<Scenario> = fc
       'arbitrary',
     );
   });
+
+/**
+ * Arbitrary tissue scenarios whose step lies close to the three stability bounds
+ * the schema checks (MMP-2 scheme, ECM factor, chance to stay): each bound's
+ * left-hand side is drawn between half of it and just under it.
+ */
+export const tissueAtBounds: fc.Arbitrary<Scenario> = fc
+  .tuple(
+    arbitraryTissue,
+    fc.record({
+      stepSeconds: between(10, 200),
+      decay: between(1e-6, 1e-3),
+      mmpFraction: between(0.5, 0.999),
+      mMax: between(0.5, 10),
+      ecmFraction: between(0.5, 0.999),
+      ecmSplit: between(0, 1),
+      moveFraction: between(0.3, 0.999),
+      moveSplit: between(0, 1),
+    }),
+  )
+  .map(([s, b]) => {
+    const h2 = 1e-6; // (10 µm)^2 in cm^2
+    const dt = b.stepSeconds;
+    const q = s.tissue.lattice.capacity;
+    const decay = Math.min(b.decay, 0.2 / dt);
+    const production = (b.mMax * decay) / q;
+    const move = (b.moveFraction * h2) / (4 * dt);
+    return validateScenario(
+      deepMerge(s as unknown as Record<string, unknown>, {
+        tissue: {
+          lattice: { spacingUm: 10 },
+          time: { stepSeconds: dt },
+          motility: {
+            diffusionMesenchymal: b.moveSplit * move,
+            haptotaxisMesenchymal: 4 * (1 - b.moveSplit) * move,
+            diffusionEpithelial: (b.moveSplit * move) / 2,
+            haptotaxisEpithelial: 2 * (1 - b.moveSplit) * move,
+          },
+          proliferation: {
+            doublingHoursEpithelial: Math.max(s.tissue.proliferation.doublingHoursEpithelial, dt / 3600),
+            doublingHoursMesenchymal: Math.max(s.tissue.proliferation.doublingHoursMesenchymal, dt / 3600),
+          },
+          fields: {
+            mmp2Decay: decay,
+            mmp2Production: production,
+            mmp2Diffusion: ((b.mmpFraction - dt * decay) * h2) / (4 * dt),
+            ecmDegradationByMT1MMP: (b.ecmSplit * b.ecmFraction) / (dt * q),
+            ecmDegradationByMMP2: ((1 - b.ecmSplit) * b.ecmFraction) / (dt * b.mMax),
+          },
+          vasculature: { hours: Math.max(0.2, dt / 3600) },
+        },
+      }),
+      'at-bounds',
+    );
+  });

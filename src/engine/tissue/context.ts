@@ -16,7 +16,7 @@ export const TISSUE_STREAM_NAMES = [
 ] as const;
 export type TissueStreams = Record<(typeof TISSUE_STREAM_NAMES)[number], Stream>;
 
-/** The explicit schemes' coefficients per step (docs/model.md, "Tissue scale"). */
+/** The explicit schemes' coefficients per step (docs/tissue.md). */
 export interface Constants {
   capacity: number;
   /** Per cell type (index MESENCHYMAL, EPITHELIAL): dt D / h^2 and dt χ / (4 h^2). */

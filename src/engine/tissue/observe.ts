@@ -96,7 +96,8 @@ export function fronts(ctx: TissueContext): [number, number] {
   return histograms.map((h, type) => {
     const total = totals[type] as number;
     if (total === 0) return 0;
-    const rank = Math.min(total - 1, Math.floor(FRONT_QUANTILE * total));
+    // Nearest rank: the smallest distance with at least FRONT_QUANTILE of the cells within it.
+    const rank = Math.ceil(FRONT_QUANTILE * total) - 1;
     let seen = 0;
     for (let d2 = 0; d2 < bins; d2++) {
       seen += h[d2] as number;

@@ -9,7 +9,9 @@
  * Both use the previous step's m. With 4r + dt Λ <= 1 every coefficient is
  * non-negative, so m stays >= 0 and never exceeds Θ Q / Λ; with
  * dt (Γ1 Q + Γ2 Θ Q / Λ) <= 1 the ECM factor lies in [0, 1], so the ECM never
- * increases and never turns negative. The schema refuses steps beyond either bound.
+ * increases and never turns negative. The schema refuses steps beyond either bound;
+ * exactly at the ECM bound, rounding can leave the factor a hair below zero, so
+ * it is clamped at zero.
  *
  * MMP-2 below TINY is set to zero. Such values change nothing (Γ2 dt m is then
  * far below the precision of the ECM factor), but left alone they decay into
@@ -46,7 +48,8 @@ function updatePatch(ctx: TissueContext, patch: Patch): void {
             (m[i + stride] as number)) +
         prod * cells;
       next[i] = value < TINY ? 0 : value;
-      ecm[i] = (ecm[i] as number) * (1 - (g1 * cells + g2 * here));
+      const keepEcm = 1 - (g1 * cells + g2 * here);
+      ecm[i] = keepEcm > 0 ? (ecm[i] as number) * keepEcm : 0;
     }
   }
   patch.mmp = next;

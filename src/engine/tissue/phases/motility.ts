@@ -18,7 +18,7 @@
  * cell is a candidate with probability `bound` (at least any cell's chance to
  * move), the gaps between candidates are geometric, and a candidate's uniform is
  * drawn on [0, bound). That is the same distribution as one uniform per cell,
- * with about 2 draws per 100 cells instead of 100.
+ * with two draws per candidate (about 4 per 100 cells at the defaults) instead of 100.
  */
 
 import { compact } from '../cells.ts';
