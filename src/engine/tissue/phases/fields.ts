@@ -36,20 +36,21 @@ function updatePatch(ctx: TissueContext, patch: Patch): void {
   mirrorEdges(patch, m);
   for (let y = 1; y <= side; y++) {
     const row = y * stride;
+    // The left and right neighbours roll along the row in registers.
+    let left = m[row] as number;
+    let here = m[row + 1] as number;
     for (let i = row + 1; i <= row + side; i++) {
-      const here = m[i] as number;
+      const right = m[i + 1] as number;
       const cells = cm[i] as number;
       const value =
         keep * here +
-        r *
-          ((m[i - 1] as number) +
-            (m[i + 1] as number) +
-            (m[i - stride] as number) +
-            (m[i + stride] as number)) +
+        r * (left + right + (m[i - stride] as number) + (m[i + stride] as number)) +
         prod * cells;
       next[i] = value < TINY ? 0 : value;
       const keepEcm = 1 - (g1 * cells + g2 * here);
       ecm[i] = keepEcm > 0 ? (ecm[i] as number) * keepEcm : 0;
+      left = here;
+      here = right;
     }
   }
   patch.mmp = next;
