@@ -148,13 +148,13 @@ function scaleIssues(raw: unknown, file: string): ScenarioIssue[] {
 
 export function validateScenario(raw: unknown, file: string): Scenario {
   const misplaced = scaleIssues(raw, file);
-  if (misplaced.length > 0) throw new ScenarioError(misplaced);
   const parsed = scenarioSchema.safeParse(raw, { reportInput: true });
-  if (parsed.success) {
+  if (parsed.success && misplaced.length === 0) {
     const { $schema: _, extends: __, ...scenario } = parsed.data;
     return scenario as Scenario;
   }
-  throw new ScenarioError(parsed.error.issues.flatMap((issue) => describeIssue(issue, file)));
+  const invalid = parsed.success ? [] : parsed.error.issues.flatMap((issue) => describeIssue(issue, file));
+  throw new ScenarioError([...misplaced, ...invalid]);
 }
 
 export function loadScenario(source: ScenarioSource, resolve?: Resolver): Scenario {

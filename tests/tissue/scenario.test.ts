@@ -45,6 +45,13 @@ describe('tissue scenario validation', () => {
     expect(problems({ tissue: { lattice: { side: 51 } } })).toEqual([
       'tissue: is read only at the tissue scale (add scale: tissue)',
     ]);
+    // Every problem of a file is reported at once, the misplaced section among them.
+    expect(
+      problems({ scale: 'tissue', growth: { lambda: 1e-3 }, tissue: { vessels: { rupturd: 3 } } }),
+    ).toEqual([
+      'growth: is a patient-scale section; a tissue scenario (scale: tissue) is set in its tissue section',
+      'tissue.vessels.rupturd: unknown key (did you mean "ruptured"?)',
+    ]);
     // A resolved scenario carries the other scale's sections at their defaults: that is allowed.
     const resolved = validateScenario({ scale: 'tissue', tissue: { lattice: { side: 51 } } }, 'x');
     expect(validateScenario(resolved, 'again')).toEqual(resolved);
