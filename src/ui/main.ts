@@ -1,7 +1,8 @@
 /**
  * The page: the run view (one seeded run streamed from the engine worker, at the
  * patient or the tissue scale) and the compare view. The page never runs the
- * engine itself; it asks the worker for the next chunk only after drawing the last one.
+ * engine itself; it asks the worker for the next chunk only after drawing the last one,
+ * and nothing else reaches the worker in between.
  */
 import * as Comlink from 'comlink';
 import { z } from 'zod';
@@ -29,18 +30,40 @@ import { createTissueView } from './tissue.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-function newEngine(onError: (message: string) => void): {
+/** The failure of every call left waiting on a worker that has stopped. */
+class EngineStopped extends Error {}
+
+interface Engine {
   api: Comlink.Remote<EngineApi>;
   worker: Worker;
-} {
-  const worker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module' });
-  worker.addEventListener('error', (e) => onError(e.message || 'the engine worker stopped'));
-  return { api: Comlink.wrap<EngineApi>(worker), worker };
+  /** Rejects when the worker stops: comlink would leave its calls waiting for ever. */
+  stopped: Promise<never>;
 }
 
-function showError(message: string): void {
+function newEngine(onError: (message: string) => void): Engine {
+  const worker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module' });
+  let stop: (e: EngineStopped) => void = () => undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    stop = reject;
+  });
+  stopped.catch(() => undefined);
+  worker.addEventListener('error', (e) => {
+    const message = e.message || 'the engine worker stopped';
+    stop(new EngineStopped(message));
+    onError(message);
+  });
+  return { api: Comlink.wrap<EngineApi>(worker), worker, stopped };
+}
+
+/**
+ * `ofRun` marks an error of the open run (a failed call to the worker): it no
+ * longer applies once another run has opened. Other errors are about what the
+ * user asked for and stay until the next change.
+ */
+function showError(message: string, ofRun = false): void {
   const box = $('error');
   box.textContent = message;
+  box.dataset.run = String(ofRun);
   box.hidden = false;
 }
 function clearError(): void {
@@ -236,7 +259,7 @@ async function main(): Promise<void> {
       scenarioOf(next);
       choice = next;
       clearError();
-      void reset();
+      restart();
     } catch (e) {
       showError(describeError(e));
     }
@@ -247,28 +270,45 @@ async function main(): Promise<void> {
     showError(`The simulation stopped (${message}); it was restarted.`);
     engine.worker.terminate();
     engine = newEngine(replaceEngine);
-    running = false;
-    busy = false;
-    void reset();
+    // Requests already waiting their turn must not reach the new worker before its run is open.
+    opened = undefined;
+    restart();
   };
   let engine = newEngine(replaceEngine);
   let running = false;
+  let looping = false;
   let done = false;
-  let busy = false;
+  /** The run open in the worker, once its start is drawn; undefined while none is. */
+  let opened: { scenario: Scenario; choice: ScenarioChoice; seed: number } | undefined;
   let latest: Record<string, number> = {};
   let funnel: Record<string, number> = {};
   let switched = false;
   let scale: Scenario['scale'] = 'patient';
   let tissueSteps = 0;
   let stepHours = 0;
-  // Chunks requested before a reset belong to the old run and are dropped.
-  let generation = 0;
-  let loopGeneration = -1;
   const status = $('status');
   const speed = $<HTMLSelectElement>('speed');
   const patientSpeeds = [...speed.options].map(
     (o) => new Option(o.text, o.value, o.defaultSelected, o.selected),
   );
+
+  /**
+   * Everything that talks to the worker takes turns: a request holds the turn
+   * until its answer is drawn, so chunks are drawn in the order the worker made
+   * them, and a reset or an export never falls between a request and its drawing.
+   */
+  let turn: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(task: () => Promise<T>): Promise<T> => {
+    const result = turn.then(task);
+    turn = result.catch(() => undefined);
+    return result;
+  };
+  const ask = <T>(call: (api: Comlink.Remote<EngineApi>) => Promise<T>): Promise<T> =>
+    Promise.race([call(engine.api), engine.stopped]);
+  const fail = (e: unknown) => {
+    // A stopped worker's calls fail too; the restart has already said what happened.
+    if (!(e instanceof EngineStopped)) showError(describeError(e), true);
+  };
 
   const apply = (chunk: Chunk) => {
     charts.append(chunk.columns);
@@ -295,7 +335,7 @@ async function main(): Promise<void> {
     status.dataset.primaryCells = String(latest.primary_cells ?? 0);
   };
 
-  const tissue = createTissueView(() => void refreshFields());
+  const tissue = createTissueView(() => refreshFields());
   const applyTissue = (chunk: TissueChunk) => {
     tissue.apply(chunk);
     done = chunk.done;
@@ -307,86 +347,53 @@ async function main(): Promise<void> {
     status.dataset.intravasated = String(chunk.funnel.intravasated ?? 0);
     status.dataset.arrived = String(chunk.funnel.arrived ?? 0);
   };
-  const requestTissue = async (steps: number) => {
-    busy = true;
-    try {
-      return await engine.api.advanceTissue(steps, tissue.wantsFields());
-    } finally {
-      busy = false;
-    }
+
+  /** Runs `amount` more steps of a tissue run or days of a patient run, and draws them. */
+  const advance = async (run: Scenario, amount: number) => {
+    if (run.scale === 'tissue')
+      applyTissue(await ask((api) => api.advanceTissue(amount, tissue.wantsFields())));
+    else apply(await ask((api) => api.advance(amount)));
   };
 
-  const advance = async (days: number) => {
-    if (busy || done) return;
-    busy = true;
-    try {
-      apply(await engine.api.advance(days));
-    } finally {
-      busy = false;
-    }
-  };
-  const advanceTissue = async (steps: number) => {
-    if (busy || done) return;
-    const run = generation;
-    const chunk = await requestTissue(steps);
-    if (run === generation) applyTissue(chunk);
-  };
   /** A fresh picture of the current step (zero steps), with or without the fields as now asked. */
-  const refreshFields = async () => {
-    if (scale !== 'tissue' || running) return;
-    while (busy) await new Promise((r) => setTimeout(r, 5));
-    if (scale !== 'tissue' || running) return;
-    const run = generation;
-    try {
-      const chunk = await requestTissue(0);
-      if (run === generation) applyTissue(chunk);
-    } catch (e) {
-      showError(describeError(e));
-    }
-  };
-
-  const loop = async () => {
-    try {
-      while (running && !done) {
-        await advance(Number(speed.value));
-        await nextFrame();
-      }
-    } catch (e) {
-      showError(describeError(e));
-    }
-    running = false;
+  const refreshFields = () => {
+    void exclusive(async () => {
+      // A running loop's next request already asks for the fields as now wanted.
+      if (opened?.scenario.scale !== 'tissue' || (running && !done)) return;
+      applyTissue(await ask((api) => api.advanceTissue(0, tissue.wantsFields())));
+    }).catch(fail);
   };
 
   /**
-   * The tissue run's pull loop: the next chunk is asked for as soon as the last one
-   * is drawn, so the worker computes while the page waits for the display, and at
-   * most one frame is drawn per display refresh. A chunk already asked for is
-   * always drawn (the worker has moved on), unless the run was reset meanwhile.
+   * One frame of the run loop: the next chunk is computed while the page waits
+   * for the display, and at most one chunk is drawn per display refresh. Returns
+   * whether the loop goes on; the loop stops in the same turn as it decides to,
+   * so a Run pressed later starts a new one.
    */
-  const tissueLoop = async () => {
-    // A paused loop may still be waiting for its last chunk; it carries on if Run is pressed meanwhile.
-    if (loopGeneration === generation) return;
-    if (done) {
+  const frame = async (): Promise<boolean> => {
+    const run = opened;
+    if (!running || done || !run) {
       running = false;
-      return;
+      looping = false;
+      return false;
     }
-    const run = generation;
-    loopGeneration = run;
+    await Promise.all([advance(run.scenario, Number(speed.value)), nextFrame()]);
+    return true;
+  };
+  /**
+   * The one run loop. It serves whichever run is open when its turn comes, so a
+   * Run pressed during a reset runs the new run, and Pause then Run carries the
+   * same loop on instead of starting a second.
+   */
+  const loop = async () => {
     try {
-      let next = requestTissue(Number(speed.value));
-      for (;;) {
-        const [chunk] = await Promise.all([next, nextFrame()]);
-        if (run !== generation) break;
-        applyTissue(chunk);
-        if (!running || done) break;
-        next = requestTissue(Number(speed.value));
-      }
+      let more = true;
+      while (more) more = await exclusive(frame);
     } catch (e) {
-      if (run === generation) showError(describeError(e));
-    } finally {
-      if (loopGeneration === run) loopGeneration = -1;
+      running = false;
+      looping = false;
+      fail(e);
     }
-    if (run === generation) running = false;
   };
 
   const setSpeeds = (scenario: Scenario) => {
@@ -405,20 +412,35 @@ async function main(): Promise<void> {
     }
   };
 
-  async function reset(): Promise<void> {
-    running = false;
-    while (busy) await new Promise((r) => setTimeout(r, 5));
-    generation++;
-    const scenario = scenarioOf(choice);
-    select.value = choice.base && Object.keys(choice.diff).length === 0 ? choice.base : (choice.base ?? '');
-    $<HTMLInputElement>('seed').value = String(seed);
+  // Object URLs of the exported files, freed when the downloads are cleared.
+  let exported: string[] = [];
+  const clearDownloads = () => {
+    for (const url of exported) URL.revokeObjectURL(url);
+    exported = [];
+    $('downloads').replaceChildren();
+  };
+  const blobLink = (name: string, blob: Blob) => {
+    const url = URL.createObjectURL(blob);
+    exported.push(url);
+    return download(name, url);
+  };
+
+  /** Opens the chosen run in the worker and draws its start; only ever called in its turn. */
+  async function openRun(): Promise<void> {
+    const chosen = choice;
+    const chosenSeed = seed;
+    const scenario = scenarioOf(chosen);
+    select.value = chosen.base && Object.keys(chosen.diff).length === 0 ? chosen.base : (chosen.base ?? '');
+    $<HTMLInputElement>('seed').value = String(chosenSeed);
     params.set(scenario);
     params.forScale(scenario.scale);
-    const errors = await engine.api.open(rawOf(choice), seed);
+    const errors = await ask((api) => api.open(rawOf(chosen), chosenSeed));
     if (errors.length) {
-      showError(errors.join('\n'));
+      showError(errors.join('\n'), true);
       return;
     }
+    opened = undefined;
+    done = false;
     setSpeeds(scenario);
     scale = scenario.scale;
     const isTissue = scale === 'tissue';
@@ -431,14 +453,12 @@ async function main(): Promise<void> {
       : `one observation interval (${scenario.time.observeEveryDays} days)`;
     for (const key of Object.keys(status.dataset)) delete status.dataset[key];
     status.dataset.done = 'false';
-    done = false;
-    $('downloads').replaceChildren();
+    clearDownloads();
     if (isTissue) {
-      const layout = await engine.api.tissueLayout();
+      const layout = await ask((api) => api.tissueLayout());
       tissueSteps = layout.steps;
       stepHours = layout.stepSeconds / 3600;
       tissue.reset(layout, scenario);
-      applyTissue(await requestTissue(0));
     } else {
       latest = {};
       switched = false;
@@ -448,9 +468,29 @@ async function main(): Promise<void> {
         cellsAt(scenario.clinical.symptomaticMm),
         cellsAt(scenario.clinical.screening.thresholdMm),
       );
-      apply(await engine.api.advance(0));
     }
-    history.replaceState(null, '', shareHash(choice, seed));
+    await advance(scenario, 0);
+    opened = { scenario, choice: chosen, seed: chosenSeed };
+    if ($('error').dataset.run === 'true') clearError();
+    history.replaceState(null, '', shareHash(chosen, chosenSeed));
+  }
+
+  let pendingReset: Promise<void> | undefined;
+  /**
+   * Stops the run and opens the chosen one in its turn. A reset asked for while
+   * another still waits for its turn is that one: it reads the choice only when
+   * its turn comes, so a burst of changes opens the last choice once.
+   */
+  function reset(): Promise<void> {
+    running = false;
+    pendingReset ??= exclusive(() => {
+      pendingReset = undefined;
+      return openRun();
+    });
+    return pendingReset;
+  }
+  function restart(): void {
+    reset().catch(fail);
   }
 
   select.addEventListener('change', () => {
@@ -458,42 +498,45 @@ async function main(): Promise<void> {
     choice = { base: select.value, diff: {} };
     seed = scenarioOf(choice).seed;
     clearError();
-    void reset();
+    restart();
   });
   $<HTMLInputElement>('seed').addEventListener('change', (e) => {
     try {
       seed = parseSeed((e.target as HTMLInputElement).value, 'seed');
       clearError();
-      void reset();
+      restart();
     } catch (err) {
       showError(describeError(err));
     }
   });
   $('run').addEventListener('click', () => {
-    if (running) return;
     running = true;
-    void (scale === 'tissue' ? tissueLoop() : loop());
+    if (looping) return;
+    looping = true;
+    void loop();
   });
   $('pause').addEventListener('click', () => {
     running = false;
   });
   $('step').addEventListener('click', () => {
     running = false;
-    const scenario = scenarioOf(choice);
-    void (
-      scale === 'tissue'
-        ? advanceTissue(scenario.tissue.time.observeEverySteps)
-        : advance(scenario.time.observeEveryDays)
-    ).catch((e: unknown) => showError(describeError(e)));
+    void exclusive(async () => {
+      const run = opened?.scenario;
+      if (!run || done) return;
+      await advance(
+        run,
+        run.scale === 'tissue' ? run.tissue.time.observeEverySteps : run.time.observeEveryDays,
+      );
+    }).catch(fail);
   });
-  $('reset').addEventListener('click', () => void reset());
+  $('reset').addEventListener('click', restart);
 
   const loadText = (name: string, text: string) => {
     try {
       choice = choiceFromFile({ name, text });
       seed = scenarioOf(choice).seed;
       clearError();
-      void reset();
+      restart();
     } catch (e) {
       showError(describeError(e));
     }
@@ -516,21 +559,33 @@ async function main(): Promise<void> {
     input.select();
     void navigator.clipboard?.writeText(input.value).catch(() => undefined);
   });
-  $('export').addEventListener('click', async () => {
-    const box = $('downloads');
-    box.replaceChildren();
-    const files = await engine.api.files();
-    for (const [name, text] of Object.entries(files)) {
-      box.append(download(name, URL.createObjectURL(new Blob([text], { type: 'text/plain' }))));
-    }
-    box.append(download('scenario.yaml', URL.createObjectURL(new Blob([scenarioYaml(choice, seed)]))));
-    if (scale === 'tissue') {
-      for (const [name, url] of tissue.images()) box.append(download(name, url));
-      return;
-    }
-    charts.all.forEach((c, i) => {
-      box.append(download(`chart-${i + 1}.png`, c.toBase64Image()));
-    });
+  // Export is allowed mid-run: it is the run so far, taken in its turn so the files match what is drawn.
+  $('export').addEventListener('click', () => {
+    void exclusive(async () => {
+      clearDownloads();
+      const run = opened;
+      if (!run) throw new Error('no run is open');
+      const files = await ask((api) => api.files());
+      const box = $('downloads');
+      if (!done) {
+        const note = document.createElement('p');
+        note.className = 'partial';
+        note.textContent =
+          run.scenario.scale === 'tissue'
+            ? `Run so far (step ${status.dataset.step} of ${tissueSteps}), not finished:`
+            : `Run so far (day ${Math.round(Number(status.dataset.day))}), not finished:`;
+        box.append(note);
+      }
+      for (const [name, text] of Object.entries(files)) {
+        box.append(blobLink(name, new Blob([text], { type: 'text/plain' })));
+      }
+      box.append(blobLink('scenario.yaml', new Blob([scenarioYaml(run.choice, run.seed)])));
+      const images =
+        run.scenario.scale === 'tissue'
+          ? tissue.images()
+          : charts.all.map((c, i): [string, string] => [`chart-${i + 1}.png`, c.toBase64Image()]);
+      for (const [name, url] of images) box.append(download(name, url));
+    }).catch(fail);
   });
   window.addEventListener('hashchange', () => {
     try {
@@ -538,7 +593,7 @@ async function main(): Promise<void> {
       if (!shared) return;
       ({ choice, seed } = shared);
       clearError();
-      void reset();
+      restart();
     } catch (e) {
       showError(describeError(e));
     }
@@ -560,7 +615,7 @@ async function main(): Promise<void> {
   } catch (e) {
     showError(describeError(e));
     choice = { base: DEFAULT_SCENARIO, diff: {} };
-    await reset();
+    restart();
   }
 }
 

@@ -20,7 +20,8 @@ const M_RGB = hex(TYPE_COLORS.mesenchymal);
 const E_RGB = hex(TYPE_COLORS.epithelial);
 const ECM_RGB = hex('#e3cfa8');
 const MMP_RGB = hex('#00897b');
-const PLAIN_RGB = hex('#f4f5f7');
+// Scalars, not a tuple: the pixel loop reads them for every point without ECM.
+const [PLAIN_R, PLAIN_G, PLAIN_B] = hex('#f4f5f7');
 /**
  * MMP-2 stays far below the largest level the frame's scale allows (bytes of
  * 20-40 of 255 in the built-in scenarios), so the shading is full from this byte on.
@@ -38,6 +39,8 @@ interface PatchView {
   figure: HTMLElement;
   counts: HTMLElement;
   canvas: HTMLCanvasElement;
+  /** The canvas's width on screen (CSS pixels), as last reported by the ResizeObserver; 0 until then. */
+  cssWidth: number;
   lattice: HTMLCanvasElement;
   image: ImageData;
   frame: PatchFrame | undefined;
@@ -82,7 +85,11 @@ function paint(
       r = 255 + (ECM_RGB[0] - 255) * t;
       g = 255 + (ECM_RGB[1] - 255) * t;
       b = 255 + (ECM_RGB[2] - 255) * t;
-    } else [r, g, b] = PLAIN_RGB;
+    } else {
+      r = PLAIN_R;
+      g = PLAIN_G;
+      b = PLAIN_B;
+    }
     if (withMmp) {
       const a = 0.85 * Math.min(1, (p.mmp[i] as number) / MMP_SATURATES);
       r += (MMP_RGB[0] - r) * a;
@@ -198,7 +205,9 @@ export function createTissueView(onFieldsWanted: () => void): TissueView {
     ctx.drawImage(v.lattice, 0, 0, size, size);
     const cell = size / layout.side;
     // Markers keep a readable size on screen whatever the lattice size.
-    const cssPixel = size / Math.max(1, v.canvas.clientWidth || size);
+    // The width is the observer's, not clientWidth: reading layout here, just after
+    // writing the counts, would force a synchronous layout for every patch every frame.
+    const cssPixel = size / Math.max(1, v.cssWidth || size);
     const r = Math.max(3.5 * cssPixel, 0.7 * cell);
     ctx.lineWidth = 1.5 * cssPixel;
     for (const vessel of v.vessels)
@@ -222,15 +231,17 @@ export function createTissueView(onFieldsWanted: () => void): TissueView {
   // The backing store follows the canvas's size on screen, so the lattice is drawn at device resolution.
   const resize = new ResizeObserver((entries) => {
     for (const entry of entries) {
-      const canvas = entry.target as HTMLCanvasElement;
-      const size = Math.round(entry.contentRect.width * devicePixelRatio);
-      if (size > 0 && canvas.width !== size) {
-        canvas.width = size;
-        canvas.height = size;
-        const i = patches.findIndex((p) => p.canvas === canvas);
-        const v = patches[i];
-        if (v) draw(v, i);
+      const i = patches.findIndex((p) => p.canvas === entry.target);
+      const v = patches[i];
+      const width = entry.contentRect.width;
+      const size = Math.round(width * devicePixelRatio);
+      if (!v || size === 0 || (v.canvas.width === size && v.cssWidth === width)) continue;
+      v.cssWidth = width;
+      if (v.canvas.width !== size) {
+        v.canvas.width = size;
+        v.canvas.height = size;
       }
+      draw(v, i);
     }
   });
 
@@ -298,6 +309,7 @@ export function createTissueView(onFieldsWanted: () => void): TissueView {
           figure,
           counts,
           canvas,
+          cssWidth: 0,
           lattice,
           image: new ImageData(next.side, next.side),
           frame: undefined,

@@ -69,6 +69,26 @@ describe('web app', () => {
     await page.close();
   });
 
+  it('exports a paused run as the run so far, matching what is drawn', async () => {
+    const page = await open('#scenario=teaching-basic&seed=5');
+    for (let i = 0; i < 3; i++) await page.click('#step');
+    await page.waitForFunction(() => Number(document.getElementById('status')?.dataset.day) > 0);
+    await page.click('#export');
+    await page.waitForSelector('#downloads a[download="events.csv"]');
+    const day = Math.round(Number(await page.getAttribute('#status', 'data-day')));
+    expect(await page.textContent('#downloads .partial')).toContain(`day ${day}`);
+    const rows = await page.$eval('#downloads a[download="events.csv"]', (a) =>
+      fetch((a as HTMLAnchorElement).href).then(async (r) => (await r.text()).trim().split('\n').length - 1),
+    );
+    expect(rows).toBe(await page.$$eval('#feed li', (items) => items.length));
+
+    await runToEnd(page);
+    await page.click('#export');
+    await page.waitForFunction(() => !document.querySelector('#downloads .partial'));
+    await page.waitForSelector('#downloads a[download="events.csv"]');
+    await page.close();
+  });
+
   it('reproduces a run from a share link with changed parameters', async () => {
     const page = await open('#scenario=teaching-basic&seed=3');
     await page.locator('#params').evaluate((d) => {

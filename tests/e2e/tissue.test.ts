@@ -55,6 +55,10 @@ async function open(hash = '', waitFor = '#status[data-step]'): Promise<Opened> 
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // The browser asks for a favicon the app does not have; that 404 is not the page's.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) errors.push(m.text());
+  });
   await page.addInitScript(() => {
     const w = window as unknown as Requests;
     w.requests = [];
@@ -102,6 +106,47 @@ async function shown(page: Page) {
     intravasated: await status('intravasated'),
     arrived: await status('arrived'),
   };
+}
+
+/** Everything the page shows of a finished run, to compare with the Node engine's run whole. */
+async function shownWhole(page: Page) {
+  return {
+    ...(await shown(page)),
+    events: Number(await page.getAttribute('#tissue-feed', 'data-count')),
+    // The front chart has three lines, one point per observation row each.
+    rows: Number(await page.getAttribute('figure:has(#chart-tissue-front)', 'data-points')) / 3,
+  };
+}
+
+function expectedWhole(result: ReturnType<typeof tissueResult>) {
+  return {
+    ...expected(result),
+    events: result.events.length,
+    rows: result.series.step?.length,
+  };
+}
+
+/** Waits until the run of this seed (its share link written, so its reset is over) has finished. */
+async function finished(page: Page, seed: number): Promise<void> {
+  await page.waitForFunction(
+    (seed) =>
+      new URLSearchParams(location.hash.slice(1)).get('seed') === String(seed) &&
+      document.getElementById('status')?.dataset.done === 'true',
+    seed,
+    { timeout: 30_000 },
+  );
+}
+
+/** Types a seed and presses Run in the same task, as a click on Run does when it takes the focus. */
+async function seedThenRun(page: Page, seeds: number[]): Promise<void> {
+  await page.evaluate((seeds) => {
+    const field = document.getElementById('seed') as HTMLInputElement;
+    for (const seed of seeds) {
+      field.value = String(seed);
+      field.dispatchEvent(new Event('change'));
+    }
+    document.getElementById('run')?.click();
+  }, seeds);
 }
 
 function expected(result: ReturnType<typeof tissueResult>) {
@@ -380,6 +425,154 @@ describe('tissue view', () => {
     expect((await requests()).at(-1)).toEqual([0, false]);
     expect(errors).toEqual([]);
     expect(await page.isHidden('#error')).toBe(true);
+    await page.close();
+  });
+
+  it('runs the new seed when Run is clicked right after the seed is changed', async () => {
+    const { page, errors } = await open('#scenario=tissue-teaching&seed=7');
+    await page.selectOption('#speed', '300');
+    const scenario = loadScenarioFile('tissue-teaching');
+
+    // Before the first run has started.
+    await seedThenRun(page, [3]);
+    await finished(page, 3);
+    const three = nodeRun(scenario, 3).result;
+    expect(await shownWhole(page)).toEqual(expectedWhole(three));
+
+    // After a run has finished: the click runs the new run, not the finished one.
+    await seedThenRun(page, [5]);
+    await finished(page, 5);
+    const five = nodeRun(scenario, 5);
+    expect(await shownWhole(page)).toEqual(expectedWhole(five.result));
+    expect(expectedWhole(five.result)).not.toEqual(expectedWhole(three));
+    await page.click('#export');
+    await page.waitForSelector('#downloads a[download="events.csv"]');
+    expect(await page.$('#downloads .partial')).toBeNull();
+    const events = await page.$eval('#downloads a[download="events.csv"]', (a) =>
+      fetch((a as HTMLAnchorElement).href).then((r) => r.text()),
+    );
+    expect(events).toBe(tissueFiles(five.result, five.sim)['events.csv']);
+
+    // A reset clears the downloads and frees their files.
+    const href = (await page.getAttribute('#downloads a[download="events.csv"]', 'href')) ?? '';
+    await page.fill('#seed', '6');
+    await page.press('#seed', 'Tab');
+    await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('seed') === '6');
+    expect(await page.$$('#downloads a')).toHaveLength(0);
+    expect(errors).toEqual([]);
+    // The fetch of a freed file fails, and the browser logs that failure.
+    const freed = await page.evaluate(
+      (href) =>
+        fetch(href).then(
+          () => false,
+          () => true,
+        ),
+      href,
+    );
+    expect(freed).toBe(true);
+    expect(await page.isHidden('#error')).toBe(true);
+    await page.close();
+  });
+
+  it('opens only the last of several quick changes, across scales, without errors', async () => {
+    const { page, errors } = await open('#scenario=tissue-teaching&seed=7');
+    await page.selectOption('#speed', '300');
+    await page.evaluate(() => {
+      const field = document.getElementById('seed') as HTMLInputElement;
+      const select = document.getElementById('scenario') as HTMLSelectElement;
+      const change = (el: HTMLInputElement | HTMLSelectElement, value: string) => {
+        el.value = value;
+        el.dispatchEvent(new Event('change'));
+      };
+      change(field, '11');
+      change(select, 'teaching-basic');
+      change(field, '12');
+      change(select, 'tissue-teaching');
+      change(field, '13');
+      change(field, '3');
+      document.getElementById('run')?.click();
+    });
+    await finished(page, 3);
+    expect(await page.inputValue('#scenario')).toBe('tissue-teaching');
+    expect(await page.inputValue('#seed')).toBe('3');
+    const { result } = nodeRun(loadScenarioFile('tissue-teaching'), 3);
+    expect(await shownWhole(page)).toEqual(expectedWhole(result));
+    expect(errors).toEqual([]);
+    expect(await page.isHidden('#error')).toBe(true);
+    await page.close();
+  });
+
+  it('switches from a running patient run to a tissue run and runs it at once', async () => {
+    const { page, errors } = await open('#scenario=teaching-basic&seed=2', '#status[data-day]');
+    await page.selectOption('#speed', '30');
+    await page.click('#run');
+    await page.waitForFunction(() => Number(document.getElementById('status')?.dataset.day) > 100);
+    await page.evaluate(() => {
+      const select = document.getElementById('scenario') as HTMLSelectElement;
+      select.value = 'tissue-teaching';
+      select.dispatchEvent(new Event('change'));
+      document.getElementById('run')?.click();
+    });
+    await page.waitForSelector('#status[data-step]');
+    await page.selectOption('#speed', '300');
+    await finished(page, 7);
+    const { result } = nodeRun(loadScenarioFile('tissue-teaching'), 7);
+    expect(await shownWhole(page)).toEqual(expectedWhole(result));
+    expect(errors).toEqual([]);
+    expect(await page.isHidden('#error')).toBe(true);
+    await page.close();
+  });
+
+  it('never draws an older step after a newer one when Step is clicked during a run', async () => {
+    const { page, errors } = await open('#scenario=tissue-teaching&seed=7');
+    // Every step shown, in order: the value each change replaced, then the last.
+    await page.evaluate(() => {
+      const w = window as unknown as { steps: number[] };
+      w.steps = [];
+      const status = document.getElementById('status') as HTMLElement;
+      new MutationObserver((records) => {
+        for (const r of records) if (r.oldValue !== null) w.steps.push(Number(r.oldValue));
+      }).observe(status, { attributeFilter: ['data-step'], attributeOldValue: true });
+    });
+    // Small chunks come back well within a frame, so Step often lands between a chunk's arrival and its drawing.
+    await page.selectOption('#speed', '10');
+    await page.evaluate(async () => {
+      const click = (id: string) => document.getElementById(id)?.click();
+      const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      for (let i = 0; i < 15; i++) {
+        click('run');
+        await wait(30 + 7 * (i % 5));
+        click('step');
+        click('step');
+        await wait(20);
+      }
+    });
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Step'));
+    const paused = Number(await page.getAttribute('#status', 'data-step'));
+    expect(paused).toBeGreaterThan(0);
+
+    // Export mid-run: the run so far, said to be so, and exactly what is drawn.
+    await page.click('#export');
+    await page.waitForSelector('#downloads a[download="events.csv"]');
+    expect(await page.textContent('#downloads .partial')).toContain(`step ${paused} of 10000`);
+    const lines = (name: string) =>
+      page.$eval(`#downloads a[download="${name}"]`, (a) =>
+        fetch((a as HTMLAnchorElement).href).then(
+          async (r) => (await r.text()).trim().split('\n').length - 1,
+        ),
+      );
+    const sofar = await shownWhole(page);
+    expect(await lines('events.csv')).toBe(sofar.events);
+    expect(await lines('timeseries.csv')).toBe(sofar.rows);
+
+    await runToEnd(page);
+    const seen = await page.evaluate(() => (window as unknown as { steps: number[] }).steps);
+    seen.push(Number(await page.getAttribute('#status', 'data-step')));
+    const backwards = seen.filter((s, i) => i > 0 && s < (seen[i - 1] as number));
+    expect(backwards).toEqual([]);
+    const { result } = nodeRun(loadScenarioFile('tissue-teaching'), 7);
+    expect(await shownWhole(page)).toEqual(expectedWhole(result));
+    expect(errors).toEqual([]);
     await page.close();
   });
 
