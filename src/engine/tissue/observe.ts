@@ -9,7 +9,7 @@ import { pointX, pointY } from './lattice.ts';
 
 export type TissueSeries = Record<string, number[]>;
 
-export function tissueSeriesColumns(patches: number): string[] {
+function tissueSeriesColumns(patches: number): string[] {
   return [
     'step',
     'hours',
@@ -36,7 +36,7 @@ export function emptyTissueSeries(patches: number): TissueSeries {
 }
 
 /** The front of a type is the distance within which this share of its cells lie: robust to a stray cell. */
-export const FRONT_QUANTILE = 0.99;
+const FRONT_QUANTILE = 0.99;
 
 export function observeTissue(ctx: TissueContext, series: TissueSeries): void {
   const { state } = ctx;

@@ -10,7 +10,7 @@ import type { TissueResult, TissueSimulation } from './simulation.ts';
 const EVENT_COLUMNS = ['step', 'hours', 'type', 'patch', 'x', 'y', 'mesenchymal', 'epithelial', 'detail'];
 
 /** Every cell at the end of the run: patch, lattice point and type. */
-export function cellsCsv(sim: TissueSimulation): string {
+function cellsCsv(sim: TissueSimulation): string {
   const lines = ['patch,x,y,type'];
   sim.ctx.state.patches.forEach((patch, i) => {
     const cells = sim.ctx.state.cells[i];

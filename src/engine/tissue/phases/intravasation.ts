@@ -7,11 +7,11 @@
  * cell when it was alone); it leaves the vasculature after a fixed time.
  */
 import { hoursOf, type TissueContext } from '../context.ts';
-import { MESENCHYMAL, type Patch, pointX, pointY, RUPTURED } from '../lattice.ts';
+import { MESENCHYMAL, NO_VESSEL, type Patch, pointX, pointY, RUPTURED } from '../lattice.ts';
 
 export function canLead(patch: Patch, point: number, type: number): boolean {
   const v = patch.vessel[point] as number;
-  return patch.sheds && (v === RUPTURED || (v !== 0 && type === MESENCHYMAL));
+  return patch.sheds && (v === RUPTURED || (v !== NO_VESSEL && type === MESENCHYMAL));
 }
 
 /** Moves the cells around `point` into the vasculature; they are marked removed (compacted later). */
