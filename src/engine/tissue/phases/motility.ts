@@ -13,7 +13,7 @@
  * from a random starting cell each step, so no cell always has first pick of a
  * free place.
  *
- * Most cells stay put (a cell moves with probability below 2%), so instead of a
+ * Most cells stay put (at the defaults a cell moves with probability below 2%), so instead of a
  * uniform number per cell the loop jumps from one candidate to the next: each
  * cell is a candidate with probability `bound` (at least any cell's chance to
  * move), the gaps between candidates are geometric, and a candidate's uniform is
