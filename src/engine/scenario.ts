@@ -106,22 +106,17 @@ export function resolveExtends(source: ScenarioSource, resolve?: Resolver, seen:
   return deepMerge(resolveExtends(base, resolve, [...seen, parent]), raw);
 }
 
-/** Sections only the patient scale reads; a tissue scenario naming one is refused (and the reverse). */
-const PATIENT_SECTIONS = [
-  'time',
-  'body',
-  'primary',
-  'growth',
-  'angiogenesis',
-  'invasion',
-  'circulation',
-  'lymph',
-  'sites',
-  'extravasation',
-  'colonisation',
-  'inoculation',
-  'clinical',
-];
+/** Sections both scales read; every other section belongs to one scale (`tissue` to the tissue scale). */
+const SHARED_SECTIONS = ['batch'];
+
+/** Sections only the patient scale reads: a tissue scenario setting one is refused (and the reverse). */
+function patientSections(): string[] {
+  defaultsCache ??= defaultScenario() as unknown as Raw;
+  const defaults = defaultsCache;
+  return Object.keys(defaults).filter(
+    (k) => isPlainObject(defaults[k]) && k !== 'tissue' && !SHARED_SECTIONS.includes(k),
+  );
+}
 
 /** Whether a section sets anything: a resolved scenario carries the other scale's sections at their defaults. */
 function setsSomething(key: string, value: unknown): boolean {
@@ -139,11 +134,13 @@ function scaleIssues(raw: unknown, file: string): ScenarioIssue[] {
       ? [{ file, path: 'tissue', message: 'is read only at the tissue scale (add scale: tissue)' }]
       : [];
   }
-  return PATIENT_SECTIONS.filter((k) => raw[k] !== undefined && setsSomething(k, raw[k])).map((k) => ({
-    file,
-    path: k,
-    message: 'is a patient-scale section; a tissue scenario (scale: tissue) is set in its tissue section',
-  }));
+  return patientSections()
+    .filter((k) => raw[k] !== undefined && setsSomething(k, raw[k]))
+    .map((k) => ({
+      file,
+      path: k,
+      message: 'is a patient-scale section; a tissue scenario (scale: tissue) is set in its tissue section',
+    }));
 }
 
 export function validateScenario(raw: unknown, file: string): Scenario {

@@ -30,11 +30,13 @@ export function line(
   };
 }
 
-function timeChart(
+/** A line chart over time: `scales` holds the y axis (or axes), `xLabel` names the time unit. */
+export function timeChart(
   canvas: HTMLCanvasElement,
   title: string,
   datasets: ChartDataset<'line', Point[]>[],
-  y: object,
+  scales: Record<string, object>,
+  xLabel = 'years',
 ): Chart<'line', Point[]> {
   const config: ChartConfiguration<'line', Point[]> = {
     type: 'line',
@@ -47,7 +49,7 @@ function timeChart(
         decimation: { enabled: true, algorithm: 'lttb', samples: 400 },
         legend: { labels: { boxWidth: 10 } },
       },
-      scales: { x: { type: 'linear', title: { display: true, text: 'years' } }, y },
+      scales: { x: { type: 'linear', title: { display: true, text: xLabel } }, ...scales },
     },
   };
   return new Chart(canvas, config);
@@ -71,22 +73,22 @@ export function createRunCharts(byId: (id: string) => HTMLCanvasElement): RunCha
       line('symptomatic detection', '#2c3e50', { borderDash: [2, 4] }),
       line('screening threshold', '#8e44ad', { borderDash: [2, 4] }),
     ],
-    { type: 'logarithmic', min: 1 },
+    { y: { type: 'logarithmic', min: 1 } },
   );
   const ctc = timeChart(byId('chart-ctc'), 'CTCs per 7.5 mL of blood', [line('CTCs per sample', '#d35400')], {
-    beginAtZero: true,
+    y: { beginAtZero: true },
   });
   const mets = timeChart(
     byId('chart-mets'),
     'Metastases by size class (all sites)',
     [line('cycling DTC / ITC', '#f1c40f'), line('micro', '#e67e22'), line('macro', '#c0392b')],
-    { beginAtZero: true },
+    { y: { beginAtZero: true } },
   );
   const early = timeChart(
     byId('chart-early'),
     'Share of metastases from early-disseminated cells',
     [line('all colonies', '#16a085'), line('macrometastases', '#2c3e50')],
-    { min: 0, max: 1 },
+    { y: { min: 0, max: 1 } },
   );
   const dtc = new Chart(byId('chart-dtc'), {
     type: 'bar',

@@ -3,9 +3,9 @@
  * vasculature, the invasion fronts and the funnel. Like the patient charts they
  * redraw with update('none') and only when new rows arrive.
  */
-import { Chart, type ChartConfiguration, type ChartDataset } from 'chart.js';
+import { Chart } from 'chart.js';
 // Also registers Chart.js's parts and the shared defaults (no animation) once for both views.
-import { line } from './charts.ts';
+import { line, timeChart } from './charts.ts';
 
 type Point = { x: number; y: number };
 
@@ -25,29 +25,6 @@ const FUNNEL_SHOWN = [
   'lost_no_room',
 ];
 
-function timeChart(
-  canvas: HTMLCanvasElement,
-  title: string,
-  datasets: ChartDataset<'line', Point[]>[],
-  scales: Record<string, object>,
-): Chart<'line', Point[]> {
-  const config: ChartConfiguration<'line', Point[]> = {
-    type: 'line',
-    data: { datasets },
-    options: {
-      parsing: false,
-      normalized: true,
-      plugins: {
-        title: { display: true, text: title },
-        decimation: { enabled: true, algorithm: 'lttb', samples: 400 },
-        legend: { labels: { boxWidth: 10 } },
-      },
-      scales: { x: { type: 'linear', title: { display: true, text: 'hours' } }, ...scales },
-    },
-  };
-  return new Chart(canvas, config);
-}
-
 export interface TissueCharts {
   all: Chart[];
   reset(patches: string[]): void;
@@ -57,9 +34,13 @@ export interface TissueCharts {
 }
 
 export function createTissueCharts(byId: (id: string) => HTMLCanvasElement): TissueCharts {
-  const cells = timeChart(byId('chart-tissue-cells'), 'Cells by type in each patch', [], {
-    y: { type: 'logarithmic', min: 1 },
-  });
+  const cells = timeChart(
+    byId('chart-tissue-cells'),
+    'Cells by type in each patch',
+    [],
+    { y: { type: 'logarithmic', min: 1 } },
+    'hours',
+  );
   const vessels = timeChart(
     byId('chart-tissue-vessels'),
     'Vasculature (cumulative, except "in vessels now")',
@@ -71,6 +52,7 @@ export function createTissueCharts(byId: (id: string) => HTMLCanvasElement): Tis
       line('arrived in a secondary patch', '#1b5e20'),
     ],
     { y: { beginAtZero: true, ticks: { precision: 0 } } },
+    'hours',
   );
   const front = timeChart(
     byId('chart-tissue-front'),
@@ -84,6 +66,7 @@ export function createTissueCharts(byId: (id: string) => HTMLCanvasElement): Tis
       y: { beginAtZero: true, title: { display: true, text: 'µm' } },
       ecm: { position: 'right', min: 0, max: 1, grid: { drawOnChartArea: false } },
     },
+    'hours',
   );
   const funnel = new Chart(byId('chart-tissue-funnel'), {
     type: 'bar',

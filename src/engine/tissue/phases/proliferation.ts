@@ -20,6 +20,7 @@ export function divide(ctx: TissueContext): void {
     const cells = ctx.state.cells[patch.index];
     if (!cells || cells.earliestDivision > now) continue;
     const { occupancy, mesenchymal, stride } = patch;
+    const neighbours = [-1, 1, -stride, stride];
     const n = cells.n;
     let earliest = Number.POSITIVE_INFINITY;
     for (let i = 0; i < n; i++) {
@@ -37,8 +38,8 @@ export function divide(ctx: TissueContext): void {
       if ((occupancy[p] as number) < capacity) target = p;
       else {
         let count = 0;
-        for (const q of [p - 1, p + 1, p - stride, p + stride]) {
-          if ((occupancy[q] as number) < capacity) free[count++] = q;
+        for (const offset of neighbours) {
+          if ((occupancy[p + offset] as number) < capacity) free[count++] = p + offset;
         }
         if (count === 1) target = free[0] as number;
         else if (count > 1) target = free[Math.floor(rand() * count)] as number;
