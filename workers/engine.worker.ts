@@ -132,7 +132,7 @@ const api: EngineApi = {
       replicate,
       metastasisFreeDays: r.summary.firstMacroDay >= 0 ? r.summary.firstMacroDay : r.summary.daysSimulated,
       metastasisSeen: r.summary.firstMacroDay >= 0,
-      metastases: r.metastases.filter((m) => m.size_class !== 'itc').length,
+      metastases: r.metastases.reduce((n, m) => (m.size_class !== 'itc' ? n + m.count : n), 0),
       earlyShare: r.summary.colonies.alive > 0 ? r.summary.earlyShare : -1,
       primaryMmAtFirstSeeding: firstSeeding ? diameterMm(firstSeeding.value, scenario.body.cellsPerMm3) : -1,
     };

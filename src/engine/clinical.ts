@@ -5,6 +5,8 @@
  * at the lethal burden.
  */
 import { type Context, countFunnel, logEvent } from './context.ts';
+import { thinCohortColonies } from './phases/cohortColonies.ts';
+import { dropEmptyRows } from './phases/colonisation.ts';
 import { bernoulli, binomial } from './samplers.ts';
 import { NODES, SITES } from './schema.ts';
 import {
@@ -13,7 +15,6 @@ import {
   diameterMm,
   PRIMARY_SITE,
   type Route,
-  removeDtc,
   SIZE_CLASSES,
   sizeClass,
   type Timing,
@@ -40,13 +41,24 @@ export function primaryTumour(ctx: Context): Tumour | undefined {
 export function totalBurden(ctx: Context): number {
   let n = 0;
   for (const t of ctx.state.tumours) n += tumourCells(t);
+  const c = ctx.state.colonies;
+  for (let i = 0; i < c.size; i++) n += (c.count[i] as number) * (c.cells[i] as number);
   return n;
 }
 
 /** Dormant cells in a store, at one site or (site -1) everywhere. */
 export function dormantCells(store: DtcStore, site = -1): number {
   let n = 0;
-  for (let i = 0; i < store.size; i++) if (site < 0 || store.site[i] === site) n += store.cells[i] as number;
+  for (let i = 0; i < store.size; i++)
+    if (site < 0 || store.site[i] === site) n += (store.cells[i] as number) * (store.count[i] as number);
+  return n;
+}
+
+/** Colonies that are cohort members (not records). */
+export function cohortColonies(ctx: Context): number {
+  const c = ctx.state.colonies;
+  let n = 0;
+  for (let i = 0; i < c.size; i++) n += c.count[i] as number;
   return n;
 }
 
@@ -56,6 +68,10 @@ export function nodeStatus(ctx: Context, site: number): string {
   let best = -1;
   for (const t of state.tumours)
     if (t.site === site) best = Math.max(best, sizeClass(tumourCells(t), s.body.cellsPerMm3));
+  const c = state.colonies;
+  for (let i = 0; i < c.size; i++)
+    if (c.site[i] === site && (c.count[i] as number) > 0)
+      best = Math.max(best, sizeClass(c.cells[i] as number, s.body.cellsPerMm3));
   if (best >= 0) return SIZE_CLASSES[best] as string;
   const dormant = dormantCells(state.dormantAble, site) + dormantCells(state.dormantUnable, site);
   return dormant > 0 ? 'itc' : 'negative';
@@ -78,19 +94,21 @@ function cull(ctx: Context, where: (t: Tumour | number) => boolean, survive: num
     state.coloniesRemoved++;
     return false;
   });
-  for (const store of [state.dormantAble, state.dormantUnable]) {
+  state.coloniesRemoved += thinCohortColonies(ctx, where, survive);
+  const indexes = [ctx.cohorts.dormantAbleIndex, ctx.cohorts.dormantUnableIndex];
+  [state.dormantAble, state.dormantUnable].forEach((store, k) => {
     for (let i = store.size - 1; i >= 0; i--) {
-      if (!where(store.site[i] as number) || bernoulli(u, survive)) continue;
-      countFunnel(
-        state,
-        'dormantRemoved',
-        store.route[i] as Route,
-        store.timing[i] as Timing,
-        store.cells[i] as number,
-      );
-      removeDtc(store, i);
+      if (!where(store.site[i] as number)) continue;
+      const n = store.count[i] as number;
+      // One record: one Bernoulli draw, as the reference representation always did.
+      const left = n === 1 ? (bernoulli(u, survive) ? 1 : 0) : binomial(u, n, survive);
+      if (left === n) continue;
+      const gone = (n - left) * (store.cells[i] as number);
+      countFunnel(state, 'dormantRemoved', store.route[i] as Route, store.timing[i] as Timing, gone);
+      store.count[i] = left;
     }
-  }
+    dropEmptyRows(store, indexes[k] as Map<number, number>);
+  });
 }
 const atSite = (sites: number[]) => (x: Tumour | number) =>
   sites.includes(typeof x === 'number' ? x : x.site);
@@ -113,7 +131,7 @@ function detect(ctx: Context, primary: Tumour): void {
   c.primaryCellsAtDetection = tumourCells(primary);
   c.ctcPerSampleAtDetection = (state.ctcInBlood * s.body.sampleVolumeMl) / s.body.bloodVolumeMl;
   c.dormantAtDetection = dormantCells(state.dormantAble) + dormantCells(state.dormantUnable);
-  c.coloniesAtDetection = state.tumours.length - 1;
+  c.coloniesAtDetection = state.tumours.length - 1 + cohortColonies(ctx);
   logEvent(state, 'detection', 'primary', primary.id, d, mode);
   const visible = state.tumours.some(
     (t) => t.founding && diameterMm(tumourCells(t), s.body.cellsPerMm3) >= s.clinical.metastasisDetectionMm,
@@ -163,6 +181,8 @@ function adjuvant(ctx: Context): void {
     const u = ctx.streams.clinical;
     for (const t of state.tumours)
       for (const cl of t.clones) cl.cells = binomial(u, cl.cells, 1 - chemo.killFraction);
+    // Colonies emptied by a cycle are extinct, as records emptied by it are.
+    state.coloniesExtinct += thinCohortColonies(ctx, () => true, 1 - chemo.killFraction);
     c.chemoCyclesGiven++;
     logEvent(state, 'chemotherapy_cycle', '', -1, c.chemoCyclesGiven);
   }

@@ -1,5 +1,6 @@
 /** What every phase receives: the scenario, the derived anatomy, the state and its own random stream. */
 import type { Anatomy } from './anatomy.ts';
+import type { Cohorts } from './cohorts.ts';
 import type { Stream } from './random.ts';
 import type { Scenario } from './schema.ts';
 import { type FunnelStage, funnelIndex, type Route, type State, type Timing } from './state.ts';
@@ -30,6 +31,10 @@ export interface Context {
   state: State;
   streams: Streams;
   therapy: Therapy;
+  /** Derived once per scenario; the indexes are rebuilt from the state after a checkpoint. */
+  cohorts: Cohorts;
+  /** False in the reference representation (one record per dormant cell and colony). */
+  counted: boolean;
 }
 
 export function countFunnel(state: State, stage: FunnelStage, route: Route, timing: Timing, n: number): void {

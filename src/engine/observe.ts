@@ -12,6 +12,7 @@ import {
   FUNNEL_STAGES,
   funnelIndex,
   ROUTES,
+  type Route,
   SIZE_CLASSES,
   sizeClass,
   TIMINGS,
@@ -77,26 +78,33 @@ export function observe(ctx: Context, primary: Tumour | undefined, series: Serie
   let early = 0;
   let macro = 0;
   let earlyMacro = 0;
+  const colony = (site: number, n: number, timing: Timing, count: number) => {
+    colonies += count;
+    const isEarly = timing === 0;
+    if (isEarly) early += count;
+    const cls = sizeClass(n, rho);
+    // A colony still of isolated-tumour-cell size is a cycling DTC.
+    const k = site * 4 + (cls === 0 ? 1 : cls + 1);
+    perSite[k] = (perSite[k] as number) + count;
+    if (cls === 2) {
+      macro += count;
+      if (isEarly) earlyMacro += count;
+    }
+  };
   for (const t of state.tumours) {
     const n = tumourCells(t);
     burden += n;
-    if (!t.founding) continue;
-    colonies++;
-    const isEarly = t.founding.timing === 0;
-    if (isEarly) early++;
-    const cls = sizeClass(n, rho);
-    // A colony still of isolated-tumour-cell size is a cycling DTC.
-    const k = t.site * 4 + (cls === 0 ? 1 : cls + 1);
-    perSite[k] = (perSite[k] as number) + 1;
-    if (cls === 2) {
-      macro++;
-      if (isEarly) earlyMacro++;
-    }
+    if (t.founding) colony(t.site, n, t.founding.timing, 1);
+  }
+  const c = state.colonies;
+  for (let i = 0; i < c.size; i++) {
+    burden += (c.count[i] as number) * (c.cells[i] as number);
+    colony(c.site[i] as number, c.cells[i] as number, c.timing[i] as Timing, c.count[i] as number);
   }
   for (const store of [state.dormantAble, state.dormantUnable])
     for (let i = 0; i < store.size; i++) {
       const k = (store.site[i] as number) * 4;
-      perSite[k] = (perSite[k] as number) + (store.cells[i] as number);
+      perSite[k] = (perSite[k] as number) + (store.cells[i] as number) * (store.count[i] as number);
     }
   const row = [
     state.day,
@@ -122,8 +130,15 @@ export function observe(ctx: Context, primary: Tumour | undefined, series: Serie
   state.shedLymphSinceObservation = 0;
 }
 
+/**
+ * One metastasis (kind 'colony', count 1) or one cohort of colonies that share
+ * their founding key and size (kind 'cohort', id -1, count colonies; its founding
+ * values and cells are the members' means).
+ */
 export interface MetastasisRow {
   id: number;
+  kind: 'colony' | 'cohort';
+  count: number;
   site: string;
   founded_day: number;
   dissemination_day: number;
@@ -160,6 +175,8 @@ export function metastasisTable(ctx: Context): MetastasisRow[] {
     }
     rows.push({
       id: t.id,
+      kind: 'colony',
+      count: 1,
       site: SITES[t.site] as string,
       founded_day: t.foundedDay,
       dissemination_day: f.disseminationDay,
@@ -178,6 +195,35 @@ export function metastasisTable(ctx: Context): MetastasisRow[] {
       vascular: t.vascular ? 1 : 0,
       shared_mutations: f.passengers,
       private_mutations: Math.max(0, passengers - f.passengers),
+    });
+  }
+  const c = ctx.state.colonies;
+  for (let i = 0; i < c.size; i++) {
+    const n = c.cells[i] as number;
+    const primaryCells = c.primaryCells[i] as number;
+    const drivers = driverNames(c.drivers[i] as number);
+    rows.push({
+      id: -1,
+      kind: 'cohort',
+      count: c.count[i] as number,
+      site: SITES[c.site[i] as number] as string,
+      founded_day: c.foundedDay[i] as number,
+      dissemination_day: c.disseminationDay[i] as number,
+      origin: c.origin[i] as number,
+      route: ROUTES[c.route[i] as Route],
+      timing: TIMINGS[c.timing[i] as Timing],
+      generation: c.generation[i] as number,
+      primary_cells_at_dissemination: primaryCells,
+      primary_diameter_at_dissemination_mm: diameterMm(primaryCells, rho),
+      founder_cells: c.founderCells[i] as number,
+      founder_drivers: drivers,
+      drivers_now: drivers,
+      cells: n,
+      diameter_mm: diameterMm(n, rho),
+      size_class: SIZE_CLASSES[sizeClass(n, rho)] as string,
+      vascular: 0,
+      shared_mutations: c.founderPassengers[i] as number,
+      private_mutations: Math.max(0, (c.passengers[i] as number) - (c.founderPassengers[i] as number)),
     });
   }
   return rows;

@@ -71,7 +71,10 @@ export function outcomeRow(r: SimulationResult): OutcomeRow {
   };
   for (const site of METASTATIC_SITES)
     for (const cls of SIZE_CLASSES.slice(1)) {
-      row[`${cls}_${site}`] = r.metastases.filter((m) => m.site === site && m.size_class === cls).length;
+      row[`${cls}_${site}`] = r.metastases.reduce(
+        (n, m) => (m.site === site && m.size_class === cls ? n + m.count : n),
+        0,
+      );
     }
   return row as OutcomeRow;
 }

@@ -29,6 +29,8 @@ export function seriesCsv(series: Record<string, number[]>): string {
 const EVENT_COLUMNS = ['day', 'type', 'site', 'tumour', 'value', 'detail'];
 const METASTASIS_COLUMNS = [
   'id',
+  'kind',
+  'count',
   'site',
   'founded_day',
   'dissemination_day',

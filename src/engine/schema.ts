@@ -580,6 +580,41 @@ export const scenarioSchema = z
       },
       'clinical layer: detection, surgery, adjuvant therapy',
     ),
+    representation: section(
+      {
+        mode: z.enum(['cohorts', 'individual']).default('cohorts').meta({
+          unit: 'choice',
+          source: 'docs/model.md, Representation',
+          description:
+            "'cohorts': dormant cells and small avascular colonies are counted rows, so a run's cost is bounded by sites, driver sets and size bins; 'individual': one record per dormant cell and per colony (the reference to check cohorts against)",
+        }),
+        disseminationBucketDays: num(30, 1, 36500, {
+          unit: 'day',
+          source:
+            'docs/model.md, Representation (30 days: the primary grows by 14% in volume at a 160-day doubling)',
+          description:
+            'cells and colonies disseminated in the same bucket of this width share a cohort row (their founding records are the row means)',
+        }),
+        exactColonyCells: int(32, 1, 1000, {
+          unit: 'cells',
+          source: 'docs/model.md, Representation',
+          description:
+            'cohort colonies up to this size are tracked at their exact cell count with the exact one-step law; larger ones in size bins',
+        }),
+        binsPerDoubling: int(4, 1, 64, {
+          unit: 'bins',
+          source: 'docs/model.md, Representation',
+          description: 'size bins per doubling of colony size above exactColonyCells',
+        }),
+        maxRecords: int(2e6, 100, 1e9, {
+          unit: 'records',
+          source: 'docs/model.md, Representation (about 200 bytes a record: 2e6 records is 400 MB)',
+          description:
+            'a replicate holding more tumour records, dormant rows and colony rows than this stops with an error instead of exhausting memory',
+        }),
+      },
+      'how disseminated disease is stored: counted cohorts or one record each',
+    ),
     tissue: section(
       {
         lattice: section(

@@ -5,6 +5,7 @@
  */
 import { buildAnatomy } from './anatomy.ts';
 import { clinical, dormantCells, primaryLineage } from './clinical.ts';
+import { createCohorts, createColonyStore, indexRows } from './cohorts.ts';
 import { type Context, countFunnel, STREAM_NAMES, type Streams } from './context.ts';
 import { scenarioHash } from './hash.ts';
 import {
@@ -22,6 +23,7 @@ import { angiogenesis } from './phases/angiogenesis.ts';
 import { angiogenesisAtNewSite } from './phases/angiogenesisAtNewSite.ts';
 import { type Arrival, arrest } from './phases/arrest.ts';
 import { circulate, type Survivors, survive, updateBloodPool } from './phases/circulation.ts';
+import { stepCohortColonies } from './phases/cohortColonies.ts';
 import { colonise, dormancy, immuneAttack } from './phases/colonisation.ts';
 import { extravasate } from './phases/extravasation.ts';
 import { grow } from './phases/growth.ts';
@@ -38,6 +40,7 @@ import {
   type SimEvent,
   type State,
   TIMINGS,
+  type Tumour,
   tumourCells,
 } from './state.ts';
 import { ENGINE_VERSION } from './version.ts';
@@ -65,6 +68,7 @@ function initialState(s: Scenario): State {
     tumours: [],
     dormantAble: createDtcStore(),
     dormantUnable: createDtcStore(),
+    colonies: createColonyStore(),
     ctcInBlood: 0,
     enteredBlood: 0,
     funnel: new Float64Array(FUNNEL_STAGES.length * ROUTES.length * TIMINGS.length),
@@ -99,13 +103,27 @@ function initialState(s: Scenario): State {
 }
 
 function makeContext(scenario: Scenario, state: State, streams: Streams): Context {
+  const cohorts = createCohorts(scenario);
+  indexRows(cohorts.dormantAbleIndex, state.dormantAble.key, state.dormantAble.size);
+  indexRows(cohorts.dormantUnableIndex, state.dormantUnable.key, state.dormantUnable.size);
+  indexRows(cohorts.colonyIndex, state.colonies.key, state.colonies.size);
   return {
     scenario,
     anatomy: buildAnatomy(scenario),
     state,
     streams,
     therapy: { divisionFactor: 1, wakeFactor: 1 },
+    cohorts,
+    counted: scenario.representation.mode === 'cohorts',
   };
+}
+
+/** Raised when a replicate would hold more records than the scenario's cap. */
+export class RecordCapError extends Error {}
+
+/** Tumour records plus dormant and colony rows: what a replicate's memory grows with. */
+export function records(state: State): number {
+  return state.tumours.length + state.dormantAble.size + state.dormantUnable.size + state.colonies.size;
 }
 
 /** Cells that reach the first capillary beds alive go through phases 5-8 like shed cells. */
@@ -160,7 +178,7 @@ export function createSimulation(scenario: Scenario, options: RunOptions = {}): 
         cells: 1,
       },
       singles: inoc.cells,
-      clusters: 0,
+      clusters: [],
       clusterCells: 0,
     };
     countFunnel(state, 'shed', ROUTE_INOCULATION, 2, inoc.cells);
@@ -191,10 +209,7 @@ export function step(sim: Simulation): void {
   const primaryCells = lineage ? tumourCells(lineage) : 0;
 
   const shed: ShedBatch[] = [];
-  const tumours = state.tumours.length; // colonies founded in this step start in the next
-  for (let i = 0; i < tumours; i++) {
-    const t = state.tumours[i];
-    if (!t) continue;
+  const phases = (t: Tumour) => {
     grow(t, ctx); // 1. growth
     if (t.founding) {
       angiogenesisAtNewSite(t, ctx); // 7. angiogenesis at the new site
@@ -204,7 +219,11 @@ export function step(sim: Simulation): void {
     }
     invade(t, ctx, primaryCells, shed); // 3. invasion and intravasation
     trackSizeClass(t, ctx);
-  }
+  };
+  const tumours = state.tumours.length; // colonies founded in this step start in the next
+  for (let i = 0; i < tumours; i++) phases(state.tumours[i] as Tumour);
+  // Phases 1, 3, 7 and 8 of colony cohorts; a colony promoted for a new driver runs them as a record.
+  if (ctx.counted) stepCohortColonies(ctx, primaryCells, shed, phases);
   const survivors: Survivors[] = [];
   circulate(ctx, shed, survivors); // 4. circulation with immune kill
   disseminate(ctx, survivors); // 5. arrest, 6. extravasation, 8. colonisation (new colonies are avascular: 7)
@@ -214,6 +233,12 @@ export function step(sim: Simulation): void {
   clinical(ctx);
   removeExtinct(ctx);
   if (state.day >= s.time.durationDays - 1e-6 * s.time.dt) state.ended = true;
+  const held = records(state);
+  if (held > s.representation.maxRecords) {
+    throw new RecordCapError(
+      `scenario ${s.name}, seed ${sim.seed}, replicate ${sim.replicate}: ${held} records on day ${state.day} exceed representation.maxRecords = ${s.representation.maxRecords}`,
+    );
+  }
   record(sim);
 }
 
@@ -380,6 +405,9 @@ export function result(sim: Simulation): SimulationResult {
   const c = state.clinical;
   const firstMacro = state.events.find((e) => e.type === 'first_macro');
   const primary = state.tumours.find((t) => !t.founding);
+  const colonies = (keep: (m: MetastasisRow) => boolean) =>
+    metastases.reduce((n, m) => (keep(m) ? n + m.count : n), 0);
+  const alive = colonies(() => true);
   const summary: Summary = {
     scenario: scenario.name,
     seed: sim.seed,
@@ -403,16 +431,14 @@ export function result(sim: Simulation): SimulationResult {
     firstMacroDay: firstMacro ? firstMacro.day : -1,
     colonies: {
       founded: state.coloniesFounded,
-      alive: metastases.length,
+      alive,
       extinct: state.coloniesExtinct,
       removed: state.coloniesRemoved,
-      micro: metastases.filter((m) => m.size_class === 'micro').length,
-      macro: metastases.filter((m) => m.size_class === 'macro').length,
+      micro: colonies((m) => m.size_class === 'micro'),
+      macro: colonies((m) => m.size_class === 'macro'),
     },
     dormantCells: dormantCells(state.dormantAble) + dormantCells(state.dormantUnable),
-    earlyShare: metastases.length
-      ? metastases.filter((m) => m.timing === 'early').length / metastases.length
-      : 0,
+    earlyShare: alive ? colonies((m) => m.timing === 'early') / alive : 0,
     funnel: funnelTotals(state.funnel),
   };
   return {

@@ -1,10 +1,13 @@
 /**
  * The state of one patient-scale run. It is plain data (numbers, arrays, typed
  * arrays) so that a checkpoint is a JSON copy of it. Cells are counted, not drawn:
- * tumours hold at most one clone per driver set (2^4), and individual records exist
- * only for what is rare and matters one by one: dormant disseminated cells and the
- * founding records of colonies.
+ * tumours hold at most one clone per driver set (2^4). Dormant cells and small
+ * avascular colonies are counted rows (cohorts.ts); individual records exist only
+ * for what a user looks at one by one: the primary, promoted colonies and their
+ * founding records. In the reference representation every dormant cell and every
+ * colony is its own record.
  */
+import type { ColonyStore } from './cohorts.ts';
 import { DRIVERS, type DriverName } from './schema.ts';
 
 export const ROUTES = ['blood', 'lymph', 'inoculation'] as const;
@@ -75,9 +78,17 @@ export interface Tumour {
   residual: boolean;
 }
 
-/** Dormant disseminated cells, structure-of-arrays; swap-remove keeps them dense. */
+/**
+ * Dormant disseminated cells, structure-of-arrays; swap-remove keeps them dense.
+ * A row holds `count` exchangeable cells (one in the reference representation);
+ * its founding values are the count-weighted means of the cells merged into it.
+ */
 export interface DtcStore {
   size: number;
+  /** Cells (units) in the row. */
+  count: Float64Array;
+  /** The cohort key the row was merged under (cohorts.ts); 0 in the reference representation. */
+  key: Float64Array;
   site: Uint8Array;
   arrivalDay: Float64Array;
   disseminationDay: Float64Array;
@@ -94,6 +105,8 @@ export interface DtcStore {
 }
 
 const DTC_COLUMNS = [
+  ['count', Float64Array],
+  ['key', Float64Array],
   ['site', Uint8Array],
   ['arrivalDay', Float64Array],
   ['disseminationDay', Float64Array],
@@ -115,13 +128,16 @@ export function createDtcStore(capacity = 64): DtcStore {
   return store as unknown as DtcStore;
 }
 
+/** Appends a row of `count` cells; returns its index. */
 export function addDtc(
   store: DtcStore,
   arrivalDay: number,
   site: number,
   r: FoundingRecord,
   gained = 0,
-): void {
+  count = 1,
+  key = 0,
+): number {
   if (store.size === store.site.length) {
     const capacity = store.site.length * 2;
     for (const [name, Type] of DTC_COLUMNS) {
@@ -131,6 +147,8 @@ export function addDtc(
     }
   }
   const i = store.size++;
+  store.count[i] = count;
+  store.key[i] = key;
   store.site[i] = site;
   store.arrivalDay[i] = arrivalDay;
   store.disseminationDay[i] = r.disseminationDay;
@@ -143,6 +161,27 @@ export function addDtc(
   store.generation[i] = r.generation;
   store.cells[i] = r.cells;
   store.gained[i] = gained;
+  return i;
+}
+
+/** Merges `count` more cells into row i, keeping its founding values count-weighted means. */
+export function mergeDtc(
+  store: DtcStore,
+  i: number,
+  arrivalDay: number,
+  r: FoundingRecord,
+  count: number,
+): void {
+  const before = store.count[i] as number;
+  const w = count / (before + count);
+  const mean = (col: Float64Array, x: number) => {
+    col[i] = (col[i] as number) + (x - (col[i] as number)) * w;
+  };
+  mean(store.arrivalDay, arrivalDay);
+  mean(store.disseminationDay, r.disseminationDay);
+  mean(store.primaryCells, r.primaryCellsAtDissemination);
+  mean(store.passengers, r.passengers);
+  store.count[i] = before + count;
 }
 
 export function dtcRecord(store: DtcStore, i: number): FoundingRecord {
@@ -159,14 +198,15 @@ export function dtcRecord(store: DtcStore, i: number): FoundingRecord {
   };
 }
 
-/** Removes record i by moving the last record into its place. */
-export function removeDtc(store: DtcStore, i: number): void {
+/** Removes record i by moving the last record into its place; returns the index that moved (or -1). */
+export function removeDtc(store: DtcStore, i: number): number {
   const last = --store.size;
-  if (i === last) return;
+  if (i === last) return -1;
   for (const [name] of DTC_COLUMNS) {
     const col = store[name];
     col[i] = col[last] as number;
   }
+  return last;
 }
 
 /** Funnel stages; every shed cell ends in exactly one of killed, extravasationFailed, diedAfterExtravasation, dormant, founded. */
@@ -231,6 +271,8 @@ export interface State {
   tumours: Tumour[];
   dormantAble: DtcStore;
   dormantUnable: DtcStore;
+  /** Colony cohorts (empty in the reference representation). */
+  colonies: ColonyStore;
   /** Cells in blood (singles and cluster cells) at the end of the step. */
   ctcInBlood: number;
   /** Cells that entered blood since the pool was last updated. */

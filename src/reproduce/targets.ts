@@ -278,8 +278,9 @@ export const TARGETS: Target[] = [
     ciReplicates: 40,
     measure(result) {
       const r = patientRun(result);
+      // A cohort row stands for `count` metastases.
       const mets = r.metastases.filter((m) => m.size_class !== 'itc');
-      return { early: mets.map((m) => (m.timing === 'early' ? 1 : 0)) };
+      return { early: mets.flatMap((m) => Array<number>(m.count).fill(m.timing === 'early' ? 1 : 0)) };
     },
     rows(ms) {
       const share = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
@@ -307,7 +308,9 @@ export const TARGETS: Target[] = [
     measure(result) {
       const r = patientRun(result);
       const macro = r.metastases.filter((m) => m.size_class === 'macro' && m.generation === 1);
-      return { seedingMm: macro.map((m) => m.primary_diameter_at_dissemination_mm) };
+      return {
+        seedingMm: macro.flatMap((m) => Array<number>(m.count).fill(m.primary_diameter_at_dissemination_mm)),
+      };
     },
     rows(ms) {
       const groups = ms.map((m) => (m.seedingMm as number[]).map((mm) => mm / 10));

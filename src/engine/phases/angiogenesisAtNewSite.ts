@@ -3,10 +3,35 @@
  * K_avascular, and must make its own switch (phase 2 rules, with the colony's own
  * hazard) to grow past it: a micrometastasis that never switches stays micro.
  */
+import { foundCohortColonies } from '../cohorts.ts';
 import { type Context, logEvent } from '../context.ts';
 import { SITES } from '../schema.ts';
-import type { FoundingRecord, Tumour } from '../state.ts';
+import { ANGIOGENIC, type FoundingRecord, type Tumour } from '../state.ts';
 import { angiogenesis } from './angiogenesis.ts';
+
+/**
+ * `count` new colonies of the record's cells at a site: cohort members, or records
+ * where each is one (the reference representation, or a founder with the angiogenic
+ * driver, which switches at once and is followed as a record from the start).
+ */
+export function foundColonies(
+  ctx: Context,
+  site: number,
+  record: FoundingRecord,
+  gained: number,
+  count: number,
+): void {
+  if (count === 0) return;
+  if (!ctx.counted || (record.drivers | gained) & ANGIOGENIC) {
+    for (let i = 0; i < count; i++) foundColony(ctx, site, record, gained);
+    return;
+  }
+  const state = ctx.state;
+  const rho = ctx.scenario.body.cellsPerMm3;
+  foundCohortColonies(ctx.cohorts, state.colonies, state.day, site, record, gained, count, rho);
+  if (state.coloniesFounded === 0) logEvent(state, 'first_colony', SITES[site] as string, -1, record.cells);
+  state.coloniesFounded += count;
+}
 
 /** A new colony of the record's cells; `drivers` adds what the founder gained at the site. */
 export function foundColony(ctx: Context, site: number, record: FoundingRecord, gained = 0): Tumour {

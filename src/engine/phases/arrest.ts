@@ -3,15 +3,17 @@
  * by the routes of anatomy.ts: blood from systemic veins meets the lungs first, from
  * the portal vein the liver first, then arterial blood by flow share; lymph meets
  * the sentinel node (or skips it), then the chain, then the thoracic duct into
- * venous blood, where the cells face blood-borne kill like any CTC. Single cells
- * of a batch are spread over sites by one multinomial draw; clusters one by one.
+ * venous blood, where the cells face blood-borne kill like any CTC. The single
+ * cells of a batch, and its clusters of each size, are spread over sites by one
+ * multinomial draw each.
  */
 import { ARTERIAL, NODE_SITE, PORTAL, THORACIC_DUCT, VENOUS } from '../anatomy.ts';
 import { type Context, countFunnel } from '../context.ts';
-import { categorical, multinomial } from '../multinomial.ts';
-import { bernoulli, binomial } from '../samplers.ts';
+import { multinomial } from '../multinomial.ts';
+import { binomial } from '../samplers.ts';
 import { type FoundingRecord, ROUTE_INOCULATION, ROUTE_LYMPH } from '../state.ts';
 import { bloodSurvival, type Survivors } from './circulation.ts';
+import { clusterCellsOf } from './invasion.ts';
 
 /** Units of equal size that arrested alive at one site. */
 export interface Arrival {
@@ -24,6 +26,27 @@ export interface Arrival {
 
 const VESSEL_ENTRY = { portal: PORTAL, tailVein: VENOUS, arterial: ARTERIAL } as const;
 
+/** Units of one size spread over the sites of an arrest law by one multinomial draw. */
+function arriveUnits(
+  ctx: Context,
+  probs: Float64Array,
+  sites: (i: number) => number,
+  s: Survivors,
+  units: number,
+  unitCells: number,
+  out: Arrival[],
+): number[] {
+  const counts = multinomial(ctx.streams.arrest, units, probs);
+  for (let i = 0; i < counts.length; i++) {
+    const n = counts[i] as number;
+    const site = sites(i);
+    if (n > 0 && site >= 0) out.push({ site, record: s.record, units: n, unitCells });
+  }
+  return counts;
+}
+
+const bySite = (i: number) => i;
+
 function arriveInBlood(
   ctx: Context,
   entry: number,
@@ -32,16 +55,14 @@ function arriveInBlood(
   clusters: readonly number[],
   out: Arrival[],
 ): void {
-  const u = ctx.streams.arrest;
   const probs = ctx.anatomy.bloodArrest[entry] as Float64Array;
-  const counts = multinomial(u, singles, probs);
-  for (let site = 0; site < counts.length; site++) {
-    const n = counts[site] as number;
-    if (n > 0) out.push({ site, record: s.record, units: n, unitCells: 1 });
-  }
-  for (const size of clusters)
-    out.push({ site: categorical(u, probs), record: s.record, units: 1, unitCells: size });
+  arriveUnits(ctx, probs, bySite, s, singles, 1, out);
+  for (let k = 0; k < clusters.length; k++)
+    if ((clusters[k] as number) > 0) arriveUnits(ctx, probs, bySite, s, clusters[k] as number, 2 + k, out);
 }
+
+/** Lymph outcomes: the node stations in order, then the thoracic duct (no site). */
+const byNode = (i: number) => (i < THORACIC_DUCT ? (NODE_SITE[i] as number) : -1);
 
 export function arrest(ctx: Context, survivors: readonly Survivors[], out: Arrival[]): void {
   const u = ctx.streams.arrest;
@@ -54,32 +75,23 @@ export function arrest(ctx: Context, survivors: readonly Survivors[], out: Arriv
         route === ROUTE_INOCULATION
           ? VESSEL_ENTRY[ctx.scenario.inoculation.vessel]
           : (ctx.anatomy.bloodEntry[s.site] as number);
-      arriveInBlood(ctx, entry, s, s.singles, s.clusterSizes, out);
+      arriveInBlood(ctx, entry, s, s.singles, s.clusters, out);
       continue;
     }
     const probs = ctx.anatomy.lymphArrest[s.site] as Float64Array;
-    const counts = multinomial(u, s.singles, probs);
-    for (let i = 0; i < THORACIC_DUCT; i++) {
-      const n = counts[i] as number;
-      if (n > 0) out.push({ site: NODE_SITE[i] as number, record: s.record, units: n, unitCells: 1 });
-    }
-    const ductClusters: number[] = [];
-    for (const size of s.clusterSizes) {
-      const outcome = categorical(u, probs);
-      if (outcome < THORACIC_DUCT)
-        out.push({ site: NODE_SITE[outcome] as number, record: s.record, units: 1, unitCells: size });
-      else ductClusters.push(size);
-    }
+    const ductSingles = arriveUnits(ctx, probs, byNode, s, s.singles, 1, out)[THORACIC_DUCT] as number;
+    const ductClusters = s.clusters.map((n, k) =>
+      n > 0 ? (arriveUnits(ctx, probs, byNode, s, n, 2 + k, out)[THORACIC_DUCT] as number) : 0,
+    );
     // Through the thoracic duct into venous blood.
-    const ductSingles = counts[THORACIC_DUCT] as number;
-    const ductCells = ductSingles + ductClusters.reduce((a, b) => a + b, 0);
+    const ductCells = ductSingles + clusterCellsOf(ductClusters);
     if (ductCells === 0) continue;
     ctx.state.enteredBlood += ductCells;
     const d = s.record.drivers;
     const singles = binomial(u, ductSingles, bloodSurvival(c.survivalSingle, d, ctx));
     const survivalCluster = bloodSurvival(c.survivalCluster, d, ctx);
-    const clusters = ductClusters.filter(() => bernoulli(u, survivalCluster));
-    const alive = singles + clusters.reduce((a, b) => a + b, 0);
+    const clusters = ductClusters.map((n) => binomial(u, n, survivalCluster));
+    const alive = singles + clusterCellsOf(clusters);
     countFunnel(ctx.state, 'killed', route, s.record.timing, ductCells - alive);
     arriveInBlood(ctx, VENOUS, s, singles, clusters, out);
   }

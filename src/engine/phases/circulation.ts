@@ -8,16 +8,17 @@
  * clusters survive far better than single cells (Aceto et al. 2014).
  */
 import { type Context, countFunnel } from '../context.ts';
-import { bernoulli, binomial } from '../samplers.ts';
+import { binomial } from '../samplers.ts';
 import { type FoundingRecord, IMMUNE_EVASION, ROUTE_LYMPH } from '../state.ts';
-import { MAX_CLUSTER_EXTRA, type ShedBatch } from './invasion.ts';
+import { clusterCellsOf, type ShedBatch } from './invasion.ts';
 
 /** Cells of one batch still alive after a passage through blood or lymph. */
 export interface Survivors {
   site: number;
   record: FoundingRecord;
   singles: number;
-  clusterSizes: number[];
+  /** Clusters by size, as in ShedBatch. */
+  clusters: number[];
 }
 
 /**
@@ -33,11 +34,7 @@ export function bloodSurvival(base: number, drivers: number, ctx: Context): numb
   return denominator > 0 ? base / denominator : 1;
 }
 
-/**
- * Draws which cells of a batch survive. Cluster sizes are 2 + Binomial(48, q) each,
- * known only as a total when shed; the extras of the surviving clusters are drawn
- * from that total without replacement (hypergeometric), which is exact.
- */
+/** Draws which cells of a batch survive: a binomial for single cells and one per cluster size. */
 export function survive(
   ctx: Context,
   batch: ShedBatch,
@@ -47,23 +44,8 @@ export function survive(
   const u = ctx.streams.circulation;
   const { record } = batch;
   const singles = binomial(u, batch.singles, survivalSingle);
-  const aliveClusters = binomial(u, batch.clusters, survivalCluster);
-  const clusterSizes: number[] = [];
-  let extraLeft = batch.clusterCells - 2 * batch.clusters;
-  let slotsLeft = MAX_CLUSTER_EXTRA * batch.clusters;
-  let aliveCells = singles;
-  for (let i = 0; i < aliveClusters; i++) {
-    let extra = 0;
-    for (let k = 0; k < MAX_CLUSTER_EXTRA; k++) {
-      if (bernoulli(u, extraLeft / slotsLeft)) {
-        extra++;
-        extraLeft--;
-      }
-      slotsLeft--;
-    }
-    clusterSizes.push(2 + extra);
-    aliveCells += 2 + extra;
-  }
+  const clusters = batch.clusters.map((n) => binomial(u, n, survivalCluster));
+  const aliveCells = singles + clusterCellsOf(clusters);
   countFunnel(
     ctx.state,
     'killed',
@@ -71,7 +53,7 @@ export function survive(
     record.timing,
     batch.singles + batch.clusterCells - aliveCells,
   );
-  return { site: batch.site, record, singles, clusterSizes };
+  return { site: batch.site, record, singles, clusters };
 }
 
 export function circulate(ctx: Context, batches: readonly ShedBatch[], out: Survivors[]): void {

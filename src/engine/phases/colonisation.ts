@@ -7,6 +7,7 @@
  * endocrine therapy) and die with another. Small colonies face the site's immune
  * pressure until a clone gains the immune-evasion driver.
  */
+import { dormantKey } from '../cohorts.ts';
 import { type Context, countFunnel } from '../context.ts';
 import { multinomial } from '../multinomial.ts';
 import { bernoulli, binomial } from '../samplers.ts';
@@ -16,14 +17,16 @@ import {
   COLONISATION,
   type DtcStore,
   dtcRecord,
+  type FoundingRecord,
   IMMUNE_EVASION,
+  mergeDtc,
   type Route,
   removeDtc,
   type Timing,
   type Tumour,
   tumourCells,
 } from '../state.ts';
-import { foundColony } from './angiogenesisAtNewSite.ts';
+import { foundColonies } from './angiogenesisAtNewSite.ts';
 import type { Arrival } from './arrest.ts';
 
 const fates = new Float64Array(3);
@@ -43,25 +46,94 @@ export function colonise(ctx: Context, arrivals: readonly Arrival[]): void {
     countFunnel(state, 'founded', route, timing, colonies * a.unitCells);
     countFunnel(state, 'dormant', route, timing, dormant * a.unitCells);
     countFunnel(state, 'diedAfterExtravasation', route, timing, died * a.unitCells);
-    for (let i = 0; i < colonies; i++) foundColony(ctx, a.site, record);
-    const store = able ? state.dormantAble : state.dormantUnable;
-    for (let i = 0; i < dormant; i++) addDtc(store, state.day, a.site, record);
+    foundColonies(ctx, a.site, record, 0, colonies);
+    addDormant(ctx, able, state.day, a.site, record, 0, dormant);
   }
 }
 
+/** Adds `count` dormant cells (units) of a record: merged into their cohort row, or one record each. */
+function addDormant(
+  ctx: Context,
+  able: boolean,
+  day: number,
+  site: number,
+  record: FoundingRecord,
+  gained: number,
+  count: number,
+): void {
+  if (count === 0) return;
+  const store = able ? ctx.state.dormantAble : ctx.state.dormantUnable;
+  if (!ctx.counted) {
+    for (let i = 0; i < count; i++) addDtc(store, day, site, record, gained);
+    return;
+  }
+  const index = able ? ctx.cohorts.dormantAbleIndex : ctx.cohorts.dormantUnableIndex;
+  const key = dormantKey(ctx.cohorts, site, record, gained);
+  const row = index.get(key);
+  if (row === undefined) index.set(key, addDtc(store, day, site, record, gained, count, key));
+  else mergeDtc(store, row, day, record, count);
+}
+
 /**
- * Exits from a group of dormant DTCs that share their hazards: the number leaving
- * is binomial, and who leaves is drawn without replacement, so the cost is the
- * number of exits, not the number of dormant cells.
+ * Exits from a group of dormant DTCs that share their hazards, for the reference
+ * representation: the number leaving is binomial, and who leaves is drawn without
+ * replacement, so the cost is the number of exits, not the number of dormant cells.
  */
-function exits(ctx: Context, store: DtcStore, leave: number, onExit: (i: number) => void): void {
+function exits(ctx: Context, store: DtcStore, leave: number, onExit: (i: number, n: number) => void): void {
   const u = ctx.streams.colonisation;
   const dt = ctx.scenario.time.dt;
   const k = binomial(u, store.size, -Math.expm1(-leave * dt));
   for (let j = 0; j < k; j++) {
     const i = Math.floor(u() * store.size);
-    onExit(i);
+    onExit(i, 1);
     removeDtc(store, i);
+  }
+}
+
+/**
+ * Exits from cohort rows. Every cell leaves independently with the same
+ * probability, so thinning each row by a binomial is exact; when fewer than one
+ * exit is expected it is cheaper, and as exact, to draw the total once and pick the
+ * leaving cells without replacement.
+ */
+function cohortExits(
+  ctx: Context,
+  store: DtcStore,
+  index: Map<number, number>,
+  leave: number,
+  onExit: (i: number, n: number) => void,
+): void {
+  const u = ctx.streams.colonisation;
+  const p = -Math.expm1(-leave * ctx.scenario.time.dt);
+  if (p === 0 || store.size === 0) return;
+  let total = 0;
+  for (let i = 0; i < store.size; i++) total += store.count[i] as number;
+  if (total * p < 0.5) {
+    const k = binomial(u, total, p);
+    for (let j = 0; j < k; j++, total--) {
+      let x = Math.floor(u() * total) - (store.count[0] as number);
+      let i = 0;
+      while (x >= 0) x -= store.count[++i] as number;
+      onExit(i, 1);
+      store.count[i] = (store.count[i] as number) - 1;
+    }
+  } else {
+    for (let i = 0; i < store.size; i++) {
+      const e = binomial(u, store.count[i] as number, p);
+      if (e === 0) continue;
+      onExit(i, e);
+      store.count[i] = (store.count[i] as number) - e;
+    }
+  }
+  dropEmptyRows(store, index);
+}
+
+/** Removes rows left without cells, keeping the key index in step with the moved rows. */
+export function dropEmptyRows(store: DtcStore, index: Map<number, number>): void {
+  for (let i = store.size - 1; i >= 0; i--) {
+    if ((store.count[i] as number) > 0) continue;
+    index.delete(store.key[i] as number);
+    if (removeDtc(store, i) >= 0) index.set(store.key[i] as number, i);
   }
 }
 
@@ -72,31 +144,40 @@ export function dormancy(ctx: Context): void {
   const wake = c.wakeHazard * ctx.therapy.wakeFactor;
   const die = c.dormantDeathHazard;
   const able = state.dormantAble;
-  const count = (i: number, store: DtcStore, stage: 'dormantDied' | 'dormantWoke') =>
-    countFunnel(state, stage, store.route[i] as Route, store.timing[i] as Timing, store.cells[i] as number);
-
-  exits(ctx, able, wake + die, (i) => {
-    if (bernoulli(u, wake / (wake + die))) {
-      foundColony(ctx, able.site[i] as number, dtcRecord(able, i), able.gained[i] as number);
-      count(i, able, 'dormantWoke');
-    } else count(i, able, 'dormantDied');
-  });
-  // Cells lacking the colonisation driver gain it (and join the able group) or die.
   const unable = state.dormantUnable;
+  const count = (i: number, store: DtcStore, stage: 'dormantDied' | 'dormantWoke', n: number) =>
+    countFunnel(
+      state,
+      stage,
+      store.route[i] as Route,
+      store.timing[i] as Timing,
+      (store.cells[i] as number) * n,
+    );
+  const leaveAble = (i: number, n: number) => {
+    const woke = n === 1 ? (bernoulli(u, wake / (wake + die)) ? 1 : 0) : binomial(u, n, wake / (wake + die));
+    if (woke > 0) {
+      foundColonies(ctx, able.site[i] as number, dtcRecord(able, i), able.gained[i] as number, woke);
+      count(i, able, 'dormantWoke', woke);
+    }
+    if (n > woke) count(i, able, 'dormantDied', n - woke);
+  };
+  // Cells lacking the colonisation driver gain it (and join the able group) or die.
   const gain = c.progressionHazard;
-  exits(ctx, unable, gain + die, (i) => {
-    if (bernoulli(u, gain / (gain + die))) {
-      addDtc(
-        able,
-        unable.arrivalDay[i] as number,
-        unable.site[i] as number,
-        dtcRecord(unable, i),
-        COLONISATION,
-      );
-    } else count(i, unable, 'dormantDied');
-  });
+  const leaveUnable = (i: number, n: number) => {
+    const gained =
+      n === 1 ? (bernoulli(u, gain / (gain + die)) ? 1 : 0) : binomial(u, n, gain / (gain + die));
+    const at = unable.arrivalDay[i] as number;
+    addDormant(ctx, true, at, unable.site[i] as number, dtcRecord(unable, i), COLONISATION, gained);
+    if (n > gained) count(i, unable, 'dormantDied', n - gained);
+  };
+  if (ctx.counted) {
+    cohortExits(ctx, able, ctx.cohorts.dormantAbleIndex, wake + die, leaveAble);
+    cohortExits(ctx, unable, ctx.cohorts.dormantUnableIndex, gain + die, leaveUnable);
+  } else {
+    exits(ctx, able, wake + die, leaveAble);
+    exits(ctx, unable, gain + die, leaveUnable);
+  }
 }
-
 /** Immune pressure of the site on non-evading clones, fading as the colony grows. */
 export function immuneAttack(t: Tumour, ctx: Context): void {
   const s = ctx.scenario;

@@ -58,7 +58,7 @@ function gainDrivers(t: Tumour, c: Clone, divisions: number, mu: number, muP: nu
   }
 }
 
-function driverCount(mask: number): number {
+export function driverCount(mask: number): number {
   let n = 0;
   for (let m = mask; m; m &= m - 1) n++;
   return n;

@@ -9,7 +9,8 @@
  * with some probability, which takes extra cells of the same clone with it.
  */
 import { type Context, countFunnel, logEvent } from '../context.ts';
-import { binomial } from '../samplers.ts';
+import { multinomial } from '../multinomial.ts';
+import { binomial, logBinomialPmf } from '../samplers.ts';
 import { SITES } from '../schema.ts';
 import {
   type Clone,
@@ -25,6 +26,8 @@ import {
 } from '../state.ts';
 import { vascularisation } from './angiogenesis.ts';
 
+export const MAX_CLUSTER_EXTRA = 48;
+
 /** Cells that left one clone of one tumour by one route in one step. */
 export interface ShedBatch {
   /** Site the cells left; decides their first bed or node. */
@@ -32,17 +35,35 @@ export interface ShedBatch {
   /** Founding record every cell of the batch would carry. */
   record: FoundingRecord;
   singles: number;
-  clusters: number;
-  /** All cells in clusters (each cluster is 2 + Binomial(48, q) cells). */
+  /** Clusters by size: entry k counts clusters of 2 + k cells (each cluster is 2 + Binomial(48, q) cells). */
+  clusters: number[];
+  /** All cells in clusters. */
   clusterCells: number;
 }
 
-export const MAX_CLUSTER_EXTRA = 48;
+/** Cells in clusters of a size histogram. */
+export function clusterCellsOf(clusters: readonly number[]): number {
+  let n = 0;
+  for (let k = 0; k < clusters.length; k++) n += (clusters[k] as number) * (2 + k);
+  return n;
+}
 
-export function invasiveFraction(c: Clone, tumourSize: number, ctx: Context): number {
+let sizeLaw = { q: Number.NaN, probs: new Float64Array(MAX_CLUSTER_EXTRA + 1) };
+
+/** The Binomial(48, q) law of a cluster's extra cells. */
+function clusterSizeLaw(q: number): Float64Array {
+  if (sizeLaw.q !== q) {
+    const probs = new Float64Array(MAX_CLUSTER_EXTRA + 1);
+    for (let k = 0; k <= MAX_CLUSTER_EXTRA; k++) probs[k] = Math.exp(logBinomialPmf(k, MAX_CLUSTER_EXTRA, q));
+    sizeLaw = { q, probs };
+  }
+  return sizeLaw.probs;
+}
+
+export function invasiveFraction(drivers: number, tumourSize: number, ctx: Context): number {
   const inv = ctx.scenario.invasion;
   const early = inv.earlyMaxFraction / (1 + (tumourSize / inv.earlyHalfCells) ** inv.earlyHillExponent);
-  const late = c.drivers & INVASIVE ? inv.lateInvasiveFraction : 0;
+  const late = drivers & INVASIVE ? inv.lateInvasiveFraction : 0;
   if (inv.programme === 'early') return early;
   if (inv.programme === 'late') return late;
   return Math.min(1, early + late);
@@ -69,7 +90,7 @@ export function invade(t: Tumour, ctx: Context, primaryCells: number, out: ShedB
   if (total <= 0) return;
   const pShedIfInvasive = -Math.expm1(-total * ctx.scenario.time.dt);
   for (const c of t.clones) {
-    const f = invasiveFraction(c, n, ctx);
+    const f = invasiveFraction(c.drivers, n, ctx);
     if (f === 0 || c.cells === 0) continue;
     const events = binomial(u, c.cells, f * pShedIfInvasive);
     if (events === 0) continue;
@@ -91,32 +112,78 @@ function release(
   pending: number,
   out: ShedBatch[],
 ): void {
-  if (e === 0) return;
+  const parent: ShedParent = {
+    site: t.site,
+    origin: t.id,
+    drivers: c.drivers,
+    passengers: c.passengers,
+    timing: timingOf(t, primaryCells, ctx),
+    generation: t.founding ? t.founding.generation + 1 : 1,
+  };
+  c.cells -= releaseCells(ctx, parent, primaryCells, route, e, pending, c.cells, out);
+}
+
+/** What the cells shed by one clone (or one colony cohort) carry into their founding records. */
+export interface ShedParent {
+  site: number;
+  /** Tumour id; -2 for a colony cohort. */
+  origin: number;
+  drivers: number;
+  passengers: number;
+  timing: Timing;
+  generation: number;
+}
+
+/**
+ * Shed cells of e events out of `available` cells, `pending` of which are reserved
+ * for other events; returns the number of cells taken.
+ */
+export function releaseCells(
+  ctx: Context,
+  parent: ShedParent,
+  primaryCells: number,
+  route: Route,
+  e: number,
+  pending: number,
+  available: number,
+  out: ShedBatch[],
+): number {
+  if (e === 0) return 0;
   const { state } = ctx;
   const u = ctx.streams.invasion;
   const inv = ctx.scenario.invasion;
   // A cluster cannot take more cells than its clone has left.
-  const clusters = Math.min(binomial(u, e, inv.clusterFraction), c.cells - pending);
+  const count = Math.min(binomial(u, e, inv.clusterFraction), available - pending);
   const q = (inv.clusterMeanSize - 2) / MAX_CLUSTER_EXTRA;
-  const extra = Math.min(binomial(u, MAX_CLUSTER_EXTRA * clusters, q), c.cells - pending - clusters);
-  const clusterCells = 2 * clusters + extra;
-  const cells = e - clusters + clusterCells;
-  c.cells -= cells;
-  const timing = timingOf(t, primaryCells, ctx);
+  // The sizes of the clusters, as counts per size: one multinomial, whatever their number.
+  const clusters = count > 0 ? multinomial(u, count, clusterSizeLaw(q)) : [];
+  let excess = clusterCellsOf(clusters) - (available - pending);
+  // Too few cells left for every extra: the largest clusters are made smaller.
+  for (let k = MAX_CLUSTER_EXTRA; k > 0 && excess > 0; k--) {
+    while ((clusters[k] as number) > 0 && excess > 0) {
+      const to = Math.max(0, k - excess);
+      clusters[k] = (clusters[k] as number) - 1;
+      clusters[to] = (clusters[to] as number) + 1;
+      excess -= k - to;
+    }
+  }
+  const clusterCells = clusterCellsOf(clusters);
+  const cells = e - count + clusterCells;
+  const { timing } = parent;
   out.push({
-    site: t.site,
+    site: parent.site,
     record: {
       disseminationDay: state.day,
-      origin: t.id,
+      origin: parent.origin,
       primaryCellsAtDissemination: primaryCells,
-      drivers: c.drivers,
-      passengers: c.passengers,
+      drivers: parent.drivers,
+      passengers: parent.passengers,
       route,
       timing,
-      generation: t.founding ? t.founding.generation + 1 : 1,
+      generation: parent.generation,
       cells: 1,
     },
-    singles: e - clusters,
+    singles: e - count,
     clusters,
     clusterCells,
   });
@@ -125,6 +192,14 @@ function release(
   else state.shedLymphSinceObservation += cells;
   if (state.firstDisseminationDay < 0) {
     state.firstDisseminationDay = state.day;
-    logEvent(state, 'first_dissemination', SITES[t.site] as string, t.id, primaryCells, ROUTES[route]);
+    logEvent(
+      state,
+      'first_dissemination',
+      SITES[parent.site] as string,
+      parent.origin,
+      primaryCells,
+      ROUTES[route],
+    );
   }
+  return cells;
 }

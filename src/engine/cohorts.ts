@@ -1,0 +1,339 @@
+/**
+ * Counted cohorts: the bounded representation of disseminated disease.
+ *
+ * Dormant cells that share everything their future depends on (site, drivers and
+ * drivers gained, route, timing, generation, unit size and a dissemination-time
+ * bucket) are one row of a DtcStore with a count. Small avascular colonies that
+ * share that key and their size are one row of a ColonyStore with a count: sizes up
+ * to `exactColonyCells` are exact cell counts, larger ones fall in geometric size
+ * bins whose row keeps the members' mean size. The number of rows is bounded by
+ * sites x driver sets x buckets x size bins, not by the number of cells.
+ *
+ * Exactness (docs/model.md, Representation): dormant rows are thinned with binomial
+ * draws, which is exact in distribution because the cells of a row are independent
+ * and exchangeable. Exact-size colony rows move with the exact one-step law of a
+ * colony of that size (growth, immune kill, shedding loss), so m colonies of size n
+ * go to a multinomial over next sizes, also exact. Binned rows use the normal law
+ * with the step's exact mean and variance: that is the approximation.
+ */
+import type { Scenario } from './schema.ts';
+import { type FoundingRecord, sizeClass } from './state.ts';
+
+// ---------------------------------------------------------------- colony store
+
+/** Colony cohorts, structure-of-arrays. Founding values are count-weighted means over the members. */
+export interface ColonyStore {
+  size: number;
+  /** Colonies in the row. */
+  count: Float64Array;
+  /** Cells per colony: exact for exact-size rows, the members' mean in binned rows. */
+  cells: Float64Array;
+  sizeIndex: Int32Array;
+  key: Float64Array;
+  site: Uint8Array;
+  drivers: Uint8Array;
+  route: Uint8Array;
+  timing: Uint8Array;
+  /** Highest size class already counted in the funnel (0 ITC, 1 micro, 2 macro). */
+  reached: Uint8Array;
+  generation: Uint16Array;
+  foundedDay: Float64Array;
+  disseminationDay: Float64Array;
+  origin: Int32Array;
+  primaryCells: Float64Array;
+  /** The founder's passengers (shared with the primary). */
+  founderPassengers: Float64Array;
+  /** Mean passengers per cell now. */
+  passengers: Float64Array;
+  founderCells: Float64Array;
+}
+
+const COLONY_COLUMNS = [
+  ['count', Float64Array],
+  ['cells', Float64Array],
+  ['sizeIndex', Int32Array],
+  ['key', Float64Array],
+  ['site', Uint8Array],
+  ['drivers', Uint8Array],
+  ['route', Uint8Array],
+  ['timing', Uint8Array],
+  ['reached', Uint8Array],
+  ['generation', Uint16Array],
+  ['foundedDay', Float64Array],
+  ['disseminationDay', Float64Array],
+  ['origin', Int32Array],
+  ['primaryCells', Float64Array],
+  ['founderPassengers', Float64Array],
+  ['passengers', Float64Array],
+  ['founderCells', Float64Array],
+] as const;
+type ColonyColumn = (typeof COLONY_COLUMNS)[number][0];
+
+export function createColonyStore(capacity = 64): ColonyStore {
+  const store = { size: 0 } as Record<string, unknown>;
+  for (const [name, Type] of COLONY_COLUMNS) store[name] = new Type(capacity);
+  return store as unknown as ColonyStore;
+}
+
+function reserve(store: ColonyStore): number {
+  if (store.size === store.count.length) {
+    const capacity = store.count.length * 2;
+    for (const [name, Type] of COLONY_COLUMNS) {
+      const grown = new Type(capacity);
+      grown.set(store[name]);
+      (store as unknown as Record<ColonyColumn, typeof grown>)[name] = grown;
+    }
+  }
+  return store.size++;
+}
+
+/** The founding record a member of row i carries (the row's means). */
+export function colonyRecord(store: ColonyStore, i: number): FoundingRecord {
+  return {
+    disseminationDay: store.disseminationDay[i] as number,
+    origin: store.origin[i] as number,
+    primaryCellsAtDissemination: store.primaryCells[i] as number,
+    drivers: store.drivers[i] as number,
+    passengers: store.founderPassengers[i] as number,
+    route: store.route[i] as FoundingRecord['route'],
+    timing: store.timing[i] as FoundingRecord['timing'],
+    generation: store.generation[i] as number,
+    cells: store.founderCells[i] as number,
+  };
+}
+
+// ---------------------------------------------------------------- keys and sizes
+
+/** What the cohort machinery derives once per scenario, and the indexes from key to row. */
+export interface Cohorts {
+  exact: number;
+  bucketDays: number;
+  /** Upper edges of the size bins above `exact` (the first bin starts at exact + 0.5). */
+  edges: Float64Array;
+  dormantAbleIndex: Map<number, number>;
+  dormantUnableIndex: Map<number, number>;
+  colonyIndex: Map<number, number>;
+  /** Where the next step's colony rows are built, swapped with the state's store. */
+  spare: ColonyStore;
+  /** Exact one-step laws of small colonies met in this replicate (phases/cohortColonies.ts). */
+  laws: Map<number, Float64Array>;
+  /** This step's shed batches from cohorts, by founding key (phases/cohortColonies.ts). */
+  shedIndex: Map<number, number>;
+}
+
+/** A generation beyond this shares the key of this one (its own value stays in the row). */
+const GENERATION_KEY_CAP = 255;
+
+export function createCohorts(s: Scenario): Cohorts {
+  const r = s.representation;
+  const rho = s.body.cellsPerMm3;
+  // Geometric edges, with the size-class limits added so that no bin straddles a class.
+  const limits = [200, (Math.PI / 6) * 0.2 ** 3 * rho, (Math.PI / 6) * 2 ** 3 * rho];
+  const edges: number[] = [];
+  const ratio = 2 ** (1 / r.binsPerDoubling);
+  for (let e = (r.exactColonyCells + 0.5) * ratio; e < 1e16; e *= ratio) edges.push(e);
+  for (const l of limits) if (l > r.exactColonyCells + 0.5) edges.push(l);
+  edges.sort((a, b) => a - b);
+  return {
+    exact: r.exactColonyCells,
+    bucketDays: r.disseminationBucketDays,
+    edges: Float64Array.from(edges),
+    dormantAbleIndex: new Map(),
+    dormantUnableIndex: new Map(),
+    colonyIndex: new Map(),
+    spare: createColonyStore(),
+    laws: new Map(),
+    shedIndex: new Map(),
+  };
+}
+
+/** Size index of a colony of `cells` cells: the count itself up to `exact`, then exact + 1 + its bin. */
+export function sizeIndexOf(c: Cohorts, cells: number): number {
+  if (cells <= c.exact + 0.5) return Math.max(1, Math.round(cells));
+  const edges = c.edges;
+  let lo = 0;
+  let hi = edges.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((edges[mid] as number) < cells) lo = mid + 1;
+    else hi = mid;
+  }
+  return c.exact + 1 + lo;
+}
+
+/** Lower and upper cell counts of a bin (size index above `exact`). */
+export function binBounds(c: Cohorts, sizeIndex: number): [number, number] {
+  const j = sizeIndex - c.exact - 1;
+  return [j === 0 ? c.exact + 0.5 : (c.edges[j - 1] as number), c.edges[j] as number];
+}
+
+function bucketOf(c: Cohorts, day: number): number {
+  return Math.floor(day / c.bucketDays + 1e-9);
+}
+
+/**
+ * Keys are single numbers (fast map lookups): the bucket (at most 73,000 days at one
+ * day or more a bucket, under 2^17) times a product of the other fields' ranges
+ * (under 2^36), so every key is an exact integer below 2^53 and distinct fields give
+ * distinct keys.
+ */
+function routeTiming(route: number, timing: number): number {
+  return route * 3 + timing;
+}
+// ---------------------------------------------------------------- dormant cohorts
+
+export function dormantKey(c: Cohorts, site: number, r: FoundingRecord, gained: number): number {
+  const g = Math.min(r.generation, GENERATION_KEY_CAP);
+  const unit = Math.min(r.cells, 63);
+  const rest =
+    ((((g * 64 + unit) * 16 + site) * 16 + r.drivers) * 16 + gained) * 12 + routeTiming(r.route, r.timing);
+  return bucketOf(c, r.disseminationDay) * 2 ** 36 + rest;
+}
+
+/** Rebuilds an index from the keys stored in the rows (after a checkpoint is read). */
+export function indexRows(index: Map<number, number>, keys: Float64Array, size: number): void {
+  index.clear();
+  for (let i = 0; i < size; i++) index.set(keys[i] as number, i);
+}
+
+// ---------------------------------------------------------------- colony cohorts
+
+function colonyKey(
+  c: Cohorts,
+  site: number,
+  drivers: number,
+  route: number,
+  timing: number,
+  generation: number,
+  reached: number,
+  disseminationDay: number,
+  sizeIndex: number,
+): number {
+  // Colonies seeded by metastases (generation 2 and up) share one key whatever their
+  // generation and dissemination time: they are what grows without bound when
+  // metastases seed metastases, and no output reads their seeding time.
+  const fromPrimary = generation <= 1;
+  const rest =
+    ((((+fromPrimary * 16 + site) * 16 + drivers) * 4 + reached) * 12 + routeTiming(route, timing)) * 8192 +
+    sizeIndex;
+  return (fromPrimary ? bucketOf(c, disseminationDay) : 0) * 2 ** 36 + rest;
+}
+
+/** Row of `store` for the key, created (with zero colonies) from the given founding values when absent. */
+function rowFor(c: Cohorts, store: ColonyStore, key: number, fill: (i: number) => void): number {
+  const found = c.colonyIndex.get(key);
+  if (found !== undefined) return found;
+  const i = reserve(store);
+  store.key[i] = key;
+  store.count[i] = 0;
+  store.cells[i] = 0;
+  fill(i);
+  c.colonyIndex.set(key, i);
+  return i;
+}
+
+/** Adds `count` colonies of `cells` cells each to row i, keeping the mean size exact. */
+function addToRow(store: ColonyStore, i: number, count: number, cells: number): number {
+  const before = store.count[i] as number;
+  store.count[i] = before + count;
+  store.cells[i] =
+    (store.cells[i] as number) + ((cells - (store.cells[i] as number)) * count) / (before + count);
+  return before;
+}
+
+function meanInto(col: Float64Array, i: number, x: number, w: number): void {
+  col[i] = (col[i] as number) + (x - (col[i] as number)) * w;
+}
+
+/** New colonies founded by `count` units of a record at a site (drivers gained at the site added). */
+export function foundCohortColonies(
+  c: Cohorts,
+  store: ColonyStore,
+  day: number,
+  site: number,
+  r: FoundingRecord,
+  gained: number,
+  count: number,
+  rho: number,
+): void {
+  const drivers = r.drivers | gained;
+  const sizeIndex = sizeIndexOf(c, r.cells);
+  const reached = sizeClass(r.cells, rho);
+  const key = colonyKey(
+    c,
+    site,
+    drivers,
+    r.route,
+    r.timing,
+    r.generation,
+    reached,
+    r.disseminationDay,
+    sizeIndex,
+  );
+  const i = rowFor(c, store, key, (i) => {
+    store.sizeIndex[i] = sizeIndex;
+    store.site[i] = site;
+    store.drivers[i] = drivers;
+    store.route[i] = r.route;
+    store.timing[i] = r.timing;
+    store.reached[i] = reached;
+    store.generation[i] = r.generation;
+    store.origin[i] = r.origin;
+  });
+  const before = addToRow(store, i, count, r.cells);
+  const w = count / (before + count);
+  meanInto(store.foundedDay, i, day, w);
+  meanInto(store.disseminationDay, i, r.disseminationDay, w);
+  meanInto(store.primaryCells, i, r.primaryCellsAtDissemination, w);
+  meanInto(store.founderPassengers, i, r.passengers, w);
+  meanInto(store.passengers, i, r.passengers, w);
+  meanInto(store.founderCells, i, r.cells, w);
+}
+
+/** Moves `count` colonies of row i of `from` into `to` with `cells` cells each and the given reached class. */
+export function moveColonies(
+  c: Cohorts,
+  from: ColonyStore,
+  i: number,
+  to: ColonyStore,
+  count: number,
+  cells: number,
+  reached: number,
+): void {
+  const sizeIndex = sizeIndexOf(c, cells);
+  const key = colonyKey(
+    c,
+    from.site[i] as number,
+    from.drivers[i] as number,
+    from.route[i] as number,
+    from.timing[i] as number,
+    from.generation[i] as number,
+    reached,
+    from.disseminationDay[i] as number,
+    sizeIndex,
+  );
+  const j = rowFor(c, to, key, (j) => {
+    to.sizeIndex[j] = sizeIndex;
+    to.site[j] = from.site[i] as number;
+    to.drivers[j] = from.drivers[i] as number;
+    to.route[j] = from.route[i] as number;
+    to.timing[j] = from.timing[i] as number;
+    to.reached[j] = reached;
+    to.generation[j] = from.generation[i] as number;
+    to.origin[j] = from.origin[i] as number;
+  });
+  const before = addToRow(to, j, count, cells);
+  const w = count / (before + count);
+  meanInto(to.foundedDay, j, from.foundedDay[i] as number, w);
+  meanInto(to.disseminationDay, j, from.disseminationDay[i] as number, w);
+  meanInto(to.primaryCells, j, from.primaryCells[i] as number, w);
+  meanInto(to.founderPassengers, j, from.founderPassengers[i] as number, w);
+  meanInto(to.passengers, j, from.passengers[i] as number, w);
+  meanInto(to.founderCells, j, from.founderCells[i] as number, w);
+}
+
+/** Empties `store` and its index, ready to receive the next step's rows. */
+export function clearColonies(c: Cohorts, store: ColonyStore): void {
+  store.size = 0;
+  c.colonyIndex.clear();
+}

@@ -1,0 +1,617 @@
+/**
+ * The phases of a colony that is still a member of a cohort (cohorts.ts): growth
+ * (1) with immune pressure (8) and the cells it sheds (3), its angiogenic switch (7),
+ * and promotion to an individual record. Every law is the one tumours.ts' phases
+ * apply to one colony: the same division and death probabilities and substeps, the
+ * same immune hazard, the same invasive fraction and shedding rate, the same switch
+ * hazard. Applied to m colonies at once:
+ *
+ * - An exact-size row (n <= exactColonyCells) moves by the exact one-step law of a
+ *   colony of n cells: each cell's descendants after the substeps (a branching
+ *   process), summed over n cells, then thinned by immune kill and by shedding
+ *   (each surviving cell lost independently). The m colonies go to a multinomial
+ *   over that law: exact in distribution.
+ * - A binned row moves by the normal law with the exact mean and variance of the
+ *   same step; colonies landing in a bin take the law's mean within the bin, so
+ *   the mean size is kept. This is the approximation of the representation.
+ * - The shed cells of a row are drawn from all its cells at the step's start; the
+ *   size law above removes them from the colonies in distribution (the two are
+ *   drawn independently: each is exact, their coupling within a step is not kept).
+ *
+ * A colony leaves its cohort (is promoted) when it switches, gains a new driver or
+ * reaches the size at which a metastasis is detectable: from then on it is a
+ * tumour record that the clinical layer and the user follow one by one.
+ */
+import { binBounds, type ColonyStore, clearColonies, colonyRecord, moveColonies } from '../cohorts.ts';
+import { type Context, countFunnel, logEvent } from '../context.ts';
+import { binomial, logBinomialPmf, type Uniform } from '../samplers.ts';
+import { DRIVERS, SITES } from '../schema.ts';
+import {
+  cellsForDiameter,
+  IMMUNE_EVASION,
+  ROUTE_BLOOD,
+  ROUTE_LYMPH,
+  sizeClass,
+  type Tumour,
+} from '../state.ts';
+import { driverCount, stepProbabilities, substeps } from './growth.ts';
+import { invasiveFraction, releaseCells, type ShedBatch } from './invasion.ts';
+
+/** Tail mass below which a law's support is cut: under the resolution of a double-precision uniform. */
+const TAIL = 1e-18;
+/** The normal law is followed to this many standard deviations. */
+const SPAN = 8;
+
+// ---------------------------------------------------------------- the step's law of one colony
+
+/** The numbers of one colony's step law; one object, refilled for each row (no allocation per row). */
+interface StepLaw {
+  pDivide: number;
+  pDie: number;
+  substeps: number;
+  /** Expected divisions per cell over the step. */
+  divisions: number;
+  drivers: number;
+  site: number;
+  /** Immune pressure on the colony's cells (0 when its clone evades). */
+  pressure: number;
+  /** Chance per step that an invasive cell is shed. */
+  pShed: number;
+}
+
+const law: StepLaw = {
+  pDivide: 0,
+  pDie: 0,
+  substeps: 1,
+  divisions: 0,
+  drivers: 0,
+  site: 0,
+  pressure: 0,
+  pShed: 0,
+};
+
+function stepLaw(ctx: Context, cells: number, drivers: number, site: number): StepLaw {
+  const { scenario: s, therapy } = ctx;
+  const g =
+    s.growth.lambda * s.growth.colonyLambdaFactor * Math.log(s.angiogenesis.avascularCapacityCells / cells);
+  const f = therapy.divisionFactor;
+  const die = s.growth.turnover * f + Math.max(-g, 0);
+  const divide = (s.growth.turnover + Math.max(g, 0) + s.growth.driverAdvantage * driverCount(drivers)) * f;
+  const k = substeps(divide, die, s.time.dt);
+  const [pDivide, pDie] = stepProbabilities(divide, die, s.time.dt / k);
+  const pressure = s.sites[SITES[site] as Exclude<(typeof SITES)[number], 'primary'>]?.immunePressure ?? 0;
+  const inv = s.invasion;
+  law.pDivide = pDivide;
+  law.pDie = pDie;
+  law.substeps = k;
+  law.divisions = 0;
+  for (let j = 0, mean = 1; j < k; j++, mean *= 1 + pDivide - pDie) law.divisions += pDivide * mean;
+  law.drivers = drivers;
+  law.site = site;
+  law.pressure = drivers & IMMUNE_EVASION ? 0 : pressure;
+  law.pShed = -Math.expm1(
+    -(inv.bloodRate * s.angiogenesis.baselineVascularisation + inv.lymphRate) * s.time.dt,
+  );
+  return law;
+}
+
+/** Immune kill probability per cell in a colony of n cells (phase 8, as immuneAttack). */
+function killAt(ctx: Context, l: StepLaw, n: number): number {
+  if (l.pressure === 0) return 0;
+  const hazard = l.pressure / (1 + n / ctx.scenario.colonisation.immuneSaturationCells);
+  return -Math.expm1(-hazard * ctx.scenario.time.dt);
+}
+
+/** Chance that a cell of a colony of n cells is shed this step (phase 3, as invade for an avascular tumour). */
+function shedAt(ctx: Context, l: StepLaw, n: number): number {
+  return l.pShed === 0 ? 0 : invasiveFraction(l.drivers, n, ctx) * l.pShed;
+}
+
+function polyMultiply(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length - 1);
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as number;
+    if (x === 0) continue;
+    for (let j = 0; j < b.length; j++) out[i + j] = (out[i + j] as number) + x * (b[j] as number);
+  }
+  return trim(out);
+}
+
+/** Cuts the upper tail of a law where less than TAIL of its mass lies. */
+function trim(p: Float64Array): Float64Array {
+  let end = p.length;
+  let tail = 0;
+  while (end > 1 && tail + (p[end - 1] as number) < TAIL) tail += p[--end] as number;
+  return end === p.length ? p : p.slice(0, end);
+}
+
+/** Law of X' ~ Binomial(X, 1 - lost(X)) for X with law p. */
+function thin(p: Float64Array, lost: (n: number) => number): Float64Array {
+  const out = new Float64Array(p.length);
+  for (let n = 0; n < p.length; n++) {
+    const w = p[n] as number;
+    if (w === 0) continue;
+    const q = lost(n);
+    if (q === 0) {
+      out[n] = (out[n] as number) + w;
+      continue;
+    }
+    // Binomial(n, 1 - q) pmf from the top down: P(n) = (1 - q)^n, P(j - 1) = P(j) j q / ((n - j + 1)(1 - q)).
+    const keep = 1 - q;
+    let pj = keep ** n;
+    if (pj < 1e-290) {
+      for (let j = 0; j <= n; j++) out[j] = (out[j] as number) + w * binomialPmf(j, n, keep);
+      continue;
+    }
+    for (let j = n; j >= 0; j--) {
+      out[j] = (out[j] as number) + w * pj;
+      pj = keep === 0 ? (j === 1 ? 1 : 0) : (pj * j * q) / ((n - j + 1) * keep);
+    }
+  }
+  return trim(out);
+}
+
+function binomialPmf(j: number, n: number, p: number): number {
+  if (p <= 0) return j === 0 ? 1 : 0;
+  if (p >= 1) return j === n ? 1 : 0;
+  let lc = 0;
+  for (let i = 1; i <= j; i++) lc += Math.log((n - j + i) / i);
+  return Math.exp(lc + j * Math.log(p) + (n - j) * Math.log1p(-p));
+}
+
+/**
+ * The exact law of the next size of one colony of n cells (n small). It depends on
+ * n, the drivers, the site and the therapy in force, so each replicate keeps the
+ * laws it has met (ctx.cohorts.laws); computing one is a pure function of the
+ * scenario's numbers, so the laws are also shared across replicates (keyed by
+ * those numbers).
+ */
+const shared = new Map<string, Float64Array>();
+const SHARED_LIMIT = 20000;
+
+function exactLaw(ctx: Context, l: StepLaw, n: number): Float64Array {
+  const therapy = ctx.therapy.divisionFactor === 1 ? 0 : 1;
+  const local = ((therapy * 16 + l.drivers) * 16 + l.site) * 1024 + n;
+  const mine = ctx.cohorts.laws.get(local);
+  if (mine) return mine;
+  const s = ctx.scenario;
+  const inv = s.invasion;
+  const late = invasiveFraction(l.drivers, Number.POSITIVE_INFINITY, ctx);
+  const key = [
+    l.pDivide,
+    l.pDie,
+    l.substeps,
+    n,
+    l.pressure,
+    s.colonisation.immuneSaturationCells,
+    s.time.dt,
+    l.pShed,
+    inv.programme,
+    inv.earlyMaxFraction,
+    inv.earlyHalfCells,
+    inv.earlyHillExponent,
+    late,
+  ].join(' ');
+  let p = shared.get(key);
+  if (!p) {
+    p = computeExactLaw(ctx, l, n);
+    if (shared.size >= SHARED_LIMIT) shared.clear();
+    shared.set(key, p);
+  }
+  ctx.cohorts.laws.set(local, p);
+  return p;
+}
+
+function computeExactLaw(ctx: Context, l: StepLaw, n: number): Float64Array {
+  const { pDivide: pD, pDie: pX } = l;
+  // One cell's descendants after the substeps: the offspring law composed with itself.
+  const step = Float64Array.of(pX, 1 - pD - pX, pD);
+  let one: Float64Array = step;
+  for (let j = 1; j < l.substeps; j++) {
+    const sq = polyMultiply(one, one);
+    const next = new Float64Array(sq.length);
+    next[0] = pX;
+    for (let i = 0; i < one.length; i++) next[i] = (next[i] as number) + (1 - pD - pX) * (one[i] as number);
+    for (let i = 0; i < sq.length; i++) next[i] = (next[i] as number) + pD * (sq[i] as number);
+    one = trim(next);
+  }
+  // n independent cells: the n-th power of that law, by squaring.
+  let grown: Float64Array = Float64Array.of(1);
+  for (let base: Float64Array = one, e = n; e > 0; e >>= 1) {
+    if (e & 1) grown = polyMultiply(grown, base);
+    if (e > 1) base = polyMultiply(base, base);
+  }
+  // Then immune kill at the grown size, then shedding at the size left (the order of step()).
+  const killed = thin(grown, (m) => killAt(ctx, l, m));
+  return thin(killed, (m) => shedAt(ctx, l, m));
+}
+
+// ---------------------------------------------------------------- normal law
+
+/** Complementary error function (Numerical Recipes' Chebyshev fit, relative error below 1.2e-7). */
+function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 +
+                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? r : 2 - r;
+}
+const cdf = (z: number) => 0.5 * erfc(-z / Math.SQRT2);
+const pdf = (z: number) => Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+
+/** Scratch space for the outcomes of one row: sizes and their probabilities. */
+const outcome = { size: 0, values: new Float64Array(256), probs: new Float64Array(256) };
+
+function pushOutcome(value: number, prob: number): void {
+  if (!(prob > 0)) return;
+  if (outcome.size === outcome.values.length) {
+    const values = new Float64Array(outcome.size * 2);
+    const probs = new Float64Array(outcome.size * 2);
+    values.set(outcome.values);
+    probs.set(outcome.probs);
+    outcome.values = values;
+    outcome.probs = probs;
+  }
+  outcome.values[outcome.size] = value;
+  outcome.probs[outcome.size++] = prob;
+}
+
+/** Outcomes of Normal(mean, sd) in cells: 0 (gone), exact sizes, then bins at their conditional means. */
+function normalOutcomes(ctx: Context, mean: number, sd: number): void {
+  const c = ctx.cohorts;
+  outcome.size = 0;
+  if (sd < 1e-9 * mean || sd === 0) {
+    pushOutcome(mean < 0.5 ? 0 : mean, 1);
+    return;
+  }
+  const lo = mean - SPAN * sd;
+  const hi = mean + SPAN * sd;
+  if (lo < 0.5) pushOutcome(0, cdf((0.5 - mean) / sd));
+  for (let v = Math.max(1, Math.floor(lo)); v <= Math.min(c.exact, Math.ceil(hi)); v++)
+    pushOutcome(v, cdf((v + 0.5 - mean) / sd) - cdf((v - 0.5 - mean) / sd));
+  if (hi <= c.exact + 0.5) return;
+  const first = c.exact + 1 + Math.max(0, indexAbove(c.edges, Math.max(lo, c.exact + 0.5)));
+  for (let k = first; ; k++) {
+    const [a, b] = binBounds(c, k);
+    const za = (a - mean) / sd;
+    const zb = (b - mean) / sd;
+    const mass = cdf(zb) - cdf(za);
+    if (mass > 0) pushOutcome(Math.min(b, Math.max(a, mean + (sd * (pdf(za) - pdf(zb))) / mass)), mass);
+    if (b >= hi || k - c.exact >= c.edges.length) break;
+  }
+}
+
+function indexAbove(edges: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = edges.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((edges[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function lawOutcomes(p: Float64Array): void {
+  outcome.size = 0;
+  for (let v = 0; v < p.length; v++) pushOutcome(v, p[v] as number);
+}
+
+/** Spreads m colonies over the outcomes (a multinomial), calling `to` for each non-empty outcome. */
+function spread(u: Uniform, m: number, to: (value: number, count: number) => void): void {
+  const { values, probs, size } = outcome;
+  if (m <= 8) {
+    // A few colonies: one inversion each is cheaper than a chain of binomials.
+    for (let j = 0; j < m; j++) {
+      let x = u() - (probs[0] as number);
+      let k = 0;
+      while (x >= 0 && k < size - 1) x -= probs[++k] as number;
+      to(values[k] as number, 1);
+    }
+    return;
+  }
+  let left = m;
+  let mass = 0;
+  for (let k = 0; k < size; k++) mass += probs[k] as number;
+  for (let k = 0; k < size && left > 0; k++) {
+    const p = probs[k] as number;
+    const n = k === size - 1 || p >= mass ? left : binomial(u, left, p / mass);
+    mass -= p;
+    left -= n;
+    if (n > 0) to(values[k] as number, n);
+  }
+}
+
+// ---------------------------------------------------------------- promotion
+
+/** A cohort colony becomes a tumour record; its founding record is its row's. */
+export function promote(
+  ctx: Context,
+  store: ColonyStore,
+  i: number,
+  cells: number,
+  vascular: boolean,
+): Tumour {
+  const state = ctx.state;
+  const t: Tumour = {
+    id: state.nextTumourId++,
+    site: store.site[i] as number,
+    foundedDay: store.foundedDay[i] as number,
+    clones: [
+      {
+        drivers: store.drivers[i] as number,
+        cells: Math.max(1, Math.round(cells)),
+        passengers: store.passengers[i] as number,
+        parent: -1,
+      },
+    ],
+    capacity: ctx.scenario.angiogenesis.avascularCapacityCells,
+    vascular,
+    founding: colonyRecord(store, i),
+    sizeClassReached: store.reached[i] as number,
+    residual: false,
+  };
+  state.tumours.push(t);
+  return t;
+}
+
+// ---------------------------------------------------------------- the step
+
+/**
+ * Advances every cohort colony one step. Colonies promoted for a new driver run the
+ * tumour phases of this step as records (`asTumour`); the rest of each row moves
+ * to the next step's store.
+ */
+export function stepCohortColonies(
+  ctx: Context,
+  primaryCells: number,
+  shed: ShedBatch[],
+  asTumour: (t: Tumour) => void,
+): void {
+  const { state, scenario: s, cohorts: c } = ctx;
+  const u = ctx.streams.growth;
+  const from = state.colonies;
+  const to = c.spare;
+  clearColonies(c, to);
+  c.shedIndex.clear();
+  const rho = s.body.cellsPerMm3;
+  const a = s.angiogenesis;
+  const switchAt = a.switchThresholdFraction * a.avascularCapacityCells;
+  const pSwitch = -Math.expm1(-a.metastasisSwitchHazard * s.time.dt);
+  const detectableAt = cellsForDiameter(s.clinical.metastasisDetectionMm, rho);
+  const mu = s.growth.driverMutationRate;
+  const muP = s.growth.passengerRate;
+
+  for (let i = 0; i < from.size; i++) {
+    let m = from.count[i] as number;
+    const n = from.cells[i] as number;
+    if (m === 0) continue;
+    const drivers = from.drivers[i] as number;
+    const site = from.site[i] as number;
+    const l = stepLaw(ctx, n, drivers, site);
+    const cellsInRow = Math.round(m * n);
+
+    // 1. New drivers: each mutant daughter makes its colony a record with two clones.
+    const missing = DRIVERS.length - driverCount(drivers);
+    if (mu > 0 && missing > 0) {
+      const mutants = Math.min(m, binomial(u, cellsInRow, Math.min(1, l.divisions * mu * missing)));
+      for (let j = 0; j < mutants; j++) {
+        const t = promote(ctx, from, i, n, false);
+        const clone = t.clones[0] as Tumour['clones'][number];
+        let gain = Math.floor(u() * missing);
+        let bit = 1;
+        for (; ; bit <<= 1) if (!(drivers & bit) && gain-- === 0) break;
+        if (clone.cells > 1) {
+          clone.cells--;
+          t.clones.push({
+            drivers: drivers | bit,
+            cells: 1,
+            passengers: clone.passengers + muP,
+            parent: drivers,
+          });
+        } else clone.drivers |= bit;
+        asTumour(t);
+      }
+      m -= mutants;
+      if (m === 0) continue;
+    }
+    from.passengers[i] = (from.passengers[i] as number) + 2 * muP * l.divisions;
+
+    // 3. Cells shed by the row's colonies.
+    const pShed = shedAt(ctx, l, n);
+    if (pShed > 0) releaseFromRow(ctx, from, i, Math.round(m * n), pShed, primaryCells, shed);
+
+    // 1 and 8: the next size of each colony.
+    if (n <= c.exact + 0.5) lawOutcomes(exactLaw(ctx, l, Math.round(n)));
+    else {
+      const { pDivide: pD, pDie: pX, substeps: k } = l;
+      const m1 = 1 + pD - pX;
+      const v1 = pD + pX - (pD - pX) ** 2;
+      const mean = m1 ** k;
+      const variance = m1 === 1 ? k * v1 : (v1 * m1 ** (k - 1) * (mean - 1)) / (m1 - 1);
+      const alive = 1 - killAt(ctx, l, n * mean);
+      const keep = alive * (1 - shedAt(ctx, l, n * mean * alive));
+      normalOutcomes(
+        ctx,
+        n * mean * keep,
+        Math.sqrt(n * variance * keep * keep + n * mean * keep * (1 - keep)),
+      );
+    }
+    const reached = from.reached[i] as number;
+    spread(u, m, (value, count) => {
+      if (value === 0) {
+        state.coloniesExtinct += count;
+        return;
+      }
+      const cls = sizeClass(value, rho);
+      for (let k = reached + 1; k <= cls; k++) reachClass(ctx, from, i, k, count, value);
+      let stay = count;
+      // 7. The angiogenic switch, with the metastasis hazard once large enough (a colony
+      // with the angiogenic driver is a record from its founding).
+      if (value >= switchAt) {
+        const switched = binomial(ctx.streams.angiogenesis, stay, pSwitch);
+        for (let j = 0; j < switched; j++) {
+          const t = promote(ctx, from, i, value, true);
+          t.sizeClassReached = Math.max(reached, cls);
+          logEvent(state, 'angiogenic_switch', SITES[t.site] as string, t.id, value, 'hazard');
+        }
+        stay -= switched;
+      }
+      if (stay > 0 && value >= detectableAt) {
+        for (let j = 0; j < stay; j++)
+          promote(ctx, from, i, value, false).sizeClassReached = Math.max(reached, cls);
+        stay = 0;
+      }
+      if (stay > 0) moveColonies(c, from, i, to, stay, value, Math.max(reached, cls));
+    });
+  }
+  state.colonies = to;
+  c.spare = from;
+}
+
+/** Counts `count` colonies of row i reaching size class k: the funnel and the first per site. */
+function reachClass(
+  ctx: Context,
+  store: ColonyStore,
+  i: number,
+  k: number,
+  count: number,
+  cells: number,
+): void {
+  const stage = k === 1 ? 'micro' : 'macro';
+  countFunnel(ctx.state, stage, store.route[i] as 0 | 1 | 2, store.timing[i] as 0 | 1 | 2, count);
+  const seen = ctx.state.firstClassSeen;
+  const site = store.site[i] as number;
+  if (!((seen[site] as number) & k)) {
+    seen[site] = (seen[site] as number) | k;
+    logEvent(ctx.state, `first_${stage}`, SITES[site] as string, -1, cells, 'cohort');
+  }
+}
+
+/** Shedding events from all cells of row i: the phase 3 law, with the row's founding record passed on. */
+function releaseFromRow(
+  ctx: Context,
+  store: ColonyStore,
+  i: number,
+  cells: number,
+  pShed: number,
+  primaryCells: number,
+  out: ShedBatch[],
+): void {
+  const u = ctx.streams.invasion;
+  const events = binomial(u, cells, pShed);
+  if (events === 0) return;
+  const inv = ctx.scenario.invasion;
+  const bloodRate = inv.bloodRate * ctx.scenario.angiogenesis.baselineVascularisation;
+  const toBlood = binomial(u, events, bloodRate / (bloodRate + inv.lymphRate));
+  const parent = {
+    site: store.site[i] as number,
+    origin: -2,
+    drivers: store.drivers[i] as number,
+    passengers: store.passengers[i] as number,
+    timing: store.timing[i] as 0 | 1 | 2,
+    generation: (store.generation[i] as number) + 1,
+  };
+  const taken = releaseCells(ctx, parent, primaryCells, ROUTE_BLOOD, toBlood, events, cells, out);
+  mergeBatch(ctx, out);
+  releaseCells(
+    ctx,
+    parent,
+    primaryCells,
+    ROUTE_LYMPH,
+    events - toBlood,
+    events - toBlood,
+    cells - taken,
+    out,
+  );
+  mergeBatch(ctx, out);
+}
+
+/**
+ * Folds the batch just shed into an earlier one of this step with the same founding
+ * key (rows that differ only in size or bucket shed the same kind of cell), so the
+ * number of batches a step circulates is bounded by keys, not by rows.
+ */
+function mergeBatch(ctx: Context, out: ShedBatch[]): void {
+  const b = out[out.length - 1];
+  if (!b || b.record.origin !== -2) return;
+  const r = b.record;
+  const key = (((Math.min(r.generation, 255) * 16 + b.site) * 16 + r.drivers) * 3 + r.route) * 3 + r.timing;
+  const into = ctx.cohorts.shedIndex.get(key);
+  if (into === undefined || into >= out.length - 1) {
+    ctx.cohorts.shedIndex.set(key, out.length - 1);
+    return;
+  }
+  const a = out[into] as ShedBatch;
+  out.pop();
+  const cellsA = a.singles + a.clusterCells;
+  const cellsB = b.singles + b.clusterCells;
+  a.record.passengers += ((r.passengers - a.record.passengers) * cellsB) / (cellsA + cellsB);
+  a.singles += b.singles;
+  a.clusterCells += b.clusterCells;
+  b.clusters.forEach((n, k) => {
+    a.clusters[k] = (a.clusters[k] ?? 0) + n;
+  });
+}
+
+/** Outcomes of Binomial(n, p) in cells: exact over the window that holds all but 1e-18 of the mass. */
+function binomialOutcomes(n: number, p: number): void {
+  outcome.size = 0;
+  const mean = n * p;
+  const sd = Math.sqrt(mean * (1 - p));
+  const lo = Math.max(0, Math.floor(mean - 12 * sd - 10));
+  const hi = Math.min(n, Math.ceil(mean + 12 * sd + 10));
+  for (let v = lo; v <= hi; v++) pushOutcome(v, Math.exp(logBinomialPmf(v, n, p)));
+}
+
+/**
+ * Keeps each cell of the cohort colonies at the chosen sites with probability
+ * `survive` (surgery, radiotherapy, a chemotherapy cycle); returns the colonies left
+ * without cells, which the caller counts as removed or extinct.
+ */
+export function thinCohortColonies(ctx: Context, where: (site: number) => boolean, survive: number): number {
+  const { state, cohorts: c } = ctx;
+  const from = state.colonies;
+  const to = c.spare;
+  clearColonies(c, to);
+  let emptied = 0;
+  for (let i = 0; i < from.size; i++) {
+    const m = from.count[i] as number;
+    const n = from.cells[i] as number;
+    const reached = from.reached[i] as number;
+    if (m === 0) continue;
+    if (!where(from.site[i] as number) || survive === 1) {
+      moveColonies(c, from, i, to, m, n, reached);
+      continue;
+    }
+    if (survive === 0) {
+      emptied += m;
+      continue;
+    }
+    if (n > c.exact + 0.5 && n * survive * (1 - survive) >= 25) {
+      normalOutcomes(ctx, n * survive, Math.sqrt(n * survive * (1 - survive)));
+    } else binomialOutcomes(Math.round(n), survive);
+    spread(ctx.streams.clinical, m, (value, count) => {
+      if (value === 0) emptied += count;
+      else moveColonies(c, from, i, to, count, value, reached);
+    });
+  }
+  state.colonies = to;
+  c.spare = from;
+  return emptied;
+}
