@@ -19,12 +19,19 @@ describe('funnel conservation', () => {
         expect((f.extravasationFailed ?? 0) + (f.extravasated ?? 0)).toBe(f.arrested);
         expect((f.diedAfterExtravasation ?? 0) + (f.dormant ?? 0) + (f.founded ?? 0)).toBe(f.extravasated);
         // Dormant cells still present = entered dormancy - died - woke - removed.
-        const { dormantAble: a, dormantUnable: b } = sim.ctx.state;
+        const { dormantAble: a, dormantUnable: b, colonies } = sim.ctx.state;
         let present = 0;
-        for (const st of [a, b]) for (let i = 0; i < st.size; i++) present += st.cells[i] as number;
+        for (const st of [a, b])
+          for (let i = 0; i < st.size; i++) present += (st.cells[i] as number) * (st.count[i] as number);
         expect((f.dormant ?? 0) - (f.dormantDied ?? 0) - (f.dormantWoke ?? 0) - (f.dormantRemoved ?? 0)).toBe(
           present,
         );
+        // Every colony founded is alive (a record or a cohort member), extinct or removed.
+        const st = sim.ctx.state;
+        let alive = st.tumours.filter((t) => t.founding).length;
+        for (let i = 0; i < colonies.size; i++) alive += colonies.count[i] as number;
+        expect(alive + st.coloniesExtinct + st.coloniesRemoved).toBe(st.coloniesFounded);
+        expect(result(sim).summary.colonies.alive).toBe(alive);
       }),
       { numRuns: 40 },
     );
@@ -42,6 +49,16 @@ function badCount(sim: ReturnType<typeof createSimulation>): string | undefined 
       if (!(c.passengers >= 0 && Number.isFinite(c.passengers))) return `passengers ${c.passengers}`;
     }
   }
+  const exact = sim.ctx.scenario.representation.exactColonyCells;
+  for (let i = 0; i < st.colonies.size; i++) {
+    const n = st.colonies.cells[i] as number;
+    if (!isCount(st.colonies.count[i] as number)) return `count ${st.colonies.count[i]} of colony row ${i}`;
+    if (n <= exact + 0.5 ? !Number.isInteger(n) || n < 1 : !Number.isFinite(n))
+      return `cells ${n} in colony row ${i}`;
+  }
+  for (const store of [st.dormantAble, st.dormantUnable])
+    for (let i = 0; i < store.size; i++)
+      if (!isCount(store.count[i] as number) || store.count[i] === 0) return `count ${store.count[i]} of dormant row ${i}`;
   if (!isCount(st.ctcInBlood)) return `ctcInBlood ${st.ctcInBlood}`;
   for (const v of st.funnel) if (!isCount(v)) return `funnel entry ${v}`;
   return undefined;

@@ -42,6 +42,7 @@ export const arbitraryScenario: fc.Arbitrary<Scenario> = fc
     radiotherapy: fc.boolean(),
     endocrine: fc.boolean(),
     inoculate: fc.boolean(),
+    representation: fc.constantFrom('cohorts', 'individual'),
   })
   .map((a) =>
     fastScenario({
@@ -60,6 +61,7 @@ export const arbitraryScenario: fc.Arbitrary<Scenario> = fc
         requireColonisationDriver: a.requireColonisationDriver,
       },
       inoculation: { enabled: a.inoculate, cells: 2000, vessel: 'portal' },
+      representation: { mode: a.representation },
       clinical: {
         chemotherapy: { enabled: a.chemo },
         radiotherapy: { enabled: a.radiotherapy },
