@@ -19,14 +19,12 @@ async function pooled(workers: number): Promise<{ seconds: number; withStart: nu
     Array.from({ length: workers }, (_, i) => i),
     (api, i) => api.batchRow(scenario, 10_000 + i, 0),
     () => undefined,
-    () => false,
   );
   const t1 = performance.now();
   await pool.run(
     replicates,
     (api, r) => api.batchRow(scenario, r, 0),
     () => undefined,
-    () => false,
   );
   const t2 = performance.now();
   await pool.close();

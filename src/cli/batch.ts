@@ -282,17 +282,17 @@ export async function batchCommand(args: string[]): Promise<number> {
   const seriesEvery = (t: Task) => t.point.scenario.batch.timeseriesEveryDays;
   if (mine.some((t) => seriesEvery(t) > 0)) mkdirSync(join(out, 'series'), { recursive: true });
 
-  let stopping = false;
-  const onSignal = () => {
-    stopping = true;
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   const started = Date.now();
   let done = mine.length - pending.length;
   const errors: string[] = [];
+  let interrupted = false;
   if (pending.length > 0) {
     const pool = createPool(Math.min(workers, pending.length));
+    // Replicates in flight are abandoned, not awaited (one can take minutes): they leave no part
+    // file, so --resume runs them again.
+    const stop = () => pool.stop();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
     try {
       await pool.run(
         pending,
@@ -313,8 +313,8 @@ export async function batchCommand(args: string[]): Promise<number> {
           writeAtomic(join(out, 'parts', partName(task.index)), JSON.stringify({ index: task.index, row }));
           progress(++done, mine.length, started);
         },
-        () => stopping,
       );
+      interrupted = pool.stopped;
     } catch (e) {
       if (e instanceof WorkerDied) {
         throw new BatchError(
@@ -324,11 +324,11 @@ export async function batchCommand(args: string[]): Promise<number> {
       throw e;
     } finally {
       await pool.close();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
     }
   }
-  if (stopping) {
+  if (interrupted) {
     console.error(
       `\ninterrupted after ${done} of ${mine.length} replicates; continue with the same command and --resume`,
     );

@@ -3,7 +3,8 @@
  * one the browser uses) behind comlink. The worker is bundled once per process
  * with esbuild: plain JavaScript starts about three times faster than compiling
  * TypeScript in every thread, and runs faster too. Tasks are handed out one at a
- * time to whichever worker is free.
+ * time to whichever worker is free. `stop()` terminates the threads at once: a
+ * replicate can run for minutes, and a user who presses Ctrl-C should not wait.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,57 +44,80 @@ function workerBundle(): string {
 }
 
 export interface Pool {
-  /** Runs `work` on a free worker for each item, calling `done` as each finishes; stops early when `stopped()`. */
+  /**
+   * Runs `work` on a free worker for each item, calling `done` as each finishes.
+   * After `stop()` it resolves without calling `done` for the items in flight.
+   */
   run<T, R>(
     items: readonly T[],
     work: (api: Comlink.Remote<EngineApi>, item: T) => Promise<R>,
     done: (item: T, result: R | Error) => void | Promise<void>,
-    stopped: () => boolean,
   ): Promise<void>;
+  /** Terminates the worker threads at once, abandoning the items in flight. */
+  stop(): void;
+  /** Whether `stop()` was called: some items may not have run. */
+  readonly stopped: boolean;
   close(): Promise<void>;
 }
 
 /** Raised when a worker thread dies (out of memory, a crash outside a task): the batch must stop. */
 export class WorkerDied extends Error {}
 
+const STOPPED = Symbol('stopped');
+
 export function createPool(size: number): Pool {
   const file = workerBundle();
   const workers = Array.from({ length: size }, () => new Worker(file));
   const apis = workers.map((w) => Comlink.wrap<EngineApi>(nodeEndpoint(w)));
-  // A pending comlink call never settles if its thread dies, so each call races the thread's death.
-  let closing = false;
+  // A pending comlink call never settles if its thread ends, so each call races the thread's death
+  // and the pool's stop. Set before any terminate(), so that a thread ended on purpose is no death.
+  let ending = false;
+  let stopped = false;
+  let resolveStopping: (value: typeof STOPPED) => void = () => undefined;
+  const stopping = new Promise<typeof STOPPED>((resolve) => {
+    resolveStopping = resolve;
+  });
   const deaths = workers.map(
     (w) =>
       new Promise<never>((_, reject) => {
         w.once('error', (e) => reject(new WorkerDied(`a worker thread died: ${e.message}`)));
         w.once('exit', (code) => {
-          if (!closing) reject(new WorkerDied(`a worker thread exited (code ${code})`));
+          if (!ending) reject(new WorkerDied(`a worker thread exited (code ${code})`));
         });
       }),
   );
   for (const d of deaths) d.catch(() => undefined);
   return {
-    async run(items, work, done, stopped) {
+    async run(items, work, done) {
       let next = 0;
       await Promise.all(
         apis.map(async (api, w) => {
-          while (next < items.length && !stopped()) {
+          while (next < items.length && !stopped) {
             const item = items[next++] as (typeof items)[number];
-            let outcome: Awaited<ReturnType<typeof work>> | Error;
+            let outcome: Awaited<ReturnType<typeof work>> | Error | typeof STOPPED;
             try {
-              outcome = await Promise.race([work(api, item), deaths[w] as Promise<never>]);
+              outcome = await Promise.race([work(api, item), deaths[w] as Promise<never>, stopping]);
             } catch (e) {
               if (e instanceof WorkerDied) throw e;
               outcome = e instanceof Error ? e : new Error(String(e));
             }
-            // A result that finished while stopping is still kept.
+            if (outcome === STOPPED) return;
             await done(item, outcome);
           }
         }),
       );
     },
+    stop() {
+      ending = true;
+      stopped = true;
+      resolveStopping(STOPPED);
+      for (const w of workers) void w.terminate();
+    },
+    get stopped() {
+      return stopped;
+    },
     async close() {
-      closing = true;
+      ending = true;
       for (const api of apis) api[Comlink.releaseProxy]();
       await Promise.all(workers.map((w) => w.terminate()));
     },

@@ -156,7 +156,6 @@ describe('worker pool', () => {
         (item, result) => {
           seen.push(result instanceof Error ? result.message : item);
         },
-        () => false,
       );
     } finally {
       await pool.close();
