@@ -2,9 +2,10 @@
  * Counted cohorts: the bounded representation of disseminated disease.
  *
  * Dormant cells that share everything their future depends on (site, drivers and
- * drivers gained, route, timing, generation, unit size and a dissemination-time
- * bucket) are one row of a DtcStore with a count. Small avascular colonies that
- * share that key and their size are one row of a ColonyStore with a count: sizes up
+ * drivers gained, route, timing, seeded by the primary or by a metastasis, unit
+ * size, and a bucket of the primary's size when they left) are one row of a
+ * DtcStore with a count. Small avascular colonies that share that key and their
+ * size are one row of a ColonyStore with a count: sizes up
  * to `exactColonyCells` are exact cell counts, larger ones fall in geometric size
  * bins whose row keeps the members' mean size. The number of rows is bounded by
  * sites x driver sets x buckets x size bins, not by the number of cells.
@@ -16,6 +17,7 @@
  * go to a multinomial over next sizes, also exact. Binned rows use the normal law
  * with the step's exact mean and variance: that is the approximation.
  */
+import type { ExactStep, PendingShed } from './phases/cohortColonies.ts';
 import type { Scenario } from './schema.ts';
 import { type FoundingRecord, sizeClass } from './state.ts';
 
@@ -107,22 +109,19 @@ export function colonyRecord(store: ColonyStore, i: number): FoundingRecord {
 /** What the cohort machinery derives once per scenario, and the indexes from key to row. */
 export interface Cohorts {
   exact: number;
-  bucketDays: number;
+  bucketsPerDoubling: number;
   /** Upper edges of the size bins above `exact` (the first bin starts at exact + 0.5). */
   edges: Float64Array;
   dormantAbleIndex: Map<number, number>;
   dormantUnableIndex: Map<number, number>;
-  colonyIndex: Map<number, number>;
+  colonyIndex: ColonyIndex;
   /** Where the next step's colony rows are built, swapped with the state's store. */
   spare: ColonyStore;
   /** Exact one-step laws of small colonies met in this replicate (phases/cohortColonies.ts). */
-  laws: Map<number, Float64Array>;
-  /** This step's shed batches from cohorts, by founding key (phases/cohortColonies.ts). */
-  shedIndex: Map<number, number>;
+  laws: Map<number, ExactStep>;
+  /** This step's shedding from cohorts, summed per founding key (phases/cohortColonies.ts). */
+  pendingShed: Map<number, PendingShed>;
 }
-
-/** A generation beyond this shares the key of this one (its own value stays in the row). */
-const GENERATION_KEY_CAP = 255;
 
 export function createCohorts(s: Scenario): Cohorts {
   const r = s.representation;
@@ -136,14 +135,14 @@ export function createCohorts(s: Scenario): Cohorts {
   edges.sort((a, b) => a - b);
   return {
     exact: r.exactColonyCells,
-    bucketDays: r.disseminationBucketDays,
+    bucketsPerDoubling: r.seedingBucketsPerDoubling,
     edges: Float64Array.from(edges),
     dormantAbleIndex: new Map(),
     dormantUnableIndex: new Map(),
-    colonyIndex: new Map(),
+    colonyIndex: { groups: new Map(), stamp: 1, slotsPerClass: r.exactColonyCells + 2 + edges.length },
     spare: createColonyStore(),
     laws: new Map(),
-    shedIndex: new Map(),
+    pendingShed: new Map(),
   };
 }
 
@@ -167,15 +166,20 @@ export function binBounds(c: Cohorts, sizeIndex: number): [number, number] {
   return [j === 0 ? c.exact + 0.5 : (c.edges[j - 1] as number), c.edges[j] as number];
 }
 
-function bucketOf(c: Cohorts, day: number): number {
-  return Math.floor(day / c.bucketDays + 1e-9);
+/**
+ * The bucket of the primary's size when a cell left it. It measures time on the
+ * primary's clock: what the outputs read of a seeding (early or late, the primary's
+ * diameter at seeding) is resolved to the bucket's width, however long the primary
+ * takes to grow through it.
+ */
+function bucketOf(c: Cohorts, primaryCells: number): number {
+  return Math.floor(Math.log2(primaryCells + 1) * c.bucketsPerDoubling);
 }
 
 /**
- * Keys are single numbers (fast map lookups): the bucket (at most 73,000 days at one
- * day or more a bucket, under 2^17) times a product of the other fields' ranges
- * (under 2^36), so every key is an exact integer below 2^53 and distinct fields give
- * distinct keys.
+ * Keys are single numbers (fast lookups), exact integers below 2^53: a bucket
+ * (below 2^12: 2^53 cells at 64 buckets per doubling) and the product of the other
+ * fields' ranges, so distinct fields give distinct keys.
  */
 function routeTiming(route: number, timing: number): number {
   return route * 3 + timing;
@@ -183,11 +187,13 @@ function routeTiming(route: number, timing: number): number {
 // ---------------------------------------------------------------- dormant cohorts
 
 export function dormantKey(c: Cohorts, site: number, r: FoundingRecord, gained: number): number {
-  const g = Math.min(r.generation, GENERATION_KEY_CAP);
+  // As for colonies, cells seeded by metastases share one key whatever their generation.
+  const fromPrimary = r.generation <= 1;
   const unit = Math.min(r.cells, 63);
   const rest =
-    ((((g * 64 + unit) * 16 + site) * 16 + r.drivers) * 16 + gained) * 12 + routeTiming(r.route, r.timing);
-  return bucketOf(c, r.disseminationDay) * 2 ** 36 + rest;
+    ((((+fromPrimary * 64 + unit) * 16 + site) * 16 + r.drivers) * 16 + gained) * 12 +
+    routeTiming(r.route, r.timing);
+  return (fromPrimary ? bucketOf(c, r.primaryCellsAtDissemination) : 0) * 2 ** 36 + rest;
 }
 
 /** Rebuilds an index from the keys stored in the rows (after a checkpoint is read). */
@@ -198,6 +204,10 @@ export function indexRows(index: Map<number, number>, keys: Float64Array, size: 
 
 // ---------------------------------------------------------------- colony cohorts
 
+/** A colony key is group * GROUP_UNIT + reached * REACHED_UNIT + size index. */
+const REACHED_UNIT = 8192;
+const GROUP_UNIT = 4 * REACHED_UNIT;
+
 function colonyKey(
   c: Cohorts,
   site: number,
@@ -206,30 +216,70 @@ function colonyKey(
   timing: number,
   generation: number,
   reached: number,
-  disseminationDay: number,
+  primaryCells: number,
   sizeIndex: number,
 ): number {
   // Colonies seeded by metastases (generation 2 and up) share one key whatever their
   // generation and dissemination time: they are what grows without bound when
   // metastases seed metastases, and no output reads their seeding time.
   const fromPrimary = generation <= 1;
-  const rest =
-    ((((+fromPrimary * 16 + site) * 16 + drivers) * 4 + reached) * 12 + routeTiming(route, timing)) * 8192 +
-    sizeIndex;
-  return (fromPrimary ? bucketOf(c, disseminationDay) : 0) * 2 ** 36 + rest;
+  const rest = ((+fromPrimary * 16 + site) * 16 + drivers) * 12 + routeTiming(route, timing);
+  const group = (fromPrimary ? bucketOf(c, primaryCells) : 0) * 8192 + rest;
+  return group * GROUP_UNIT + reached * REACHED_UNIT + sizeIndex;
 }
 
 /** Row of `store` for the key, created (with zero colonies) from the given founding values when absent. */
 function rowFor(c: Cohorts, store: ColonyStore, key: number, fill: (i: number) => void): number {
-  const found = c.colonyIndex.get(key);
-  if (found !== undefined) return found;
+  const found = indexGet(c.colonyIndex, key);
+  if (found >= 0) return found;
   const i = reserve(store);
   store.key[i] = key;
   store.count[i] = 0;
   store.cells[i] = 0;
   fill(i);
-  c.colonyIndex.set(key, i);
+  indexSet(c.colonyIndex, key, i);
   return i;
+}
+
+/**
+ * Key to row for colony rows. Every step rebuilds the rows, so lookups are many: a
+ * key splits into its group (all but size and reached class), found in a map once
+ * per group, and a slot (reached class, size) in the group's arrays. A stamp per
+ * slot marks entries of earlier steps as empty without clearing them.
+ */
+export interface ColonyIndex {
+  groups: Map<number, { rows: Int32Array; stamps: Int32Array }>;
+  stamp: number;
+  slotsPerClass: number;
+}
+
+function slotOf(ix: ColonyIndex, key: number): { group: number; slot: number } {
+  const sizeIndex = key % REACHED_UNIT;
+  const reached = Math.floor(key / REACHED_UNIT) % 4;
+  return { group: Math.floor(key / GROUP_UNIT), slot: reached * ix.slotsPerClass + sizeIndex };
+}
+
+function indexGet(ix: ColonyIndex, key: number): number {
+  const { group, slot } = slotOf(ix, key);
+  const g = ix.groups.get(group);
+  return g && g.stamps[slot] === ix.stamp ? (g.rows[slot] as number) : -1;
+}
+
+function indexSet(ix: ColonyIndex, key: number, row: number): void {
+  const { group, slot } = slotOf(ix, key);
+  let g = ix.groups.get(group);
+  if (!g) {
+    g = { rows: new Int32Array(3 * ix.slotsPerClass), stamps: new Int32Array(3 * ix.slotsPerClass) };
+    ix.groups.set(group, g);
+  }
+  g.rows[slot] = row;
+  g.stamps[slot] = ix.stamp;
+}
+
+/** Indexes the rows of a store (after a checkpoint is read). */
+export function indexColonies(c: Cohorts, store: ColonyStore): void {
+  c.colonyIndex.stamp++;
+  for (let i = 0; i < store.size; i++) indexSet(c.colonyIndex, store.key[i] as number, i);
 }
 
 /** Adds `count` colonies of `cells` cells each to row i, keeping the mean size exact. */
@@ -267,7 +317,7 @@ export function foundCohortColonies(
     r.timing,
     r.generation,
     reached,
-    r.disseminationDay,
+    r.primaryCellsAtDissemination,
     sizeIndex,
   );
   const i = rowFor(c, store, key, (i) => {
@@ -301,18 +351,19 @@ export function moveColonies(
   reached: number,
 ): void {
   const sizeIndex = sizeIndexOf(c, cells);
-  const key = colonyKey(
-    c,
-    from.site[i] as number,
-    from.drivers[i] as number,
-    from.route[i] as number,
-    from.timing[i] as number,
-    from.generation[i] as number,
-    reached,
-    from.disseminationDay[i] as number,
-    sizeIndex,
-  );
-  const j = rowFor(c, to, key, (j) => {
+  // The key differs from the row's own only in size and reached class (the seeding
+  // bucket stays the one the row was made with, whatever its mean drifts to).
+  const key =
+    (from.key[i] as number) +
+    (reached - (from.reached[i] as number)) * REACHED_UNIT +
+    (sizeIndex - (from.sizeIndex[i] as number));
+  let j = indexGet(c.colonyIndex, key);
+  if (j < 0) {
+    j = reserve(to);
+    indexSet(c.colonyIndex, key, j);
+    to.key[j] = key;
+    to.count[j] = 0;
+    to.cells[j] = 0;
     to.sizeIndex[j] = sizeIndex;
     to.site[j] = from.site[i] as number;
     to.drivers[j] = from.drivers[i] as number;
@@ -321,7 +372,7 @@ export function moveColonies(
     to.reached[j] = reached;
     to.generation[j] = from.generation[i] as number;
     to.origin[j] = from.origin[i] as number;
-  });
+  }
   const before = addToRow(to, j, count, cells);
   const w = count / (before + count);
   meanInto(to.foundedDay, j, from.foundedDay[i] as number, w);
@@ -335,5 +386,5 @@ export function moveColonies(
 /** Empties `store` and its index, ready to receive the next step's rows. */
 export function clearColonies(c: Cohorts, store: ColonyStore): void {
   store.size = 0;
-  c.colonyIndex.clear();
+  c.colonyIndex.stamp++;
 }

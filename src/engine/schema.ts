@@ -588,12 +588,12 @@ export const scenarioSchema = z
           description:
             "'cohorts': dormant cells and small avascular colonies are counted rows, so a run's cost is bounded by sites, driver sets and size bins; 'individual': one record per dormant cell and per colony (the reference to check cohorts against)",
         }),
-        disseminationBucketDays: num(30, 1, 36500, {
-          unit: 'day',
+        seedingBucketsPerDoubling: int(2, 1, 64, {
+          unit: 'buckets per doubling of the primary',
           source:
-            'docs/model.md, Representation (30 days: the primary grows by 14% in volume at a 160-day doubling)',
+            'docs/model.md, Representation (2: a bucket spans 41% of primary volume, 12% of its diameter, 80 days at a 160-day doubling)',
           description:
-            'cells and colonies disseminated in the same bucket of this width share a cohort row (their founding records are the row means)',
+            'cells and colonies seeded from the primary while it had about the same size (a bucket of its cell count, on a log scale) share a cohort row; their founding records are the row means',
         }),
         exactColonyCells: int(32, 1, 1000, {
           unit: 'cells',

@@ -5,7 +5,7 @@
  */
 import { buildAnatomy } from './anatomy.ts';
 import { clinical, dormantCells, primaryLineage } from './clinical.ts';
-import { createCohorts, createColonyStore, indexRows } from './cohorts.ts';
+import { createCohorts, createColonyStore, indexColonies, indexRows } from './cohorts.ts';
 import { type Context, countFunnel, STREAM_NAMES, type Streams } from './context.ts';
 import { scenarioHash } from './hash.ts';
 import {
@@ -106,7 +106,7 @@ function makeContext(scenario: Scenario, state: State, streams: Streams): Contex
   const cohorts = createCohorts(scenario);
   indexRows(cohorts.dormantAbleIndex, state.dormantAble.key, state.dormantAble.size);
   indexRows(cohorts.dormantUnableIndex, state.dormantUnable.key, state.dormantUnable.size);
-  indexRows(cohorts.colonyIndex, state.colonies.key, state.colonies.size);
+  indexColonies(cohorts, state.colonies);
   return {
     scenario,
     anatomy: buildAnatomy(scenario),

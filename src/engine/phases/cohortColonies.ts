@@ -169,11 +169,20 @@ function binomialPmf(j: number, n: number, p: number): number {
 const shared = new Map<string, Float64Array>();
 const SHARED_LIMIT = 20000;
 
-function exactLaw(ctx: Context, l: StepLaw, n: number): Float64Array {
+/** What a step of an exact-size row needs, cached per replicate. */
+export interface ExactStep {
+  /** Probability of each next size (index = cells). */
+  law: Float64Array;
+  divisions: number;
+  shed: number;
+}
+
+function exactStep(ctx: Context, n: number, drivers: number, site: number): ExactStep {
   const therapy = ctx.therapy.divisionFactor === 1 ? 0 : 1;
-  const local = ((therapy * 16 + l.drivers) * 16 + l.site) * 1024 + n;
+  const local = ((therapy * 16 + drivers) * 16 + site) * 1024 + n;
   const mine = ctx.cohorts.laws.get(local);
   if (mine) return mine;
+  const l = stepLaw(ctx, n, drivers, site);
   const s = ctx.scenario;
   const inv = s.invasion;
   const late = invasiveFraction(l.drivers, Number.POSITIVE_INFINITY, ctx);
@@ -192,14 +201,15 @@ function exactLaw(ctx: Context, l: StepLaw, n: number): Float64Array {
     inv.earlyHillExponent,
     late,
   ].join(' ');
-  let p = shared.get(key);
-  if (!p) {
-    p = computeExactLaw(ctx, l, n);
+  let law = shared.get(key);
+  if (!law) {
+    law = computeExactLaw(ctx, l, n);
     if (shared.size >= SHARED_LIMIT) shared.clear();
-    shared.set(key, p);
+    shared.set(key, law);
   }
-  ctx.cohorts.laws.set(local, p);
-  return p;
+  const step = { law, divisions: l.divisions, shed: shedAt(ctx, l, n) };
+  ctx.cohorts.laws.set(local, step);
+  return step;
 }
 
 function computeExactLaw(ctx: Context, l: StepLaw, n: number): Float64Array {
@@ -307,23 +317,25 @@ function indexAbove(edges: Float64Array, x: number): number {
   return lo;
 }
 
-function lawOutcomes(p: Float64Array): void {
-  outcome.size = 0;
-  for (let v = 0; v < p.length; v++) pushOutcome(v, p[v] as number);
-}
+/** How many colonies landed on each outcome (spread's answer; scratch, reused). */
+let landed = new Float64Array(256);
 
-/** Spreads m colonies over the outcomes (a multinomial), calling `to` for each non-empty outcome. */
-function spread(u: Uniform, m: number, to: (value: number, count: number) => void): void {
-  const { values, probs, size } = outcome;
+/**
+ * Spreads m colonies over outcomes with the given probabilities (a multinomial);
+ * returns the count landing on each of the first `size` outcomes.
+ */
+function spread(u: Uniform, m: number, probs: Float64Array, size: number): Float64Array {
+  if (landed.length < size) landed = new Float64Array(2 * size);
+  landed.fill(0, 0, size);
   if (m <= 8) {
     // A few colonies: one inversion each is cheaper than a chain of binomials.
     for (let j = 0; j < m; j++) {
       let x = u() - (probs[0] as number);
       let k = 0;
       while (x >= 0 && k < size - 1) x -= probs[++k] as number;
-      to(values[k] as number, 1);
+      landed[k] = (landed[k] as number) + 1;
     }
-    return;
+    return landed;
   }
   let left = m;
   let mass = 0;
@@ -333,8 +345,9 @@ function spread(u: Uniform, m: number, to: (value: number, count: number) => voi
     const n = k === size - 1 || p >= mass ? left : binomial(u, left, p / mass);
     mass -= p;
     left -= n;
-    if (n > 0) to(values[k] as number, n);
+    landed[k] = n;
   }
+  return landed;
 }
 
 // ---------------------------------------------------------------- promotion
@@ -388,7 +401,6 @@ export function stepCohortColonies(
   const from = state.colonies;
   const to = c.spare;
   clearColonies(c, to);
-  c.shedIndex.clear();
   const rho = s.body.cellsPerMm3;
   const a = s.angiogenesis;
   const switchAt = a.switchThresholdFraction * a.avascularCapacityCells;
@@ -403,13 +415,15 @@ export function stepCohortColonies(
     if (m === 0) continue;
     const drivers = from.drivers[i] as number;
     const site = from.site[i] as number;
-    const l = stepLaw(ctx, n, drivers, site);
+    const exact = n <= c.exact + 0.5 ? exactStep(ctx, Math.round(n), drivers, site) : undefined;
+    const l = exact ? undefined : stepLaw(ctx, n, drivers, site);
+    const divisions = exact ? exact.divisions : (l as StepLaw).divisions;
     const cellsInRow = Math.round(m * n);
 
     // 1. New drivers: each mutant daughter makes its colony a record with two clones.
     const missing = DRIVERS.length - driverCount(drivers);
     if (mu > 0 && missing > 0) {
-      const mutants = Math.min(m, binomial(u, cellsInRow, Math.min(1, l.divisions * mu * missing)));
+      const mutants = Math.min(m, binomial(u, cellsInRow, Math.min(1, divisions * mu * missing)));
       for (let j = 0; j < mutants; j++) {
         const t = promote(ctx, from, i, n, false);
         const clone = t.clones[0] as Tumour['clones'][number];
@@ -430,15 +444,15 @@ export function stepCohortColonies(
       m -= mutants;
       if (m === 0) continue;
     }
-    from.passengers[i] = (from.passengers[i] as number) + 2 * muP * l.divisions;
+    from.passengers[i] = (from.passengers[i] as number) + 2 * muP * divisions;
 
     // 3. Cells shed by the row's colonies.
-    const pShed = shedAt(ctx, l, n);
-    if (pShed > 0) releaseFromRow(ctx, from, i, Math.round(m * n), pShed, primaryCells, shed);
+    const pShed = exact ? exact.shed : shedAt(ctx, l as StepLaw, n);
+    if (pShed > 0) shedFromRow(ctx, from, i, Math.round(m * n), pShed, c.pendingShed);
 
-    // 1 and 8: the next size of each colony.
-    if (n <= c.exact + 0.5) lawOutcomes(exactLaw(ctx, l, Math.round(n)));
-    else {
+    // 1 and 8: the next size of each colony: the exact law (outcome k is k cells) or the normal one.
+    const exactLaw1 = exact?.law;
+    if (l) {
       const { pDivide: pD, pDie: pX, substeps: k } = l;
       const m1 = 1 + pD - pX;
       const v1 = pD + pX - (pD - pX) ** 2;
@@ -452,15 +466,19 @@ export function stepCohortColonies(
         Math.sqrt(n * variance * keep * keep + n * mean * keep * (1 - keep)),
       );
     }
+    const size = exactLaw1 ? exactLaw1.length : outcome.size;
+    const counts = spread(u, m, exactLaw1 ?? outcome.probs, size);
     const reached = from.reached[i] as number;
-    spread(u, m, (value, count) => {
+    for (let k = 0; k < size; k++) {
+      let stay = counts[k] as number;
+      if (stay === 0) continue;
+      const value = exactLaw1 ? k : (outcome.values[k] as number);
       if (value === 0) {
-        state.coloniesExtinct += count;
-        return;
+        state.coloniesExtinct += stay;
+        continue;
       }
       const cls = sizeClass(value, rho);
-      for (let k = reached + 1; k <= cls; k++) reachClass(ctx, from, i, k, count, value);
-      let stay = count;
+      for (let cl = reached + 1; cl <= cls; cl++) reachClass(ctx, from, i, cl, stay, value);
       // 7. The angiogenic switch, with the metastasis hazard once large enough (a colony
       // with the angiogenic driver is a record from its founding).
       if (value >= switchAt) {
@@ -478,8 +496,9 @@ export function stepCohortColonies(
         stay = 0;
       }
       if (stay > 0) moveColonies(c, from, i, to, stay, value, Math.max(reached, cls));
-    });
+    }
   }
+  releasePending(ctx, c.pendingShed, primaryCells, shed);
   state.colonies = to;
   c.spare = from;
 }
@@ -503,70 +522,65 @@ function reachClass(
   }
 }
 
-/** Shedding events from all cells of row i: the phase 3 law, with the row's founding record passed on. */
-function releaseFromRow(
+/** Shedding events of this step from cohort rows, summed per founding key. */
+export interface PendingShed {
+  site: number;
+  drivers: number;
+  timing: 0 | 1 | 2;
+  generation: number;
+  events: number;
+  cells: number;
+  passengers: number;
+}
+
+/**
+ * Shedding events from all cells of row i (phase 3's law). Each shed cell's fate
+ * (blood or lymph, single or cluster) is drawn per event, so the events of rows
+ * that shed the same kind of cell are summed and released once per step: the number
+ * of batches a step circulates is bounded by founding keys, not by rows.
+ */
+function shedFromRow(
   ctx: Context,
   store: ColonyStore,
   i: number,
   cells: number,
   pShed: number,
+  pending: Map<number, PendingShed>,
+): void {
+  const events = binomial(ctx.streams.invasion, cells, pShed);
+  if (events === 0) return;
+  const site = store.site[i] as number;
+  const drivers = store.drivers[i] as number;
+  const timing = store.timing[i] as 0 | 1 | 2;
+  const generation = (store.generation[i] as number) + 1;
+  const key = ((Math.min(generation, 255) * 16 + site) * 16 + drivers) * 3 + timing;
+  let p = pending.get(key);
+  if (!p) {
+    p = { site, drivers, timing, generation, events: 0, cells: 0, passengers: 0 };
+    pending.set(key, p);
+  }
+  p.passengers += ((store.passengers[i] as number) - p.passengers) * (cells / (p.cells + cells));
+  p.events += events;
+  p.cells += cells;
+}
+
+/** Releases the summed events: blood or lymph per event, then clusters, as invade does for a clone. */
+function releasePending(
+  ctx: Context,
+  pending: Map<number, PendingShed>,
   primaryCells: number,
   out: ShedBatch[],
 ): void {
-  const u = ctx.streams.invasion;
-  const events = binomial(u, cells, pShed);
-  if (events === 0) return;
   const inv = ctx.scenario.invasion;
   const bloodRate = inv.bloodRate * ctx.scenario.angiogenesis.baselineVascularisation;
-  const toBlood = binomial(u, events, bloodRate / (bloodRate + inv.lymphRate));
-  const parent = {
-    site: store.site[i] as number,
-    origin: -2,
-    drivers: store.drivers[i] as number,
-    passengers: store.passengers[i] as number,
-    timing: store.timing[i] as 0 | 1 | 2,
-    generation: (store.generation[i] as number) + 1,
-  };
-  const taken = releaseCells(ctx, parent, primaryCells, ROUTE_BLOOD, toBlood, events, cells, out);
-  mergeBatch(ctx, out);
-  releaseCells(
-    ctx,
-    parent,
-    primaryCells,
-    ROUTE_LYMPH,
-    events - toBlood,
-    events - toBlood,
-    cells - taken,
-    out,
-  );
-  mergeBatch(ctx, out);
-}
-
-/**
- * Folds the batch just shed into an earlier one of this step with the same founding
- * key (rows that differ only in size or bucket shed the same kind of cell), so the
- * number of batches a step circulates is bounded by keys, not by rows.
- */
-function mergeBatch(ctx: Context, out: ShedBatch[]): void {
-  const b = out[out.length - 1];
-  if (!b || b.record.origin !== -2) return;
-  const r = b.record;
-  const key = (((Math.min(r.generation, 255) * 16 + b.site) * 16 + r.drivers) * 3 + r.route) * 3 + r.timing;
-  const into = ctx.cohorts.shedIndex.get(key);
-  if (into === undefined || into >= out.length - 1) {
-    ctx.cohorts.shedIndex.set(key, out.length - 1);
-    return;
+  for (const p of pending.values()) {
+    const toBlood = binomial(ctx.streams.invasion, p.events, bloodRate / (bloodRate + inv.lymphRate));
+    const parent = { ...p, origin: -2 };
+    const taken = releaseCells(ctx, parent, primaryCells, ROUTE_BLOOD, toBlood, p.events, p.cells, out);
+    const lymph = p.events - toBlood;
+    releaseCells(ctx, parent, primaryCells, ROUTE_LYMPH, lymph, lymph, p.cells - taken, out);
   }
-  const a = out[into] as ShedBatch;
-  out.pop();
-  const cellsA = a.singles + a.clusterCells;
-  const cellsB = b.singles + b.clusterCells;
-  a.record.passengers += ((r.passengers - a.record.passengers) * cellsB) / (cellsA + cellsB);
-  a.singles += b.singles;
-  a.clusterCells += b.clusterCells;
-  b.clusters.forEach((n, k) => {
-    a.clusters[k] = (a.clusters[k] ?? 0) + n;
-  });
+  pending.clear();
 }
 
 /** Outcomes of Binomial(n, p) in cells: exact over the window that holds all but 1e-18 of the mass. */
@@ -606,10 +620,14 @@ export function thinCohortColonies(ctx: Context, where: (site: number) => boolea
     if (n > c.exact + 0.5 && n * survive * (1 - survive) >= 25) {
       normalOutcomes(ctx, n * survive, Math.sqrt(n * survive * (1 - survive)));
     } else binomialOutcomes(Math.round(n), survive);
-    spread(ctx.streams.clinical, m, (value, count) => {
+    const counts = spread(ctx.streams.clinical, m, outcome.probs, outcome.size);
+    for (let k = 0; k < outcome.size; k++) {
+      const count = counts[k] as number;
+      const value = outcome.values[k] as number;
+      if (count === 0) continue;
       if (value === 0) emptied += count;
       else moveColonies(c, from, i, to, count, value, reached);
-    });
+    }
   }
   state.colonies = to;
   c.spare = from;
