@@ -139,7 +139,13 @@ export function createCohorts(s: Scenario): Cohorts {
     edges: Float64Array.from(edges),
     dormantAbleIndex: new Map(),
     dormantUnableIndex: new Map(),
-    colonyIndex: { groups: new Map(), stamp: 1, slotsPerClass: r.exactColonyCells + 2 + edges.length },
+    colonyIndex: {
+      groups: new Map(),
+      stamp: 1,
+      slotsPerClass: r.exactColonyCells + 2 + edges.length,
+      lastKey: -1,
+      last: undefined,
+    },
     spare: createColonyStore(),
     laws: new Map(),
     pendingShed: new Map(),
@@ -251,27 +257,37 @@ export interface ColonyIndex {
   groups: Map<number, { rows: Int32Array; stamps: Int32Array }>;
   stamp: number;
   slotsPerClass: number;
+  lastKey: number;
+  last: { rows: Int32Array; stamps: Int32Array } | undefined;
 }
 
-function slotOf(ix: ColonyIndex, key: number): { group: number; slot: number } {
-  const sizeIndex = key % REACHED_UNIT;
-  const reached = Math.floor(key / REACHED_UNIT) % 4;
-  return { group: Math.floor(key / GROUP_UNIT), slot: reached * ix.slotsPerClass + sizeIndex };
-}
-
-function indexGet(ix: ColonyIndex, key: number): number {
-  const { group, slot } = slotOf(ix, key);
-  const g = ix.groups.get(group);
-  return g && g.stamps[slot] === ix.stamp ? (g.rows[slot] as number) : -1;
-}
-
-function indexSet(ix: ColonyIndex, key: number, row: number): void {
-  const { group, slot } = slotOf(ix, key);
+/** The group of a key, created when absent; the last one is kept, as lookups come in runs. */
+function groupOf(ix: ColonyIndex, key: number): { rows: Int32Array; stamps: Int32Array } {
+  const group = Math.floor(key / GROUP_UNIT);
+  if (group === ix.lastKey && ix.last) return ix.last;
   let g = ix.groups.get(group);
   if (!g) {
     g = { rows: new Int32Array(3 * ix.slotsPerClass), stamps: new Int32Array(3 * ix.slotsPerClass) };
     ix.groups.set(group, g);
   }
+  ix.lastKey = group;
+  ix.last = g;
+  return g;
+}
+
+function slotOf(ix: ColonyIndex, key: number): number {
+  return (Math.floor(key / REACHED_UNIT) % 4) * ix.slotsPerClass + (key % REACHED_UNIT);
+}
+
+function indexGet(ix: ColonyIndex, key: number): number {
+  const g = groupOf(ix, key);
+  const slot = slotOf(ix, key);
+  return g.stamps[slot] === ix.stamp ? (g.rows[slot] as number) : -1;
+}
+
+function indexSet(ix: ColonyIndex, key: number, row: number): void {
+  const g = groupOf(ix, key);
+  const slot = slotOf(ix, key);
   g.rows[slot] = row;
   g.stamps[slot] = ix.stamp;
 }
