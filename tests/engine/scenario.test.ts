@@ -20,6 +20,7 @@ const BUILT_IN = [
   'hahnfeldt-lewis-lung',
   'her2-mouse-early',
   'breast-late-tubiana',
+  'stress-seeding',
   'tissue-franssen',
   'tissue-teaching',
 ];
