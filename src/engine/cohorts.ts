@@ -166,12 +166,6 @@ export function sizeIndexOf(c: Cohorts, cells: number): number {
   return c.exact + 1 + lo;
 }
 
-/** Lower and upper cell counts of a bin (size index above `exact`). */
-export function binBounds(c: Cohorts, sizeIndex: number): [number, number] {
-  const j = sizeIndex - c.exact - 1;
-  return [j === 0 ? c.exact + 0.5 : (c.edges[j - 1] as number), c.edges[j] as number];
-}
-
 /**
  * The bucket of the primary's size when a cell left it. It measures time on the
  * primary's clock: what the outputs read of a seeding (early or late, the primary's

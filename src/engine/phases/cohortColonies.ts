@@ -22,7 +22,7 @@
  * reaches the size at which a metastasis is detectable: from then on it is a
  * tumour record that the clinical layer and the user follow one by one.
  */
-import { binBounds, type ColonyStore, clearColonies, colonyRecord, moveColonies } from '../cohorts.ts';
+import { type ColonyStore, clearColonies, colonyRecord, moveColonies } from '../cohorts.ts';
 import { type Context, countFunnel, logEvent } from '../context.ts';
 import { binomial, logBinomialPmf, type Uniform } from '../samplers.ts';
 import { DRIVERS, SITES } from '../schema.ts';
@@ -261,7 +261,9 @@ function erfc(x: number): number {
     );
   return x >= 0 ? r : 2 - r;
 }
-const cdf = (z: number) => 0.5 * erfc(-z / Math.SQRT2);
+/** P(Z <= z) and P(Z > z) of a standard normal. */
+const lowerTail = (z: number) => 0.5 * erfc(-z / Math.SQRT2);
+const upperTail = (z: number) => 0.5 * erfc(z / Math.SQRT2);
 const pdf = (z: number) => Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
 
 /** Scratch space for the outcomes of one row: sizes and their probabilities. */
@@ -291,18 +293,29 @@ function normalOutcomes(ctx: Context, mean: number, sd: number): void {
   }
   const lo = mean - SPAN * sd;
   const hi = mean + SPAN * sd;
-  if (lo < 0.5) pushOutcome(0, cdf((0.5 - mean) / sd));
-  for (let v = Math.max(1, Math.floor(lo)); v <= Math.min(c.exact, Math.ceil(hi)); v++)
-    pushOutcome(v, cdf((v + 0.5 - mean) / sd) - cdf((v - 0.5 - mean) / sd));
+  // Masses between consecutive edges, each edge's tail computed once.
+  let edge = Math.max(0.5, Math.floor(lo) + 0.5);
+  let below = lowerTail((edge - mean) / sd);
+  if (lo < 0.5) pushOutcome(0, below);
+  for (let v = Math.ceil(edge); v <= Math.min(c.exact, Math.ceil(hi)); v++) {
+    const next = lowerTail((v + 0.5 - mean) / sd);
+    pushOutcome(v, next - below);
+    below = next;
+    edge = v + 0.5;
+  }
   if (hi <= c.exact + 0.5) return;
-  const first = c.exact + 1 + Math.max(0, indexAbove(c.edges, Math.max(lo, c.exact + 0.5)));
-  for (let k = first; ; k++) {
-    const [a, b] = binBounds(c, k);
+  const edges = c.edges;
+  let j = Math.max(0, indexAbove(edges, Math.max(lo, c.exact + 0.5)));
+  let a = j === 0 ? c.exact + 0.5 : (edges[j - 1] as number);
+  for (; j < edges.length; j++) {
+    const b = edges[j] as number;
     const za = (a - mean) / sd;
     const zb = (b - mean) / sd;
-    const mass = cdf(zb) - cdf(za);
+    // Differences of upper tails right of the mean, of lower tails left of it: no cancellation.
+    const mass = za >= 0 ? upperTail(za) - upperTail(zb) : lowerTail(zb) - lowerTail(za);
     if (mass > 0) pushOutcome(Math.min(b, Math.max(a, mean + (sd * (pdf(za) - pdf(zb))) / mass)), mass);
-    if (b >= hi || k - c.exact >= c.edges.length) break;
+    if (b >= hi) break;
+    a = b;
   }
 }
 
