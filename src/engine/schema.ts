@@ -601,7 +601,7 @@ export const scenarioSchema = z
           description:
             'cohort colonies up to this size are tracked at their exact cell count with the exact one-step law; larger ones in size bins',
         }),
-        binsPerDoubling: int(4, 1, 64, {
+        binsPerDoubling: int(8, 1, 64, {
           unit: 'bins',
           source: 'docs/model.md, Representation',
           description: 'size bins per doubling of colony size above exactColonyCells',

@@ -58,7 +58,8 @@ function badCount(sim: ReturnType<typeof createSimulation>): string | undefined 
   }
   for (const store of [st.dormantAble, st.dormantUnable])
     for (let i = 0; i < store.size; i++)
-      if (!isCount(store.count[i] as number) || store.count[i] === 0) return `count ${store.count[i]} of dormant row ${i}`;
+      if (!isCount(store.count[i] as number) || store.count[i] === 0)
+        return `count ${store.count[i]} of dormant row ${i}`;
   if (!isCount(st.ctcInBlood)) return `ctcInBlood ${st.ctcInBlood}`;
   for (const v of st.funnel) if (!isCount(v)) return `funnel entry ${v}`;
   return undefined;

@@ -30,3 +30,139 @@ export function standardError(xs: readonly number[]): number {
   const variance = xs.reduce((s, v) => s + (v - m) ** 2, 0) / (xs.length - 1);
   return Math.sqrt(variance / xs.length);
 }
+
+/** ln Γ(x) for x > 0 (Lanczos, g = 7, nine coefficients: relative error about 1e-15). */
+export function logGamma(x: number): number {
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const z = x - 1;
+  let a = c[0] as number;
+  const t = z + 7.5;
+  for (let i = 1; i < 9; i++) a += (c[i] as number) / (z + i);
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/**
+ * Upper regularized incomplete gamma Q(a, x) = Γ(a, x) / Γ(a): the series for
+ * x < a + 1, Lentz's continued fraction above (Numerical Recipes' gser and gcf),
+ * each to relative precision 1e-15.
+ */
+export function upperRegularizedGamma(a: number, x: number): number {
+  if (x <= 0) return 1;
+  const front = Math.exp(-x + a * Math.log(x) - logGamma(a));
+  if (x < a + 1) {
+    let term = 1 / a;
+    let sum = term;
+    for (let n = 1; n < 10_000; n++) {
+      term *= x / (a + n);
+      sum += term;
+      if (Math.abs(term) < Math.abs(sum) * 1e-15) break;
+    }
+    return Math.max(0, 1 - sum * front);
+  }
+  const tiny = 1e-300;
+  let b = x + 1 - a;
+  let c = 1 / tiny;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 10_000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-15) break;
+  }
+  return Math.min(1, front * h);
+}
+
+/** P(X > x) for a chi-square variable with `df` degrees of freedom: Q(df / 2, x / 2). */
+export function chiSquareSurvival(x: number, df: number): number {
+  return upperRegularizedGamma(df / 2, x / 2);
+}
+
+export interface ChiSquareTest {
+  chiSquare: number;
+  df: number;
+  p: number;
+  /** The pooled categories: `first..last` of the values each holds (ordered), or `a+b` (labels). */
+  categories: string[];
+}
+
+/**
+ * Chi-square test of homogeneity of two samples of categories (a 2 x k contingency
+ * table). Categories are pooled until every expected count is at least 5:
+ * `ordered` samples (counts) merge neighbours in ascending order, and with more
+ * than `maxCategories` values they are first cut at quantiles of the pooled sample
+ * (ties kept together); unordered ones (labels) pool their rarest categories. One
+ * category left means the samples cannot differ: p = 1.
+ */
+export function chiSquareHomogeneity(
+  a: readonly (number | string)[],
+  b: readonly (number | string)[],
+  { ordered = true, maxCategories = 10 } = {},
+): ChiSquareTest {
+  const tally = new Map<number | string, [number, number]>();
+  for (const [k, sample] of [a, b].entries())
+    for (const v of sample) {
+      const cell = tally.get(v) ?? [0, 0];
+      cell[k] = (cell[k] as number) + 1;
+      tally.set(v, cell);
+    }
+  const values = [...tally.keys()].sort(
+    ordered
+      ? (x, y) => (x as number) - (y as number)
+      : (x, y) =>
+          (tally.get(y) as number[]).reduce((s, v) => s + v) -
+          (tally.get(x) as number[]).reduce((s, v) => s + v),
+  );
+  const n = a.length + b.length;
+  // Expected count of a cell is (row total)(column total)/n: at least 5 in the smaller row.
+  const least = Math.ceil((5 * n) / Math.min(a.length, b.length));
+  const target = ordered ? Math.max(least, Math.ceil(n / maxCategories)) : least;
+  const groups: { members: (number | string)[]; counts: [number, number] }[] = [];
+  let open: (typeof groups)[number] | undefined;
+  for (const v of values) {
+    const [x, y] = tally.get(v) as [number, number];
+    open ??= { members: [], counts: [0, 0] };
+    open.members.push(v);
+    open.counts = [open.counts[0] + x, open.counts[1] + y];
+    if (open.counts[0] + open.counts[1] >= target) {
+      groups.push(open);
+      open = undefined;
+    }
+  }
+  // What is left over joins the last group.
+  if (open) {
+    const last = groups.pop();
+    groups.push(
+      last
+        ? {
+            members: [...last.members, ...open.members],
+            counts: [last.counts[0] + open.counts[0], last.counts[1] + open.counts[1]],
+          }
+        : open,
+    );
+  }
+  const categories = groups.map(({ members: m }) =>
+    m.length === 1 ? `${m[0]}` : ordered ? `${m[0]}..${m[m.length - 1]}` : m.join('+'),
+  );
+  if (groups.length < 2) return { chiSquare: 0, df: 0, p: 1, categories };
+  let chiSquare = 0;
+  for (const g of groups) {
+    const column = g.counts[0] + g.counts[1];
+    for (const [k, size] of [a.length, b.length].entries()) {
+      const expected = (size * column) / n;
+      chiSquare += ((g.counts[k] as number) - expected) ** 2 / expected;
+    }
+  }
+  const df = groups.length - 1;
+  return { chiSquare, df, p: chiSquareSurvival(chiSquare, df), categories };
+}
