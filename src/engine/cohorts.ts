@@ -30,6 +30,8 @@ export interface ColonyStore {
   count: Float64Array;
   /** Cells per colony: exact for exact-size rows, the members' mean in binned rows. */
   cells: Float64Array;
+  /** Mean of the squared cells per colony: with `cells`, the spread of sizes within a binned row. */
+  cellsSq: Float64Array;
   sizeIndex: Int32Array;
   key: Float64Array;
   site: Uint8Array;
@@ -53,6 +55,7 @@ export interface ColonyStore {
 const COLONY_COLUMNS = [
   ['count', Float64Array],
   ['cells', Float64Array],
+  ['cellsSq', Float64Array],
   ['sizeIndex', Int32Array],
   ['key', Float64Array],
   ['site', Uint8Array],
@@ -236,6 +239,7 @@ function rowFor(c: Cohorts, store: ColonyStore, key: number, fill: (i: number) =
   store.key[i] = key;
   store.count[i] = 0;
   store.cells[i] = 0;
+  store.cellsSq[i] = 0;
   fill(i);
   indexSet(c.colonyIndex, key, i);
   return i;
@@ -293,11 +297,13 @@ export function indexColonies(c: Cohorts, store: ColonyStore): void {
 }
 
 /** Adds `count` colonies of `cells` cells each to row i, keeping the mean size exact. */
-function addToRow(store: ColonyStore, i: number, count: number, cells: number): number {
+/** Adds `count` colonies whose cells have the given mean and mean square to row i, keeping both exact. */
+function addToRow(store: ColonyStore, i: number, count: number, cells: number, cellsSq: number): number {
   const before = store.count[i] as number;
+  const w = count / (before + count);
   store.count[i] = before + count;
-  store.cells[i] =
-    (store.cells[i] as number) + ((cells - (store.cells[i] as number)) * count) / (before + count);
+  meanInto(store.cells, i, cells, w);
+  meanInto(store.cellsSq, i, cellsSq, w);
   return before;
 }
 
@@ -340,7 +346,7 @@ export function foundCohortColonies(
     store.generation[i] = r.generation;
     store.origin[i] = r.origin;
   });
-  const before = addToRow(store, i, count, r.cells);
+  const before = addToRow(store, i, count, r.cells, r.cells * r.cells);
   const w = count / (before + count);
   meanInto(store.foundedDay, i, day, w);
   meanInto(store.disseminationDay, i, r.disseminationDay, w);
@@ -350,7 +356,11 @@ export function foundCohortColonies(
   meanInto(store.founderCells, i, r.cells, w);
 }
 
-/** Moves `count` colonies of row i of `from` into `to` with `cells` cells each and the given reached class. */
+/**
+ * Moves `count` colonies of row i of `from` into `to` with `cells` cells on average
+ * (mean square `cellsSq`; all of them exactly `cells` by default) and the given
+ * reached class.
+ */
 export function moveColonies(
   c: Cohorts,
   from: ColonyStore,
@@ -359,6 +369,7 @@ export function moveColonies(
   count: number,
   cells: number,
   reached: number,
+  cellsSq = cells * cells,
 ): void {
   const sizeIndex = sizeIndexOf(c, cells);
   // The key differs from the row's own only in size and reached class (the seeding
@@ -374,6 +385,7 @@ export function moveColonies(
     to.key[j] = key;
     to.count[j] = 0;
     to.cells[j] = 0;
+    to.cellsSq[j] = 0;
     to.sizeIndex[j] = sizeIndex;
     to.site[j] = from.site[i] as number;
     to.drivers[j] = from.drivers[i] as number;
@@ -383,7 +395,7 @@ export function moveColonies(
     to.generation[j] = from.generation[i] as number;
     to.origin[j] = from.origin[i] as number;
   }
-  const before = addToRow(to, j, count, cells);
+  const before = addToRow(to, j, count, cells, cellsSq);
   const w = count / (before + count);
   meanInto(to.foundedDay, j, from.foundedDay[i] as number, w);
   meanInto(to.disseminationDay, j, from.disseminationDay[i] as number, w);

@@ -266,20 +266,31 @@ const lowerTail = (z: number) => 0.5 * erfc(-z / Math.SQRT2);
 const upperTail = (z: number) => 0.5 * erfc(z / Math.SQRT2);
 const pdf = (z: number) => Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
 
-/** Scratch space for the outcomes of one row: sizes and their probabilities. */
-const outcome = { size: 0, values: new Float64Array(256), probs: new Float64Array(256) };
+/**
+ * Scratch space for the outcomes of one row: sizes (a bin's outcome is the law's
+ * mean within the bin, with its mean square) and their probabilities.
+ */
+const outcome = {
+  size: 0,
+  values: new Float64Array(256),
+  squares: new Float64Array(256),
+  probs: new Float64Array(256),
+};
 
-function pushOutcome(value: number, prob: number): void {
+function pushOutcome(value: number, prob: number, square = value * value): void {
   if (!(prob > 0)) return;
   if (outcome.size === outcome.values.length) {
-    const values = new Float64Array(outcome.size * 2);
-    const probs = new Float64Array(outcome.size * 2);
-    values.set(outcome.values);
-    probs.set(outcome.probs);
-    outcome.values = values;
-    outcome.probs = probs;
+    const grow = (a: Float64Array) => {
+      const b = new Float64Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    outcome.values = grow(outcome.values);
+    outcome.squares = grow(outcome.squares);
+    outcome.probs = grow(outcome.probs);
   }
   outcome.values[outcome.size] = value;
+  outcome.squares[outcome.size] = square;
   outcome.probs[outcome.size++] = prob;
 }
 
@@ -313,7 +324,13 @@ function normalOutcomes(ctx: Context, mean: number, sd: number): void {
     const zb = (b - mean) / sd;
     // Differences of upper tails right of the mean, of lower tails left of it: no cancellation.
     const mass = za >= 0 ? upperTail(za) - upperTail(zb) : lowerTail(zb) - lowerTail(za);
-    if (mass > 0) pushOutcome(Math.min(b, Math.max(a, mean + (sd * (pdf(za) - pdf(zb))) / mass)), mass);
+    if (mass > 0) {
+      // The normal law truncated to the bin: its mean and variance.
+      const r = (pdf(za) - pdf(zb)) / mass;
+      const m = Math.min(b, Math.max(a, mean + sd * r));
+      const v = Math.max(0, sd * sd * (1 + (za * pdf(za) - zb * pdf(zb)) / mass - r * r));
+      pushOutcome(m, mass, m * m + Math.min(v, (b - a) ** 2 / 4));
+    }
     if (b >= hi) break;
     a = b;
   }
@@ -473,11 +490,11 @@ export function stepCohortColonies(
       const variance = m1 === 1 ? k * v1 : (v1 * m1 ** (k - 1) * (mean - 1)) / (m1 - 1);
       const alive = 1 - killAt(ctx, l, n * mean);
       const keep = alive * (1 - shedAt(ctx, l, n * mean * alive));
-      normalOutcomes(
-        ctx,
-        n * mean * keep,
-        Math.sqrt(n * variance * keep * keep + n * mean * keep * (1 - keep)),
-      );
+      // A member of the row has its own size: the law of one drawn at random adds the
+      // spread of sizes within the row to the spread of one step.
+      const within = Math.max(0, (from.cellsSq[i] as number) - n * n);
+      const f = mean * keep;
+      normalOutcomes(ctx, n * f, Math.sqrt(n * variance * keep * keep + n * f * (1 - keep) + f * f * within));
     }
     const size = exactLaw1 ? exactLaw1.length : outcome.size;
     const counts = spread(u, m, exactLaw1 ?? outcome.probs, size);
@@ -508,7 +525,8 @@ export function stepCohortColonies(
           promote(ctx, from, i, value, false).sizeClassReached = Math.max(reached, cls);
         stay = 0;
       }
-      if (stay > 0) moveColonies(c, from, i, to, stay, value, Math.max(reached, cls));
+      const square = exactLaw1 ? k * k : (outcome.squares[k] as number);
+      if (stay > 0) moveColonies(c, from, i, to, stay, value, Math.max(reached, cls), square);
     }
   }
   releasePending(ctx, c.pendingShed, primaryCells, shed);
@@ -623,15 +641,17 @@ export function thinCohortColonies(ctx: Context, where: (site: number) => boolea
     const reached = from.reached[i] as number;
     if (m === 0) continue;
     if (!where(from.site[i] as number) || survive === 1) {
-      moveColonies(c, from, i, to, m, n, reached);
+      moveColonies(c, from, i, to, m, n, reached, from.cellsSq[i] as number);
       continue;
     }
     if (survive === 0) {
       emptied += m;
       continue;
     }
+    const within = Math.max(0, (from.cellsSq[i] as number) - n * n);
     if (n > c.exact + 0.5 && n * survive * (1 - survive) >= 25) {
-      normalOutcomes(ctx, n * survive, Math.sqrt(n * survive * (1 - survive)));
+      const variance = n * survive * (1 - survive) + survive * survive * within;
+      normalOutcomes(ctx, n * survive, Math.sqrt(variance));
     } else binomialOutcomes(Math.round(n), survive);
     const counts = spread(ctx.streams.clinical, m, outcome.probs, outcome.size);
     for (let k = 0; k < outcome.size; k++) {
@@ -639,7 +659,7 @@ export function thinCohortColonies(ctx: Context, where: (site: number) => boolea
       const value = outcome.values[k] as number;
       if (count === 0) continue;
       if (value === 0) emptied += count;
-      else moveColonies(c, from, i, to, count, value, reached);
+      else moveColonies(c, from, i, to, count, value, reached, outcome.squares[k] as number);
     }
   }
   state.colonies = to;
