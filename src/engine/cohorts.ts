@@ -115,6 +115,8 @@ export interface Cohorts {
   bucketsPerDoubling: number;
   /** Upper edges of the size bins above `exact` (the first bin starts at exact + 0.5). */
   edges: Float64Array;
+  /** Size index of every whole cell count below its length (the common case, without a search). */
+  wholeIndex: Int32Array;
   dormantAbleIndex: Map<number, number>;
   dormantUnableIndex: Map<number, number>;
   colonyIndex: ColonyIndex;
@@ -136,7 +138,7 @@ export function createCohorts(s: Scenario): Cohorts {
   for (let e = (r.exactColonyCells + 0.5) * ratio; e < 1e16; e *= ratio) edges.push(e);
   for (const l of limits) if (l > r.exactColonyCells + 0.5) edges.push(l);
   edges.sort((a, b) => a - b);
-  return {
+  const cohorts: Cohorts = {
     exact: r.exactColonyCells,
     bucketsPerDoubling: r.seedingBucketsPerDoubling,
     edges: Float64Array.from(edges),
@@ -152,12 +154,21 @@ export function createCohorts(s: Scenario): Cohorts {
     spare: createColonyStore(),
     laws: new Map(),
     pendingShed: new Map(),
+    wholeIndex: new Int32Array(4096),
   };
+  for (let n = 1; n < cohorts.wholeIndex.length; n++)
+    cohorts.wholeIndex[n] = n <= r.exactColonyCells ? n : searchIndex(cohorts, n);
+  return cohorts;
 }
 
 /** Size index of a colony of `cells` cells: the count itself up to `exact`, then exact + 1 + its bin. */
 export function sizeIndexOf(c: Cohorts, cells: number): number {
   if (cells <= c.exact + 0.5) return Math.max(1, Math.round(cells));
+  if (cells < c.wholeIndex.length && Number.isInteger(cells)) return c.wholeIndex[cells] as number;
+  return searchIndex(c, cells);
+}
+
+function searchIndex(c: Cohorts, cells: number): number {
   const edges = c.edges;
   let lo = 0;
   let hi = edges.length - 1;
