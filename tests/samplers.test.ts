@@ -8,6 +8,7 @@ import {
   exponential,
   logBinomialPmf,
   logPoissonPmf,
+  normal,
   poisson,
   ptrsConstants,
   type Uniform,
@@ -648,5 +649,36 @@ describe('transformed rejection: hat and squeeze conditions', () => {
     expect(margins.hat).toBeGreaterThan(0);
     expect(margins.squeeze).toBeGreaterThan(0);
     expect(margins.quick).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('normal: goodness of fit', () => {
+  it('puts the standard normal mass in each of eight bins (chi-square, 7 df)', () => {
+    // Bin edges and the standard normal CDF there (tables: Abramowitz & Stegun 26.2).
+    const edges = [-1.96, -1, -0.5, 0, 0.5, 1, 1.96];
+    const cdf = [0.0249979, 0.1586553, 0.3085375, 0.5, 0.6914625, 0.8413447, 0.9750021];
+    const probs = [...cdf, 1].map((c, i) => c - (i === 0 ? 0 : (cdf[i - 1] as number)));
+    const u = seedrandom.alea('normal');
+    const n = 200_000;
+    const counts = new Array<number>(8).fill(0);
+    let sum = 0;
+    let squares = 0;
+    for (let j = 0; j < n; j++) {
+      const z = normal(u);
+      sum += z;
+      squares += z * z;
+      let k = 0;
+      while (k < edges.length && z > (edges[k] as number)) k++;
+      counts[k] = (counts[k] as number) + 1;
+    }
+    let chi = 0;
+    counts.forEach((c, k) => {
+      const e = n * (probs[k] as number);
+      chi += (c - e) ** 2 / e;
+    });
+    expect(chiSquareSf(chi, 7)).toBeGreaterThan(P_VALUE_LEVEL);
+    // Mean 0 and variance 1 within 5 standard errors (sd of the mean 1/sqrt(n), of z^2 sqrt(2/n)).
+    expect(Math.abs(sum / n)).toBeLessThan(5 / Math.sqrt(n));
+    expect(Math.abs(squares / n - 1)).toBeLessThan(5 * Math.sqrt(2 / n));
   });
 });

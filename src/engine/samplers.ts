@@ -384,3 +384,13 @@ export function bernoulli(u: Uniform, p: number): boolean {
   if (p === 1) return true;
   return u() < p;
 }
+
+/**
+ * One standard normal variate by the Box–Muller transform (Box & Muller 1958):
+ * sqrt(−2 log U1) cos(2π U2), two uniforms per variate (the sine partner is not
+ * kept, so no sampler state is hidden between calls). 1 − U1 ∈ (0, 1] keeps the log finite.
+ */
+export function normal(u: Uniform): number {
+  const r = Math.sqrt(-2 * Math.log1p(-u()));
+  return r * Math.cos(2 * Math.PI * u());
+}

@@ -209,8 +209,9 @@ export function step(sim: Simulation): void {
   const primaryCells = lineage ? tumourCells(lineage) : 0;
 
   const shed: ShedBatch[] = [];
-  const phases = (t: Tumour) => {
+  const phases = (t: Tumour, afterGrowth?: (t: Tumour) => void) => {
     grow(t, ctx); // 1. growth
+    afterGrowth?.(t);
     if (t.founding) {
       angiogenesisAtNewSite(t, ctx); // 7. angiogenesis at the new site
       immuneAttack(t, ctx); // 8. immune pressure on small colonies

@@ -1,8 +1,8 @@
 /**
  * Equivalence of the cohort representation with the reference (representation.mode
- * 'individual', one record per dormant cell and per colony), on scenarios where the
- * reference is fast enough for 200 paired replicates per mode: replicate r of both
- * modes has the same seed and replicate number.
+ * 'individual', one record per dormant cell and per colony), on four scenarios where
+ * the reference is fast enough for 200 paired replicates per mode: replicate r of
+ * both modes has the same seed and replicate number.
  *
  * What the cohorts claim (src/engine/cohorts.ts, phases/cohortColonies.ts): dormant
  * rows thinned by binomials and colonies of up to exactColonyCells moved by their
@@ -20,9 +20,9 @@
  * the two samples share their early draws (the inoculum's fates are the same in
  * both modes): a positive correlation, which makes both tests conservative too.
  *
- * Level: each test at 0.001. The file runs about 150 non-degenerate tests
+ * Level: each test at 0.001. The file runs about 170 non-degenerate tests
  * (outcomes constant over both samples are skipped), so under equivalence the
- * chance that any one fails is at most about 0.15 (Bonferroni); the seeds are
+ * chance that any one fails is at most about 0.17 (Bonferroni); the seeds are
  * fixed, so the result is deterministic. A failure names the outcome, its test
  * statistic, p and the two means: a failure on an unbroken engine is a finding
  * about the cohort laws, not noise to widen the level for.
@@ -89,6 +89,9 @@ function replicate(scenario: Scenario, seed: number, r: number): Replicate {
     'colonies extinct': summary.colonies.extinct,
     'colonies removed': summary.colonies.removed,
     'colonies alive': summary.colonies.alive,
+    'angiogenic switches of colonies': events.filter(
+      (e) => e.type === 'angiogenic_switch' && e.site !== 'primary',
+    ).length,
   };
   for (const [stage, n] of Object.entries(f)) continuous[`funnel ${stage}`] = n;
   return {
@@ -253,6 +256,27 @@ const CASES: Case[] = [
     events: ['first_micro', 'first_colony'],
     clinical: false,
   },
+  {
+    // Driver gains in small colonies: 20,000 cells into the portal vein, whose
+    // colonies gain a driver (1e-6 per division, high turnover) mostly while they
+    // are cohort members. No switch but by the angiogenic driver, so the colonies
+    // that have switched by day 120 count the gains of cohort colonies and their
+    // promotion to records.
+    name: 'experimental-metastasis-liver (driver gains in small colonies, 120 days)',
+    seed: 4104,
+    build: (mode) =>
+      withMode(
+        deepMerge(loadScenarioFile('experimental-metastasis-liver') as unknown as Record<string, unknown>, {
+          time: { dt: 1, durationDays: 120, observeEveryDays: 10 },
+          inoculation: { cells: 20_000 },
+          growth: { lambda: 0.01, turnover: 0.5, driverMutationRate: 1e-6 },
+          angiogenesis: { metastasisSwitchHazard: 0 },
+        }),
+        mode,
+      ),
+    events: ['first_micro', 'angiogenic_switch'],
+    clinical: false,
+  },
 ];
 
 describe.each(CASES)('cohorts against the reference: $name', (c) => {
@@ -299,7 +323,7 @@ describe.each(CASES)('cohorts against the reference: $name', (c) => {
     expect(failed).toEqual([]);
   });
 
-  it('early-derived share, dormant cells, funnel totals and the colony ledger (KS)', () => {
+  it('early-derived share, dormant cells, funnel totals, colony ledger and switches (KS)', () => {
     const [a, b] = both();
     const keys = keysOf([a, b], (r) => r.continuous);
     const value = (xs: Replicate[], k: string) => xs.map((r) => r.continuous[k] as number);

@@ -24,7 +24,7 @@
  */
 import { type ColonyStore, clearColonies, colonyRecord, moveColonies } from '../cohorts.ts';
 import { type Context, countFunnel, logEvent } from '../context.ts';
-import { binomial, logBinomialPmf, type Uniform } from '../samplers.ts';
+import { binomial, logBinomialPmf, normal, type Uniform } from '../samplers.ts';
 import { DRIVERS, SITES } from '../schema.ts';
 import {
   cellsForDiameter,
@@ -105,6 +105,19 @@ function killAt(ctx: Context, l: StepLaw, n: number): number {
 /** Chance that a cell of a colony of n cells is shed this step (phase 3, as invade for an avascular tumour). */
 function shedAt(ctx: Context, l: StepLaw, n: number): number {
   return l.pShed === 0 ? 0 : invasiveFraction(l.drivers, n, ctx) * l.pShed;
+}
+
+/**
+ * Chance that a cell of a colony of n cells leaves it by shedding this step: a
+ * shedding event takes one cell, or a whole cluster (clusterMeanSize cells on
+ * average), so a cell leaves with the event chance times the mean cells per event.
+ * The size laws thin the colonies by it; the cells of one cluster leave together,
+ * which this per-cell thinning does not reproduce (only the mean loss).
+ */
+function shedLossAt(ctx: Context, l: StepLaw, n: number): number {
+  const inv = ctx.scenario.invasion;
+  const perEvent = 1 - inv.clusterFraction + inv.clusterFraction * inv.clusterMeanSize;
+  return Math.min(1, shedAt(ctx, l, n) * perEvent);
 }
 
 function polyMultiply(a: Float64Array, b: Float64Array): Float64Array {
@@ -200,6 +213,8 @@ function exactStep(ctx: Context, n: number, drivers: number, site: number): Exac
     inv.earlyHalfCells,
     inv.earlyHillExponent,
     late,
+    inv.clusterFraction,
+    inv.clusterMeanSize,
   ].join(' ');
   let law = shared.get(key);
   if (!law) {
@@ -233,7 +248,7 @@ function computeExactLaw(ctx: Context, l: StepLaw, n: number): Float64Array {
   }
   // Then immune kill at the grown size, then shedding at the size left (the order of step()).
   const killed = thin(grown, (m) => killAt(ctx, l, m));
-  return thin(killed, (m) => shedAt(ctx, l, m));
+  return thin(killed, (m) => shedLossAt(ctx, l, m));
 }
 
 // ---------------------------------------------------------------- normal law
@@ -347,6 +362,23 @@ function indexAbove(edges: Float64Array, x: number): number {
   return lo;
 }
 
+/**
+ * A row of this many colonies or fewer draws each one's next size from the normal
+ * law itself (one normal variate each, the size kept as drawn) instead of spreading
+ * them over the bins' masses, which costs a tail evaluation per bin.
+ */
+const FEW = 8;
+
+/** Outcomes of m colonies drawn one by one from Normal(mean, sd): 0 (gone), an exact size, or the size drawn. */
+function drawEach(u: Uniform, m: number, mean: number, sd: number, exact: number): void {
+  outcome.size = 0;
+  if (landed.length < m) landed = new Float64Array(2 * m);
+  for (let j = 0; j < m; j++) {
+    const x = mean + sd * normal(u);
+    pushOutcome(x < 0.5 ? 0 : x <= exact + 0.5 ? Math.round(x) : x, 1);
+  }
+}
+
 /** How many colonies landed on each outcome (spread's answer; scratch, reused). */
 let landed = new Float64Array(256);
 
@@ -424,7 +456,7 @@ export function stepCohortColonies(
   ctx: Context,
   primaryCells: number,
   shed: ShedBatch[],
-  asTumour: (t: Tumour) => void,
+  asTumour: (t: Tumour, afterGrowth: (t: Tumour) => void) => void,
 ): void {
   const { state, scenario: s, cohorts: c } = ctx;
   const u = ctx.streams.growth;
@@ -455,12 +487,14 @@ export function stepCohortColonies(
     if (mu > 0 && missing > 0) {
       const mutants = Math.min(m, binomial(u, cellsInRow, Math.min(1, divisions * mu * missing)));
       for (let j = 0; j < mutants; j++) {
-        const t = promote(ctx, from, i, n, false);
-        const clone = t.clones[0] as Tumour['clones'][number];
         let gain = Math.floor(u() * missing);
         let bit = 1;
         for (; ; bit <<= 1) if (!(drivers & bit) && gain-- === 0) break;
-        if (clone.cells > 1) {
+        // As in growth, the mutant daughter joins after the step's divisions and deaths
+        // (a new clone grows from the next step), so it is there for this step's switch.
+        asTumour(promote(ctx, from, i, n, false), (t) => {
+          const clone = t.clones[0] as Tumour['clones'][number];
+          if (clone.cells === 0) return;
           clone.cells--;
           t.clones.push({
             drivers: drivers | bit,
@@ -468,8 +502,7 @@ export function stepCohortColonies(
             passengers: clone.passengers + muP,
             parent: drivers,
           });
-        } else clone.drivers |= bit;
-        asTumour(t);
+        });
       }
       m -= mutants;
       if (m === 0) continue;
@@ -489,15 +522,17 @@ export function stepCohortColonies(
       const mean = m1 ** k;
       const variance = m1 === 1 ? k * v1 : (v1 * m1 ** (k - 1) * (mean - 1)) / (m1 - 1);
       const alive = 1 - killAt(ctx, l, n * mean);
-      const keep = alive * (1 - shedAt(ctx, l, n * mean * alive));
+      const keep = alive * (1 - shedLossAt(ctx, l, n * mean * alive));
       // A member of the row has its own size: the law of one drawn at random adds the
       // spread of sizes within the row to the spread of one step.
       const within = Math.max(0, (from.cellsSq[i] as number) - n * n);
       const f = mean * keep;
-      normalOutcomes(ctx, n * f, Math.sqrt(n * variance * keep * keep + n * f * (1 - keep) + f * f * within));
+      const sd = Math.sqrt(n * variance * keep * keep + n * f * (1 - keep) + f * f * within);
+      if (m <= FEW) drawEach(u, m, n * f, sd, c.exact);
+      else normalOutcomes(ctx, n * f, sd);
     }
     const size = exactLaw1 ? exactLaw1.length : outcome.size;
-    const counts = spread(u, m, exactLaw1 ?? outcome.probs, size);
+    const counts = l && m <= FEW ? landed.fill(1, 0, size) : spread(u, m, exactLaw1 ?? outcome.probs, size);
     const reached = from.reached[i] as number;
     for (let k = 0; k < size; k++) {
       let stay = counts[k] as number;
