@@ -319,7 +319,9 @@ function addToRow(store: ColonyStore, i: number, count: number, cells: number, c
 }
 
 function meanInto(col: Float64Array, i: number, x: number, w: number): void {
-  col[i] = (col[i] as number) + (x - (col[i] as number)) * w;
+  // The first members of a row set its values outright: the slot may hold another
+  // row's values from an earlier step, and stale + (x - stale) need not round to x.
+  col[i] = w === 1 ? x : (col[i] as number) + (x - (col[i] as number)) * w;
 }
 
 /** New colonies founded by `count` units of a record at a site (drivers gained at the site added). */

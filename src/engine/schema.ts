@@ -595,7 +595,7 @@ export const scenarioSchema = z
           description:
             'cells and colonies seeded from the primary while it had about the same size (a bucket of its cell count, on a log scale) share a cohort row; their founding records are the row means',
         }),
-        exactColonyCells: int(32, 1, 1000, {
+        exactColonyCells: int(32, 1, 64, {
           unit: 'cells',
           source: 'docs/model.md, Representation',
           description:

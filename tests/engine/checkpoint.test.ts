@@ -38,6 +38,29 @@ describe('checkpoints', () => {
     }
   });
 
+  it('resumes cohort rows to the last digit of their founding means', () => {
+    // A new colony row must not inherit the rounding of whatever its slot in the
+    // spare store held the step before: a resumed run starts with an empty one.
+    const scenario = fastScenario({
+      time: { dt: 0.3, durationDays: 500 },
+      growth: { passengerRate: 0.37 },
+      invasion: { programme: 'early', earlyMaxFraction: 0.1 },
+      colonisation: { requireColonisationDriver: false, colonyFraction: 0.3 },
+    });
+    const whole = runFiles(result(runToEnd(createSimulation(scenario, { seed: 1 }))));
+    const first = runToEnd(createSimulation(scenario, { seed: 1 }), 400);
+    expect(runFiles(result(runToEnd(resume(checkpoint(first)))))).toEqual(whole);
+  });
+
+  it('promotes a colony whose mutant daughter outlives its parent clone', () => {
+    // At a high mutation rate some promoted colonies lose their parent clone in the
+    // step's growth; the daughter, born at a division, stays (seed 1 reaches that).
+    const sim = runToEnd(
+      createSimulation(fastScenario({ growth: { driverMutationRate: 1e-4 } }), { seed: 1 }),
+    );
+    expect(sim.ctx.state.ended).toBe(true);
+  });
+
   it('refuses a checkpoint from another engine version', () => {
     const sim = createSimulation(arbitrarySample());
     const json = checkpoint(sim).replace(/"engineVersion":"[^"]*"/, '"engineVersion":"0.0.0-other"');

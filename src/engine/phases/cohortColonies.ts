@@ -493,15 +493,12 @@ export function stepCohortColonies(
         // As in growth, the mutant daughter joins after the step's divisions and deaths
         // (a new clone grows from the next step), so it is there for this step's switch.
         asTumour(promote(ctx, from, i, n, false), (t) => {
-          const clone = t.clones[0] as Tumour['clones'][number];
-          if (clone.cells === 0) return;
-          clone.cells--;
-          t.clones.push({
-            drivers: drivers | bit,
-            cells: 1,
-            passengers: clone.passengers + muP,
-            parent: drivers,
-          });
+          // The daughter was born at a division, so it is there even if its parent clone
+          // died later in the step (growth then dropped the empty clone).
+          const parent = t.clones.find((cl) => cl.drivers === drivers);
+          if (parent && parent.cells > 0) parent.cells--;
+          const passengers = (parent?.passengers ?? (from.passengers[i] as number)) + muP;
+          t.clones.push({ drivers: drivers | bit, cells: 1, passengers, parent: drivers });
         });
       }
       m -= mutants;
