@@ -13,6 +13,7 @@ import {
   ptrsConstants,
   type Uniform,
 } from '../src/engine/samplers.ts';
+import { chiSquareSurvival as chiSquareSf } from './support/stats.ts';
 
 // Statistical tests use fixed seeds, so they are deterministic: a pass is a pass forever, and a failure
 // means the sampler (or the seed's luck, at the stated level) changed. Levels used throughout:
@@ -25,62 +26,6 @@ const SAMPLES = 200_000;
 // ---------------------------------------------------------------------------------------------------------
 // Chi-square machinery
 // ---------------------------------------------------------------------------------------------------------
-
-/** log Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; relative error ~1e-15), used only for p-values. */
-function lnGamma(x: number): number {
-  const coef = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-  ];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
-  const z = x - 1;
-  let s = coef[0] as number;
-  for (let i = 1; i < 9; i++) s += (coef[i] as number) / (z + i);
-  const t = z + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(s);
-}
-
-/**
- * Regularized upper incomplete gamma Q(a, x) = Γ(a, x)/Γ(a): power series for P when x < a + 1,
- * Lentz's continued fraction for Q otherwise (Numerical Recipes §6.2).
- */
-function gammaQ(a: number, x: number): number {
-  if (x <= 0) return 1;
-  const logPrefactor = a * Math.log(x) - x - lnGamma(a);
-  if (x < a + 1) {
-    let term = 1 / a;
-    let sum = term;
-    for (let n = 1; n < 10_000; n++) {
-      term *= x / (a + n);
-      sum += term;
-      if (Math.abs(term) < Math.abs(sum) * 1e-16) break;
-    }
-    return 1 - sum * Math.exp(logPrefactor);
-  }
-  const tiny = 1e-300;
-  let b = x + 1 - a;
-  let c = 1 / tiny;
-  let d = 1 / b;
-  let h = d;
-  for (let i = 1; i < 10_000; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = b + an / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const delta = d * c;
-    h *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return Math.exp(logPrefactor) * h;
-}
-
-/** Survival function P(χ²_df > x). */
-function chiSquareSf(x: number, df: number): number {
-  return gammaQ(df / 2, x / 2);
-}
 
 /** An integer range [lo, hi] of the support with its probability. */
 interface Cell {

@@ -2,6 +2,7 @@
  * Statistics over replicates, pure and deterministic: Kaplan–Meier survival and
  * distribution-free confidence intervals for the median.
  */
+import { erfc } from '../engine/samplers.ts';
 
 export interface KaplanMeierStep {
   time: number;
@@ -141,30 +142,6 @@ export function logRank(
 /** P(X > x) for chi-square with one degree of freedom: erfc(sqrt(x / 2)). */
 export function chiSquareSurvival1(x: number): number {
   return erfc(Math.sqrt(x / 2));
-}
-
-/** Complementary error function (Numerical Recipes' erfcc, relative error below 1.2e-7). */
-function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 +
-                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? r : 2 - r;
 }
 
 function median(values: readonly number[]): number {

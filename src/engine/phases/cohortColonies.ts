@@ -24,7 +24,7 @@
  */
 import { type ColonyStore, clearColonies, colonyRecord, moveColonies } from '../cohorts.ts';
 import { type Context, countFunnel, logEvent } from '../context.ts';
-import { binomial, logBinomialPmf, normal, type Uniform } from '../samplers.ts';
+import { binomial, erfc, logBinomialPmf, normal, type Uniform } from '../samplers.ts';
 import { DRIVERS, SITES } from '../schema.ts';
 import {
   cellsForDiameter,
@@ -253,29 +253,6 @@ function computeExactLaw(ctx: Context, l: StepLaw, n: number): Float64Array {
 
 // ---------------------------------------------------------------- normal law
 
-/** Complementary error function (Numerical Recipes' Chebyshev fit, relative error below 1.2e-7). */
-function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 +
-                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? r : 2 - r;
-}
 /** P(Z <= z) and P(Z > z) of a standard normal. */
 const lowerTail = (z: number) => 0.5 * erfc(-z / Math.SQRT2);
 const upperTail = (z: number) => 0.5 * erfc(z / Math.SQRT2);
