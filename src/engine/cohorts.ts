@@ -19,7 +19,7 @@
  */
 import type { ExactStep, PendingShed } from './phases/cohortColonies.ts';
 import type { Scenario } from './schema.ts';
-import { type FoundingRecord, sizeClass } from './state.ts';
+import { appendRow, createColumns, type FoundingRecord, meanInto, sizeClass } from './state.ts';
 
 // ---------------------------------------------------------------- colony store
 
@@ -72,24 +72,13 @@ const COLONY_COLUMNS = [
   ['passengers', Float64Array],
   ['founderCells', Float64Array],
 ] as const;
-type ColonyColumn = (typeof COLONY_COLUMNS)[number][0];
 
 export function createColonyStore(capacity = 64): ColonyStore {
-  const store = { size: 0 } as Record<string, unknown>;
-  for (const [name, Type] of COLONY_COLUMNS) store[name] = new Type(capacity);
-  return store as unknown as ColonyStore;
+  return createColumns<ColonyStore>(COLONY_COLUMNS, capacity);
 }
 
 function reserve(store: ColonyStore): number {
-  if (store.size === store.count.length) {
-    const capacity = store.count.length * 2;
-    for (const [name, Type] of COLONY_COLUMNS) {
-      const grown = new Type(capacity);
-      grown.set(store[name]);
-      (store as unknown as Record<ColonyColumn, typeof grown>)[name] = grown;
-    }
-  }
-  return store.size++;
+  return appendRow(store, COLONY_COLUMNS);
 }
 
 /** The founding record a member of row i carries (the row's means). */
@@ -169,15 +158,19 @@ export function sizeIndexOf(c: Cohorts, cells: number): number {
 }
 
 function searchIndex(c: Cohorts, cells: number): number {
-  const edges = c.edges;
+  return c.exact + 1 + firstEdgeAtLeast(c.edges, cells);
+}
+
+/** The first of the ascending edges not below x (the last edge if all are). */
+export function firstEdgeAtLeast(edges: Float64Array, x: number): number {
   let lo = 0;
   let hi = edges.length - 1;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if ((edges[mid] as number) < cells) lo = mid + 1;
+    if ((edges[mid] as number) < x) lo = mid + 1;
     else hi = mid;
   }
-  return c.exact + 1 + lo;
+  return lo;
 }
 
 /**
@@ -316,12 +309,6 @@ function addToRow(store: ColonyStore, i: number, count: number, cells: number, c
   meanInto(store.cells, i, cells, w);
   meanInto(store.cellsSq, i, cellsSq, w);
   return before;
-}
-
-function meanInto(col: Float64Array, i: number, x: number, w: number): void {
-  // The first members of a row set its values outright: the slot may hold another
-  // row's values from an earlier step, and stale + (x - stale) need not round to x.
-  col[i] = w === 1 ? x : (col[i] as number) + (x - (col[i] as number)) * w;
 }
 
 /** New colonies founded by `count` units of a record at a site (drivers gained at the site added). */

@@ -120,12 +120,43 @@ const DTC_COLUMNS = [
   ['cells', Float64Array],
   ['gained', Uint8Array],
 ] as const;
-type DtcColumn = (typeof DTC_COLUMNS)[number][0];
+
+/** The typed-array columns of a structure-of-arrays store: a name and its array type each. */
+export type Columns = readonly (readonly [
+  string,
+  Float64ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor | Uint16ArrayConstructor,
+])[];
+
+/** A store with one array per column, `capacity` rows long, and no rows yet. */
+export function createColumns<S>(columns: Columns, capacity: number): S {
+  const store: Record<string, unknown> = { size: 0 };
+  for (const [name, Type] of columns) store[name] = new Type(capacity);
+  return store as S;
+}
+
+/** The index of a new last row, doubling every column first when the store is full. */
+export function appendRow(store: { size: number }, columns: Columns): number {
+  const cols = store as unknown as Record<string, Float64Array>;
+  const capacity = (cols[(columns[0] as Columns[number])[0]] as Float64Array).length;
+  if (store.size === capacity) {
+    for (const [name, Type] of columns) {
+      const grown = new Type(capacity * 2);
+      grown.set(cols[name] as Float64Array);
+      cols[name] = grown as Float64Array;
+    }
+  }
+  return store.size++;
+}
+
+/** Moves column i's value a share w of the way to x: a count-weighted mean when w is the new members' share. */
+export function meanInto(col: Float64Array, i: number, x: number, w: number): void {
+  // The first members of a row set its values outright: the slot may hold another
+  // row's values from an earlier step, and stale + (x - stale) need not round to x.
+  col[i] = w === 1 ? x : (col[i] as number) + (x - (col[i] as number)) * w;
+}
 
 export function createDtcStore(capacity = 64): DtcStore {
-  const store = { size: 0 } as Record<string, unknown>;
-  for (const [name, Type] of DTC_COLUMNS) store[name] = new Type(capacity);
-  return store as unknown as DtcStore;
+  return createColumns<DtcStore>(DTC_COLUMNS, capacity);
 }
 
 /** Appends a row of `count` cells; returns its index. */
@@ -138,15 +169,7 @@ export function addDtc(
   count = 1,
   key = 0,
 ): number {
-  if (store.size === store.site.length) {
-    const capacity = store.site.length * 2;
-    for (const [name, Type] of DTC_COLUMNS) {
-      const grown = new Type(capacity);
-      grown.set(store[name]);
-      (store as unknown as Record<DtcColumn, typeof grown>)[name] = grown;
-    }
-  }
-  const i = store.size++;
+  const i = appendRow(store, DTC_COLUMNS);
   store.count[i] = count;
   store.key[i] = key;
   store.site[i] = site;
@@ -174,13 +197,10 @@ export function mergeDtc(
 ): void {
   const before = store.count[i] as number;
   const w = count / (before + count);
-  const mean = (col: Float64Array, x: number) => {
-    col[i] = (col[i] as number) + (x - (col[i] as number)) * w;
-  };
-  mean(store.arrivalDay, arrivalDay);
-  mean(store.disseminationDay, r.disseminationDay);
-  mean(store.primaryCells, r.primaryCellsAtDissemination);
-  mean(store.passengers, r.passengers);
+  meanInto(store.arrivalDay, i, arrivalDay, w);
+  meanInto(store.disseminationDay, i, r.disseminationDay, w);
+  meanInto(store.primaryCells, i, r.primaryCellsAtDissemination, w);
+  meanInto(store.passengers, i, r.passengers, w);
   store.count[i] = before + count;
 }
 

@@ -22,7 +22,7 @@
  * reaches the size at which a metastasis is detectable: from then on it is a
  * tumour record that the clinical layer and the user follow one by one.
  */
-import { type ColonyStore, clearColonies, colonyRecord, moveColonies } from '../cohorts.ts';
+import { type ColonyStore, clearColonies, colonyRecord, firstEdgeAtLeast, moveColonies } from '../cohorts.ts';
 import { type Context, countFunnel, logEvent } from '../context.ts';
 import { binomial, erfc, logBinomialPmf, normal, type Uniform } from '../samplers.ts';
 import { DRIVERS, SITES } from '../schema.ts';
@@ -308,7 +308,7 @@ function normalOutcomes(ctx: Context, mean: number, sd: number): void {
   }
   if (hi <= c.exact + 0.5) return;
   const edges = c.edges;
-  let j = Math.max(0, indexAbove(edges, Math.max(lo, c.exact + 0.5)));
+  let j = Math.max(0, firstEdgeAtLeast(edges, Math.max(lo, c.exact + 0.5)));
   let a = j === 0 ? c.exact + 0.5 : (edges[j - 1] as number);
   for (; j < edges.length; j++) {
     const b = edges[j] as number;
@@ -326,17 +326,6 @@ function normalOutcomes(ctx: Context, mean: number, sd: number): void {
     if (b >= hi) break;
     a = b;
   }
-}
-
-function indexAbove(edges: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = edges.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((edges[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
