@@ -9,7 +9,6 @@ import { runFiles, seriesCsv } from '../src/engine/output.ts';
 import { ScenarioError, validateScenario } from '../src/engine/scenario.ts';
 import type { Scenario } from '../src/engine/schema.ts';
 import { createSimulation, result, runToEnd, type Simulation, step } from '../src/engine/simulation.ts';
-import { diameterMm } from '../src/engine/state.ts';
 import { frameBuffers, tissueFrame, tissueLayout } from '../src/engine/tissue/frame.ts';
 import { tissueOutcomeRow } from '../src/engine/tissue/outcomes.ts';
 import { tissueFiles } from '../src/engine/tissue/output.ts';
@@ -21,7 +20,8 @@ import {
   tissueFunnel,
   tissueResult,
 } from '../src/engine/tissue/simulation.ts';
-import type { Chunk, EngineApi, ReplicateOutcome, TissueChunk } from './protocol.ts';
+import { runReplicate, TARGETS } from '../src/reproduce/targets.ts';
+import type { Chunk, EngineApi, TissueChunk } from './protocol.ts';
 
 let sim: Simulation | undefined;
 let tissue: TissueSimulation | undefined;
@@ -123,20 +123,11 @@ const api: EngineApi = {
     return result(sim).summary;
   },
 
-  async replicate(raw, seed, replicate) {
+  async measure(target, raw, replicate) {
+    const t = TARGETS.find((x) => x.name === target);
+    if (!t) throw new Error(`no reproduce target named "${target}"`);
     const scenario = validate(raw);
-    if (scenario.scale === 'tissue') throw new Error('the compare view compares patient-scale scenarios');
-    const r = result(runToEnd(createSimulation(scenario, { seed, replicate })));
-    const firstSeeding = r.events.find((e) => e.type === 'first_dissemination');
-    const outcome: ReplicateOutcome = {
-      replicate,
-      metastasisFreeDays: r.summary.firstMacroDay >= 0 ? r.summary.firstMacroDay : r.summary.daysSimulated,
-      metastasisSeen: r.summary.firstMacroDay >= 0,
-      metastases: r.metastases.reduce((n, m) => (m.size_class !== 'itc' ? n + m.count : n), 0),
-      earlyShare: r.summary.colonies.alive > 0 ? r.summary.earlyShare : -1,
-      primaryMmAtFirstSeeding: firstSeeding ? diameterMm(firstSeeding.value, scenario.body.cellsPerMm3) : -1,
-    };
-    return outcome;
+    return t.measure(runReplicate(scenario, replicate), scenario);
   },
 
   async batchRow(raw, replicate, seriesEveryDays) {

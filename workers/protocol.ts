@@ -10,6 +10,7 @@ import type { SimEvent } from '../src/engine/state.ts';
 import type { TissueEvent } from '../src/engine/tissue/context.ts';
 import type { TissueFrame, TissueLayout } from '../src/engine/tissue/frame.ts';
 import type { TissueSummary } from '../src/engine/tissue/simulation.ts';
+import type { Measurement } from '../src/reproduce/targets.ts';
 
 /** New observation rows since the previous chunk, one transferable column per series. */
 export interface Chunk {
@@ -30,19 +31,6 @@ export interface TissueChunk {
   frame: TissueFrame;
 }
 
-/** What the compare view needs of one replicate. */
-export interface ReplicateOutcome {
-  replicate: number;
-  /** Day of the first macrometastasis, or the last simulated day when none (censored). */
-  metastasisFreeDays: number;
-  metastasisSeen: boolean;
-  metastases: number;
-  /** -1 when no colony is alive at the end. */
-  earlyShare: number;
-  /** Primary diameter (mm) when the first cell left, or -1 when none left. */
-  primaryMmAtFirstSeeding: number;
-}
-
 export interface EngineApi {
   /**
    * Validates a scenario (raw object, `extends` already resolved) and starts a run
@@ -58,9 +46,12 @@ export interface EngineApi {
   /** The run's files, byte-identical to `seedsoil run --out`. */
   files(): Promise<Record<string, string>>;
   summary(): Promise<Summary | TissueSummary>;
-  /** Runs one replicate to the end for the compare view. */
-  replicate(raw: unknown, seed: number, replicate: number): Promise<ReplicateOutcome>;
-  /** Runs one replicate of a batch: its outcome row and, if asked, its time series as CSV. */
+  /** Runs one replicate of a reproduce target's scenario and takes the target's measurement. */
+  measure(target: string, raw: unknown, replicate: number): Promise<Measurement>;
+  /**
+   * Runs one replicate of a batch (or of the compare view, which sets the seed in
+   * the scenario): its outcome row and, if asked, its time series as CSV.
+   */
   batchRow(raw: unknown, replicate: number, seriesEveryDays: number): Promise<BatchResult>;
 }
 

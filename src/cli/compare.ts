@@ -10,7 +10,18 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import seedrandom from 'seedrandom';
-import { bootstrapMedianDifference, type Difference, kaplanMeier, logRank } from '../analysis/statistics.ts';
+import {
+  type Arm,
+  type Comparison,
+  compareArms,
+  DEFAULT_ENDPOINT,
+  ENDPOINTS,
+  type Endpoint,
+  QUANTITIES,
+  type Quantity,
+  quantity,
+} from '../analysis/comparison.ts';
+import type { Difference, MedianEstimate } from '../analysis/statistics.ts';
 import { sha256Hex } from '../engine/hash.ts';
 import { toCsv } from '../engine/output.ts';
 import { BatchError, batchCommand } from './batch.ts';
@@ -76,63 +87,30 @@ async function armRows(arm: string, label: string, workDir: string, extra: strin
   return parseCsv(text).filter((r) => !r.error);
 }
 
-interface ArmSummary {
-  label: string;
-  source: string;
-  replicates: number;
-  /** Years to the first macrometastasis, or to the end of the run (censored). */
-  times: number[];
-  events: boolean[];
-  km: { time: number; survival: number }[];
-  metastases: number[];
-  earlyShare: number[];
-  seedingMm: number[];
+function arm(label: string, source: string, rows: Row[]): Arm & { source: string } {
+  return { label, source, replicates: rows.map((r) => Number(r.replicate)), rows };
 }
 
-/** Kaplan–Meier steps plus the end of follow-up, so a curve without events is still drawn. */
-function kmWithEnd(times: number[], events: boolean[]): { time: number; survival: number }[] {
-  const steps = kaplanMeier(times, events).map((s) => ({ time: s.time, survival: s.survival }));
-  const end = Math.max(0, ...times);
-  return [...steps, { time: end, survival: steps[steps.length - 1]?.survival ?? 1 }];
-}
-
-function summarise(label: string, source: string, rows: Row[]): ArmSummary {
-  const num = (r: Row, k: string) => Number(r[k]);
-  const times = rows.map(
-    (r) => (num(r, 'first_macro_day') >= 0 ? num(r, 'first_macro_day') : num(r, 'days_simulated')) / 365.25,
-  );
-  const events = rows.map((r) => num(r, 'first_macro_day') >= 0);
-  return {
-    label,
-    source,
-    replicates: rows.length,
-    times,
-    events,
-    km: kmWithEnd(times, events),
-    metastases: rows.map((r) => num(r, 'metastases')),
-    earlyShare: rows
-      .filter((r) => num(r, 'metastases') > 0 || num(r, 'colonies_founded') > 0)
-      .map((r) => num(r, 'early_share')),
-    seedingMm: rows.map((r) => num(r, 'primary_mm_at_first_seeding')).filter((v) => v >= 0),
-  };
-}
-
-function report(
-  a: ArmSummary,
-  b: ArmSummary,
-  test: ReturnType<typeof logRank>,
-  diffs: Record<string, Difference>,
-): string {
+function report(a: Arm & { source: string }, b: Arm & { source: string }, c: Comparison): string {
   const chartJs = readFileSync(
     join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'),
     'utf8',
   );
-  const data = JSON.stringify({ a, b, test, diffs }).replaceAll('<', '\\u003c');
-  const rows = Object.entries(diffs)
-    .map(
-      ([k, d]) =>
-        `<tr><th>${k}</th><td>${d.a.toFixed(3)}</td><td>${d.b.toFixed(3)}</td><td>${d.difference.toFixed(3)} [${d.low.toFixed(3)}, ${d.high.toFixed(3)}]</td></tr>`,
-    )
+  const values = (x: Arm) =>
+    Object.fromEntries(
+      (Object.keys(QUANTITIES) as Quantity[]).map((q) => [q, quantity(x, q).filter(Number.isFinite)]),
+    );
+  const data = JSON.stringify({
+    arms: c.arms.map((r, i) => ({ ...r, values: values(i === 0 ? a : b) })),
+    titles: QUANTITIES,
+  }).replaceAll('<', '\\u003c');
+  const endpoint = ENDPOINTS[c.endpoint];
+  const rows = (Object.keys(QUANTITIES) as Quantity[])
+    .map((q) => {
+      const d = c.differences[q];
+      const [ma, mb] = c.arms.map((r) => median(r.quantities[q]));
+      return `<tr><th>${QUANTITIES[q]}</th><td>${ma}</td><td>${mb}</td><td>${interval(d.unpaired)}</td><td>${interval(d.paired)}</td></tr>`;
+    })
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>seedsoil comparison</title>
@@ -140,33 +118,50 @@ function report(
 .grid{display:grid;grid-template-columns:1fr 1fr;gap:1rem}table{border-collapse:collapse}td,th{border:1px solid #ccd;padding:.25rem .6rem;text-align:right}</style>
 <script>${chartJs}</script></head><body>
 <h1>seedsoil comparison</h1>
-<p>Arm A: ${a.source} (${a.replicates} replicates). Arm B: ${b.source} (${b.replicates} replicates).
-Metastasis-free = no macrometastasis; replicates without one are censored at the end of their run.
-Log-rank test: chi-square ${test.chiSquare.toFixed(3)}, p = ${test.p.toPrecision(3)}.</p>
-<table><tr><th>median</th><th>arm A</th><th>arm B</th><th>B − A [bootstrap 95% CI]</th></tr>${rows}</table>
+<p>Arm A: ${a.source} (${a.rows.length} replicates). Arm B: ${b.source} (${b.rows.length} replicates).
+Replicate i of both arms shares its seed (paired design).</p>
+<p>Endpoint: ${endpoint.name}; the event is ${endpoint.event}. Death before the event is a competing risk
+(censored in the Kaplan–Meier curve); replicates without either are censored at the end of their run.
+Events: A ${c.arms[0].events}, B ${c.arms[1].events}; deaths before the event: A ${c.arms[0].competing}, B ${c.arms[1].competing}.
+Log-rank test: chi-square ${c.logRank.chiSquare.toFixed(3)}, p = ${c.logRank.p.toPrecision(3)}.</p>
+<table><tr><th>median [95% CI]</th><th>arm A</th><th>arm B</th><th>B − A, unpaired bootstrap</th><th>B − A, paired bootstrap</th></tr>${rows}</table>
 <div class="grid"><figure><canvas id="km"></canvas></figure><figure><canvas id="metastases"></canvas></figure>
-<figure><canvas id="earlyShare"></canvas></figure><figure><canvas id="seedingMm"></canvas></figure></div>
+<figure><canvas id="early_share"></canvas></figure><figure><canvas id="primary_mm_at_first_seeding"></canvas></figure></div>
 <script>
 const d = ${data};
 const colors = ['#c0392b', '#2980b9'];
-new Chart(document.getElementById('km'), { type: 'line', data: { datasets: [d.a, d.b].map((arm, i) => ({ label: 'arm ' + arm.label, data: arm.km.map((s) => ({ x: s.time, y: s.survival })), stepped: 'before', borderColor: colors[i], pointRadius: 0 })) },
-  options: { animation: false, maintainAspectRatio: false, plugins: { title: { display: true, text: 'Macrometastasis-free fraction (Kaplan–Meier)' } }, scales: { x: { type: 'linear', title: { display: true, text: 'years' } }, y: { min: 0, max: 1 } } } });
-for (const [key, title, edges] of [['metastases', 'Metastases (micro + macro) at the end', [0, 1, 2, 3, 5, 10, 20, 1e300]], ['earlyShare', 'Early-derived share of metastases', [0, 0.2, 0.4, 0.6, 0.8, 1.0001]], ['seedingMm', 'Primary diameter (mm) when the first cell left', [0, 1, 2, 5, 10, 20, 50, 1e300]]]) {
+new Chart(document.getElementById('km'), { type: 'line', data: { datasets: d.arms.map((arm, i) => ({ label: 'arm ' + arm.label, data: arm.survival.map((s) => ({ x: s.years, y: s.value })), stepped: 'before', borderColor: colors[i], pointRadius: 0 })) },
+  options: { animation: false, maintainAspectRatio: false, plugins: { title: { display: true, text: ${JSON.stringify(`${endpoint.name[0]?.toUpperCase()}${endpoint.name.slice(1)} (Kaplan–Meier)`)} } }, scales: { x: { type: 'linear', title: { display: true, text: 'years' } }, y: { min: 0, max: 1 } } } });
+for (const [key, edges] of [['metastases', [0, 1, 2, 3, 5, 10, 20, 1e300]], ['early_share', [0, 0.2, 0.4, 0.6, 0.8, 1.0001]], ['primary_mm_at_first_seeding', [0, 1, 2, 5, 10, 20, 50, 1e300]]]) {
   const count = (xs) => edges.slice(0, -1).map((e, k) => xs.filter((v) => v >= e && v < edges[k + 1]).length);
-  new Chart(document.getElementById(key), { type: 'bar', data: { labels: edges.slice(0, -1).map((e, k) => edges[k + 1] > 1e299 ? '≥' + e : e + '–' + Math.min(1e9, Math.round(edges[k + 1] * 1000) / 1000)), datasets: [d.a, d.b].map((arm, i) => ({ label: 'arm ' + arm.label, data: count(arm[key]), backgroundColor: colors[i] })) },
-    options: { animation: false, maintainAspectRatio: false, plugins: { title: { display: true, text: title } } } });
+  new Chart(document.getElementById(key), { type: 'bar', data: { labels: edges.slice(0, -1).map((e, k) => edges[k + 1] > 1e299 ? '≥' + e : e + '–' + Math.min(1e9, Math.round(edges[k + 1] * 1000) / 1000)), datasets: d.arms.map((arm, i) => ({ label: 'arm ' + arm.label, data: count(arm.values[key]), backgroundColor: colors[i] })) },
+    options: { animation: false, maintainAspectRatio: false, plugins: { title: { display: true, text: d.titles[key] } } } });
 }
 </script></body></html>
 `;
 }
 
+const fixed = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(3));
+const median = (m: MedianEstimate) => `${fixed(m.median)} [${fixed(m.low)}, ${fixed(m.high)}]`;
+const interval = (d: Difference) => `${fixed(d.difference)} [${fixed(d.low)}, ${fixed(d.high)}]`;
+
 export async function compareCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { out: { type: 'string' }, replicates: { type: 'string' }, workers: { type: 'string' } },
+    options: {
+      out: { type: 'string' },
+      replicates: { type: 'string' },
+      workers: { type: 'string' },
+      endpoint: { type: 'string', default: DEFAULT_ENDPOINT },
+    },
   });
   if (positionals.length !== 2) throw new BatchError('usage: seedsoil compare A B [--out report.html]');
+  const endpoint = values.endpoint as Endpoint;
+  if (!Object.hasOwn(ENDPOINTS, endpoint))
+    throw new BatchError(
+      `--endpoint: expected one of ${Object.keys(ENDPOINTS).join(', ')} (got "${values.endpoint}")`,
+    );
   const out = values.out ?? 'comparison.html';
   const workDir = join(dirname(out), `${basename(out, '.html')}-runs`);
   const extra = [
@@ -174,42 +169,53 @@ export async function compareCommand(args: string[]): Promise<number> {
     ...(values.workers ? ['--workers', values.workers] : []),
   ];
   const [sourceA, sourceB] = positionals as [string, string];
-  const a = summarise('A', sourceA, await armRows(sourceA, 'A', workDir, extra));
-  const b = summarise('B', sourceB, await armRows(sourceB, 'B', workDir, extra));
-  const test = logRank(a.times, a.events, b.times, b.events);
-  const u = seedrandom.alea('seedsoil-compare');
-  const diffs: Record<string, Difference> = {
-    metastases: bootstrapMedianDifference(a.metastases, b.metastases, u),
-    early_share: bootstrapMedianDifference(a.earlyShare, b.earlyShare, u),
-    primary_mm_at_first_seeding: bootstrapMedianDifference(a.seedingMm, b.seedingMm, u),
-  };
+  const a = arm('A', sourceA, await armRows(sourceA, 'A', workDir, extra));
+  const b = arm('B', sourceB, await armRows(sourceB, 'B', workDir, extra));
+  const c = compareArms(a, b, endpoint, seedrandom.alea('seedsoil-compare'));
+  const test = c.logRank;
 
   console.log(
-    `arm A: ${sourceA} (${a.replicates} replicates); arm B: ${sourceB} (${b.replicates} replicates)`,
+    `arm A: ${sourceA} (${a.rows.length} replicates); arm B: ${sourceB} (${b.rows.length} replicates)`,
   );
   console.log(
-    `metastasis-free survival: log-rank chi-square ${test.chiSquare.toFixed(3)}, p = ${test.p.toPrecision(3)} (events in A: ${test.observedA} observed, ${test.expectedA.toFixed(1)} expected)`,
+    `${ENDPOINTS[endpoint].name}: events A ${c.arms[0].events}, B ${c.arms[1].events} (deaths before the event: A ${c.arms[0].competing}, B ${c.arms[1].competing}); log-rank chi-square ${test.chiSquare.toFixed(3)}, p = ${test.p.toPrecision(3)}`,
   );
-  for (const [k, d] of Object.entries(diffs)) {
+  for (const q of Object.keys(QUANTITIES) as Quantity[]) {
+    const d = c.differences[q];
     console.log(
-      `${k}: median A ${d.a.toFixed(3)}, B ${d.b.toFixed(3)}, B − A ${d.difference.toFixed(3)} [95% CI ${d.low.toFixed(3)}, ${d.high.toFixed(3)}]`,
+      `${q}: median A ${median(c.arms[0].quantities[q])}, B ${median(c.arms[1].quantities[q])}; B − A ${interval(d.unpaired)} unpaired, ${interval(d.paired)} paired (95% bootstrap)`,
     );
   }
-  writeFileSync(out, report(a, b, test, diffs));
+  writeFileSync(out, report(a, b, c));
   const numbers = [
     { quantity: 'log_rank_chi_square', value: test.chiSquare },
     { quantity: 'log_rank_p', value: test.p },
-    ...Object.entries(diffs).flatMap(([k, d]) => [
-      { quantity: `median_${k}`, arm: 'A', value: d.a },
-      { quantity: `median_${k}`, arm: 'B', value: d.b },
-      { quantity: `difference_${k}`, arm: 'B-A', value: d.difference, low: d.low, high: d.high },
+    ...c.arms.flatMap((r) => [
+      { quantity: 'events', arm: r.label, value: r.events },
+      { quantity: 'competing_deaths', arm: r.label, value: r.competing },
     ]),
-    ...[a, b].flatMap((arm) =>
-      arm.km.map((s) => ({
-        quantity: 'kaplan_meier_survival',
-        arm: arm.label,
-        years: s.time,
-        value: s.survival,
+    ...(Object.keys(QUANTITIES) as Quantity[]).flatMap((q) => [
+      ...c.arms.map((r) => ({
+        quantity: `median_${q}`,
+        arm: r.label,
+        value: r.quantities[q].median,
+        low: r.quantities[q].low,
+        high: r.quantities[q].high,
+      })),
+      ...(['unpaired', 'paired'] as const).map((how) => ({
+        quantity: `difference_${q}_${how}`,
+        arm: 'B-A',
+        value: c.differences[q][how].difference,
+        low: c.differences[q][how].low,
+        high: c.differences[q][how].high,
+      })),
+    ]),
+    ...c.arms.flatMap((r) =>
+      r.survival.map((s) => ({
+        quantity: `${endpoint}_free_survival`,
+        arm: r.label,
+        years: s.years,
+        value: s.value,
       })),
     ),
   ];

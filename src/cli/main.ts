@@ -3,6 +3,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DEFAULT_ENDPOINT, ENDPOINTS } from '../analysis/comparison.ts';
 import { humanSummary, runFiles } from '../engine/output.ts';
 import { parameterTable } from '../engine/parameters.ts';
 import { formatIssue, ScenarioError } from '../engine/scenario.ts';
@@ -16,29 +17,70 @@ import { compareCommand } from './compare.ts';
 import { reproduceCommand } from './reproduce.ts';
 import { loadScenarioFile } from './scenarios.ts';
 
+/** Each command's synopsis and what it does: `seedsoil COMMAND --help` prints its entry. */
+const COMMANDS: Record<string, { synopsis: string; help: string }> = {
+  run: {
+    synopsis: 'seedsoil run [FILE|NAME] [--seed N] [--replicate I] [--out DIR]',
+    help: `run one replicate (default scenario: breast-her2-early); with --out, write
+timeseries.csv, events.csv, metastases.csv, funnel.csv, summary.json, manifest.json
+(a tissue scenario writes cells.csv instead of metastases.csv)
+  --seed N        the run's seed (default: the scenario's seed)
+  --replicate I   replicate index: its random streams are derived from the seed and I`,
+  },
+  batch: {
+    synopsis:
+      'seedsoil batch FILE... [--replicates R] [--workers W] [--out DIR] [--shard I/N|auto] [--resume]',
+    help: `replicates and sweeps on a pool of worker threads; writes DIR/runs.csv (one outcome
+row per replicate) and DIR/manifest.json; docs/cluster.md for Slurm and Kubernetes
+  --replicates R  replicates per scenario and sweep point (default: the scenario's batch.replicates)
+  --workers W     worker threads (default: one per core)
+  --shard I/N     run every N-th task from task I-1; auto reads Slurm's or Kubernetes' variables
+  --resume        keep the replicates already in DIR and run the rest`,
+  },
+  merge: {
+    synopsis: 'seedsoil merge DIR... --out DIR',
+    help: 'merge the output folders of shards into one runs.csv, byte for byte what one process writes (refuses gaps and duplicates)',
+  },
+  compare: {
+    synopsis: 'seedsoil compare A B [--endpoint E] [--out report.html] [--replicates R] [--workers W]',
+    help: `compare two batch folders (or scenario files, run first; replicate i of both arms
+shares its seed): Kaplan–Meier with the log-rank test for the chosen endpoint,
+medians with 95% CIs and B − A with unpaired and paired bootstrap 95% CIs; writes
+an offline HTML report and a CSV of every number in it
+  --endpoint E    ${Object.entries(ENDPOINTS)
+    .map(([k, e]) => `${k} (${e.name})`)
+    .join(', ')}; default ${DEFAULT_ENDPOINT}`,
+  },
+  reproduce: {
+    synopsis: 'seedsoil reproduce [--replicates N] [--only NAME] [--ci] [--out DIR] [--workers W]',
+    help: `run the published targets as ensembles on a pool of worker threads; table to
+stdout, DIR/validation.csv and .md (default docs/ for a full run, validation-out/
+for --only, --ci or --replicates)`,
+  },
+  check: {
+    synopsis: 'seedsoil check FILE|NAME...',
+    help: 'validate scenario files; errors as "file: path.to.field: what is wrong"',
+  },
+  schema: {
+    synopsis: 'seedsoil schema',
+    help: 'print the JSON Schema of scenario files (scenarios/schema.json)',
+  },
+  params: {
+    synopsis: 'seedsoil params',
+    help: 'print the parameter reference as Markdown (docs/parameters.md)',
+  },
+};
+
+const indent = (text: string) => text.replace(/^/gm, '      ');
+
 const USAGE = `seedsoil ${ENGINE_VERSION} — agent-based simulation of cancer metastasis
 
 usage:
-  seedsoil run [FILE|NAME] [--seed N] [--replicate I] [--out DIR]
-      run one replicate (default scenario: breast-her2-early); with --out, write
-      timeseries.csv, events.csv, metastases.csv, funnel.csv, summary.json, manifest.json
-      (a tissue scenario writes cells.csv instead of metastases.csv)
-  seedsoil batch FILE... [--replicates R] [--workers W] [--out DIR] [--shard I/N|auto] [--resume]
-      replicates and sweeps on a pool of worker threads; writes DIR/runs.csv and DIR/manifest.json
-  seedsoil merge DIR... --out DIR
-      merge the output folders of shards into one (refuses gaps and duplicates)
-  seedsoil compare A B [--out report.html] [--replicates R] [--workers W]
-      compare two batch folders (or scenario files, run first): Kaplan–Meier with log-rank,
-      medians with bootstrap 95% CIs; writes an offline HTML report and a CSV of its numbers
-  seedsoil reproduce [--replicates N] [--only NAME] [--ci] [--out DIR]
-      run the published targets as ensembles; table to stdout, DIR/validation.csv and .md
-      (default docs/ for a full run, validation-out/ for --only, --ci or --replicates)
-  seedsoil check FILE|NAME...
-      validate scenario files; errors as "file: path.to.field: what is wrong"
-  seedsoil schema
-      print the JSON Schema of scenario files (scenarios/schema.json)
-  seedsoil params
-      print the parameter reference as Markdown (docs/parameters.md)
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.synopsis}\n${indent(c.help.split('\n  --')[0] as string)}`)
+  .join('\n')}
+
+seedsoil COMMAND --help tells more of one command.
 `;
 
 function loadOrReport(ref: string): ReturnType<typeof loadScenarioFile> | undefined {
@@ -117,6 +159,11 @@ function checkCommand(files: string[]): number {
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  const entry = command === undefined ? undefined : COMMANDS[command];
+  if (entry && (rest.includes('--help') || rest.includes('-h'))) {
+    console.log(`usage: ${entry.synopsis}\n\n${entry.help}`);
+    return 0;
+  }
   try {
     switch (command) {
       case 'run':

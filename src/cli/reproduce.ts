@@ -1,15 +1,18 @@
 /**
  * `seedsoil reproduce`: runs each published target's scenario as an ensemble and
- * prints the simulated value beside the published one; writes the same table as
+ * prints the simulated value beside the published one (every replicate of every
+ * target on one pool of worker threads); writes the same table as
  * CSV and Markdown. Exits non-zero when any target fails.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { toCsv } from '../engine/output.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
-import { runReplicate, TARGETS, type TargetRow } from '../reproduce/targets.ts';
+import { type Measurement, TARGETS, type TargetRow } from '../reproduce/targets.ts';
 import { BatchError } from './batch.ts';
+import { createPool } from './pool.ts';
 import { loadScenarioFile } from './scenarios.ts';
 
 const fmt = (v: number) => (Number.isNaN(v) ? 'n/a' : Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
@@ -34,6 +37,7 @@ export async function reproduceCommand(args: string[]): Promise<number> {
       only: { type: 'string' },
       out: { type: 'string' },
       ci: { type: 'boolean' },
+      workers: { type: 'string' },
     },
   });
   const targets = TARGETS.filter((t) => !values.only || t.name === values.only);
@@ -42,10 +46,10 @@ export async function reproduceCommand(args: string[]): Promise<number> {
       `--only: no target named "${values.only}" (targets: ${TARGETS.map((t) => t.name).join(', ')})`,
     );
   }
-  const rows: TargetRow[] = [];
-  const used: Record<string, number> = {};
-  for (const target of targets) {
-    const scenario = loadScenarioFile(target.scenario);
+  const workers = values.workers === undefined ? availableParallelism() : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new BatchError(`--workers: expected a positive integer (got "${values.workers}")`);
+  const plan = targets.map((target) => {
     const n = values.replicates
       ? Number(values.replicates)
       : values.ci
@@ -53,10 +57,39 @@ export async function reproduceCommand(args: string[]): Promise<number> {
         : target.replicates;
     if (!Number.isInteger(n) || n < 1)
       throw new BatchError(`--replicates: expected a positive integer (got "${values.replicates}")`);
-    const started = Date.now();
-    const measurements = Array.from({ length: n }, (_, i) =>
-      target.measure(runReplicate(scenario, i), scenario),
+    return {
+      target,
+      scenario: loadScenarioFile(target.scenario),
+      n,
+      measurements: new Array<Measurement>(n),
+    };
+  });
+  // Every replicate of every target on one pool; measurements are kept by index, so
+  // the table is the same whatever the number of workers and the order they finish in.
+  const tasks = plan.flatMap((p) => Array.from({ length: p.n }, (_, i) => ({ p, i })));
+  const started = Date.now();
+  const pool = createPool(Math.min(workers, tasks.length));
+  const stop = () => pool.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await pool.run(
+      tasks,
+      (api, { p, i }) => api.measure(p.target.name, p.scenario, i),
+      ({ p, i }, m) => {
+        if (m instanceof Error) throw new BatchError(`${p.target.name}, replicate ${i}: ${m.message}`);
+        p.measurements[i] = m;
+      },
     );
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await pool.close();
+  }
+  if (pool.stopped) throw new BatchError('reproduce: interrupted; nothing written');
+  const rows: TargetRow[] = [];
+  const used: Record<string, number> = {};
+  for (const { target, scenario, n, measurements } of plan) {
     const result = target.rows(measurements, scenario);
     used[target.name] = n;
     rows.push(...result);
@@ -65,10 +98,11 @@ export async function reproduceCommand(args: string[]): Promise<number> {
         `${r.pass ? 'pass' : 'FAIL'}  ${r.target}: ${r.quantity}: simulated ${fmt(r.simulated)} [${fmt(r.low)}, ${fmt(r.high)}], published ${r.published} (${r.tolerance})`,
       );
     }
-    console.log(
-      `      ${n} replicates of ${target.scenario} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    );
+    console.log(`      ${n} replicates of ${target.scenario}`);
   }
+  console.log(
+    `${tasks.length} replicates on ${Math.min(workers, tasks.length)} workers in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   // Only a full default run replaces the published table in docs/.
   const partial = values.only !== undefined || values.ci === true || values.replicates !== undefined;
   const out = values.out ?? (partial ? 'validation-out' : 'docs');

@@ -1,9 +1,10 @@
 /**
  * One row of outcomes per replicate: what batch runs (runs.csv) and the web app's
- * compare view summarise. Days are -1 when the event never happened; the early
- * share is -1 when no colony is alive (it is undefined, not zero).
+ * compare view summarise (analysis/comparison.ts reads it for both). Days are -1
+ * when the event never happened; the early share is -1 when no colony is alive (it
+ * is undefined, not zero).
  */
-import { METASTATIC_SITES } from './schema.ts';
+import { METASTATIC_SITES, ORGANS } from './schema.ts';
 import type { SimulationResult } from './simulation.ts';
 import { diameterMm, SIZE_CLASSES } from './state.ts';
 
@@ -19,6 +20,7 @@ export const OUTCOME_COLUMNS = [
   'first_colony_day',
   'first_micro_day',
   'first_macro_day',
+  'first_distant_macro_day',
   'recurrence_type',
   'recurrence_day',
   'death_day',
@@ -35,6 +37,13 @@ export const OUTCOME_COLUMNS = [
 ] as const;
 
 export type OutcomeRow = Record<(typeof OUTCOME_COLUMNS)[number], number | string>;
+
+/** The first day a macrometastasis appears in an organ (lymph nodes excluded), or -1. */
+function firstDistantMacroDay(events: readonly { type: string; site: string; day: number }[]): number {
+  const organs: readonly string[] = ORGANS;
+  for (const e of events) if (e.type === 'first_macro' && organs.includes(e.site)) return e.day;
+  return -1;
+}
 
 export function outcomeRow(r: SimulationResult): OutcomeRow {
   const s = r.summary;
@@ -56,6 +65,7 @@ export function outcomeRow(r: SimulationResult): OutcomeRow {
     first_colony_day: firstColony ? firstColony.day : -1,
     first_micro_day: firstMicro ? firstMicro.day : -1,
     first_macro_day: s.firstMacroDay,
+    first_distant_macro_day: firstDistantMacroDay(r.events),
     recurrence_type: s.recurrence.type,
     recurrence_day: s.recurrence.day,
     death_day: s.deathDay,

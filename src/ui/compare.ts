@@ -2,11 +2,26 @@
  * The compare view: two scenarios, N replicates each, spread over a pool of
  * workers (cores - 1). Replicate i of both arms uses the same seed and replicate
  * index, so the arms differ only in what the scenarios change (paired seeds).
+ * Each replicate is the batch's outcome row and the numbers are analysis/
+ * comparison.ts', so the page shows what `seedsoil compare` prints for the same
+ * replicates.
  */
 import { Chart, type ChartDataset } from 'chart.js';
 import * as Comlink from 'comlink';
-import type { EngineApi, ReplicateOutcome } from '../../workers/protocol.ts';
-import { kaplanMeier, type MedianEstimate, medianWithCi } from '../analysis/statistics.ts';
+import seedrandom from 'seedrandom';
+import type { EngineApi } from '../../workers/protocol.ts';
+import {
+  type Arm,
+  compareArms,
+  DEFAULT_ENDPOINT,
+  ENDPOINTS,
+  type Endpoint,
+  type OutcomeRecord,
+  QUANTITIES,
+  type Quantity,
+  quantity,
+} from '../analysis/comparison.ts';
+import type { Difference, MedianEstimate } from '../analysis/statistics.ts';
 import { BUILT_IN, baseRaw, describeError, parseSeed } from './scenarios.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -60,7 +75,7 @@ export function setupCompare(): void {
     },
     options: {
       parsing: false,
-      plugins: { title: { display: true, text: 'Macrometastasis-free fraction (Kaplan–Meier)' } },
+      plugins: { title: { display: true, text: '' } },
       scales: { x: { type: 'linear', title: { display: true, text: 'years' } }, y: { min: 0, max: 1 } },
     },
   });
@@ -68,6 +83,14 @@ export function setupCompare(): void {
   const shares = barChart('chart-share', 'Early-derived share of metastases');
   const seeding = barChart('chart-seeding', 'Primary diameter (mm) when the first cell left');
 
+  const endpoints = $<HTMLSelectElement>('compare-endpoint');
+  for (const [key, e] of Object.entries(ENDPOINTS)) endpoints.append(new Option(e.name, key));
+  endpoints.value = DEFAULT_ENDPOINT;
+  /** The replicates of the last comparison, redrawn when the endpoint changes. */
+  let shown: { arms: Arm[]; total: number } | undefined;
+  endpoints.addEventListener('change', () => {
+    if (shown) render(shown.arms, shown.total, true);
+  });
   let pool: { worker: Worker; api: Comlink.Remote<EngineApi> }[] = [];
   let generation = 0;
   const status = $('compare-status');
@@ -78,71 +101,55 @@ export function setupCompare(): void {
     pool = [];
   };
 
-  const render = (results: ReplicateOutcome[][], total: number) => {
-    ARMS.forEach((_, a) => {
-      const r = results[a] as ReplicateOutcome[];
-      const steps = kaplanMeier(
-        r.map((x) => x.metastasisFreeDays / 365.25),
-        r.map((x) => x.metastasisSeen),
-      );
-      (km.data.datasets[a] as { data: { x: number; y: number }[] }).data = [
-        ...steps.map((s) => ({ x: s.time, y: s.survival })),
-        {
-          x: Math.max(0, ...r.map((x) => x.metastasisFreeDays / 365.25)),
-          y: steps[steps.length - 1]?.survival ?? 1,
-        },
-      ];
+  const fixed = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(2));
+  const median = (m: MedianEstimate) =>
+    Number.isNaN(m.median) ? '–' : `${fixed(m.median)} [${fixed(m.low)}, ${fixed(m.high)}]`;
+  const interval = (d: Difference) => `${fixed(d.difference)} [${fixed(d.low)}, ${fixed(d.high)}]`;
+  let drawn = 0;
+
+  const render = (arms: Arm[], total: number, force = false) => {
+    const finished = (arms[0] as Arm).rows.length + (arms[1] as Arm).rows.length;
+    // The bootstraps cost more as replicates accumulate: redraw at most once a second until the end.
+    if (!force && finished < total && performance.now() - drawn < 1000) return;
+    drawn = performance.now();
+    const endpoint = $<HTMLSelectElement>('compare-endpoint').value as Endpoint;
+    const c = compareArms(arms[0] as Arm, arms[1] as Arm, endpoint, seedrandom.alea('seedsoil-compare'));
+    km.options.plugins = { title: { display: true, text: `${ENDPOINTS[endpoint].name} (Kaplan–Meier)` } };
+    c.arms.forEach((r, a) => {
+      (km.data.datasets[a] as { data: { x: number; y: number }[] }).data = r.survival.map((s) => ({
+        x: s.years,
+        y: s.value,
+      }));
     });
     km.update('none');
-    const fill = (
-      chart: Chart<'bar'>,
-      pick: (o: ReplicateOutcome) => number,
-      edges: number[],
-      fmt: (e: number) => string,
-    ) => {
+    const fill = (chart: Chart<'bar'>, q: Quantity, edges: number[], fmt: (e: number) => string) => {
       chart.data.labels = edges.slice(0, -1).map(fmt);
-      ARMS.forEach((_, a) => {
+      arms.forEach((arm, a) => {
         (chart.data.datasets[a] as { data: number[] }).data = histogram(
-          (results[a] as ReplicateOutcome[]).map(pick).filter((v) => v >= 0),
+          quantity(arm, q).filter(Number.isFinite),
           edges,
         );
       });
       chart.update('none');
     };
-    fill(
-      counts,
-      (o) => o.metastases,
-      [0, 1, 2, 3, 5, 10, 20, Number.POSITIVE_INFINITY],
-      (e) => `${e}+`,
-    );
-    fill(
-      shares,
-      (o) => o.earlyShare,
-      [0, 0.2, 0.4, 0.6, 0.8, 1.0001],
-      (e) => e.toFixed(1),
-    );
+    fill(counts, 'metastases', [0, 1, 2, 3, 5, 10, 20, Number.POSITIVE_INFINITY], (e) => `${e}+`);
+    fill(shares, 'early_share', [0, 0.2, 0.4, 0.6, 0.8, 1.0001], (e) => e.toFixed(1));
     fill(
       seeding,
-      (o) => o.primaryMmAtFirstSeeding,
+      'primary_mm_at_first_seeding',
       [0, 1, 2, 5, 10, 20, 50, Number.POSITIVE_INFINITY],
       (e) => `${e}`,
     );
-
-    const fmt = (m: MedianEstimate) =>
-      Number.isNaN(m.median) ? '–' : `${m.median.toFixed(2)} [${m.low.toFixed(2)}, ${m.high.toFixed(2)}]`;
-    const rows: [string, (o: ReplicateOutcome) => number][] = [
-      ['metastases at end', (o) => o.metastases],
-      ['early-derived share', (o) => o.earlyShare],
-      ['primary mm at first seeding', (o) => o.primaryMmAtFirstSeeding],
-    ];
-    const table = $('compare-table');
-    table.innerHTML = `<tr><th>median [95% CI]</th><th>arm A (${(results[0] as []).length})</th><th>arm B (${(results[1] as []).length})</th></tr>${rows
-      .map(
-        ([label, pick]) =>
-          `<tr><th>${label}</th>${ARMS.map((_, a) => `<td>${fmt(medianWithCi((results[a] as ReplicateOutcome[]).map(pick).filter((v) => v >= 0)))}</td>`).join('')}</tr>`,
-      )
-      .join('')}`;
-    const finished = (results[0] as []).length + (results[1] as []).length;
+    const [a, b] = c.arms;
+    $('compare-table').innerHTML =
+      `<tr><th>median [95% CI]</th><th>arm A (${a.replicates})</th><th>arm B (${b.replicates})</th><th>B − A, unpaired</th><th>B − A, paired</th></tr>` +
+      `<tr><th>${ENDPOINTS[endpoint].name}: events (deaths before)</th><td>${a.events} (${a.competing})</td><td>${b.events} (${b.competing})</td><td colspan="2">log-rank p = ${c.logRank.p.toPrecision(3)}</td></tr>` +
+      (Object.keys(QUANTITIES) as Quantity[])
+        .map(
+          (q) =>
+            `<tr><th>${QUANTITIES[q]}</th><td>${median(a.quantities[q])}</td><td>${median(b.quantities[q])}</td><td>${interval(c.differences[q].unpaired)}</td><td>${interval(c.differences[q].paired)}</td></tr>`,
+        )
+        .join('');
     status.textContent = `${finished} of ${total} replicates`;
     status.dataset.done = String(finished === total);
   };
@@ -172,22 +179,25 @@ export function setupCompare(): void {
     });
     const tasks: [number, number][] = [];
     for (let i = 0; i < n; i++) for (let a = 0; a < 2; a++) tasks.push([a, i]);
-    const results: ReplicateOutcome[][] = [[], []];
+    const results: Arm[] = ARMS.map((label) => ({ label, replicates: [], rows: [] }));
+    shown = { arms: results, total: tasks.length };
     status.dataset.done = 'false';
-    render(results, tasks.length);
+    render(results, tasks.length, true);
     let next = 0;
     try {
       await Promise.all(
         pool.map(async ({ api }) => {
           while (next < tasks.length && run === generation) {
             const [arm, replicate] = tasks[next++] as [number, number];
-            const outcome = await api.replicate(arms[arm], seed, replicate);
+            const { row } = await api.batchRow({ ...(arms[arm] as object), seed }, replicate, 0);
             if (run !== generation) return;
-            (results[arm] as ReplicateOutcome[]).push(outcome);
+            (results[arm] as Arm).replicates.push(replicate);
+            (results[arm] as Arm).rows.push(row as OutcomeRecord);
             render(results, tasks.length);
           }
         }),
       );
+      render(results, tasks.length, true);
     } catch (e) {
       if (run === generation) status.textContent = `stopped: ${describeError(e)}`;
     }

@@ -151,7 +151,7 @@ describe('worker pool', () => {
         [1, 2, 3, 4],
         async (api, item) => {
           if (item === 3) throw new Error('replicate 3 broke');
-          return (await api.replicate({ name: 'x', time: { durationDays: 20 } }, 1, item)).replicate;
+          return (await api.batchRow({ name: 'x', time: { durationDays: 20 } }, item, 0)).row;
         },
         (item, result) => {
           seen.push(result instanceof Error ? result.message : item);

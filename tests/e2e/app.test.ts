@@ -3,7 +3,10 @@
  * driven by playwright-core). The app is built with Vite and served on 127.0.0.1.
  * Screenshots of each view are kept in test-artifacts/.
  */
-import { mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,8 +137,54 @@ describe('web app', () => {
     expect(header).toContain('arm A (6)');
     expect(header).toContain('arm B (6)');
     await page.screenshot({ path: `${ARTIFACTS}/compare-view.png`, fullPage: true });
+    const table = await page.$$eval('#compare-table tr', (rows) =>
+      rows.map((r) => Array.from(r.children, (c) => c.textContent ?? '')),
+    );
     await page.close();
-  });
+
+    // `seedsoil compare` on the same replicates (both arms at seed 1, as the page ran
+    // them) prints the same numbers: one outcome definition, one comparison.
+    const dir = mkdtempSync(join(tmpdir(), 'seedsoil-compare-'));
+    for (const arm of ['breast-her2-early', 'breast-her2-late'])
+      writeFileSync(join(dir, `${arm}.yaml`), `extends: ${arm}\nseed: 1\n`);
+    const cli = spawnSync(
+      process.execPath,
+      [
+        'bin/seedsoil.js',
+        'compare',
+        join(dir, 'breast-her2-early.yaml'),
+        join(dir, 'breast-her2-late.yaml'),
+        '--replicates',
+        '6',
+        '--out',
+        join(dir, 'report.html'),
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(cli.status, cli.stderr).toBe(0);
+    const numbers = readFileSync(join(dir, 'report.csv'), 'utf8').trim().split('\n').slice(1);
+    const value = (quantity: string, arm: string) => {
+      const line = numbers.find((l) => l.startsWith(`${quantity},${arm},`)) as string;
+      const [, , , v, low, high] = line.split(',').map(Number) as number[];
+      const f = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(2));
+      return Number.isNaN(v as number)
+        ? '–'
+        : `${f(v as number)} [${f(low as number)}, ${f(high as number)}]`;
+    };
+    for (const [quantity, label] of [
+      ['metastases', 'metastases'],
+      ['early_share', 'early-derived share'],
+      ['primary_mm_at_first_seeding', 'primary diameter'],
+    ] as const) {
+      const row = table.find((r) => r[0]?.startsWith(label)) as string[];
+      expect([row[1], row[2]], quantity).toEqual([
+        value(`median_${quantity}`, 'A'),
+        value(`median_${quantity}`, 'B'),
+      ]);
+      expect(row[3], quantity).toBe(value(`difference_${quantity}_unpaired`, 'B-A'));
+      expect(row[4], quantity).toBe(value(`difference_${quantity}_paired`, 'B-A'));
+    }
+  }, 180_000);
 
   it('shows the error of a bad scenario file and keeps working', async () => {
     const page = await open('#scenario=teaching-basic&seed=2');

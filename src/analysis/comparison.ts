@@ -1,0 +1,247 @@
+/**
+ * Two arms of replicates compared as a paper reports them. One definition for the
+ * command line (`seedsoil compare`, its report and CSV) and the page's compare
+ * view: both hand this module the same outcome rows (outcomes.ts' runs.csv row,
+ * parsed or as the worker returns it), so they print the same numbers.
+ *
+ * The event is chosen by the user (ENDPOINTS); death before the event is a
+ * competing risk: the Kaplan–Meier curve censors it (cause-specific), the
+ * Aalen–Johansen cumulative incidence counts it as the competing event.
+ */
+import {
+  bootstrapMedianDifference,
+  type Difference,
+  kaplanMeier,
+  type LogRank,
+  logRank,
+  type MedianEstimate,
+  medianWithCi,
+} from './statistics.ts';
+
+/** One replicate's outcome row; values may be numbers or the strings read from runs.csv. */
+export type OutcomeRecord = Readonly<Record<string, number | string>>;
+
+export const ENDPOINTS = {
+  distant: {
+    column: 'first_distant_macro_day',
+    name: 'distant-metastasis-free survival',
+    event: 'a macrometastasis in an organ (lymph nodes excluded)',
+  },
+  macro: {
+    column: 'first_macro_day',
+    name: 'macrometastasis-free survival',
+    event: 'a macrometastasis at any site, lymph nodes included',
+  },
+  recurrence: {
+    column: 'recurrence_day',
+    name: 'recurrence-free survival',
+    event: 'a local, regional or distant recurrence after surgery',
+  },
+  death: { column: 'death_day', name: 'overall survival', event: 'death' },
+} as const;
+export type Endpoint = keyof typeof ENDPOINTS;
+export const DEFAULT_ENDPOINT: Endpoint = 'distant';
+
+/** The distributions compared between arms, by outcome column; -1 in a row means undefined there. */
+export const QUANTITIES = {
+  metastases: 'metastases (micro + macro) at the end',
+  early_share: 'early-derived share of live metastases',
+  primary_mm_at_first_seeding: 'primary diameter (mm) when the first cell left',
+} as const;
+export type Quantity = keyof typeof QUANTITIES;
+
+/** Censored (0), the event (1), or death before the event (2, the competing risk). */
+export type Status = 0 | 1 | 2;
+
+export interface Arm {
+  label: string;
+  /** Replicate index of each row: replicate i of both arms shares its seed (paired design). */
+  replicates: number[];
+  rows: OutcomeRecord[];
+}
+
+const num = (r: OutcomeRecord, column: string) => Number(r[column]);
+
+/** Time (years) and status of each replicate for an endpoint. */
+export function endpointTimes(arm: Arm, endpoint: Endpoint): { years: number[]; status: Status[] } {
+  const column = ENDPOINTS[endpoint].column;
+  const years: number[] = [];
+  const status: Status[] = [];
+  for (const r of arm.rows) {
+    const event = num(r, column);
+    const death = num(r, 'death_day');
+    if (event >= 0) {
+      years.push(event / 365.25);
+      status.push(1);
+    } else if (death >= 0) {
+      years.push(death / 365.25);
+      status.push(2);
+    } else {
+      years.push(num(r, 'days_simulated') / 365.25);
+      status.push(0);
+    }
+  }
+  return { years, status };
+}
+
+/** A quantity per replicate, NaN where the row leaves it undefined (-1). */
+export function quantity(arm: Arm, q: Quantity): number[] {
+  return arm.rows.map((r) => {
+    const v = num(r, q);
+    return v >= 0 ? v : Number.NaN;
+  });
+}
+
+export interface CurvePoint {
+  years: number;
+  value: number;
+}
+
+export interface ArmReport {
+  label: string;
+  replicates: number;
+  events: number;
+  competing: number;
+  /** Kaplan–Meier event-free fraction, steps plus the end of follow-up. */
+  survival: CurvePoint[];
+  quantities: Record<Quantity, MedianEstimate>;
+}
+
+export interface Comparison {
+  endpoint: Endpoint;
+  arms: [ArmReport, ArmReport];
+  logRank: LogRank;
+  /** B − A per quantity: unpaired bootstrap, and paired over replicates both arms define. */
+  differences: Record<Quantity, { unpaired: Difference; paired: Difference }>;
+}
+
+const finite = (xs: number[]) => xs.filter((x) => Number.isFinite(x));
+
+function lastOf(xs: readonly number[]): number {
+  let m = 0;
+  for (const x of xs) if (x > m) m = x;
+  return m;
+}
+
+function armReport(arm: Arm, endpoint: Endpoint): ArmReport {
+  const { years, status } = endpointTimes(arm, endpoint);
+  const steps = kaplanMeier(
+    years,
+    status.map((s) => s === 1),
+  );
+  const survival = steps.map((s) => ({ years: s.time, value: s.survival }));
+  // The curve runs to the end of follow-up, so an arm without events is still drawn.
+  survival.push({ years: lastOf(years), value: survival[survival.length - 1]?.value ?? 1 });
+  const quantities = {} as Record<Quantity, MedianEstimate>;
+  for (const q of Object.keys(QUANTITIES) as Quantity[])
+    quantities[q] = medianWithCi(finite(quantity(arm, q)));
+  return {
+    label: arm.label,
+    replicates: arm.rows.length,
+    events: status.filter((s) => s === 1).length,
+    competing: status.filter((s) => s === 2).length,
+    survival,
+    quantities,
+  };
+}
+
+/** Values of both arms at the replicates both define, in replicate order. */
+function pairs(a: Arm, b: Arm, q: Quantity): [number[], number[]] {
+  const bAt = new Map<number, number>();
+  quantity(b, q).forEach((v, i) => {
+    bAt.set(b.replicates[i] as number, v);
+  });
+  const xa: number[] = [];
+  const xb: number[] = [];
+  quantity(a, q).forEach((v, i) => {
+    const w = bAt.get(a.replicates[i] as number);
+    if (Number.isFinite(v) && w !== undefined && Number.isFinite(w)) {
+      xa.push(v);
+      xb.push(w);
+    }
+  });
+  return [xa, xb];
+}
+
+/** Median difference B − A over pairs, with a bootstrap that resamples pairs (both arms' replicate i together). */
+function pairedMedianDifference(
+  a: readonly number[],
+  b: readonly number[],
+  uniform: () => number,
+  resamples = 2000,
+): Difference {
+  const median = (x: number[]) => {
+    x.sort((p, q) => p - q);
+    const n = x.length;
+    return n === 0
+      ? Number.NaN
+      : n % 2
+        ? (x[(n - 1) / 2] as number)
+        : ((x[n / 2 - 1] as number) + (x[n / 2] as number)) / 2;
+  };
+  const n = a.length;
+  const diffs: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    const xa: number[] = [];
+    const xb: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const i = Math.floor(uniform() * n);
+      xa.push(a[i] as number);
+      xb.push(b[i] as number);
+    }
+    diffs.push(median(xb) - median(xa));
+  }
+  diffs.sort((p, q) => p - q);
+  const at = (q: number) =>
+    n === 0 ? Number.NaN : (diffs[Math.max(0, Math.ceil(q * resamples) - 1)] as number);
+  const ma = median([...a]);
+  const mb = median([...b]);
+  return { a: ma, b: mb, difference: mb - ma, low: at(0.025), high: at(0.975) };
+}
+
+function inReplicateOrder(arm: Arm): Arm {
+  const order = arm.replicates
+    .map((_, i) => i)
+    .sort((i, j) => (arm.replicates[i] as number) - (arm.replicates[j] as number));
+  return {
+    label: arm.label,
+    replicates: order.map((i) => arm.replicates[i] as number),
+    rows: order.map((i) => arm.rows[i] as OutcomeRecord),
+  };
+}
+
+/**
+ * Compares arm B with arm A. `uniform` is a seeded stream for the bootstraps, so a
+ * report is reproducible; each bootstrap takes `resamples` resamples.
+ */
+export function compareArms(
+  arrivedA: Arm,
+  arrivedB: Arm,
+  endpoint: Endpoint,
+  uniform: () => number,
+  resamples = 2000,
+): Comparison {
+  // Replicates in index order, however they arrived: the bootstraps draw by position.
+  const a = inReplicateOrder(arrivedA);
+  const b = inReplicateOrder(arrivedB);
+  const ta = endpointTimes(a, endpoint);
+  const tb = endpointTimes(b, endpoint);
+  const test = logRank(
+    ta.years,
+    ta.status.map((s) => s === 1),
+    tb.years,
+    tb.status.map((s) => s === 1),
+  );
+  const differences = {} as Comparison['differences'];
+  for (const q of Object.keys(QUANTITIES) as Quantity[]) {
+    const unpaired = bootstrapMedianDifference(
+      finite(quantity(a, q)),
+      finite(quantity(b, q)),
+      uniform,
+      resamples,
+    );
+    const [xa, xb] = pairs(a, b, q);
+    differences[q] = { unpaired, paired: pairedMedianDifference(xa, xb, uniform, resamples) };
+  }
+  return { endpoint, arms: [armReport(a, endpoint), armReport(b, endpoint)], logRank: test, differences };
+}
