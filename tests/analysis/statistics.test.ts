@@ -1,9 +1,11 @@
+import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import {
   bootstrapMedianDifference,
   kaplanMeier,
   logRank,
   medianWithCi,
+  pairedBootstrapMedianDifference,
 } from '../../src/analysis/statistics.ts';
 
 describe('Kaplan–Meier', () => {
@@ -54,8 +56,7 @@ describe('log-rank', () => {
 });
 
 describe('bootstrap difference of medians', () => {
-  it('is centred on the difference and reproducible with a fixed stream', async () => {
-    const { default: seedrandom } = await import('seedrandom');
+  it('is centred on the difference and reproducible with a fixed stream', () => {
     const a = Array.from({ length: 50 }, (_, i) => i);
     const b = a.map((x) => x + 10);
     const d = bootstrapMedianDifference(a, b, seedrandom.alea('t'));
@@ -63,5 +64,73 @@ describe('bootstrap difference of medians', () => {
     expect(d.low).toBeLessThanOrEqual(10);
     expect(d.high).toBeGreaterThanOrEqual(10);
     expect(bootstrapMedianDifference(a, b, seedrandom.alea('t'))).toEqual(d);
+  });
+
+  it('draws exactly as before: B then A each resample, floor(uniform() · n), ceil(q·R)-th percentile', () => {
+    // The implementation this module had before the survival work, kept here so reports stay reproducible.
+    const before = (a: number[], b: number[], uniform: () => number, resamples = 2000) => {
+      const median = (v: number[]) => {
+        const x = [...v].sort((p, q) => p - q);
+        const n = x.length;
+        return n % 2 ? (x[(n - 1) / 2] as number) : ((x[n / 2 - 1] as number) + (x[n / 2] as number)) / 2;
+      };
+      const diffs: number[] = [];
+      const resample = (x: number[]) => Array.from(x, () => x[Math.floor(uniform() * x.length)] as number);
+      for (let i = 0; i < resamples; i++) diffs.push(median(resample(b)) - median(resample(a)));
+      diffs.sort((x, y) => x - y);
+      const at = (q: number) => diffs[Math.max(0, Math.ceil(q * diffs.length) - 1)] as number;
+      return {
+        a: median(a),
+        b: median(b),
+        difference: median(b) - median(a),
+        low: at(0.025),
+        high: at(0.975),
+      };
+    };
+    const u = seedrandom.alea('arms');
+    const a = Array.from({ length: 37 }, () => Math.floor(u() * 20));
+    const b = Array.from({ length: 52 }, () => u() * 30);
+    expect(bootstrapMedianDifference(a, b, seedrandom.alea('same'), 500)).toEqual(
+      before(a, b, seedrandom.alea('same'), 500),
+    );
+  });
+
+  it('paired: resamples replicate indices jointly, so a constant shift has a zero-width interval', () => {
+    const u = seedrandom.alea('paired');
+    const a = Array.from({ length: 41 }, () => u() * 100);
+    const b = a.map((x) => x + 3);
+    const paired = pairedBootstrapMedianDifference(a, b, seedrandom.alea('p'));
+    expect(paired.difference).toBeCloseTo(3, 12);
+    expect(paired.low).toBeCloseTo(3, 12);
+    expect(paired.high).toBeCloseTo(3, 12);
+    const unpaired = bootstrapMedianDifference(a, b, seedrandom.alea('p'));
+    expect(unpaired.high - unpaired.low).toBeGreaterThan(10);
+    expect(pairedBootstrapMedianDifference(a, b, seedrandom.alea('p'))).toEqual(paired);
+  });
+
+  it('paired: one draw per replicate index and resample, the percentile rule of the unpaired one', () => {
+    let draws = 0;
+    const stream = seedrandom.alea('count');
+    const counted = () => {
+      draws++;
+      return stream();
+    };
+    const a = [5, 1, 4, 2, 3];
+    const b = [9, 2, 7, 3, 8];
+    const d = pairedBootstrapMedianDifference(a, b, counted, 40);
+    expect(draws).toBe(5 * 40);
+    // Replay the same stream by hand.
+    const replay = seedrandom.alea('count');
+    const median = (v: number[]) => [...v].sort((p, q) => p - q)[2] as number;
+    const diffs = Array.from({ length: 40 }, () => {
+      const idx = Array.from({ length: 5 }, () => Math.floor(replay() * 5));
+      return median(idx.map((i) => b[i] as number)) - median(idx.map((i) => a[i] as number));
+    }).sort((x, y) => x - y);
+    expect([d.low, d.high]).toEqual([diffs[0], diffs[38]]);
+    expect(d.difference).toBe(7 - 3);
+  });
+
+  it('paired: arms of different lengths are refused', () => {
+    expect(() => pairedBootstrapMedianDifference([1, 2], [1], Math.random)).toThrow(RangeError);
   });
 });
