@@ -3,33 +3,25 @@
  * worker_threads: a bootstrap sets globalThis.__COMLINK_ENDPOINT__ before importing it.
  */
 import * as Comlink from 'comlink';
-import { funnelTotals } from '../src/engine/observe.ts';
-import { outcomeRow } from '../src/engine/outcomes.ts';
-import { runFiles, seriesCsv } from '../src/engine/output.ts';
+import { type ModelRun, modelOf, runModel } from '../src/engine/model.ts';
+import { seriesCsv } from '../src/engine/output.ts';
 import { ScenarioError, validateScenario } from '../src/engine/scenario.ts';
 import type { Scenario } from '../src/engine/schema.ts';
-import { createSimulation, result, runToEnd, type Simulation, step } from '../src/engine/simulation.ts';
-import { frameBuffers, tissueFrame, tissueLayout } from '../src/engine/tissue/frame.ts';
-import { tissueOutcomeRow } from '../src/engine/tissue/outcomes.ts';
-import { tissueFiles } from '../src/engine/tissue/output.ts';
-import {
-  createTissueSimulation,
-  runTissueSteps,
-  type TissueSimulation,
-  tissueDone,
-  tissueFunnel,
-  tissueResult,
-} from '../src/engine/tissue/simulation.ts';
+import { frameBuffers } from '../src/engine/tissue/frame.ts';
 import { runReplicate, TARGETS } from '../src/reproduce/targets.ts';
-import type { Chunk, EngineApi, TissueChunk } from './protocol.ts';
+import type { Chunk, EngineApi } from './protocol.ts';
 
-let sim: Simulation | undefined;
-let tissue: TissueSimulation | undefined;
+let current: ModelRun | undefined;
 let rowsSent = 0;
 let eventsSent = 0;
 
 function validate(raw: unknown): Scenario {
   return validateScenario(raw, 'scenario');
+}
+
+function open(): ModelRun {
+  if (!current) throw new Error('no run is open');
+  return current;
 }
 
 function errorsOf(e: unknown): string[] {
@@ -59,10 +51,8 @@ const api: EngineApi = {
   async open(raw, seed) {
     try {
       const scenario = validate(raw);
-      sim = undefined;
-      tissue = undefined;
-      if (scenario.scale === 'tissue') tissue = createTissueSimulation(scenario, { seed });
-      else sim = createSimulation(scenario, { seed });
+      current = undefined;
+      current = modelOf(scenario).create(scenario, { seed });
       rowsSent = 0;
       eventsSent = 0;
       return [];
@@ -71,56 +61,36 @@ const api: EngineApi = {
     }
   },
 
-  async advance(days) {
-    if (!sim) throw new Error('no run is open');
-    const target = sim.ctx.state.day + days;
-    while (!sim.ctx.state.ended && sim.ctx.state.day < target - 1e-9) step(sim);
-    const { columns, transfers } = newRows(sim.series);
-    const events = sim.ctx.state.events.slice(eventsSent);
-    eventsSent = sim.ctx.state.events.length;
+  async layout() {
+    return open().view?.layout();
+  },
+
+  async advance(days, withFields) {
+    const run = open();
+    const target = run.day() + days;
+    while (!run.done() && run.day() < target - 1e-9) run.step();
+    const { columns, transfers } = newRows(run.series());
+    const events = run.events().slice(eventsSent);
+    eventsSent += events.length;
+    const frame = run.view?.frame(withFields);
     const chunk: Chunk = {
       columns,
       events,
-      funnel: funnelTotals(sim.ctx.state.funnel),
-      day: sim.ctx.state.day,
-      done: sim.ctx.state.ended,
+      funnel: run.funnel(),
+      day: run.day(),
+      step: run.steps(),
+      done: run.done(),
+      ...(frame ? { frame } : {}),
     };
-    return Comlink.transfer(chunk, transfers);
-  },
-
-  async tissueLayout() {
-    if (!tissue) throw new Error('no tissue run is open');
-    return tissueLayout(tissue);
-  },
-
-  async advanceTissue(steps, withFields) {
-    if (!tissue) throw new Error('no tissue run is open');
-    runTissueSteps(tissue, steps);
-    const { columns, transfers } = newRows(tissue.series);
-    const events = tissue.ctx.state.events.slice(eventsSent);
-    eventsSent = tissue.ctx.state.events.length;
-    const frame = tissueFrame(tissue, withFields);
-    const chunk: TissueChunk = {
-      columns,
-      events,
-      funnel: tissueFunnel(tissue.ctx),
-      step: tissue.ctx.state.step,
-      done: tissueDone(tissue),
-      frame,
-    };
-    return Comlink.transfer(chunk, [...transfers, ...frameBuffers(frame)]);
+    return Comlink.transfer(chunk, [...transfers, ...(frame ? frameBuffers(frame) : [])]);
   },
 
   async files() {
-    if (tissue) return tissueFiles(tissueResult(tissue), tissue);
-    if (!sim) throw new Error('no run is open');
-    return runFiles(result(sim));
+    return open().files();
   },
 
   async summary() {
-    if (tissue) return tissueResult(tissue).summary;
-    if (!sim) throw new Error('no run is open');
-    return result(sim).summary;
+    return open().result().summary;
   },
 
   async measure(target, raw, replicate) {
@@ -132,25 +102,11 @@ const api: EngineApi = {
 
   async batchRow(raw, replicate, seriesEveryDays) {
     const scenario = validate(raw);
-    if (scenario.scale === 'tissue') {
-      // Observation draws no random numbers, so a coarser interval leaves the run unchanged.
-      const every = Math.max(1, Math.round((seriesEveryDays * 86400) / scenario.tissue.time.stepSeconds));
-      const t = scenario.tissue;
-      const observed =
-        seriesEveryDays > 0
-          ? { ...scenario, tissue: { ...t, time: { ...t.time, observeEverySteps: every } } }
-          : scenario;
-      const run = createTissueSimulation(observed, { replicate });
-      const r = tissueResult(runTissueSteps(run, t.time.steps));
-      return { row: tissueOutcomeRow(r), series: seriesEveryDays > 0 ? seriesCsv(r.series) : '' };
-    }
+    const model = modelOf(scenario);
     // Observation draws no random numbers, so a coarser interval leaves the run unchanged.
-    const observed =
-      seriesEveryDays > 0
-        ? { ...scenario, time: { ...scenario.time, observeEveryDays: seriesEveryDays } }
-        : scenario;
-    const r = result(runToEnd(createSimulation(observed, { replicate })));
-    return { row: outcomeRow(r), series: seriesEveryDays > 0 ? seriesCsv(r.series) : '' };
+    const observed = seriesEveryDays > 0 ? model.observedEvery(scenario, seriesEveryDays) : scenario;
+    const run = runModel(observed, { replicate });
+    return { row: run.outcome(), series: seriesEveryDays > 0 ? seriesCsv(run.series()) : '' };
   },
 };
 

@@ -12,24 +12,24 @@ import type { TissueFrame, TissueLayout } from '../src/engine/tissue/frame.ts';
 import type { TissueSummary } from '../src/engine/tissue/simulation.ts';
 import type { Measurement } from '../src/reproduce/targets.ts';
 
-/** New observation rows since the previous chunk, one transferable column per series. */
+/**
+ * New observation rows since the previous chunk, one transferable column per
+ * series, and a picture of the run now where its scale draws one (the tissue's).
+ */
 export interface Chunk {
   columns: Record<string, Float64Array>;
-  events: SimEvent[];
+  events: (SimEvent | TissueEvent)[];
   funnel: Record<string, number>;
   day: number;
-  done: boolean;
-}
-
-/** New rows of a tissue run since the previous chunk, and a picture of every patch now. */
-export interface TissueChunk {
-  columns: Record<string, Float64Array>;
-  events: TissueEvent[];
-  funnel: Record<string, number>;
   step: number;
   done: boolean;
-  frame: TissueFrame;
+  frame?: TissueFrame;
 }
+
+/** A chunk of a patient run, as the page's patient view reads it. */
+export type PatientChunk = Chunk & { events: SimEvent[] };
+/** A chunk of a tissue run, which always carries its picture. */
+export type TissueChunk = Chunk & { events: TissueEvent[]; frame: TissueFrame };
 
 export interface EngineApi {
   /**
@@ -37,12 +37,13 @@ export interface EngineApi {
    * at its scale (patient or tissue); returns field errors, if any.
    */
   open(raw: unknown, seed: number): Promise<string[]>;
-  /** The open tissue run's patches and vessels (fixed for the run). */
-  tissueLayout(): Promise<TissueLayout>;
-  /** Runs `steps` more tissue steps (or to the end); the frame has the fields only when asked. */
-  advanceTissue(steps: number, withFields: boolean): Promise<TissueChunk>;
-  /** Runs until `days` more have been simulated (or the run ends) and returns the new rows. */
-  advance(days: number): Promise<Chunk>;
+  /** The open run's fixed layout where its scale draws one (the tissue's patches and vessels). */
+  layout(): Promise<TissueLayout | undefined>;
+  /**
+   * Runs until `days` more have been simulated (or the run ends) and returns the
+   * new rows; a picture has the fields only when asked.
+   */
+  advance(days: number, withFields: boolean): Promise<Chunk>;
   /** The run's files, byte-identical to `seedsoil run --out`. */
   files(): Promise<Record<string, string>>;
   summary(): Promise<Summary | TissueSummary>;

@@ -10,12 +10,16 @@
  */
 import {
   bootstrapMedianDifference,
+  cumulativeIncidence,
   type Difference,
-  kaplanMeier,
+  kaplanMeierFit,
+  kaplanMeierMedian,
   type LogRank,
   logRank,
   type MedianEstimate,
   medianWithCi,
+  pairedBootstrapMedianDifference,
+  survivalAt,
 } from './statistics.ts';
 
 /** One replicate's outcome row; values may be numbers or the strings read from runs.csv. */
@@ -95,15 +99,25 @@ export function quantity(arm: Arm, q: Quantity): number[] {
 export interface CurvePoint {
   years: number;
   value: number;
+  /** Pointwise 95% limits (log scale, as R's survfit). */
+  lower: number;
+  upper: number;
 }
 
 export interface ArmReport {
   label: string;
   replicates: number;
   events: number;
+  /** Deaths before the event. */
   competing: number;
-  /** Kaplan–Meier event-free fraction, steps plus the end of follow-up. */
+  /** Kaplan–Meier event-free fraction (deaths censored), steps plus the end of follow-up. */
   survival: CurvePoint[];
+  /** Aalen–Johansen cumulative incidence of the event with death as the competing event. */
+  incidence: CurvePoint[];
+  /** Kaplan–Meier median time to the event (years) with its 95% CI; NaN where the curve stays above one half. */
+  medianYears: MedianEstimate;
+  /** Numbers at risk at whole years, for the table under the curves. */
+  atRisk: { years: number; atRisk: number }[];
   quantities: Record<Quantity, MedianEstimate>;
 }
 
@@ -125,13 +139,27 @@ function lastOf(xs: readonly number[]): number {
 
 function armReport(arm: Arm, endpoint: Endpoint): ArmReport {
   const { years, status } = endpointTimes(arm, endpoint);
-  const steps = kaplanMeier(
+  const end = lastOf(years);
+  const fit = kaplanMeierFit(
     years,
     status.map((s) => s === 1),
   );
-  const survival = steps.map((s) => ({ years: s.time, value: s.survival }));
+  const survival: CurvePoint[] = [{ years: 0, value: 1, lower: 1, upper: 1 }];
+  for (const r of fit.rows)
+    if (r.events > 0) survival.push({ years: r.time, value: r.survival, lower: r.lower, upper: r.upper });
   // The curve runs to the end of follow-up, so an arm without events is still drawn.
-  survival.push({ years: lastOf(years), value: survival[survival.length - 1]?.value ?? 1 });
+  survival.push({ ...(survival[survival.length - 1] as CurvePoint), years: end });
+  const incidence: CurvePoint[] = [{ years: 0, value: 0, lower: 0, upper: 0 }];
+  for (const r of cumulativeIncidence(years, status).rows)
+    if ((r.events[0] ?? 0) > 0)
+      incidence.push({
+        years: r.time,
+        value: r.incidence[0] as number,
+        lower: r.lower[0] as number,
+        upper: r.upper[0] as number,
+      });
+  incidence.push({ ...(incidence[incidence.length - 1] as CurvePoint), years: end });
+  const wholeYears = Array.from({ length: Math.floor(end) + 1 }, (_, y) => y);
   const quantities = {} as Record<Quantity, MedianEstimate>;
   for (const q of Object.keys(QUANTITIES) as Quantity[])
     quantities[q] = medianWithCi(finite(quantity(arm, q)));
@@ -141,6 +169,9 @@ function armReport(arm: Arm, endpoint: Endpoint): ArmReport {
     events: status.filter((s) => s === 1).length,
     competing: status.filter((s) => s === 2).length,
     survival,
+    incidence,
+    medianYears: kaplanMeierMedian(fit),
+    atRisk: survivalAt(fit, wholeYears).map((r) => ({ years: r.time, atRisk: r.atRisk })),
     quantities,
   };
 }
@@ -161,42 +192,6 @@ function pairs(a: Arm, b: Arm, q: Quantity): [number[], number[]] {
     }
   });
   return [xa, xb];
-}
-
-/** Median difference B − A over pairs, with a bootstrap that resamples pairs (both arms' replicate i together). */
-function pairedMedianDifference(
-  a: readonly number[],
-  b: readonly number[],
-  uniform: () => number,
-  resamples = 2000,
-): Difference {
-  const median = (x: number[]) => {
-    x.sort((p, q) => p - q);
-    const n = x.length;
-    return n === 0
-      ? Number.NaN
-      : n % 2
-        ? (x[(n - 1) / 2] as number)
-        : ((x[n / 2 - 1] as number) + (x[n / 2] as number)) / 2;
-  };
-  const n = a.length;
-  const diffs: number[] = [];
-  for (let r = 0; r < resamples; r++) {
-    const xa: number[] = [];
-    const xb: number[] = [];
-    for (let k = 0; k < n; k++) {
-      const i = Math.floor(uniform() * n);
-      xa.push(a[i] as number);
-      xb.push(b[i] as number);
-    }
-    diffs.push(median(xb) - median(xa));
-  }
-  diffs.sort((p, q) => p - q);
-  const at = (q: number) =>
-    n === 0 ? Number.NaN : (diffs[Math.max(0, Math.ceil(q * resamples) - 1)] as number);
-  const ma = median([...a]);
-  const mb = median([...b]);
-  return { a: ma, b: mb, difference: mb - ma, low: at(0.025), high: at(0.975) };
 }
 
 function inReplicateOrder(arm: Arm): Arm {
@@ -241,7 +236,7 @@ export function compareArms(
       resamples,
     );
     const [xa, xb] = pairs(a, b, q);
-    differences[q] = { unpaired, paired: pairedMedianDifference(xa, xb, uniform, resamples) };
+    differences[q] = { unpaired, paired: pairedBootstrapMedianDifference(xa, xb, uniform, resamples) };
   }
   return { endpoint, arms: [armReport(a, endpoint), armReport(b, endpoint)], logRank: test, differences };
 }

@@ -11,11 +11,11 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildPlan, type Plan, shardTasks, type Task } from '../batch/plan.ts';
-import { OUTCOME_COLUMNS } from '../engine/outcomes.ts';
+import { modelOf } from '../engine/model.ts';
 import { toCsv } from '../engine/output.ts';
 import { GENERATOR } from '../engine/random.ts';
 import { formatIssue, resolveExtends, ScenarioError } from '../engine/scenario.ts';
-import { tissueOutcomeColumns } from '../engine/tissue/outcomes.ts';
+import type { Scenario } from '../engine/schema.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import { createPool, WorkerDied } from './pool.ts';
 import { fileResolver, readSource } from './scenarios.ts';
@@ -130,12 +130,11 @@ function readParts(dir: string): Map<number, Part> {
 
 /** Outcome columns of the plan's scale; a batch holds scenarios of one scale only. */
 function outcomeColumns(plan: Plan): readonly string[] {
-  const tissue = plan.points.filter((p) => p.scenario.scale === 'tissue');
-  if (tissue.length === 0) return OUTCOME_COLUMNS;
-  if (tissue.length < plan.points.length)
-    throw new BatchError('a batch holds scenarios of one scale: got both patient and tissue scenarios');
-  const patches = Math.max(...tissue.map((p) => 1 + p.scenario.tissue.vasculature.arrivalShares.length));
-  return tissueOutcomeColumns(patches);
+  const scenarios = plan.points.map((p) => p.scenario);
+  const scales = new Set(scenarios.map((s) => s.scale));
+  if (scales.size > 1)
+    throw new BatchError(`a batch holds scenarios of one scale: got ${[...scales].join(' and ')} scenarios`);
+  return modelOf(scenarios[0] as Scenario).outcomeColumns(scenarios);
 }
 
 function columnsOf(plan: Plan): string[] {

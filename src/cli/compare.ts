@@ -23,6 +23,7 @@ import {
 } from '../analysis/comparison.ts';
 import type { Difference, MedianEstimate } from '../analysis/statistics.ts';
 import { sha256Hex } from '../engine/hash.ts';
+import { modelOf } from '../engine/model.ts';
 import { toCsv } from '../engine/output.ts';
 import { BatchError, batchCommand } from './batch.ts';
 import { loadScenarioFile, readSource } from './scenarios.ts';
@@ -59,11 +60,20 @@ function parseCsv(text: string): Row[] {
   return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
 }
 
-async function armRows(arm: string, label: string, workDir: string, extra: string[]): Promise<Row[]> {
+async function armRows(
+  arm: string,
+  label: string,
+  workDir: string,
+  extra: string[],
+  endpoint: Endpoint,
+): Promise<Row[]> {
   let dir = arm;
   if (!(existsSync(arm) && statSync(arm).isDirectory())) {
-    if (loadScenarioFile(arm).scale === 'tissue')
-      throw new BatchError(`${arm}: compare works on patient-scale scenarios (this one is scale: tissue)`);
+    const scenario = loadScenarioFile(arm);
+    if (!modelOf(scenario).outcomeColumns([scenario]).includes(ENDPOINTS[endpoint].column))
+      throw new BatchError(
+        `${arm}: compare works on patient-scale scenarios (this one is scale: ${scenario.scale})`,
+      );
     // One folder per arm and options, so a changed file or option runs afresh instead of clashing.
     const key = sha256Hex(JSON.stringify([readSource(arm).text, extra])).slice(0, 12);
     dir = join(workDir, `arm-${label}-${key}`);
@@ -80,9 +90,9 @@ async function armRows(arm: string, label: string, workDir: string, extra: strin
   if (!existsSync(file))
     throw new BatchError(`${arm}: no runs.csv (run seedsoil batch first, or merge its shards)`);
   const text = readFileSync(file, 'utf8');
-  if (!text.slice(0, text.indexOf('\n')).split(',').includes('first_macro_day'))
+  if (!text.slice(0, text.indexOf('\n')).split(',').includes(ENDPOINTS[endpoint].column))
     throw new BatchError(
-      `${arm}: compare works on patient-scale batches (this runs.csv has no first_macro_day)`,
+      `${arm}: compare works on patient-scale batches (this runs.csv has no ${ENDPOINTS[endpoint].column})`,
     );
   return parseCsv(text).filter((r) => !r.error);
 }
@@ -123,15 +133,28 @@ Replicate i of both arms shares its seed (paired design).</p>
 <p>Endpoint: ${endpoint.name}; the event is ${endpoint.event}. Death before the event is a competing risk
 (censored in the Kaplan–Meier curve); replicates without either are censored at the end of their run.
 Events: A ${c.arms[0].events}, B ${c.arms[1].events}; deaths before the event: A ${c.arms[0].competing}, B ${c.arms[1].competing}.
+Median years to the event (Kaplan–Meier, 95% CI): A ${median(c.arms[0].medianYears)}, B ${median(c.arms[1].medianYears)}.
 Log-rank test: chi-square ${c.logRank.chiSquare.toFixed(3)}, p = ${c.logRank.p.toPrecision(3)}.</p>
+<table><tr><th>at risk, year</th>${atRiskYears(c)
+    .map((y) => `<th>${y}</th>`)
+    .join('')}</tr>${c.arms
+    .map(
+      (r) =>
+        `<tr><th>arm ${r.label}</th>${atRiskYears(c)
+          .map((y) => `<td>${r.atRisk[y]?.atRisk ?? 0}</td>`)
+          .join('')}</tr>`,
+    )
+    .join('')}</table>
 <table><tr><th>median [95% CI]</th><th>arm A</th><th>arm B</th><th>B − A, unpaired bootstrap</th><th>B − A, paired bootstrap</th></tr>${rows}</table>
-<div class="grid"><figure><canvas id="km"></canvas></figure><figure><canvas id="metastases"></canvas></figure>
+<div class="grid"><figure><canvas id="km"></canvas></figure><figure><canvas id="incidence"></canvas></figure><figure><canvas id="metastases"></canvas></figure>
 <figure><canvas id="early_share"></canvas></figure><figure><canvas id="primary_mm_at_first_seeding"></canvas></figure></div>
 <script>
 const d = ${data};
 const colors = ['#c0392b', '#2980b9'];
 new Chart(document.getElementById('km'), { type: 'line', data: { datasets: d.arms.map((arm, i) => ({ label: 'arm ' + arm.label, data: arm.survival.map((s) => ({ x: s.years, y: s.value })), stepped: 'before', borderColor: colors[i], pointRadius: 0 })) },
   options: { animation: false, maintainAspectRatio: false, plugins: { title: { display: true, text: ${JSON.stringify(`${endpoint.name[0]?.toUpperCase()}${endpoint.name.slice(1)} (Kaplan–Meier)`)} } }, scales: { x: { type: 'linear', title: { display: true, text: 'years' } }, y: { min: 0, max: 1 } } } });
+new Chart(document.getElementById('incidence'), { type: 'line', data: { datasets: d.arms.map((arm, i) => ({ label: 'arm ' + arm.label, data: arm.incidence.map((s) => ({ x: s.years, y: s.value })), stepped: 'before', borderColor: colors[i], pointRadius: 0 })) },
+  options: { animation: false, maintainAspectRatio: false, plugins: { title: { display: true, text: 'Cumulative incidence of the event, death competing (Aalen–Johansen)' } }, scales: { x: { type: 'linear', title: { display: true, text: 'years' } }, y: { min: 0, max: 1 } } } });
 for (const [key, edges] of [['metastases', [0, 1, 2, 3, 5, 10, 20, 1e300]], ['early_share', [0, 0.2, 0.4, 0.6, 0.8, 1.0001]], ['primary_mm_at_first_seeding', [0, 1, 2, 5, 10, 20, 50, 1e300]]]) {
   const count = (xs) => edges.slice(0, -1).map((e, k) => xs.filter((v) => v >= e && v < edges[k + 1]).length);
   new Chart(document.getElementById(key), { type: 'bar', data: { labels: edges.slice(0, -1).map((e, k) => edges[k + 1] > 1e299 ? '≥' + e : e + '–' + Math.min(1e9, Math.round(edges[k + 1] * 1000) / 1000)), datasets: d.arms.map((arm, i) => ({ label: 'arm ' + arm.label, data: count(arm.values[key]), backgroundColor: colors[i] })) },
@@ -139,6 +162,13 @@ for (const [key, edges] of [['metastases', [0, 1, 2, 3, 5, 10, 20, 1e300]], ['ea
 }
 </script></body></html>
 `;
+}
+
+/** Whole years at which the numbers at risk are shown: at most eleven, evenly spaced. */
+function atRiskYears(c: Comparison): number[] {
+  const last = Math.max(c.arms[0].atRisk.length, c.arms[1].atRisk.length) - 1;
+  const every = Math.max(1, Math.ceil(last / 10));
+  return Array.from({ length: Math.floor(last / every) + 1 }, (_, k) => k * every);
 }
 
 const fixed = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(3));
@@ -169,8 +199,8 @@ export async function compareCommand(args: string[]): Promise<number> {
     ...(values.workers ? ['--workers', values.workers] : []),
   ];
   const [sourceA, sourceB] = positionals as [string, string];
-  const a = arm('A', sourceA, await armRows(sourceA, 'A', workDir, extra));
-  const b = arm('B', sourceB, await armRows(sourceB, 'B', workDir, extra));
+  const a = arm('A', sourceA, await armRows(sourceA, 'A', workDir, extra, endpoint));
+  const b = arm('B', sourceB, await armRows(sourceB, 'B', workDir, extra, endpoint));
   const c = compareArms(a, b, endpoint, seedrandom.alea('seedsoil-compare'));
   const test = c.logRank;
 
@@ -180,6 +210,13 @@ export async function compareCommand(args: string[]): Promise<number> {
   console.log(
     `${ENDPOINTS[endpoint].name}: events A ${c.arms[0].events}, B ${c.arms[1].events} (deaths before the event: A ${c.arms[0].competing}, B ${c.arms[1].competing}); log-rank chi-square ${test.chiSquare.toFixed(3)}, p = ${test.p.toPrecision(3)}`,
   );
+  console.log(
+    `  median years to the event: A ${median(c.arms[0].medianYears)}, B ${median(c.arms[1].medianYears)} (Kaplan–Meier, 95% CI)`,
+  );
+  const shownYears = atRiskYears(c);
+  console.log(`  at risk at years ${shownYears.join(', ')}:`);
+  for (const r of c.arms)
+    console.log(`    ${r.label}: ${shownYears.map((y) => r.atRisk[y]?.atRisk ?? 0).join(', ')}`);
   for (const q of Object.keys(QUANTITIES) as Quantity[]) {
     const d = c.differences[q];
     console.log(

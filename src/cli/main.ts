@@ -4,13 +4,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_ENDPOINT, ENDPOINTS } from '../analysis/comparison.ts';
-import { humanSummary, runFiles } from '../engine/output.ts';
+import { runModel } from '../engine/model.ts';
 import { parameterTable } from '../engine/parameters.ts';
 import { formatIssue, ScenarioError } from '../engine/scenario.ts';
 import { scenarioSchema } from '../engine/schema.ts';
-import { run } from '../engine/simulation.ts';
-import { tissueFiles, tissueHumanSummary } from '../engine/tissue/output.ts';
-import { createTissueSimulation, runTissueSteps, tissueResult } from '../engine/tissue/simulation.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import { BatchError, batchCommand, mergeCommand } from './batch.ts';
 import { compareCommand } from './compare.ts';
@@ -122,23 +119,10 @@ function runCommand(args: string[]): number {
   if (!scenario) return 1;
   const seed = parseInteger('seed', values.seed, scenario.seed);
   const replicate = parseInteger('replicate', values.replicate, 0);
-  if (scenario.scale === 'tissue') {
-    const sim = runTissueSteps(
-      createTissueSimulation(scenario, { seed, replicate }),
-      scenario.tissue.time.steps,
-    );
-    const result = tissueResult(sim);
-    console.log(tissueHumanSummary(result));
-    if (values.out) {
-      writeAtomically(values.out, tissueFiles(result, sim));
-      console.log(`  files written to ${values.out}`);
-    }
-    return 0;
-  }
-  const result = run(scenario, { seed, replicate });
-  console.log(humanSummary(result));
+  const run = runModel(scenario, { seed, replicate });
+  console.log(run.summaryText());
   if (values.out) {
-    writeAtomically(values.out, runFiles(result));
+    writeAtomically(values.out, run.files());
     console.log(`  files written to ${values.out}`);
   }
   return 0;

@@ -6,9 +6,10 @@
  */
 import seedrandom from 'seedrandom';
 import { medianWithCi, tQuantile975 } from '../analysis/statistics.ts';
+import { type RunResult, runModel } from '../engine/model.ts';
 import type { Scenario } from '../engine/schema.ts';
-import { run, type SimulationResult } from '../engine/simulation.ts';
-import { runTissue, type TissueResult } from '../engine/tissue/simulation.ts';
+import type { SimulationResult } from '../engine/simulation.ts';
+import type { TissueResult } from '../engine/tissue/simulation.ts';
 
 export interface TargetRow {
   target: string;
@@ -25,11 +26,9 @@ export interface TargetRow {
 /** What one replicate contributes: named numbers, or lists pooled over replicates. */
 export type Measurement = Record<string, number | number[]>;
 
-export type RunResult = SimulationResult | TissueResult;
-
 /** One replicate of a target's scenario, at the scenario's scale. */
 export function runReplicate(s: Scenario, replicate: number): RunResult {
-  return s.scale === 'tissue' ? runTissue(s, { replicate }) : run(s, { replicate });
+  return runModel(s, { replicate }).result();
 }
 
 function patientRun(r: RunResult): SimulationResult {

@@ -12,6 +12,7 @@ import seedrandom from 'seedrandom';
 import type { EngineApi } from '../../workers/protocol.ts';
 import {
   type Arm,
+  type ArmReport,
   compareArms,
   DEFAULT_ENDPOINT,
   ENDPOINTS,
@@ -104,8 +105,15 @@ export function setupCompare(): void {
   const fixed = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(2));
   const median = (m: MedianEstimate) =>
     Number.isNaN(m.median) ? '–' : `${fixed(m.median)} [${fixed(m.low)}, ${fixed(m.high)}]`;
-  const interval = (d: Difference) => `${fixed(d.difference)} [${fixed(d.low)}, ${fixed(d.high)}]`;
+  const interval = (d: Difference) =>
+    Number.isNaN(d.difference) ? '–' : `${fixed(d.difference)} [${fixed(d.low)}, ${fixed(d.high)}]`;
   let drawn = 0;
+  /** Whole years at which the numbers at risk are shown: at most six, evenly spaced. */
+  const atRiskYears = (a: ArmReport, b: ArmReport) => {
+    const last = Math.max(a.atRisk.length, b.atRisk.length) - 1;
+    const every = Math.max(1, Math.ceil(last / 5));
+    return Array.from({ length: Math.floor(last / every) + 1 }, (_, k) => k * every);
+  };
 
   const render = (arms: Arm[], total: number, force = false) => {
     const finished = (arms[0] as Arm).rows.length + (arms[1] as Arm).rows.length;
@@ -144,6 +152,15 @@ export function setupCompare(): void {
     $('compare-table').innerHTML =
       `<tr><th>median [95% CI]</th><th>arm A (${a.replicates})</th><th>arm B (${b.replicates})</th><th>B − A, unpaired</th><th>B − A, paired</th></tr>` +
       `<tr><th>${ENDPOINTS[endpoint].name}: events (deaths before)</th><td>${a.events} (${a.competing})</td><td>${b.events} (${b.competing})</td><td colspan="2">log-rank p = ${c.logRank.p.toPrecision(3)}</td></tr>` +
+      `<tr><th>median years to the event (Kaplan–Meier)</th><td>${median(a.medianYears)}</td><td>${median(b.medianYears)}</td><td colspan="2"></td></tr>` +
+      `<tr><th>at risk at years ${atRiskYears(a, b).join(', ')}</th>${[a, b]
+        .map(
+          (r) =>
+            `<td>${atRiskYears(a, b)
+              .map((y) => r.atRisk[y]?.atRisk ?? 0)
+              .join(', ')}</td>`,
+        )
+        .join('')}<td colspan="2"></td></tr>` +
       (Object.keys(QUANTITIES) as Quantity[])
         .map(
           (q) =>

@@ -6,8 +6,9 @@
  */
 import * as Comlink from 'comlink';
 import { z } from 'zod';
-import type { Chunk, EngineApi, TissueChunk } from '../../workers/protocol.ts';
+import type { EngineApi, PatientChunk, TissueChunk } from '../../workers/protocol.ts';
 import { type Scenario, scenarioSchema } from '../engine/schema.ts';
+import type { TissueLayout } from '../engine/tissue/frame.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import { drawBodyMap } from './bodymap.ts';
 import { createRunCharts } from './charts.ts';
@@ -310,7 +311,7 @@ async function main(): Promise<void> {
     if (!(e instanceof EngineStopped)) showError(describeError(e), true);
   };
 
-  const apply = (chunk: Chunk) => {
+  const apply = (chunk: PatientChunk) => {
     charts.append(chunk.columns);
     const n = chunk.columns.day?.length ?? 0;
     if (n > 0) for (const [k, col] of Object.entries(chunk.columns)) latest[k] = col[n - 1] as number;
@@ -350,9 +351,10 @@ async function main(): Promise<void> {
 
   /** Runs `amount` more steps of a tissue run or days of a patient run, and draws them. */
   const advance = async (run: Scenario, amount: number) => {
-    if (run.scale === 'tissue')
-      applyTissue(await ask((api) => api.advanceTissue(amount, tissue.wantsFields())));
-    else apply(await ask((api) => api.advance(amount)));
+    if (run.scale === 'tissue') {
+      const days = (amount * run.tissue.time.stepSeconds) / 86_400;
+      applyTissue((await ask((api) => api.advance(days, tissue.wantsFields()))) as TissueChunk);
+    } else apply((await ask((api) => api.advance(amount, false))) as PatientChunk);
   };
 
   /** A fresh picture of the current step (zero steps), with or without the fields as now asked. */
@@ -360,7 +362,7 @@ async function main(): Promise<void> {
     void exclusive(async () => {
       // A running loop's next request already asks for the fields as now wanted.
       if (opened?.scenario.scale !== 'tissue' || (running && !done)) return;
-      applyTissue(await ask((api) => api.advanceTissue(0, tissue.wantsFields())));
+      applyTissue((await ask((api) => api.advance(0, tissue.wantsFields()))) as TissueChunk);
     }).catch(fail);
   };
 
@@ -455,7 +457,7 @@ async function main(): Promise<void> {
     status.dataset.done = 'false';
     clearDownloads();
     if (isTissue) {
-      const layout = await ask((api) => api.tissueLayout());
+      const layout = (await ask((api) => api.layout())) as TissueLayout;
       tissueSteps = layout.steps;
       stepHours = layout.stepSeconds / 3600;
       tissue.reset(layout, scenario);

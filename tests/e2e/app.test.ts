@@ -165,7 +165,8 @@ describe('web app', () => {
     const numbers = readFileSync(join(dir, 'report.csv'), 'utf8').trim().split('\n').slice(1);
     const value = (quantity: string, arm: string) => {
       const line = numbers.find((l) => l.startsWith(`${quantity},${arm},`)) as string;
-      const [, , , v, low, high] = line.split(',').map(Number) as number[];
+      // An undefined number is an empty cell.
+      const [, , , v, low, high] = line.split(',').map((x) => (x === '' ? Number.NaN : Number(x)));
       const f = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(2));
       return Number.isNaN(v as number)
         ? '–'

@@ -1,0 +1,146 @@
+/**
+ * The one interface both scales implement, and the registry by scale. The command
+ * line, the worker, batch and reproduce go through it, so that none of them asks
+ * which scale a scenario is: a new scale is a new entry in MODELS.
+ */
+import { funnelTotals } from './observe.ts';
+import { OUTCOME_COLUMNS, outcomeRow } from './outcomes.ts';
+import { humanSummary, runFiles } from './output.ts';
+import type { Scenario } from './schema.ts';
+import {
+  createSimulation,
+  type RunOptions,
+  result,
+  type Simulation,
+  type SimulationResult,
+  step,
+} from './simulation.ts';
+import type { SimEvent } from './state.ts';
+import type { TissueEvent } from './tissue/context.ts';
+import { type TissueFrame, type TissueLayout, tissueFrame, tissueLayout } from './tissue/frame.ts';
+import { tissueOutcomeColumns, tissueOutcomeRow } from './tissue/outcomes.ts';
+import { tissueFiles, tissueHumanSummary } from './tissue/output.ts';
+import {
+  createTissueSimulation,
+  stepTissue,
+  type TissueResult,
+  type TissueSimulation,
+  tissueDone,
+  tissueFunnel,
+  tissueResult,
+} from './tissue/simulation.ts';
+
+export type Scale = Scenario['scale'];
+export type RunResult = SimulationResult | TissueResult;
+
+/** One run of a scenario at its scale. */
+export interface ModelRun {
+  readonly scenario: Scenario;
+  step(): void;
+  done(): boolean;
+  /** Simulated days so far. */
+  day(): number;
+  /** Steps so far. */
+  steps(): number;
+  /** Observation columns so far (one value per observation). */
+  series(): Record<string, number[]>;
+  /** Events so far (the patient's or the tissue's). */
+  events(): readonly (SimEvent | TissueEvent)[];
+  /** Cells (or cell units) through each stage of the cascade so far. */
+  funnel(): Record<string, number>;
+  result(): RunResult;
+  /** The files of `seedsoil run --out`. */
+  files(): Record<string, string>;
+  /** What `seedsoil run` prints. */
+  summaryText(): string;
+  /** The replicate's row of runs.csv (outcomeColumns). */
+  outcome(): Record<string, number | string>;
+  /** A picture of the run for the page, where the scale draws one (the tissue's patches). */
+  view?: { layout(): TissueLayout; frame(withFields: boolean): TissueFrame };
+}
+
+export interface Model {
+  readonly scale: Scale;
+  create(scenario: Scenario, options?: RunOptions): ModelRun;
+  /** The outcome columns of runs.csv for a batch of these scenarios (all of this scale). */
+  outcomeColumns(scenarios: readonly Scenario[]): readonly string[];
+  /** The same scenario observed every `days` days (observation draws no random numbers, so the run is unchanged). */
+  observedEvery(scenario: Scenario, days: number): Scenario;
+  /** The largest number of steps that fit in `days` simulated days (at least one). */
+  stepsIn(scenario: Scenario, days: number): number;
+}
+
+function patientRun(scenario: Scenario, sim: Simulation): ModelRun {
+  const state = sim.ctx.state;
+  return {
+    scenario,
+    step: () => step(sim),
+    done: () => state.ended,
+    day: () => state.day,
+    steps: () => state.stepIndex,
+    series: () => sim.series,
+    events: () => state.events,
+    funnel: () => funnelTotals(state.funnel),
+    result: () => result(sim),
+    files: () => runFiles(result(sim)),
+    summaryText: () => humanSummary(result(sim)),
+    outcome: () => outcomeRow(result(sim)),
+  };
+}
+
+const SECONDS_PER_DAY = 86_400;
+
+function tissueRun(scenario: Scenario, sim: TissueSimulation): ModelRun {
+  const state = sim.ctx.state;
+  return {
+    scenario,
+    step: () => stepTissue(sim),
+    done: () => tissueDone(sim),
+    day: () => (state.step * scenario.tissue.time.stepSeconds) / SECONDS_PER_DAY,
+    steps: () => state.step,
+    series: () => sim.series,
+    events: () => state.events,
+    funnel: () => tissueFunnel(sim.ctx),
+    result: () => tissueResult(sim),
+    files: () => tissueFiles(tissueResult(sim), sim),
+    summaryText: () => tissueHumanSummary(tissueResult(sim)),
+    outcome: () => tissueOutcomeRow(tissueResult(sim)),
+    view: { layout: () => tissueLayout(sim), frame: (withFields) => tissueFrame(sim, withFields) },
+  };
+}
+
+export const MODELS: Record<Scale, Model> = {
+  patient: {
+    scale: 'patient',
+    create: (scenario, options) => patientRun(scenario, createSimulation(scenario, options)),
+    outcomeColumns: () => OUTCOME_COLUMNS,
+    observedEvery: (scenario, days) => ({ ...scenario, time: { ...scenario.time, observeEveryDays: days } }),
+    stepsIn: (scenario, days) => Math.max(1, Math.floor(days / scenario.time.dt + 1e-9)),
+  },
+  tissue: {
+    scale: 'tissue',
+    create: (scenario, options) => tissueRun(scenario, createTissueSimulation(scenario, options)),
+    outcomeColumns: (scenarios) =>
+      tissueOutcomeColumns(
+        scenarios.reduce((n, s) => Math.max(n, 1 + s.tissue.vasculature.arrivalShares.length), 1),
+      ),
+    observedEvery: (scenario, days) => {
+      const t = scenario.tissue;
+      const every = Math.max(1, Math.round((days * SECONDS_PER_DAY) / t.time.stepSeconds));
+      return { ...scenario, tissue: { ...t, time: { ...t.time, observeEverySteps: every } } };
+    },
+    stepsIn: (scenario, days) =>
+      Math.max(1, Math.floor((days * SECONDS_PER_DAY) / scenario.tissue.time.stepSeconds + 1e-9)),
+  },
+};
+
+export function modelOf(scenario: Scenario): Model {
+  return MODELS[scenario.scale];
+}
+
+/** A run of the scenario at its scale, stepped to its end. */
+export function runModel(scenario: Scenario, options?: RunOptions): ModelRun {
+  const run = modelOf(scenario).create(scenario, options);
+  while (!run.done()) run.step();
+  return run;
+}
