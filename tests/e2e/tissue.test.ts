@@ -40,6 +40,7 @@ afterAll(async () => {
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
+/** The page's requests to the worker: days to advance, and whether the picture carries the fields. */
 type Requests = { requests: [number, boolean][] };
 
 interface Opened {
@@ -65,9 +66,9 @@ async function open(hash = '', waitFor = '#status[data-step]'): Promise<Opened> 
     const post = Worker.prototype.postMessage as (this: Worker, ...args: unknown[]) => void;
     Worker.prototype.postMessage = function (this: Worker, ...args: unknown[]) {
       const m = args[0] as { type?: string; path?: string[]; argumentList?: { value: unknown }[] };
-      if (m?.type === 'APPLY' && m.path?.[0] === 'advanceTissue') {
-        const [steps, fields] = (m.argumentList ?? []).map((a) => a.value);
-        w.requests.push([steps as number, fields as boolean]);
+      if (m?.type === 'APPLY' && m.path?.[0] === 'advance') {
+        const [days, fields] = (m.argumentList ?? []).map((a) => a.value);
+        w.requests.push([days as number, fields as boolean]);
       }
       post.apply(this, args);
     };
@@ -387,7 +388,9 @@ describe('tissue view', () => {
     await page.click('#pause');
     await page.waitForFunction(() => document.getElementById('patches')?.dataset.fields === 'ecm mmp');
     const during = await requests();
-    expect(during.slice(2, before).every(([steps, fields]) => steps === 30 && !fields)).toBe(true);
+    // 30 steps a frame at the chosen speed.
+    const days = (30 * loadScenarioFile('tissue-teaching').tissue.time.stepSeconds) / 86_400;
+    expect(during.slice(2, before).every(([d, fields]) => Math.abs(d - days) < 1e-12 && !fields)).toBe(true);
     expect(during.length).toBeGreaterThan(before + 3);
     expect(during.slice(before).every(([, fields]) => fields)).toBe(true);
     expect(Number(await page.getAttribute('#patches', 'data-frame-bytes'))).toBe(3 * 4 * side * side);
