@@ -6,7 +6,7 @@
  * work. runs.csv is assembled from the parts in task order: the same bytes for
  * any number of workers, and for one process or N merged shards.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,13 +17,18 @@ import { GENERATOR } from '../engine/random.ts';
 import { formatIssue, resolveExtends, ScenarioError } from '../engine/scenario.ts';
 import type { Scenario } from '../engine/schema.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
-import { createPool, WorkerDied } from './pool.ts';
+import {
+  BatchError,
+  type Part,
+  partName,
+  prepareFolder,
+  readParts,
+  runTasks,
+  writeAtomic,
+} from './ensemble.ts';
 import { fileResolver, readSource } from './scenarios.ts';
 
-interface Part {
-  index: number;
-  row: Record<string, number | string>;
-}
+export { BatchError };
 
 interface BatchManifest {
   engine: 'seedsoil';
@@ -40,8 +45,6 @@ interface BatchManifest {
     points: { point: number; hash: string; swept: Record<string, unknown> }[];
   }[];
 }
-
-export class BatchError extends Error {}
 
 /** Shard "I/N" (1-based, as people count array tasks), "auto" from Slurm or a Kubernetes Indexed Job. */
 export function parseShard(
@@ -80,52 +83,6 @@ function checkShard(index: number, count: number, what: string): { index: number
     throw new BatchError(`${what}: shard ${index + 1} of ${count} is not a valid shard`);
   }
   return { index, count };
-}
-
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
-
-/** Creates the folder and proves it writable, turning system errors into a sentence. */
-function prepareFolder(dir: string): void {
-  try {
-    mkdirSync(join(dir, 'parts'), { recursive: true });
-    const probe = join(dir, `.write-test.${process.pid}`);
-    writeFileSync(probe, 'ok');
-    rmSync(probe);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOSPC'
-        ? 'the disk is full'
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'permission denied'
-          : String(code ?? e);
-    throw new BatchError(`--out ${dir}: cannot write there (${why})`);
-  }
-}
-
-const partName = (index: number) => `task-${String(index).padStart(9, '0')}.json`;
-
-function readParts(dir: string): Map<number, Part> {
-  const parts = new Map<number, Part>();
-  const folder = join(dir, 'parts');
-  if (!existsSync(folder)) return parts;
-  for (const name of readdirSync(folder)) {
-    if (!name.endsWith('.json')) continue;
-    let part: Part;
-    try {
-      part = JSON.parse(readFileSync(join(folder, name), 'utf8')) as Part;
-    } catch (e) {
-      throw new BatchError(
-        `${join(folder, name)}: unreadable result (${(e as Error).message}); delete it and resume`,
-      );
-    }
-    parts.set(part.index, part);
-  }
-  return parts;
 }
 
 /** Outcome columns of the plan's scale; a batch holds scenarios of one scale only. */
@@ -181,21 +138,6 @@ function writeRuns(dir: string, columns: string[], parts: Part[]): void {
       columns,
     ),
   );
-}
-
-function progress(done: number, total: number, started: number): void {
-  const seconds = (Date.now() - started) / 1000;
-  const rate = done / Math.max(seconds, 1e-9);
-  const eta = rate > 0 ? (total - done) / rate : 0;
-  const text = `${done}/${total} replicates, ${rate.toFixed(1)}/s, ETA ${Math.ceil(eta)} s`;
-  if (process.stderr.isTTY) {
-    const width = 30;
-    const filled = Math.round((width * done) / Math.max(total, 1));
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}  `);
-    if (done === total) process.stderr.write('\n');
-  } else if (done === total || done % Math.max(1, Math.floor(total / 10)) === 0) {
-    process.stderr.write(`${text}\n`);
-  }
 }
 
 export async function batchCommand(args: string[]): Promise<number> {
@@ -281,52 +223,21 @@ export async function batchCommand(args: string[]): Promise<number> {
   const seriesEvery = (t: Task) => t.point.scenario.batch.timeseriesEveryDays;
   if (mine.some((t) => seriesEvery(t) > 0)) mkdirSync(join(out, 'series'), { recursive: true });
 
-  const started = Date.now();
-  let done = mine.length - pending.length;
   const errors: string[] = [];
-  let interrupted = false;
-  if (pending.length > 0) {
-    const pool = createPool(Math.min(workers, pending.length));
-    // Replicates in flight are abandoned, not awaited (one can take minutes): they leave no part
-    // file, so --resume runs them again.
-    const stop = () => pool.stop();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    try {
-      await pool.run(
-        pending,
-        (api, task) => api.batchRow(task.point.scenario, task.replicate, seriesEvery(task)),
-        (task, outcome) => {
-          const file = files[task.point.scenarioIndex] as string;
-          if (outcome instanceof Error) {
-            errors.push(
-              `task ${task.index} (${file}, point ${task.point.point}, seed ${task.point.scenario.seed}, replicate ${task.replicate}): ${outcome.message}`,
-            );
-          } else if (outcome.series) {
-            writeAtomic(
-              join(out, 'series', `task-${String(task.index).padStart(9, '0')}.csv`),
-              outcome.series,
-            );
-          }
-          const row = rowOf(task, file, plan.sweptColumns, outcome instanceof Error ? outcome : outcome.row);
-          writeAtomic(join(out, 'parts', partName(task.index)), JSON.stringify({ index: task.index, row }));
-          progress(++done, mine.length, started);
-        },
-      );
-      interrupted = pool.stopped;
-    } catch (e) {
-      if (e instanceof WorkerDied) {
-        throw new BatchError(
-          `${e.message}; finished replicates are kept: continue with the same command and --resume`,
+  const { interrupted, done } = await runTasks(out, mine, pending, workers, {
+    run: (api, task) => api.batchRow(task.point.scenario, task.replicate, seriesEvery(task)),
+    row: (task, outcome) => {
+      const file = files[task.point.scenarioIndex] as string;
+      if (outcome instanceof Error) {
+        errors.push(
+          `task ${task.index} (${file}, point ${task.point.point}, seed ${task.point.scenario.seed}, replicate ${task.replicate}): ${outcome.message}`,
         );
+      } else if (outcome.series) {
+        writeAtomic(join(out, 'series', `task-${String(task.index).padStart(9, '0')}.csv`), outcome.series);
       }
-      throw e;
-    } finally {
-      await pool.close();
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-    }
-  }
+      return rowOf(task, file, plan.sweptColumns, outcome instanceof Error ? outcome : outcome.row);
+    },
+  });
   if (interrupted) {
     console.error(
       `\ninterrupted after ${done} of ${mine.length} replicates; continue with the same command and --resume`,
