@@ -1,4 +1,8 @@
 /** Small, exact-enough statistics for tests with fixed seeds. */
+import { chiSquareSurvival } from '../../src/analysis/statistics.ts';
+
+/** The chi-square tail of src/analysis/statistics.ts, checked against R (tests/analysis/survival.test.ts). */
+export { chiSquareSurvival };
 
 /** Two-sample Kolmogorov-Smirnov statistic D and its asymptotic p-value. */
 export function ksTwoSample(a: readonly number[], b: readonly number[]): { d: number; p: number } {
@@ -29,63 +33,6 @@ export function standardError(xs: readonly number[]): number {
   const m = mean(xs);
   const variance = xs.reduce((s, v) => s + (v - m) ** 2, 0) / (xs.length - 1);
   return Math.sqrt(variance / xs.length);
-}
-
-/** ln Γ(x) for x > 0 (Lanczos, g = 7, nine coefficients: relative error about 1e-15). */
-export function logGamma(x: number): number {
-  const c = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-  ];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const z = x - 1;
-  let a = c[0] as number;
-  const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += (c[i] as number) / (z + i);
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
-}
-
-/**
- * Upper regularized incomplete gamma Q(a, x) = Γ(a, x) / Γ(a): the series for
- * x < a + 1, Lentz's continued fraction above (Numerical Recipes' gser and gcf),
- * each to relative precision 1e-15.
- */
-export function upperRegularizedGamma(a: number, x: number): number {
-  if (x <= 0) return 1;
-  const front = Math.exp(-x + a * Math.log(x) - logGamma(a));
-  if (x < a + 1) {
-    let term = 1 / a;
-    let sum = term;
-    for (let n = 1; n < 10_000; n++) {
-      term *= x / (a + n);
-      sum += term;
-      if (Math.abs(term) < Math.abs(sum) * 1e-15) break;
-    }
-    return Math.max(0, 1 - sum * front);
-  }
-  const tiny = 1e-300;
-  let b = x + 1 - a;
-  let c = 1 / tiny;
-  let d = 1 / b;
-  let h = d;
-  for (let i = 1; i < 10_000; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = b + an / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const delta = d * c;
-    h *= delta;
-    if (Math.abs(delta - 1) < 1e-15) break;
-  }
-  return Math.min(1, front * h);
-}
-
-/** P(X > x) for a chi-square variable with `df` degrees of freedom: Q(df / 2, x / 2). */
-export function chiSquareSurvival(x: number, df: number): number {
-  return upperRegularizedGamma(df / 2, x / 2);
 }
 
 export interface ChiSquareTest {
