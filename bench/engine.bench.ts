@@ -5,8 +5,8 @@
  */
 import { loadScenarioFile } from '../src/cli/scenarios.ts';
 import { createStream, type Stream } from '../src/engine/random.ts';
-import { deepMerge, validateScenario } from '../src/engine/scenario.ts';
-import type { Scenario } from '../src/engine/schema.ts';
+import { asPatient, deepMerge, validateScenario } from '../src/engine/scenario.ts';
+import type { AnyScenario } from '../src/engine/schema.ts';
 import { createSimulation, run, runToEnd } from '../src/engine/simulation.ts';
 
 function time<T>(f: () => T): [T, number] {
@@ -16,7 +16,7 @@ function time<T>(f: () => T): [T, number] {
 }
 
 // 1. Replicates per second of breast-her2-early over 20 simulated years.
-const her2 = loadScenarioFile('breast-her2-early');
+const her2 = asPatient(loadScenarioFile('breast-her2-early'));
 run(her2, { seed: 999 }); // warm-up
 const REPLICATES = 20;
 const [, her2Seconds] = time(() => {
@@ -24,7 +24,7 @@ const [, her2Seconds] = time(() => {
 });
 
 // 2. Cost per simulated year at a steady burden of 1e6 versus 1e12 cells.
-function steadyBurden(cells: number): Scenario {
+function steadyBurden(cells: number): AnyScenario {
   return validateScenario(
     deepMerge(her2 as unknown as Record<string, unknown>, {
       name: `steady-${cells}`,
@@ -41,7 +41,7 @@ function steadyBurden(cells: number): Scenario {
 }
 const years = 10;
 const perYear = (cells: number) => {
-  const s = steadyBurden(cells);
+  const s = asPatient(steadyBurden(cells));
   run(s, { seed: 1 });
   const [, seconds] = time(() => {
     for (let i = 0; i < 5; i++) run(s, { seed: i + 2 });

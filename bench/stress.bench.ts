@@ -12,7 +12,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadScenarioFile } from '../src/cli/scenarios.ts';
-import { deepMerge, validateScenario } from '../src/engine/scenario.ts';
+import { asPatient, deepMerge, validateScenario } from '../src/engine/scenario.ts';
 import { type Measured, measure } from './measure.ts';
 
 const REPLICATES = 3;
@@ -21,9 +21,11 @@ const REFERENCE_WALL_MS = 60_000;
 const REFERENCE_MAX_RECORDS = 2e6;
 const GOAL = { ratio: 2, rssMb: 300, founded: 1e6, dormant: 1e8 };
 
-const stress = loadScenarioFile('stress-seeding');
+const stress = asPatient(loadScenarioFile('stress-seeding'));
 const variant = (name: string, over: Record<string, unknown>) =>
-  validateScenario(deepMerge(stress as unknown as Record<string, unknown>, { name, ...over }), 'bench');
+  asPatient(
+    validateScenario(deepMerge(stress as unknown as Record<string, unknown>, { name, ...over }), 'bench'),
+  );
 const cases = {
   clinical: stress,
   reduced: variant('stress-seeding-reduced', {

@@ -9,8 +9,8 @@
  * 28,000 steps take about 1.8 hours; the goal is 1000 times less per step.
  */
 import { loadScenarioFile } from '../src/cli/scenarios.ts';
-import { deepMerge, validateScenario } from '../src/engine/scenario.ts';
-import type { Scenario } from '../src/engine/schema.ts';
+import { asTissue, deepMerge, validateScenario } from '../src/engine/scenario.ts';
+import type { AnyScenario } from '../src/engine/schema.ts';
 import { createTissueSimulation, runTissueSteps, tissueResult } from '../src/engine/tissue/simulation.ts';
 
 const METASPREAD_SECONDS_PER_STEP = 0.226;
@@ -22,7 +22,7 @@ function seconds(f: () => void): number {
 }
 
 // 1. The default configuration, whole run.
-const franssen = loadScenarioFile('tissue-franssen');
+const franssen = asTissue(loadScenarioFile('tissue-franssen'));
 runTissueSteps(createTissueSimulation(franssen, { seed: 999 }), 2000); // warm-up
 const sim = createTissueSimulation(franssen);
 const wall = seconds(() => runTissueSteps(sim, franssen.tissue.time.steps));
@@ -39,7 +39,7 @@ console.log(
 );
 
 // 2 and 3: a fixed population (no division, no vessels) so only the size varies.
-function fixed(side: number, cells: number): Scenario {
+function fixed(side: number, cells: number): AnyScenario {
   return validateScenario(
     deepMerge(franssen as unknown as Record<string, unknown>, {
       tissue: {
@@ -53,8 +53,8 @@ function fixed(side: number, cells: number): Scenario {
   );
 }
 
-function msPerStep(s: Scenario, steps: number): number {
-  const run = createTissueSimulation(s);
+function msPerStep(s: AnyScenario, steps: number): number {
+  const run = createTissueSimulation(asTissue(s));
   runTissueSteps(run, 200);
   return (seconds(() => runTissueSteps(run, steps)) / steps) * 1e3;
 }

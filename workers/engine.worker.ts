@@ -6,7 +6,7 @@ import * as Comlink from 'comlink';
 import { type ModelRun, modelOf, runModel } from '../src/engine/model.ts';
 import { seriesCsv } from '../src/engine/output.ts';
 import { ScenarioError, validateScenario } from '../src/engine/scenario.ts';
-import type { Scenario } from '../src/engine/schema.ts';
+import type { AnyScenario } from '../src/engine/schema.ts';
 import { frameBuffers } from '../src/engine/tissue/frame.ts';
 import { runReplicate, TARGETS } from '../src/reproduce/targets.ts';
 import type { Chunk, EngineApi } from './protocol.ts';
@@ -15,7 +15,7 @@ let current: ModelRun | undefined;
 let rowsSent = 0;
 let eventsSent = 0;
 
-function validate(raw: unknown): Scenario {
+function validate(raw: unknown): AnyScenario {
   return validateScenario(raw, 'scenario');
 }
 
@@ -52,7 +52,7 @@ const api: EngineApi = {
     try {
       const scenario = validate(raw);
       current = undefined;
-      current = modelOf(scenario).create(scenario, { seed });
+      current = modelOf(scenario).create({ seed });
       rowsSent = 0;
       eventsSent = 0;
       return [];
@@ -104,7 +104,7 @@ const api: EngineApi = {
     const scenario = validate(raw);
     const model = modelOf(scenario);
     // Observation draws no random numbers, so a coarser interval leaves the run unchanged.
-    const observed = seriesEveryDays > 0 ? model.observedEvery(scenario, seriesEveryDays) : scenario;
+    const observed = seriesEveryDays > 0 ? model.observedEvery(seriesEveryDays) : scenario;
     const run = runModel(observed, { replicate });
     return { row: run.outcome(), series: seriesEveryDays > 0 ? seriesCsv(run.series()) : '' };
   },

@@ -7,8 +7,8 @@
  * Pure TypeScript: used by the command line and testable without Node.
  */
 import seedrandom from 'seedrandom';
-import { z } from 'zod';
 import { canonicalJson, scenarioHash, sha256Hex } from '../engine/hash.ts';
+import { parameters } from '../engine/parameters.ts';
 import { GENERATOR } from '../engine/random.ts';
 import {
   deepMerge,
@@ -17,7 +17,7 @@ import {
   suggest,
   validateScenario,
 } from '../engine/scenario.ts';
-import { type Scenario, scenarioSchema } from '../engine/schema.ts';
+import type { AnyScenario, Scale } from '../engine/schema.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 
 type Raw = Record<string, unknown>;
@@ -34,7 +34,7 @@ export interface Point {
   scenarioIndex: number;
   point: number;
   swept: Record<string, SweepValue>;
-  scenario: Scenario;
+  scenario: AnyScenario;
   hash: string;
 }
 
@@ -53,22 +53,11 @@ export interface Plan {
 }
 
 /** Paths of the schema's integer parameters. */
-const INTEGER_PATHS = new Set<string>();
-(function collect(node: Record<string, unknown>, prefix: string) {
-  const props = node.properties as Record<string, Record<string, unknown>> | undefined;
-  for (const [k, v] of Object.entries(props ?? {})) {
-    if (v.type === 'integer') INTEGER_PATHS.add(`${prefix}${k}`);
-    collect(v, `${prefix}${k}.`);
-  }
-})(z.toJSONSchema(scenarioSchema, { io: 'input' }) as Record<string, unknown>, '');
+const INTEGER_PATHS = new Set(parameters().flatMap((p) => (p.type === 'integer' ? [p.path] : [])));
 
-/** Every parameter path of the schema, e.g. `growth.lambda`. */
-function parameterPaths(defaults: Raw, prefix = ''): string[] {
-  return Object.entries(defaults).flatMap(([k, v]) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? parameterPaths(v as Raw, `${prefix}${k}.`)
-      : [`${prefix}${k}`],
-  );
+/** The paths a scenario of this scale can sweep: its parameters but the batch section's own. */
+function sweepable(scale: Scale): string[] {
+  return parameters(scale).flatMap((p) => (p.keys[0] === 'batch' ? [] : [p.path]));
 }
 
 function setPath(target: Raw, path: string, value: unknown): Raw {
@@ -104,7 +93,7 @@ export function latinHypercube(
   return points;
 }
 
-function sweepPoints(s: Scenario): Record<string, SweepValue>[] {
+function sweepPoints(s: AnyScenario): Record<string, SweepValue>[] {
   const b = s.batch;
   if (b.points.length) return b.points;
   const grid = Object.entries(b.grid);
@@ -126,12 +115,22 @@ function sweepPoints(s: Scenario): Record<string, SweepValue>[] {
   return [{}];
 }
 
+/** Why `path` cannot be swept in a scenario of this scale, if it cannot. */
+function refusal(path: string, scale: Scale, known: readonly string[]): string | undefined {
+  if (path === 'seed') return 'the seed is not swept; replicates vary it';
+  if (path === 'scale') return 'the scale is not swept; a batch holds scenarios of one scale';
+  if (known.includes(path)) return undefined;
+  const other = parameters().find((p) => p.path === path && p.scale !== scale);
+  if (other) return `a ${other.scale}-scale parameter (this scenario is scale: ${scale})`;
+  const guess = suggest(path, known);
+  return `not a parameter${guess ? ` (did you mean "${guess}"?)` : ''}`;
+}
+
 export function buildPlan(inputs: readonly PlanInput[], replicatesOverride?: number): Plan {
   const issues: ScenarioIssue[] = [];
   const points: Point[] = [];
-  let known: string[] | undefined;
   inputs.forEach((input, scenarioIndex) => {
-    let base: Scenario;
+    let base: AnyScenario;
     try {
       base = validateScenario(input.raw, input.file);
     } catch (e) {
@@ -139,27 +138,14 @@ export function buildPlan(inputs: readonly PlanInput[], replicatesOverride?: num
       issues.push(...e.issues);
       return;
     }
-    known ??= parameterPaths(validateScenario({}, '(defaults)') as unknown as Raw).filter(
-      (p) => !p.startsWith('batch.'),
-    );
+    const scale = base.scale;
+    const known = sweepable(scale);
     sweepPoints(base).forEach((swept, point) => {
       let raw = input.raw;
       for (const [path, value] of Object.entries(swept)) {
-        if (path === 'seed') {
-          issues.push({
-            file: input.file,
-            path: 'batch: seed',
-            message: 'the seed is not swept; replicates vary it',
-          });
-          return;
-        }
-        if (!known?.includes(path)) {
-          const guess = suggest(path, known ?? []);
-          issues.push({
-            file: input.file,
-            path: `batch: ${path}`,
-            message: `not a parameter${guess ? ` (did you mean "${guess}"?)` : ''}`,
-          });
+        const refused = refusal(path, scale, known);
+        if (refused) {
+          issues.push({ file: input.file, path: `batch: ${path}`, message: refused });
           return;
         }
         raw = setPath(raw, path, value);

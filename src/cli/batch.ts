@@ -11,11 +11,10 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildPlan, type Plan, shardTasks, type Task } from '../batch/plan.ts';
-import { modelOf } from '../engine/model.ts';
+import { outcomeColumns as outcomeColumnsOf } from '../engine/model.ts';
 import { toCsv } from '../engine/output.ts';
 import { GENERATOR } from '../engine/random.ts';
 import { formatIssue, resolveExtends, ScenarioError } from '../engine/scenario.ts';
-import type { Scenario } from '../engine/schema.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import {
   BatchError,
@@ -91,7 +90,7 @@ function outcomeColumns(plan: Plan): readonly string[] {
   const scales = new Set(scenarios.map((s) => s.scale));
   if (scales.size > 1)
     throw new BatchError(`a batch holds scenarios of one scale: got ${[...scales].join(' and ')} scenarios`);
-  return modelOf(scenarios[0] as Scenario).outcomeColumns(scenarios);
+  return outcomeColumnsOf(scenarios);
 }
 
 function columnsOf(plan: Plan): string[] {

@@ -23,7 +23,7 @@ import {
 } from '../analysis/comparison.ts';
 import type { Difference, MedianEstimate } from '../analysis/statistics.ts';
 import { sha256Hex } from '../engine/hash.ts';
-import { modelOf } from '../engine/model.ts';
+import { outcomeColumns } from '../engine/model.ts';
 import { toCsv } from '../engine/output.ts';
 import { BatchError, batchCommand } from './batch.ts';
 import { loadScenarioFile, readSource } from './scenarios.ts';
@@ -70,7 +70,7 @@ async function armRows(
   let dir = arm;
   if (!(existsSync(arm) && statSync(arm).isDirectory())) {
     const scenario = loadScenarioFile(arm);
-    if (!modelOf(scenario).outcomeColumns([scenario]).includes(ENDPOINTS[endpoint].column))
+    if (!outcomeColumns([scenario]).includes(ENDPOINTS[endpoint].column))
       throw new BatchError(
         `${arm}: compare works on patient-scale scenarios (this one is scale: ${scenario.scale})`,
       );

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadScenario, type Resolver, type ScenarioSource } from '../engine/scenario.ts';
-import type { Scenario } from '../engine/schema.ts';
+import type { AnyScenario } from '../engine/schema.ts';
 
 export const SCENARIO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../scenarios');
 
@@ -23,6 +23,6 @@ export function readSource(ref: string, from?: string): ScenarioSource {
 
 export const fileResolver: Resolver = (ref, from) => readSource(ref, from);
 
-export function loadScenarioFile(ref: string): Scenario {
+export function loadScenarioFile(ref: string): AnyScenario {
   return loadScenario(readSource(ref), fileResolver);
 }

@@ -6,7 +6,7 @@
 import { funnelTotals } from './observe.ts';
 import { OUTCOME_COLUMNS, outcomeRow } from './outcomes.ts';
 import { humanSummary, runFiles } from './output.ts';
-import type { Scenario } from './schema.ts';
+import type { AnyScenario, Scale, Scenario, ScenarioOf, TissueScenario } from './schema.ts';
 import {
   createSimulation,
   type RunOptions,
@@ -30,12 +30,12 @@ import {
   tissueResult,
 } from './tissue/simulation.ts';
 
-export type Scale = Scenario['scale'];
+export type { Scale };
 export type RunResult = SimulationResult | TissueResult;
 
 /** One run of a scenario at its scale. */
 export interface ModelRun {
-  readonly scenario: Scenario;
+  readonly scenario: AnyScenario;
   step(): void;
   done(): boolean;
   /** Simulated days so far. */
@@ -59,15 +59,16 @@ export interface ModelRun {
   view?: { layout(): TissueLayout; frame(withFields: boolean): TissueFrame };
 }
 
-export interface Model {
-  readonly scale: Scale;
-  create(scenario: Scenario, options?: RunOptions): ModelRun;
-  /** The outcome columns of runs.csv for a batch of these scenarios (all of this scale). */
-  outcomeColumns(scenarios: readonly Scenario[]): readonly string[];
+/** One scale's model, over that scale's scenarios. */
+export interface Model<S extends AnyScenario> {
+  readonly scale: S['scale'];
+  create(scenario: S, options?: RunOptions): ModelRun;
+  /** The outcome columns of runs.csv for a batch of these scenarios. */
+  outcomeColumns(scenarios: readonly S[]): readonly string[];
   /** The same scenario observed every `days` days (observation draws no random numbers, so the run is unchanged). */
-  observedEvery(scenario: Scenario, days: number): Scenario;
+  observedEvery(scenario: S, days: number): S;
   /** The largest number of steps that fit in `days` simulated days (at least one). */
-  stepsIn(scenario: Scenario, days: number): number;
+  stepsIn(scenario: S, days: number): number;
 }
 
 function patientRun(scenario: Scenario, sim: Simulation): ModelRun {
@@ -90,7 +91,7 @@ function patientRun(scenario: Scenario, sim: Simulation): ModelRun {
 
 const SECONDS_PER_DAY = 86_400;
 
-function tissueRun(scenario: Scenario, sim: TissueSimulation): ModelRun {
+function tissueRun(scenario: TissueScenario, sim: TissueSimulation): ModelRun {
   const state = sim.ctx.state;
   return {
     scenario,
@@ -109,7 +110,7 @@ function tissueRun(scenario: Scenario, sim: TissueSimulation): ModelRun {
   };
 }
 
-export const MODELS: Record<Scale, Model> = {
+export const MODELS: { readonly [K in Scale]: Model<ScenarioOf<K>> } = {
   patient: {
     scale: 'patient',
     create: (scenario, options) => patientRun(scenario, createSimulation(scenario, options)),
@@ -134,13 +135,40 @@ export const MODELS: Record<Scale, Model> = {
   },
 };
 
-export function modelOf(scenario: Scenario): Model {
-  return MODELS[scenario.scale];
+/** A scenario with its scale's model: what the scale-blind callers use. */
+export interface ScenarioModel {
+  readonly scale: Scale;
+  create(options?: RunOptions): ModelRun;
+  /** The scenario observed every `days` days (the run is unchanged). */
+  observedEvery(days: number): AnyScenario;
+  stepsIn(days: number): number;
+}
+
+function bind<S extends AnyScenario>(model: Model<S>, scenario: S): ScenarioModel {
+  return {
+    scale: model.scale,
+    create: (options) => model.create(scenario, options),
+    observedEvery: (days) => model.observedEvery(scenario, days),
+    stepsIn: (days) => model.stepsIn(scenario, days),
+  };
+}
+
+/** A scenario bound to its scale's model: the scale is asked here, once. */
+export function modelOf(scenario: AnyScenario): ScenarioModel {
+  return scenario.scale === 'tissue' ? bind(MODELS.tissue, scenario) : bind(MODELS.patient, scenario);
+}
+
+/** The outcome columns of runs.csv for a batch of scenarios, all of one scale. */
+export function outcomeColumns(scenarios: readonly AnyScenario[]): readonly string[] {
+  const patient = scenarios.filter((s): s is Scenario => s.scale === 'patient');
+  const tissue = scenarios.filter((s): s is TissueScenario => s.scale === 'tissue');
+  if (patient.length && tissue.length) throw new Error('a batch holds scenarios of one scale');
+  return tissue.length ? MODELS.tissue.outcomeColumns(tissue) : MODELS.patient.outcomeColumns(patient);
 }
 
 /** A run of the scenario at its scale, stepped to its end. */
-export function runModel(scenario: Scenario, options?: RunOptions): ModelRun {
-  const run = modelOf(scenario).create(scenario, options);
+export function runModel(scenario: AnyScenario, options?: RunOptions): ModelRun {
+  const run = modelOf(scenario).create(options);
   while (!run.done()) run.step();
   return run;
 }

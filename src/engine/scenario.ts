@@ -6,8 +6,13 @@
  */
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { canonicalJson } from './hash.ts';
-import { type Scenario, scenarioSchema } from './schema.ts';
+import {
+  type AnyScenario,
+  type Scale,
+  type Scenario,
+  scenarioSchema,
+  type TissueScenario,
+} from './schema.ts';
 
 export interface ScenarioSource {
   /** File path or built-in name, used in messages and to resolve `extends`. */
@@ -106,61 +111,46 @@ export function resolveExtends(source: ScenarioSource, resolve?: Resolver, seen:
   return deepMerge(resolveExtends(base, resolve, [...seen, parent]), raw);
 }
 
-/** Sections both scales read; every other section belongs to one scale (`tissue` to the tissue scale). */
-const SHARED_SECTIONS = ['batch'];
-
-/** Sections only the patient scale reads: a tissue scenario setting one is refused (and the reverse). */
-function patientSections(): string[] {
-  defaultsCache ??= defaultScenario() as unknown as Raw;
-  const defaults = defaultsCache;
-  return Object.keys(defaults).filter(
-    (k) => isPlainObject(defaults[k]) && k !== 'tissue' && !SHARED_SECTIONS.includes(k),
-  );
-}
-
-/** Whether a section sets anything: a resolved scenario carries the other scale's sections at their defaults. */
-function setsSomething(key: string, value: unknown): boolean {
-  const shape = scenarioSchema.shape as Record<string, z.ZodType>;
-  const parsed = shape[key]?.safeParse(value);
-  if (!parsed?.success) return true;
-  defaultsCache ??= defaultScenario() as unknown as Raw;
-  return canonicalJson(parsed.data) !== canonicalJson(defaultsCache[key]);
-}
-
-function scaleIssues(raw: unknown, file: string): ScenarioIssue[] {
-  if (!isPlainObject(raw)) return [];
-  if (raw.scale !== 'tissue') {
-    return raw.tissue !== undefined && setsSomething('tissue', raw.tissue)
-      ? [{ file, path: 'tissue', message: 'is read only at the tissue scale (add scale: tissue)' }]
-      : [];
-  }
-  return patientSections()
-    .filter((k) => raw[k] !== undefined && setsSomething(k, raw[k]))
-    .map((k) => ({
-      file,
-      path: k,
-      message: 'is a patient-scale section; a tissue scenario (scale: tissue) is set in its tissue section',
-    }));
-}
-
-export function validateScenario(raw: unknown, file: string): Scenario {
-  const misplaced = scaleIssues(raw, file);
+export function validateScenario(raw: unknown, file: string): AnyScenario {
   const parsed = scenarioSchema.safeParse(raw, { reportInput: true });
-  if (parsed.success && misplaced.length === 0) {
+  if (parsed.success) {
     const { $schema: _, extends: __, ...scenario } = parsed.data;
-    return scenario as Scenario;
+    return scenario;
   }
-  const invalid = parsed.success ? [] : parsed.error.issues.flatMap((issue) => describeIssue(issue, file));
-  throw new ScenarioError([...misplaced, ...invalid]);
+  const scale: Scale = isPlainObject(raw) && raw.scale === 'tissue' ? 'tissue' : 'patient';
+  throw new ScenarioError(parsed.error.issues.flatMap((issue) => describeIssue(issue, file, scale)));
 }
 
-export function loadScenario(source: ScenarioSource, resolve?: Resolver): Scenario {
+export function loadScenario(source: ScenarioSource, resolve?: Resolver): AnyScenario {
   return validateScenario(resolveExtends(source, resolve), source.name);
 }
 
 /** Every parameter at its default: the built-in default scenario. */
 export function defaultScenario(): Scenario {
-  return validateScenario({}, '(defaults)');
+  return asPatient(validateScenario({}, '(defaults)'));
+}
+
+/** Every tissue parameter at its default (Franssen et al. 2019's configuration). */
+export function defaultTissueScenario(): TissueScenario {
+  return asTissue(validateScenario({ scale: 'tissue' }, '(defaults)'));
+}
+
+function wrongScale(s: AnyScenario, expected: Scale): ScenarioError {
+  return new ScenarioError([
+    { file: s.name, path: 'scale', message: `expected a ${expected} scenario (got ${s.scale})` },
+  ]);
+}
+
+/** The scenario as a patient-scale one, for code that runs only that scale. */
+export function asPatient(s: AnyScenario): Scenario {
+  if (s.scale === 'patient') return s;
+  throw wrongScale(s, 'patient');
+}
+
+/** The scenario as a tissue-scale one, for code that runs only that scale. */
+export function asTissue(s: AnyScenario): TissueScenario {
+  if (s.scale === 'tissue') return s;
+  throw wrongScale(s, 'tissue');
 }
 
 // ---------------------------------------------------------------- messages
@@ -175,17 +165,19 @@ function show(v: unknown): string {
   return String(v);
 }
 
-function describeIssue(issue: z.core.$ZodIssue, file: string): ScenarioIssue[] {
+function describeIssue(issue: z.core.$ZodIssue, file: string, scale: Scale): ScenarioIssue[] {
   const path = issue.path.map(String).join('.') || '(root)';
   const got = show(issue.input);
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((key) => {
-        const guess = suggest(key, knownKeys(issue.path.map(String)));
+        const guess = suggest(key, knownKeys(issue.path.map(String), scale));
         const hint = guess ? ` (did you mean "${guess}"?)` : '';
         return { file, path: path === '(root)' ? key : `${path}.${key}`, message: `unknown key${hint}` };
       });
     case 'invalid_type':
+      // A section of the other scale: the schema's message names where it belongs.
+      if (issue.expected === 'never') return [{ file, path, message: issue.message }];
       return [
         {
           file,
@@ -217,17 +209,25 @@ function describeIssue(issue: z.core.$ZodIssue, file: string): ScenarioIssue[] {
           message: `not allowed (got ${got}, expected one of ${issue.values.map((v) => show(v)).join(', ')})`,
         },
       ];
-    default:
-      return [{ file, path, message: issue.message }];
+    case 'invalid_union': {
+      // No scale matches: the discriminator's issue lists the scales (a patient scenario may omit it).
+      if (issue.discriminator === undefined || !('options' in issue) || !issue.options) break;
+      const value = isPlainObject(issue.input) ? issue.input[issue.discriminator] : undefined;
+      const allowed = issue.options.filter((v) => v !== undefined).map(show);
+      return [
+        { file, path, message: `not allowed (got ${show(value)}, expected one of ${allowed.join(', ')})` },
+      ];
+    }
   }
+  return [{ file, path, message: issue.message }];
 }
 
-let defaultsCache: Raw | undefined;
+const defaultsCache: Partial<Record<Scale, Raw>> = {};
 
-/** Keys allowed at a path, read off the defaults (every section has them) plus the optional root keys. */
-function knownKeys(path: string[]): string[] {
-  defaultsCache ??= defaultScenario() as unknown as Raw;
-  let node: unknown = defaultsCache;
+/** Keys allowed at a path of a scenario of this scale, read off its defaults (every section has them) plus the optional root keys. */
+function knownKeys(path: string[], scale: Scale): string[] {
+  defaultsCache[scale] ??= (scale === 'tissue' ? defaultTissueScenario() : defaultScenario()) as Raw;
+  let node: unknown = defaultsCache[scale];
   for (const p of path) node = isPlainObject(node) ? node[p] : undefined;
   const keys = isPlainObject(node) ? Object.keys(node) : [];
   return path.length === 0 ? [...keys, 'extends', '$schema'] : keys;

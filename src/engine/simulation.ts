@@ -29,7 +29,8 @@ import { extravasate } from './phases/extravasation.ts';
 import { grow } from './phases/growth.ts';
 import { invade, type ShedBatch } from './phases/invasion.ts';
 import { createStream, GENERATOR, restoreStream, type Stream, type StreamState } from './random.ts';
-import { type Scenario, SITES } from './schema.ts';
+import { asPatient } from './scenario.ts';
+import { type AnyScenario, type Scenario, SITES } from './schema.ts';
 import {
   createDtcStore,
   driverMask,
@@ -335,7 +336,8 @@ export function resume(json: string): Simulation {
 
 // ---------------------------------------------------------------- results
 
-export interface Manifest {
+/** Provenance of a run; the tissue engine's carries its own scenario. */
+export interface Manifest<S extends AnyScenario = Scenario> {
   engine: string;
   engineVersion: string;
   scenarioName: string;
@@ -344,7 +346,7 @@ export interface Manifest {
   replicate: number;
   generator: string;
   streams: string[];
-  scenario: Scenario;
+  scenario: S;
 }
 
 export interface Summary {
@@ -385,7 +387,7 @@ export interface SimulationResult {
   funnel: FunnelRow[];
 }
 
-export function manifestOf(scenario: Scenario, seed: number, replicate: number): Manifest {
+export function manifestOf<S extends AnyScenario>(scenario: S, seed: number, replicate: number): Manifest<S> {
   return {
     engine: 'seedsoil',
     engineVersion: ENGINE_VERSION,
@@ -452,6 +454,7 @@ export function result(sim: Simulation): SimulationResult {
   };
 }
 
-export function run(scenario: Scenario, options: RunOptions = {}): SimulationResult {
-  return result(runToEnd(createSimulation(scenario, options)));
+/** Runs a scenario read from a file to its end at the patient scale; runModel (model.ts) runs either scale. */
+export function run(scenario: AnyScenario, options: RunOptions = {}): SimulationResult {
+  return result(runToEnd(createSimulation(asPatient(scenario), options)));
 }

@@ -7,7 +7,8 @@
 import seedrandom from 'seedrandom';
 import { medianWithCi, tQuantile975 } from '../analysis/statistics.ts';
 import { type RunResult, runModel } from '../engine/model.ts';
-import type { Scenario } from '../engine/schema.ts';
+import { asPatient } from '../engine/scenario.ts';
+import type { AnyScenario, Scenario } from '../engine/schema.ts';
 import type { SimulationResult } from '../engine/simulation.ts';
 import type { TissueResult } from '../engine/tissue/simulation.ts';
 
@@ -27,7 +28,7 @@ export interface TargetRow {
 export type Measurement = Record<string, number | number[]>;
 
 /** One replicate of a target's scenario, at the scenario's scale. */
-export function runReplicate(s: Scenario, replicate: number): RunResult {
+export function runReplicate(s: AnyScenario, replicate: number): RunResult {
   return runModel(s, { replicate }).result();
 }
 
@@ -49,8 +50,8 @@ export interface Target {
   /** A smaller ensemble that runs in CI. */
   ciReplicates: number;
   /** Each target's scenario has one scale, and its measure takes that scale's result. */
-  measure(r: RunResult, s: Scenario): Measurement;
-  rows(ms: Measurement[], s: Scenario): TargetRow[];
+  measure(r: RunResult, s: AnyScenario): Measurement;
+  rows(ms: Measurement[], s: AnyScenario): TargetRow[];
 }
 
 const YEAR = 365.25;
@@ -159,7 +160,7 @@ export const TARGETS: Target[] = [
     ciReplicates: 3,
     measure(result, s) {
       const r = patientRun(result);
-      const injected = s.inoculation.cells;
+      const injected = asPatient(s).inoculation.cells;
       return {
         extravasated: (r.summary.funnel.extravasated as number) / injected,
         micro3: seriesAt(r, 'colonies', 3) / injected,
@@ -252,12 +253,12 @@ export const TARGETS: Target[] = [
     ciReplicates: 5,
     measure(result, s) {
       const r = patientRun(result);
-      const rho = s.body.cellsPerMm3;
+      const rho = asPatient(s).body.cellsPerMm3;
       return { v10: seriesAt(r, 'primary_cells', 10) / rho, v20: seriesAt(r, 'primary_cells', 20) / rho };
     },
     rows(ms, s) {
       return [10, 20].map((day) => {
-        const ode = hahnfeldtOde(s, day);
+        const ode = hahnfeldtOde(asPatient(s), day);
         return row(
           this,
           `mean tumour volume at day ${day} (mm^3)`,
@@ -337,7 +338,7 @@ export const TARGETS: Target[] = [
       // T1 (≤ 2 cm), disease-free 5 years after diagnosis; distant recurrence in years 5–20.
       const det = r.summary.primary.detectedDay;
       const mm = r.summary.primary.cellsAtDetection;
-      const t1 = det >= 0 && mm > 0 && Math.cbrt((6 * mm) / (Math.PI * s.body.cellsPerMm3)) <= 20;
+      const t1 = det >= 0 && mm > 0 && Math.cbrt((6 * mm) / (Math.PI * asPatient(s).body.cellsPerMm3)) <= 20;
       const rec = r.summary.recurrence;
       const eligible =
         t1 &&

@@ -5,9 +5,9 @@
  * and nothing else reaches the worker in between.
  */
 import * as Comlink from 'comlink';
-import { z } from 'zod';
 import type { EngineApi, PatientChunk, TissueChunk } from '../../workers/protocol.ts';
-import { type Scenario, scenarioSchema } from '../engine/schema.ts';
+import { type Parameter, parameters } from '../engine/parameters.ts';
+import type { AnyScenario, Scale } from '../engine/schema.ts';
 import type { TissueLayout } from '../engine/tissue/frame.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import { drawBodyMap } from './bodymap.ts';
@@ -132,8 +132,8 @@ const EVENT_TEXT: Record<string, (site: string, value: number, detail: string) =
   death: () => 'The tumour burden reached the lethal level.',
 };
 
-/** Top-level sections read at both scales; every other section belongs to one scale only. */
-const SHARED_SECTIONS = ['batch'];
+/** Fields every scenario has that the panel leaves to the scenario file and the seed box. */
+const NOT_EDITED = ['name', 'description', 'seed'];
 
 interface ParameterPanel {
   set(values: unknown): void;
@@ -142,75 +142,96 @@ interface ParameterPanel {
    * sets the other scale's values, so they must not be editable. The scale itself
    * comes with the scenario.
    */
-  forScale(scale: Scenario['scale']): void;
+  forScale(scale: Scale): void;
+}
+
+function parameterInput(
+  p: Parameter,
+  onChange: (value: unknown) => void,
+): HTMLInputElement | HTMLSelectElement | undefined {
+  if (p.choices && p.type !== 'array') {
+    const select = document.createElement('select');
+    for (const v of p.choices) select.append(new Option(String(v), String(v)));
+    select.addEventListener('change', () => onChange(select.value));
+    return select;
+  }
+  if (p.type === 'boolean') {
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.addEventListener('change', () => onChange(box.checked));
+    return box;
+  }
+  if (p.type === 'number' || p.type === 'integer') {
+    const box = document.createElement('input');
+    box.type = 'number';
+    box.step = 'any';
+    // An emptied field is not a zero: it is ignored until it holds a number again.
+    box.addEventListener('change', () => {
+      if (box.value.trim() !== '') onChange(Number(box.value));
+    });
+    return box;
+  }
+  return undefined;
 }
 
 function initParameterPanel(onChange: (path: string[], value: unknown) => void): ParameterPanel {
-  const root = z.toJSONSchema(scenarioSchema, { io: 'input' }) as Record<string, unknown>;
+  const list = $('param-list');
   const inputs = new Map<string, HTMLInputElement | HTMLSelectElement>();
-  const build = (node: Record<string, unknown>, path: string[], into: HTMLElement) => {
-    const props = node.properties as Record<string, Record<string, unknown>> | undefined;
-    if (props) {
-      const box = path.length ? document.createElement('details') : into;
-      if (path.length === 1) box.dataset.section = path[0];
-      if (path.length) {
-        const s = document.createElement('summary');
-        s.textContent = path[path.length - 1] as string;
-        s.title = String(node.description ?? '');
-        box.append(s);
+  /** The box of each section, made when its first parameter is placed. */
+  const boxes = new Map<string, HTMLElement>();
+  const boxOf = (p: Parameter): HTMLElement => {
+    let into = list;
+    for (const s of p.sections) {
+      let box = boxes.get(s.path);
+      if (!box) {
+        box = document.createElement('details');
+        const summary = document.createElement('summary');
+        summary.textContent = s.path.slice(s.path.lastIndexOf('.') + 1);
+        summary.title = s.description;
+        box.append(summary);
+        if (into === list) {
+          box.dataset.section = s.path;
+          box.dataset.scale = p.scale;
+        }
         into.append(box);
+        boxes.set(s.path, box);
       }
-      for (const [k, v] of Object.entries(props)) build(v, [...path, k], box);
-      return;
+      into = box;
     }
-    const key = path.join('.');
-    if (['$schema', 'extends', 'name', 'description', 'seed'].includes(key)) return;
-    const label = document.createElement('label');
-    label.textContent = path[path.length - 1] as string;
-    const range = node.minimum !== undefined ? `; range ${node.minimum} to ${node.maximum}` : '';
-    label.title = `${node.description ?? ''}\nunit: ${node.unit ?? '-'}${range}; default ${JSON.stringify(node.default)}\nsource: ${node.source ?? '-'}`;
-    let input: HTMLInputElement | HTMLSelectElement;
-    if (Array.isArray(node.enum)) {
-      input = document.createElement('select');
-      for (const v of node.enum) input.append(new Option(String(v), String(v)));
-      input.addEventListener('change', () => onChange(path, input.value));
-    } else if (node.type === 'boolean') {
-      const box = document.createElement('input');
-      box.type = 'checkbox';
-      box.addEventListener('change', () => onChange(path, box.checked));
-      input = box;
-    } else if (node.type === 'number' || node.type === 'integer') {
-      const box = document.createElement('input');
-      box.type = 'number';
-      box.step = 'any';
-      // An emptied field is not a zero: it is ignored until it holds a number again.
-      box.addEventListener('change', () => {
-        if (box.value.trim() !== '') onChange(path, Number(box.value));
-      });
-      input = box;
-    } else return;
-    input.dataset.path = key;
-    inputs.set(key, input);
-    if (path.length === 1) label.dataset.section = key;
-    label.append(input);
-    into.append(label);
+    return into;
   };
-  build(root, [], $('param-list'));
+  for (const p of parameters()) {
+    if (NOT_EDITED.includes(p.path)) continue;
+    const input = parameterInput(p, (value) => onChange([...p.keys], value));
+    if (!input) continue;
+    const label = document.createElement('label');
+    label.textContent = p.keys[p.keys.length - 1] as string;
+    const range = p.min !== undefined ? `; range ${p.min} to ${p.max}` : '';
+    label.title = `${p.description ?? ''}\nunit: ${p.unit ?? '-'}${range}; default ${JSON.stringify(p.default)}\nsource: ${p.source ?? '-'}`;
+    input.dataset.path = p.path;
+    inputs.set(p.path, input);
+    if (p.keys.length === 1) {
+      label.dataset.section = p.path;
+      label.dataset.scale = p.scale;
+    }
+    label.append(input);
+    boxOf(p).append(label);
+  }
   return {
     set(values) {
       for (const [key, input] of inputs) {
         let v: unknown = values;
         for (const p of key.split('.')) v = (v as Record<string, unknown>)?.[p];
+        // The other scale's fields have no value here; they stay hidden.
+        if (v === undefined) continue;
         if (input instanceof HTMLInputElement && input.type === 'checkbox') input.checked = Boolean(v);
         else input.value = String(v);
       }
     },
     forScale(scale) {
-      for (const el of $('param-list').querySelectorAll<HTMLElement>(':scope > [data-section]')) {
-        const section = el.dataset.section ?? '';
+      for (const el of list.querySelectorAll<HTMLElement>(':scope > [data-section]')) {
         el.hidden =
-          section === 'scale' ||
-          (!SHARED_SECTIONS.includes(section) && (scale === 'tissue') !== (section === 'tissue'));
+          el.dataset.section === 'scale' || (el.dataset.scale !== 'both' && el.dataset.scale !== scale);
       }
     },
   };
@@ -280,11 +301,11 @@ async function main(): Promise<void> {
   let looping = false;
   let done = false;
   /** The run open in the worker, once its start is drawn; undefined while none is. */
-  let opened: { scenario: Scenario; choice: ScenarioChoice; seed: number } | undefined;
+  let opened: { scenario: AnyScenario; choice: ScenarioChoice; seed: number } | undefined;
   let latest: Record<string, number> = {};
   let funnel: Record<string, number> = {};
   let switched = false;
-  let scale: Scenario['scale'] = 'patient';
+  let scale: Scale = 'patient';
   let tissueSteps = 0;
   let stepHours = 0;
   const status = $('status');
@@ -350,7 +371,7 @@ async function main(): Promise<void> {
   };
 
   /** Runs `amount` more steps of a tissue run or days of a patient run, and draws them. */
-  const advance = async (run: Scenario, amount: number) => {
+  const advance = async (run: AnyScenario, amount: number) => {
     if (run.scale === 'tissue') {
       const days = (amount * run.tissue.time.stepSeconds) / 86_400;
       applyTissue((await ask((api) => api.advance(days, tissue.wantsFields()))) as TissueChunk);
@@ -398,7 +419,7 @@ async function main(): Promise<void> {
     }
   };
 
-  const setSpeeds = (scenario: Scenario) => {
+  const setSpeeds = (scenario: AnyScenario) => {
     if (scenario.scale === 'tissue') {
       const chosen = scale === 'tissue' ? Number(speed.value) : DEFAULT_TISSUE_SPEED;
       speed.replaceChildren(
@@ -445,7 +466,7 @@ async function main(): Promise<void> {
     done = false;
     setSpeeds(scenario);
     scale = scenario.scale;
-    const isTissue = scale === 'tissue';
+    const isTissue = scenario.scale === 'tissue';
     $('charts').hidden = isTissue;
     $('story-patient').hidden = isTissue;
     $('tissue').hidden = !isTissue;

@@ -13,7 +13,7 @@ import {
   type ScenarioSource,
   validateScenario,
 } from '../engine/scenario.ts';
-import type { Scenario } from '../engine/schema.ts';
+import type { AnyScenario } from '../engine/schema.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -49,7 +49,7 @@ export function rawOf(choice: ScenarioChoice): Raw {
 }
 
 /** Validates a choice; throws ScenarioError naming the fields. */
-export function scenarioOf(choice: ScenarioChoice): Scenario {
+export function scenarioOf(choice: ScenarioChoice): AnyScenario {
   return validateScenario(rawOf(choice), choice.base ?? 'scenario');
 }
 

@@ -7,7 +7,7 @@
  * smoothing off, so a frame costs about a millisecond even at 201 × 201.
  */
 import type { TissueChunk } from '../../workers/protocol.ts';
-import type { Scenario } from '../engine/schema.ts';
+import type { TissueScenario } from '../engine/schema.ts';
 import type { TissueEvent } from '../engine/tissue/context.ts';
 import type { PatchFrame, TissueLayout } from '../engine/tissue/frame.ts';
 import { createTissueCharts, type TissueCharts, TYPE_COLORS } from './tissue-charts.ts';
@@ -50,7 +50,7 @@ interface PatchView {
 export interface TissueView {
   /** Whether the next frame should carry the ECM and MMP-2 fields (only when one is shown). */
   wantsFields(): boolean;
-  reset(layout: TissueLayout, scenario: Scenario): void;
+  reset(layout: TissueLayout, scenario: TissueScenario): void;
   apply(chunk: TissueChunk): void;
   /** The latest value of every time-series column. */
   latest(): Record<string, number>;

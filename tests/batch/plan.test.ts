@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlan, latinHypercube, shardTasks } from '../../src/batch/plan.ts';
 import { parseShard } from '../../src/cli/batch.ts';
+import { asPatient } from '../../src/engine/scenario.ts';
 import { refusal } from '../support/scenarios.ts';
 
 const raw = (batch: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
@@ -26,7 +27,8 @@ describe('sweep expansion', () => {
     expect(plan.points).toHaveLength(6);
     expect(plan.tasks).toHaveLength(12);
     expect(plan.sweptColumns).toEqual(['growth.lambda', 'invasion.programme']);
-    expect(plan.points.map((p) => [p.scenario.growth.lambda, p.scenario.invasion.programme])).toEqual([
+    const patients = plan.points.map((p) => asPatient(p.scenario));
+    expect(patients.map((s) => [s.growth.lambda, s.invasion.programme])).toEqual([
       [0.001, 'early'],
       [0.001, 'late'],
       [0.001, 'mixed'],
@@ -49,7 +51,7 @@ describe('sweep expansion', () => {
       3,
     );
     expect(plan.tasks).toHaveLength(9);
-    expect(plan.points.map((p) => p.scenario.circulation.nkKillFactor)).toEqual([1, 3, 1]);
+    expect(plan.points.map((p) => asPatient(p.scenario).circulation.nkKillFactor)).toEqual([1, 3, 1]);
     const seeds = new Set(plan.tasks.map((t) => t.point.scenario.seed));
     expect(seeds.size).toBe(1);
   });
@@ -77,13 +79,36 @@ describe('sweep expansion', () => {
         }),
       },
     ]);
-    for (const p of plan.points) expect(Number.isInteger(p.scenario.primary.initialCells)).toBe(true);
+    for (const p of plan.points)
+      expect(Number.isInteger(asPatient(p.scenario).primary.initialCells)).toBe(true);
   });
 
   it('refuses an unknown parameter path with a suggestion, before anything runs', () => {
     expect(
       issues(() => buildPlan([{ file: 'a.yaml', raw: raw({ grid: { 'growth.lamda': [1] } }) }])),
     ).toEqual(['a.yaml: batch: growth.lamda: not a parameter (did you mean "growth.lambda"?)']);
+  });
+
+  it("sweeps only the parameters of the scenario's scale, never the scale itself", () => {
+    expect(
+      issues(() =>
+        buildPlan([
+          { file: 'p.yaml', raw: raw({ grid: { 'tissue.lattice.side': [31] } }) },
+          { file: 't.yaml', raw: raw({ points: [{ 'growth.lambda': 0.001 }] }, { scale: 'tissue' }) },
+          { file: 's.yaml', raw: raw({ points: [{ scale: 'tissue' }] }) },
+        ]),
+      ),
+    ).toEqual([
+      'p.yaml: batch: tissue.lattice.side: a tissue-scale parameter (this scenario is scale: patient)',
+      't.yaml: batch: growth.lambda: a patient-scale parameter (this scenario is scale: tissue)',
+      's.yaml: batch: scale: the scale is not swept; a batch holds scenarios of one scale',
+    ]);
+    const tissue = buildPlan([
+      { file: 't.yaml', raw: raw({ grid: { 'tissue.lattice.side': [31, 41] } }, { scale: 'tissue' }) },
+    ]);
+    expect(tissue.points.map((p) => p.scenario.scale === 'tissue' && p.scenario.tissue.lattice.side)).toEqual(
+      [31, 41],
+    );
   });
 
   it('refuses a point whose value the schema refuses, naming the point', () => {

@@ -12,8 +12,8 @@ import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/cli/scenarios.ts';
-import { deepMerge, validateScenario } from '../../src/engine/scenario.ts';
-import type { Scenario } from '../../src/engine/schema.ts';
+import { asTissue, deepMerge, validateScenario } from '../../src/engine/scenario.ts';
+import type { AnyScenario } from '../../src/engine/schema.ts';
 import { tissueFiles } from '../../src/engine/tissue/output.ts';
 import { createTissueSimulation, runTissueSteps, tissueResult } from '../../src/engine/tissue/simulation.ts';
 import { launchChromium, serveApp } from '../support/browser.ts';
@@ -84,7 +84,8 @@ async function runToEnd(page: Page): Promise<void> {
   await page.waitForSelector('#status[data-done="true"]', { timeout: 60_000 });
 }
 
-function nodeRun(scenario: Scenario, seed: number) {
+function nodeRun(file: AnyScenario, seed: number) {
+  const scenario = asTissue(file);
   const sim = createTissueSimulation(scenario, { seed });
   runTissueSteps(sim, scenario.tissue.time.steps);
   return { sim, result: tissueResult(sim) };
@@ -389,7 +390,7 @@ describe('tissue view', () => {
     await page.waitForFunction(() => document.getElementById('patches')?.dataset.fields === 'ecm mmp');
     const during = await requests();
     // 30 steps a frame at the chosen speed.
-    const days = (30 * loadScenarioFile('tissue-teaching').tissue.time.stepSeconds) / 86_400;
+    const days = (30 * asTissue(loadScenarioFile('tissue-teaching')).tissue.time.stepSeconds) / 86_400;
     expect(during.slice(2, before).every(([d, fields]) => Math.abs(d - days) < 1e-12 && !fields)).toBe(true);
     expect(during.length).toBeGreaterThan(before + 3);
     expect(during.slice(before).every(([, fields]) => fields)).toBe(true);

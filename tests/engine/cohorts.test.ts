@@ -31,7 +31,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/cli/scenarios.ts';
-import { deepMerge, validateScenario } from '../../src/engine/scenario.ts';
+import { asPatient, deepMerge, validateScenario } from '../../src/engine/scenario.ts';
 import type { Scenario } from '../../src/engine/schema.ts';
 import { run } from '../../src/engine/simulation.ts';
 import { fastScenario } from '../support/scenarios.ts';
@@ -164,7 +164,7 @@ interface Case {
 }
 
 const withMode = (s: Record<string, unknown>, mode: Mode) =>
-  validateScenario(deepMerge(s, { representation: { mode } }), 'cohorts.test');
+  asPatient(validateScenario(deepMerge(s, { representation: { mode } }), 'cohorts.test'));
 
 const CASES: Case[] = [
   {

@@ -50,7 +50,7 @@
  * probability about 1e-3, and the seeds are fixed.
  */
 import { describe, expect, it } from 'vitest';
-import { NODES, ORGANS, type Scenario, scenarioSchema } from '../../src/engine/schema.ts';
+import { NODES, ORGANS, patientScenarioSchema, type Scenario } from '../../src/engine/schema.ts';
 import { createSimulation, result, runToEnd } from '../../src/engine/simulation.ts';
 import { birthDeathAtLeast, solveIwata } from '../support/iwata.ts';
 import { fastScenario } from '../support/scenarios.ts';
@@ -147,7 +147,7 @@ const STANDARD_ERRORS = 4;
 
 /** Both representations once the schema has them (representation.mode); until then the default engine. */
 const REPRESENTATIONS: (string | undefined)[] =
-  'representation' in scenarioSchema.shape ? ['individual', 'cohorts'] : [undefined];
+  'representation' in patientScenarioSchema.shape ? ['individual', 'cohorts'] : [undefined];
 
 function iwataScenario(representation: string | undefined): Scenario {
   const sites: Record<string, Record<string, unknown>> = {};

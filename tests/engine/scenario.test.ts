@@ -3,8 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fileResolver, loadScenarioFile, readSource, SCENARIO_DIR } from '../../src/cli/scenarios.ts';
-import { parameterTable } from '../../src/engine/parameters.ts';
-import { loadScenario } from '../../src/engine/scenario.ts';
+import { parameters, parameterTable } from '../../src/engine/parameters.ts';
+import { asPatient, loadScenario } from '../../src/engine/scenario.ts';
 import { scenarioSchema } from '../../src/engine/schema.ts';
 import { refusal } from '../support/scenarios.ts';
 
@@ -35,8 +35,8 @@ describe('built-in scenarios', () => {
   });
 
   it('the early/late pair differs only in the dissemination programme', () => {
-    const early = loadScenarioFile('breast-her2-early');
-    const late = loadScenarioFile('breast-her2-late');
+    const early = asPatient(loadScenarioFile('breast-her2-early'));
+    const late = asPatient(loadScenarioFile('breast-her2-late'));
     const strip = (s: typeof early) => ({
       ...s,
       name: '',
@@ -56,17 +56,29 @@ describe('built-in scenarios', () => {
     expect(readFileSync('docs/parameters.md', 'utf8')).toBe(parameterTable());
   });
 
+  it("lists each scale's parameters: the patient sections, the tissue section, and what both hold", () => {
+    const sections = (scale?: 'patient' | 'tissue') => [...new Set(parameters(scale).map((p) => p.keys[0]))];
+    expect(sections('tissue')).toEqual(['name', 'description', 'seed', 'scale', 'batch', 'tissue']);
+    expect(sections('patient')).not.toContain('tissue');
+    expect(sections('patient')).toContain('representation');
+    expect(
+      parameters()
+        .filter((p) => p.scale === 'both')
+        .map((p) => p.keys[0]),
+    ).not.toContain('tissue');
+    const scale = parameters().find((p) => p.path === 'scale');
+    expect(scale).toMatchObject({ scale: 'both', default: 'patient', choices: ['patient', 'tissue'] });
+    const side = parameters('tissue').find((p) => p.path === 'tissue.lattice.side');
+    expect(side).toMatchObject({ type: 'integer', min: 11, max: 1001, default: 201, unit: 'lattice points' });
+    expect(side?.sections.map((s) => s.path)).toEqual(['tissue', 'tissue.lattice']);
+  });
+
   it('every numeric parameter carries a unit, a source and a description', () => {
-    const schema = z.toJSONSchema(scenarioSchema, { io: 'input' }) as Record<string, unknown>;
-    const missing: string[] = [];
-    const walk = (node: Record<string, unknown>, path: string) => {
-      if (node.type === 'number' || node.type === 'integer') {
-        for (const key of ['unit', 'source', 'description']) if (!node[key]) missing.push(`${path}: ${key}`);
-      }
-      const props = node.properties as Record<string, Record<string, unknown>> | undefined;
-      for (const [k, v] of Object.entries(props ?? {})) walk(v, path ? `${path}.${k}` : k);
-    };
-    walk(schema, '');
+    const numeric = parameters().filter((p) => p.type === 'number' || p.type === 'integer');
+    expect(numeric.length).toBeGreaterThan(100);
+    const missing = numeric.flatMap((p) =>
+      (['unit', 'source', 'description'] as const).filter((key) => !p[key]).map((key) => `${p.path}: ${key}`),
+    );
     expect(missing).toEqual([]);
   });
 });
@@ -133,7 +145,9 @@ describe('bad input', () => {
   });
 
   it('accepts JSON as well as YAML', () => {
-    const s = loadScenario({ name: 'x.json', text: '{"name": "json", "growth": {"lambda": 0.001}}' });
+    const s = asPatient(
+      loadScenario({ name: 'x.json', text: '{"name": "json", "growth": {"lambda": 0.001}}' }),
+    );
     expect(s.growth.lambda).toBe(0.001);
   });
 });

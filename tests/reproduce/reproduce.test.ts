@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/cli/scenarios.ts';
+import { asPatient } from '../../src/engine/scenario.ts';
 import { hahnfeldtOde, runReplicate, TARGETS } from '../../src/reproduce/targets.ts';
 
 const REPRODUCED = [
@@ -61,7 +62,7 @@ describe('published results', () => {
   });
 
   it('the Hahnfeldt reference solves the published ODE', () => {
-    const s = loadScenarioFile('hahnfeldt-lewis-lung');
+    const s = asPatient(loadScenarioFile('hahnfeldt-lewis-lung'));
     // At t = 0 the volume is V0; the tumour grows towards its rising capacity.
     expect(hahnfeldtOde(s, 0)).toBeCloseTo(180, 9);
     expect(hahnfeldtOde(s, 10)).toBeGreaterThan(hahnfeldtOde(s, 5));

@@ -1,6 +1,6 @@
 /** Small, fast scenarios for property tests, built from the schema so every field is valid. */
 import fc from 'fast-check';
-import { deepMerge, ScenarioError, validateScenario } from '../../src/engine/scenario.ts';
+import { asPatient, deepMerge, ScenarioError, validateScenario } from '../../src/engine/scenario.ts';
 import type { Scenario } from '../../src/engine/schema.ts';
 
 /** A fast scenario in which every phase happens within a couple of simulated years. */
@@ -22,7 +22,7 @@ export function fastScenario(overrides: Record<string, unknown> = {}): Scenario 
     colonisation: { progressionHazard: 0.01, wakeHazard: 0.01, dormantDeathHazard: 0.005 },
     clinical: { symptomaticMm: 8, surgery: { delayDays: 10 }, chemotherapy: { enabled: true, cycles: 2 } },
   };
-  return validateScenario(deepMerge(base, overrides), 'test');
+  return asPatient(validateScenario(deepMerge(base, overrides), 'test'));
 }
 
 /** Arbitrary valid scenarios: the fast scenario with rates, probabilities and switches varied. */

@@ -1,10 +1,15 @@
 /** Tissue scenarios for tests: a small active one, and arbitrary valid ones (fast-check). */
 import fc from 'fast-check';
-import { deepMerge, validateScenario } from '../../src/engine/scenario.ts';
-import type { Scenario } from '../../src/engine/schema.ts';
+import { asTissue, deepMerge, validateScenario } from '../../src/engine/scenario.ts';
+import type { TissueScenario } from '../../src/engine/schema.ts';
+
+/** A tissue scenario validated by the schema (a patient-scale one is refused). */
+export function validateTissue(raw: unknown, file: string): TissueScenario {
+  return asTissue(validateScenario(raw, file));
+}
 
 /** A small tissue scenario in which cells divide, reach vessels and arrive within a few hundred steps. */
-export function smallTissue(overrides: Record<string, unknown> = {}): Scenario {
+export function smallTissue(overrides: Record<string, unknown> = {}): TissueScenario {
   const base = {
     name: 'test-tissue',
     scale: 'tissue',
@@ -18,7 +23,7 @@ export function smallTissue(overrides: Record<string, unknown> = {}): Scenario {
       vasculature: { hours: 0.5, survivalSingle: 0.3, survivalCluster: 0.8 },
     },
   };
-  return validateScenario(deepMerge(base, overrides), 'test');
+  return validateTissue(deepMerge(base, overrides), 'test');
 }
 
 /** A number in [min, max] on a grid of 100 steps: fc.double dwells on the ends, and the interior matters here. */
@@ -26,7 +31,7 @@ function between(min: number, max: number): fc.Arbitrary<number> {
   return fc.integer({ min: 0, max: 100 }).map((k) => min + ((max - min) * k) / 100);
 }
 
-export const arbitraryTissue: fc.Arbitrary<Scenario> = fc
+export const arbitraryTissue: fc.Arbitrary<TissueScenario> = fc
   .record({
     side: fc.integer({ min: 11, max: 31 }),
     capacity: fc.integer({ min: 1, max: 6 }),
@@ -49,7 +54,7 @@ export const arbitraryTissue: fc.Arbitrary<Scenario> = fc
     const disc = Math.min(a.discPoints, a.side * a.side);
     const shares = Array.from({ length: a.patches }, () => 1 / a.patches);
     if (a.patches > 0) shares[a.patches - 1] = 1 - shares.slice(0, -1).reduce((x, y) => x + y, 0);
-    return validateScenario(
+    return validateTissue(
       {
         scale: 'tissue',
         tissue: {
@@ -91,7 +96,7 @@ export const arbitraryTissue: fc.Arbitrary<Scenario> = fc
  * the schema checks (MMP-2 scheme, ECM factor, chance to stay): each bound's
  * left-hand side is drawn between half of it and just under it.
  */
-export const tissueAtBounds: fc.Arbitrary<Scenario> = fc
+export const tissueAtBounds: fc.Arbitrary<TissueScenario> = fc
   .tuple(
     arbitraryTissue,
     fc.record({
@@ -112,7 +117,7 @@ export const tissueAtBounds: fc.Arbitrary<Scenario> = fc
     const decay = Math.min(b.decay, 0.2 / dt);
     const production = (b.mMax * decay) / q;
     const move = (b.moveFraction * h2) / (4 * dt);
-    return validateScenario(
+    return validateTissue(
       deepMerge(s as unknown as Record<string, unknown>, {
         tissue: {
           lattice: { spacingUm: 10 },

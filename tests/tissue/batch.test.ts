@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/cli/scenarios.ts';
-import { deepMerge, validateScenario } from '../../src/engine/scenario.ts';
+import { deepMerge } from '../../src/engine/scenario.ts';
 import { tissueOutcomeRow } from '../../src/engine/tissue/outcomes.ts';
 import { runTissue } from '../../src/engine/tissue/simulation.ts';
+import { validateTissue } from '../support/tissue.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'seedsoil-tissue-'));
 const scenario = join(dir, 'tissue.yaml');
@@ -55,7 +56,7 @@ describe('tissue batches', () => {
     const point = deepMerge(loadScenarioFile(scenario) as unknown as Record<string, unknown>, {
       tissue: { vasculature: { survivalCluster: 0.3 } },
     });
-    const direct = tissueOutcomeRow(runTissue(validateScenario(point, 'point 0'), { replicate: 2 }));
+    const direct = tissueOutcomeRow(runTissue(validateTissue(point, 'point 0'), { replicate: 2 }));
     for (const [k, v] of Object.entries(direct)) expect(row[header.indexOf(k)], k).toBe(String(v));
     expect(Number(row[header.indexOf('intravasations')])).toBeGreaterThan(0);
   });

@@ -1,7 +1,7 @@
 /** Invariants of the tissue scale, over arbitrary valid tissue scenarios and seeds (fast-check). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deepMerge, validateScenario } from '../../src/engine/scenario.ts';
+import { deepMerge } from '../../src/engine/scenario.ts';
 import { vasculatureCells } from '../../src/engine/tissue/context.ts';
 import { GHOST, MESENCHYMAL } from '../../src/engine/tissue/lattice.ts';
 import { tissueFiles } from '../../src/engine/tissue/output.ts';
@@ -12,7 +12,7 @@ import {
   type TissueSimulation,
   tissueResult,
 } from '../../src/engine/tissue/simulation.ts';
-import { arbitraryTissue, smallTissue, tissueAtBounds } from '../support/tissue.ts';
+import { arbitraryTissue, smallTissue, tissueAtBounds, validateTissue } from '../support/tissue.ts';
 
 const seed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
 
@@ -167,7 +167,7 @@ describe('tissue lattice', () => {
   }
 
   it('keeps ECM >= 0 exactly at the ECM bound, where rounding could tip the factor below zero', () => {
-    const atBound = validateScenario(
+    const atBound = validateTissue(
       {
         scale: 'tissue',
         tissue: {
@@ -189,7 +189,7 @@ describe('tissue lattice', () => {
   it('never loses cells to the vasculature from a patch without vessels', () => {
     fc.assert(
       fc.property(arbitraryTissue, seed, (scenario, s) => {
-        const none = validateScenario(
+        const none = validateTissue(
           deepMerge(scenario as unknown as Record<string, unknown>, {
             tissue: { vessels: { normal: 0, ruptured: 0 } },
           }),

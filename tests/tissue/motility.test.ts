@@ -4,15 +4,15 @@
  * nearest-rank 99th percentile of the distances from the centre.
  */
 import { describe, expect, it } from 'vitest';
-import { validateScenario } from '../../src/engine/scenario.ts';
 import { fronts } from '../../src/engine/tissue/observe.ts';
 import { createTissueSimulation, stepTissue } from '../../src/engine/tissue/simulation.ts';
+import { validateTissue } from '../support/tissue.ts';
 
 describe('tissue motility', () => {
   it('moves left, right, down and up with the discretised diffusion-haptotaxis probabilities', () => {
     // 400 cells on a fixed ECM ramp w = x / stride: Δw across a cell is 2 / stride.
     const side = 101;
-    const scenario = validateScenario(
+    const scenario = validateTissue(
       {
         scale: 'tissue',
         tissue: {
@@ -68,7 +68,7 @@ describe('tissue invasion front', () => {
   it('is the nearest-rank 99th percentile of the distances from the centre, per cell type', () => {
     let ranksMattered = 0;
     for (const cellsWanted of [50, 100, 200, 300, 400, 500, 600]) {
-      const scenario = validateScenario(
+      const scenario = validateTissue(
         {
           scale: 'tissue',
           tissue: {

@@ -1,7 +1,14 @@
 /** Tissue scenarios: validation messages, the scale rule and the built-in files. */
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/cli/scenarios.ts';
-import { defaultScenario, ScenarioError, validateScenario } from '../../src/engine/scenario.ts';
+import {
+  asTissue,
+  defaultScenario,
+  defaultTissueScenario,
+  loadScenario,
+  ScenarioError,
+  validateScenario,
+} from '../../src/engine/scenario.ts';
 
 function problems(raw: unknown): string[] {
   try {
@@ -52,14 +59,44 @@ describe('tissue scenario validation', () => {
       'growth: is a patient-scale section; a tissue scenario (scale: tissue) is set in its tissue section',
       'tissue.vessels.rupturd: unknown key (did you mean "ruptured"?)',
     ]);
-    // A resolved scenario carries the other scale's sections at their defaults: that is allowed.
-    const resolved = validateScenario({ scale: 'tissue', tissue: { lattice: { side: 51 } } }, 'x');
-    expect(validateScenario(resolved, 'again')).toEqual(resolved);
+    // Even at its defaults: a scenario holds its own scale's sections only.
+    expect(problems({ tissue: {} })).toEqual([
+      'tissue: is read only at the tissue scale (add scale: tissue)',
+    ]);
+    expect(problems({ scale: 'tissue', clinical: {}, representation: { mode: 'cohorts' } })).toEqual([
+      'clinical: is a patient-scale section; a tissue scenario (scale: tissue) is set in its tissue section',
+      'representation: is a patient-scale section; a tissue scenario (scale: tissue) is set in its tissue section',
+    ]);
+    expect(problems({ scale: 'organ' })).toEqual([
+      'scale: not allowed (got "organ", expected one of "patient", "tissue")',
+    ]);
+    // A misspelt root key in a tissue scenario is matched against the tissue scenario's keys.
+    expect(problems({ scale: 'tissue', tisue: {} })).toEqual(['tisue: unknown key (did you mean "tissue"?)']);
+  });
+
+  it('resolves to one scale: a validated scenario holds no section of the other and validates again to itself', () => {
+    const tissue = validateScenario({ scale: 'tissue', tissue: { lattice: { side: 51 } } }, 'x');
+    expect(Object.keys(tissue).sort()).toEqual(['batch', 'description', 'name', 'scale', 'seed', 'tissue']);
+    expect(validateScenario(tissue, 'again')).toEqual(tissue);
+    const patient = defaultScenario();
+    expect(patient.scale).toBe('patient');
+    expect('tissue' in patient).toBe(false);
+    expect(validateScenario(patient, 'again')).toEqual(patient);
+    // Through extends: a tissue file that changes a tissue built-in stays a tissue scenario.
+    const child = loadScenario(
+      { name: 'child.yaml', text: 'extends: tissue-teaching\nseed: 9\n' },
+      (ref) => ({
+        name: ref,
+        text: ref === 'tissue-teaching' ? 'scale: tissue\ntissue: { lattice: { side: 41 } }\n' : '',
+      }),
+    );
+    expect(asTissue(child).tissue.lattice.side).toBe(41);
+    expect(child.seed).toBe(9);
   });
 
   it("ships tissue-franssen with exactly the schema defaults (the paper's configuration)", () => {
-    const franssen = loadScenarioFile('tissue-franssen');
-    expect(franssen.tissue).toEqual(defaultScenario().tissue);
+    const franssen = asTissue(loadScenarioFile('tissue-franssen'));
+    expect(franssen.tissue).toEqual(defaultTissueScenario().tissue);
     expect(loadScenarioFile('tissue-teaching').scale).toBe('tissue');
   });
 });

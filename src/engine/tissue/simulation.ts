@@ -3,7 +3,7 @@
  * its secondary patches. The order of one step is here and nowhere else.
  */
 import { createStream, type Stream } from '../random.ts';
-import type { Scenario } from '../schema.ts';
+import type { TissueScenario } from '../schema.ts';
 import { type Manifest, manifestOf } from '../simulation.ts';
 import { addCell, createCells, mesenchymalCount } from './cells.ts';
 import {
@@ -36,7 +36,7 @@ import { divide } from './phases/proliferation.ts';
 
 export interface TissueSimulation {
   ctx: TissueContext;
-  scenario: Scenario;
+  scenario: TissueScenario;
   seed: number;
   replicate: number;
   series: TissueSeries;
@@ -70,7 +70,10 @@ export function runTissueSteps(sim: TissueSimulation, steps: number): TissueSimu
   return sim;
 }
 
-export function createTissueSimulation(scenario: Scenario, options: TissueRunOptions = {}): TissueSimulation {
+export function createTissueSimulation(
+  scenario: TissueScenario,
+  options: TissueRunOptions = {},
+): TissueSimulation {
   const seed = options.seed ?? scenario.seed;
   const replicate = options.replicate ?? 0;
   const wrap = options.wrapStream ?? ((s: Stream) => s);
@@ -196,7 +199,7 @@ export interface TissueSummary {
 }
 
 export interface TissueResult {
-  manifest: Manifest;
+  manifest: Manifest<TissueScenario>;
   summary: TissueSummary;
   series: TissueSeries;
   events: TissueEvent[];
@@ -274,7 +277,7 @@ export function tissueResult(sim: TissueSimulation): TissueResult {
   };
 }
 
-export function runTissue(scenario: Scenario, options: TissueRunOptions = {}): TissueResult {
+export function runTissue(scenario: TissueScenario, options: TissueRunOptions = {}): TissueResult {
   const sim = createTissueSimulation(scenario, options);
   return tissueResult(runTissueSteps(sim, scenario.tissue.time.steps));
 }

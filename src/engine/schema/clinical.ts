@@ -1,0 +1,126 @@
+/**
+ * The clinical layer (clinical.ts): detection, surgery and adjuvant therapy.
+ */
+import { z } from 'zod';
+import { flag, int, num, prob, section } from './common.ts';
+
+export const clinical = section(
+  {
+    screening: section(
+      {
+        enabled: flag(false, 'regular screening of the primary'),
+        startDay: num(0, 0, 1e5, { unit: 'day', source: 'programme', description: 'first screen' }),
+        intervalDays: num(730, 1, 1e5, {
+          unit: 'day',
+          source: 'UK programme (3 years); US (1-2 years)',
+          description: 'time between screens',
+        }),
+        thresholdMm: num(5, 0, 200, {
+          unit: 'mm',
+          source: 'mammography, about 5 mm',
+          description: 'smallest primary diameter screening can find',
+        }),
+        sensitivity: prob(0.85, {
+          source: 'mammography sensitivity (order 0.8-0.9)',
+          description: 'chance that a screen finds a primary above threshold',
+        }),
+      },
+      'screening',
+    ),
+    symptomaticMm: num(10, 0, 500, {
+      unit: 'mm',
+      source: 'MODEL.md (clinical detection about 10 mm, 1e9 cells)',
+      description: 'primary diameter at which it is found by symptoms',
+    }),
+    metastasisDetectionMm: num(8, 0, 500, {
+      unit: 'mm',
+      source: 'PET resolution 7-10 mm',
+      description: 'diameter at which a metastasis or residual is detected (recurrence)',
+    }),
+    surgery: section(
+      {
+        enabled: flag(true, 'remove the primary after detection'),
+        delayDays: num(30, 0, 3650, {
+          unit: 'day',
+          source: 'care pathways',
+          description: 'detection to surgery',
+        }),
+        residualFraction: prob(1e-9, {
+          source: 'modelling choice (clear margins leave of the order of one cell of 1e9)',
+          description: 'fraction of primary cells left behind',
+        }),
+        nodeRule: z.enum(['none', 'sentinel', 'sentinelThenRegional']).default('sentinelThenRegional').meta({
+          description:
+            'none: nodes untouched; sentinel: sentinel node removed; sentinelThenRegional: also the regional nodes if the sentinel holds a micro- or macrometastasis',
+        }),
+      },
+      'surgery',
+    ),
+    chemotherapy: section(
+      {
+        enabled: flag(false, 'adjuvant chemotherapy after surgery'),
+        startDays: num(30, 0, 3650, {
+          unit: 'day',
+          source: 'care pathways',
+          description: 'surgery to first cycle',
+        }),
+        cycles: int(6, 0, 100, {
+          unit: 'cycles',
+          source: 'common regimens',
+          description: 'number of cycles',
+        }),
+        intervalDays: num(21, 1, 365, {
+          unit: 'day',
+          source: 'common regimens',
+          description: 'cycle length',
+        }),
+        killFraction: prob(0.5, {
+          source: 'log-kill hypothesis (Skipper); modelling choice',
+          description: 'share of cells in growing colonies killed per cycle; dormant DTCs are spared',
+        }),
+      },
+      'adjuvant chemotherapy',
+    ),
+    endocrine: section(
+      {
+        enabled: flag(false, 'adjuvant endocrine therapy after surgery'),
+        startDays: num(30, 0, 3650, {
+          unit: 'day',
+          source: 'care pathways',
+          description: 'surgery to start',
+        }),
+        durationDays: num(1826, 0, 36500, {
+          unit: 'day',
+          source: 'Pan et al. 2017 (5 years)',
+          description: 'duration of endocrine therapy',
+        }),
+        divisionFactor: prob(0.5, {
+          source: 'modelling choice',
+          description: 'multiplies the division rate while on therapy',
+        }),
+        wakeFactor: prob(0.3, {
+          source: 'modelling choice',
+          description: 'multiplies the waking hazard of dormant DTCs while on therapy',
+        }),
+      },
+      'adjuvant endocrine therapy',
+    ),
+    radiotherapy: section(
+      {
+        enabled: flag(false, 'adjuvant radiotherapy after surgery'),
+        startDays: num(60, 0, 3650, {
+          unit: 'day',
+          source: 'care pathways',
+          description: 'surgery to course',
+        }),
+        survivingFraction: prob(1e-3, {
+          source: 'modelling choice (a curative course)',
+          description: 'share of cells surviving in irradiated sites',
+        }),
+        includesRegionalNodes: flag(true, 'whether the nodes are in the radiation field'),
+      },
+      'adjuvant radiotherapy (local)',
+    ),
+  },
+  'clinical layer: detection, surgery, adjuvant therapy',
+);

@@ -1,0 +1,43 @@
+/**
+ * Phase 8, colonisation, dormancy and immune escape (phases/colonisation.ts).
+ */
+import { flag, num, prob, rate, section } from './common.ts';
+
+export const colonisation = section(
+  {
+    colonyFraction: prob(0.025, {
+      source: 'Luzzi et al. 1998 (B16F1, liver)',
+      description: 'chance that an extravasated cell starts dividing at once',
+    }),
+    dormantFraction: prob(0.36, {
+      source: 'Luzzi et al. 1998 (B16F1, liver)',
+      description: 'chance that an extravasated cell becomes a dormant DTC; the rest die',
+    }),
+    wakeHazard: rate(5e-5, {
+      source: 'Pan et al. 2017 (derived; calibrated)',
+      description: 'daily hazard that a dormant DTC able to colonise wakes and founds a colony',
+    }),
+    dormantDeathHazard: rate(5e-5, {
+      source: 'modelling choice',
+      description: 'daily hazard that a dormant DTC dies',
+    }),
+    progressionHazard: rate(5e-4, {
+      source: 'Klein 2009; Schmidt-Kittler et al. 2003 (parallel progression)',
+      description: 'daily hazard that a dormant DTC lacking the colonisation driver gains it',
+    }),
+    requireColonisationDriver: flag(
+      true,
+      'whether founding a colony needs the colonisation driver (else the cell goes dormant)',
+    ),
+    immuneSaturationCells: num(1e5, 1, 1e12, {
+      unit: 'cells',
+      source: 'modelling choice',
+      description: 'colony size at which site immune pressure has halved',
+    }),
+  },
+  'phase 8: colonisation, dormancy and immune escape',
+  (c, ctx) => {
+    if (c.colonyFraction + c.dormantFraction > 1)
+      ctx.addIssue({ code: 'custom', message: 'colonyFraction + dormantFraction must not exceed 1' });
+  },
+);

@@ -1,0 +1,59 @@
+/**
+ * Phase 3, invasion and intravasation (phases/invasion.ts): which cells invade and
+ * how fast they enter blood and lymph, singly or in clusters.
+ */
+import { z } from 'zod';
+import { num, prob, rate, section } from './common.ts';
+
+export const invasion = section(
+  {
+    programme: z.enum(['early', 'late', 'mixed']).default('late').meta({
+      description:
+        'early: invasive cells from the start, most in small lesions; late: only clones with the invasive driver; mixed: both',
+    }),
+    earlyMaxFraction: prob(0.05, {
+      source: 'Harper et al. 2016; Hosseini et al. 2016 (calibrated)',
+      description: 'invasive fraction of a very small lesion under the early programme',
+    }),
+    earlyHalfCells: num(1e5, 1, 1e12, {
+      unit: 'cells',
+      source: 'Hosseini et al. 2016 (density switches cells to proliferation; calibrated)',
+      description: 'lesion size at which the early invasive fraction has halved',
+    }),
+    earlyHillExponent: num(1, 0.1, 10, {
+      unit: 'dimensionless',
+      source: 'modelling choice (Hosseini et al. 2016: density switches cells to proliferation)',
+      description: 'steepness h of the fall of the early invasive fraction: f0 / (1 + (N/N_half)^h)',
+    }),
+    lateInvasiveFraction: prob(0.1, {
+      source: 'modelling choice',
+      description: 'invasive fraction of clones that carry the invasive driver',
+    }),
+    bloodRate: rate(
+      0.032,
+      {
+        source: 'Butler & Gullino 1975: 3.2e-3 per cell per day for a fully invasive vascular tumour',
+        description: 'rate at which one invasive cell enters blood at full vascularisation',
+      },
+      '1/day per invasive cell',
+    ),
+    lymphRate: rate(
+      0.01,
+      {
+        source: 'modelling choice',
+        description: 'rate at which one invasive cell enters lymph',
+      },
+      '1/day per invasive cell',
+    ),
+    clusterFraction: prob(0.03, {
+      source: 'Aceto et al. 2014 (clusters a few % of CTC events)',
+      description: 'share of shedding events that release a cluster',
+    }),
+    clusterMeanSize: num(4, 2, 50, {
+      unit: 'cells',
+      source: 'Aceto et al. 2014 (2-50 cells, most small)',
+      description: 'mean cells in a cluster; size is 2 + Binomial(48, q)',
+    }),
+  },
+  'phase 3: invasion and intravasation',
+);
