@@ -13,6 +13,7 @@ import { BatchError, batchCommand, mergeCommand } from './batch.ts';
 import { compareCommand } from './compare.ts';
 import { reproduceCommand } from './reproduce.ts';
 import { loadScenarioFile } from './scenarios.ts';
+import { sensitivityCommand } from './sensitivity.ts';
 
 /** Each command's synopsis and what it does: `seedsoil COMMAND --help` prints its entry. */
 const COMMANDS: Record<string, { synopsis: string; help: string }> = {
@@ -53,6 +54,16 @@ an offline HTML report and a CSV of every number in it
     help: `run the published targets as ensembles on a pool of worker threads; table to
 stdout, DIR/validation.csv and .md (default docs/ for a full run, validation-out/
 for --only, --ci or --replicates)`,
+  },
+  sensitivity: {
+    synopsis: 'seedsoil sensitivity SPEC [--out DIR] [--workers W] [--shard I/N|auto] [--resume]',
+    help: `global sensitivity analysis of outcomes to parameters (docs/sensitivity.md): Sobol'
+first-order and total indices or Morris elementary effects, run as a batch; prints the
+indices and writes DIR/indices.csv, DIR/points.csv and an offline DIR/report.html
+  --workers W     worker threads (default: one per core)
+  --shard I/N     run one shard in DIR/shards; without --shard, merge finished shards and analyse
+  --resume        keep the replicates already in DIR and run the rest (or analyse again)
+  --schema        print the JSON Schema of spec files (sensitivity/schema.json)`,
   },
   check: {
     synopsis: 'seedsoil check FILE|NAME...',
@@ -162,6 +173,8 @@ export async function main(argv: string[]): Promise<number> {
         return await compareCommand(rest);
       case 'reproduce':
         return await reproduceCommand(rest);
+      case 'sensitivity':
+        return await sensitivityCommand(rest);
       case 'params':
         process.stdout.write(parameterTable());
         return 0;
