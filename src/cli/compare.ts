@@ -21,6 +21,7 @@ import {
   type Quantity,
   quantity,
 } from '../analysis/comparison.ts';
+import { type CsvRow, parseCsv } from '../analysis/csv.ts';
 import type { Difference, MedianEstimate } from '../analysis/statistics.ts';
 import { sha256Hex } from '../engine/hash.ts';
 import { outcomeColumns } from '../engine/model.ts';
@@ -28,45 +29,13 @@ import { toCsv } from '../engine/output.ts';
 import { BatchError, batchCommand } from './batch.ts';
 import { loadScenarioFile, readSource } from './scenarios.ts';
 
-type Row = Record<string, string>;
-
-/** RFC 4180 CSV as written by toCsv: quoted fields may hold commas, quotes and newlines. */
-function parseCsv(text: string): Row[] {
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      record.push(field);
-      field = '';
-    } else if (ch === '\n') {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field || record.length) records.push([...record, field]);
-  const [header = [], ...rows] = records;
-  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
-}
-
 async function armRows(
   arm: string,
   label: string,
   workDir: string,
   extra: string[],
   endpoint: Endpoint,
-): Promise<Row[]> {
+): Promise<CsvRow[]> {
   let dir = arm;
   if (!(existsSync(arm) && statSync(arm).isDirectory())) {
     const scenario = loadScenarioFile(arm);
@@ -97,7 +66,7 @@ async function armRows(
   return parseCsv(text).filter((r) => !r.error);
 }
 
-function arm(label: string, source: string, rows: Row[]): Arm & { source: string } {
+function arm(label: string, source: string, rows: CsvRow[]): Arm & { source: string } {
   return { label, source, replicates: rows.map((r) => Number(r.replicate)), rows };
 }
 
