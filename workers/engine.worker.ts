@@ -5,7 +5,7 @@
 import * as Comlink from 'comlink';
 import { type ModelRun, modelOf, runModel } from '../src/engine/model.ts';
 import { seriesCsv } from '../src/engine/output.ts';
-import { ScenarioError, validateScenario } from '../src/engine/scenario.ts';
+import { validateScenario } from '../src/engine/scenario.ts';
 import type { AnyScenario } from '../src/engine/schema.ts';
 import { frameBuffers } from '../src/engine/tissue/frame.ts';
 import { runReplicate, TARGETS } from '../src/reproduce/targets.ts';
@@ -22,11 +22,6 @@ function validate(raw: unknown): AnyScenario {
 function open(): ModelRun {
   if (!current) throw new Error('no run is open');
   return current;
-}
-
-function errorsOf(e: unknown): string[] {
-  if (e instanceof ScenarioError) return e.message.split('\n');
-  return [String((e as Error).message ?? e)];
 }
 
 /** The series rows added since the last chunk, one transferable column each. */
@@ -48,21 +43,12 @@ function newRows(series: Record<string, number[]>): {
 }
 
 const api: EngineApi = {
-  async open(raw, seed) {
-    try {
-      const scenario = validate(raw);
-      current = undefined;
-      current = modelOf(scenario).create({ seed });
-      rowsSent = 0;
-      eventsSent = 0;
-      return [];
-    } catch (e) {
-      return errorsOf(e);
-    }
-  },
-
-  async layout() {
-    return open().view?.layout();
+  async open(scenario, seed) {
+    current = undefined;
+    current = modelOf(scenario).create({ seed });
+    rowsSent = 0;
+    eventsSent = 0;
+    return current.view?.layout();
   },
 
   async advance(days, withFields) {

@@ -5,6 +5,7 @@
  * overtake the last chunk.
  */
 import type { OutcomeRow } from '../src/engine/outcomes.ts';
+import type { AnyScenario } from '../src/engine/schema.ts';
 import type { Summary } from '../src/engine/simulation.ts';
 import type { SimEvent } from '../src/engine/state.ts';
 import type { TissueEvent } from '../src/engine/tissue/context.ts';
@@ -33,12 +34,11 @@ export type TissueChunk = Chunk & { events: TissueEvent[]; frame: TissueFrame };
 
 export interface EngineApi {
   /**
-   * Validates a scenario (raw object, `extends` already resolved) and starts a run
-   * at its scale (patient or tissue); returns field errors, if any.
+   * Starts a run of a scenario the page has validated, at its scale (patient or
+   * tissue), and returns the run's fixed layout where its scale draws one (the
+   * tissue's patches and vessels). No run is open if it fails.
    */
-  open(raw: unknown, seed: number): Promise<string[]>;
-  /** The open run's fixed layout where its scale draws one (the tissue's patches and vessels). */
-  layout(): Promise<TissueLayout | undefined>;
+  open(scenario: AnyScenario, seed: number): Promise<TissueLayout | undefined>;
   /**
    * Runs until `days` more have been simulated (or the run ends) and returns the
    * new rows; a picture has the fields only when asked.

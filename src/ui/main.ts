@@ -8,21 +8,19 @@ import * as Comlink from 'comlink';
 import type { EngineApi, PatientChunk, TissueChunk } from '../../workers/protocol.ts';
 import { type Parameter, parameters } from '../engine/parameters.ts';
 import type { AnyScenario, Scale } from '../engine/schema.ts';
-import type { TissueLayout } from '../engine/tissue/frame.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import { drawBodyMap } from './bodymap.ts';
 import { createRunCharts } from './charts.ts';
 import { setupCompare } from './compare.ts';
 import {
   BUILT_IN,
-  choiceFromFile,
+  type Chosen,
+  chosenFromFile,
   DEFAULT_SCENARIO,
   describeError,
   parseSeed,
   parseShareHash,
-  rawOf,
-  type ScenarioChoice,
-  scenarioOf,
+  resolveChoice,
   scenarioYaml,
   setPath,
   shareHash,
@@ -264,22 +262,22 @@ async function main(): Promise<void> {
   for (const name of Object.keys(BUILT_IN).sort()) select.append(new Option(name, name));
   select.append(new Option('(loaded file)', ''));
 
-  let choice: ScenarioChoice = { base: DEFAULT_SCENARIO, diff: {} };
-  let seed = 1;
+  const fallback = () => resolveChoice({ base: DEFAULT_SCENARIO, diff: {} }, 1);
+  /** The scenario chosen, resolved and validated once; a run opens it as it is. */
+  let chosen: Chosen;
   try {
-    const shared = parseShareHash(location.hash);
-    if (shared) ({ choice, seed } = shared);
+    chosen = parseShareHash(location.hash) ?? fallback();
   } catch (e) {
     showError(describeError(e));
+    chosen = fallback();
   }
 
   const charts = createRunCharts((id) => $<HTMLCanvasElement>(id));
   const params = initParameterPanel((path, value) => {
-    const next = structuredClone(choice);
+    const next = structuredClone(chosen.choice);
     setPath(next.diff, path, value);
     try {
-      scenarioOf(next);
-      choice = next;
+      chosen = resolveChoice(next, chosen.seed);
       clearError();
       restart();
     } catch (e) {
@@ -301,7 +299,7 @@ async function main(): Promise<void> {
   let looping = false;
   let done = false;
   /** The run open in the worker, once its start is drawn; undefined while none is. */
-  let opened: { scenario: AnyScenario; choice: ScenarioChoice; seed: number } | undefined;
+  let opened: Chosen | undefined;
   let latest: Record<string, number> = {};
   let funnel: Record<string, number> = {};
   let switched = false;
@@ -450,19 +448,14 @@ async function main(): Promise<void> {
 
   /** Opens the chosen run in the worker and draws its start; only ever called in its turn. */
   async function openRun(): Promise<void> {
-    const chosen = choice;
-    const chosenSeed = seed;
-    const scenario = scenarioOf(chosen);
-    select.value = chosen.base && Object.keys(chosen.diff).length === 0 ? chosen.base : (chosen.base ?? '');
-    $<HTMLInputElement>('seed').value = String(chosenSeed);
+    const run = chosen;
+    const { scenario } = run;
+    select.value = run.choice.base ?? '';
+    $<HTMLInputElement>('seed').value = String(run.seed);
     params.set(scenario);
     params.forScale(scenario.scale);
-    const errors = await ask((api) => api.open(rawOf(chosen), chosenSeed));
-    if (errors.length) {
-      showError(errors.join('\n'), true);
-      return;
-    }
     opened = undefined;
+    const layout = await ask((api) => api.open(scenario, run.seed));
     done = false;
     setSpeeds(scenario);
     scale = scenario.scale;
@@ -478,7 +471,7 @@ async function main(): Promise<void> {
     status.dataset.done = 'false';
     clearDownloads();
     if (isTissue) {
-      const layout = (await ask((api) => api.layout())) as TissueLayout;
+      if (!layout) throw new Error('a tissue run comes with its layout');
       tissueSteps = layout.steps;
       stepHours = layout.stepSeconds / 3600;
       tissue.reset(layout, scenario);
@@ -493,9 +486,9 @@ async function main(): Promise<void> {
       );
     }
     await advance(scenario, 0);
-    opened = { scenario, choice: chosen, seed: chosenSeed };
+    opened = run;
     if ($('error').dataset.run === 'true') clearError();
-    history.replaceState(null, '', shareHash(chosen, chosenSeed));
+    history.replaceState(null, '', shareHash(run));
   }
 
   let pendingReset: Promise<void> | undefined;
@@ -518,14 +511,14 @@ async function main(): Promise<void> {
 
   select.addEventListener('change', () => {
     if (!select.value) return;
-    choice = { base: select.value, diff: {} };
-    seed = scenarioOf(choice).seed;
+    chosen = resolveChoice({ base: select.value, diff: {} });
     clearError();
     restart();
   });
   $<HTMLInputElement>('seed').addEventListener('change', (e) => {
     try {
-      seed = parseSeed((e.target as HTMLInputElement).value, 'seed');
+      // A new seed runs the same validated scenario.
+      chosen = { ...chosen, seed: parseSeed((e.target as HTMLInputElement).value, 'seed') };
       clearError();
       restart();
     } catch (err) {
@@ -556,8 +549,7 @@ async function main(): Promise<void> {
 
   const loadText = (name: string, text: string) => {
     try {
-      choice = choiceFromFile({ name, text });
-      seed = scenarioOf(choice).seed;
+      chosen = chosenFromFile({ name, text });
       clearError();
       restart();
     } catch (e) {
@@ -577,7 +569,7 @@ async function main(): Promise<void> {
 
   $('share').addEventListener('click', () => {
     const input = $<HTMLInputElement>('share-url');
-    input.value = `${location.origin}${location.pathname}${shareHash(choice, seed)}`;
+    input.value = `${location.origin}${location.pathname}${shareHash(chosen)}`;
     input.hidden = false;
     input.select();
     void navigator.clipboard?.writeText(input.value).catch(() => undefined);
@@ -602,7 +594,7 @@ async function main(): Promise<void> {
       for (const [name, text] of Object.entries(files)) {
         box.append(blobLink(name, new Blob([text], { type: 'text/plain' })));
       }
-      box.append(blobLink('scenario.yaml', new Blob([scenarioYaml(run.choice, run.seed)])));
+      box.append(blobLink('scenario.yaml', new Blob([scenarioYaml(run)])));
       const images =
         run.scenario.scale === 'tissue'
           ? tissue.images()
@@ -614,7 +606,7 @@ async function main(): Promise<void> {
     try {
       const shared = parseShareHash(location.hash);
       if (!shared) return;
-      ({ choice, seed } = shared);
+      chosen = shared;
       clearError();
       restart();
     } catch (e) {
@@ -637,7 +629,7 @@ async function main(): Promise<void> {
     await reset();
   } catch (e) {
     showError(describeError(e));
-    choice = { base: DEFAULT_SCENARIO, diff: {} };
+    chosen = fallback();
     restart();
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Scenarios in the page: the built-in files (bundled as text), loading a user's
  * file, and the compact form a share link carries: a built-in base plus the
- * values that differ from it.
+ * values that differ from it. A choice is resolved and validated here once, and
+ * the validated scenario goes on with it (to the panel, the view and the worker).
  */
 import { stringify } from 'yaml';
 import {
@@ -40,28 +41,58 @@ export interface ScenarioChoice {
   diff: Raw;
 }
 
+/** A choice with its scenario, resolved and validated once, and the seed to run it with. */
+export interface Chosen {
+  choice: ScenarioChoice;
+  scenario: AnyScenario;
+  seed: number;
+}
+
+/** A deep-frozen value: the resolved built-ins are shared by every choice made from them. */
+function frozen<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) frozen(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+const bases = new Map<string, Raw>();
+
+/** A built-in scenario with its `extends` merged in; each is parsed once, then shared read-only. */
 export function baseRaw(base: string | null): Raw {
-  return base ? resolveExtends(resolver(base, ''), resolver) : {};
+  if (!base) return {};
+  let raw = bases.get(base);
+  if (!raw) {
+    raw = frozen(resolveExtends(resolver(base, ''), resolver));
+    bases.set(base, raw);
+  }
+  return raw;
 }
 
-export function rawOf(choice: ScenarioChoice): Raw {
-  return deepMerge(baseRaw(choice.base), choice.diff);
+/**
+ * Resolves and validates a choice (`file` names it in errors); the seed defaults
+ * to the scenario's. Throws ScenarioError naming the fields.
+ */
+export function resolveChoice(
+  choice: ScenarioChoice,
+  seed?: number,
+  file = choice.base ?? 'scenario',
+): Chosen {
+  const scenario = validateScenario(deepMerge(baseRaw(choice.base), choice.diff), file);
+  return { choice, scenario, seed: seed ?? scenario.seed };
 }
 
-/** Validates a choice; throws ScenarioError naming the fields. */
-export function scenarioOf(choice: ScenarioChoice): AnyScenario {
-  return validateScenario(rawOf(choice), choice.base ?? 'scenario');
-}
-
-/** A user's file: its `extends` (a built-in) becomes the base, the rest the changes. */
-export function choiceFromFile(source: ScenarioSource): ScenarioChoice {
-  const ext = parseScenarioText(source).extends;
+/** A user's file, parsed once: its `extends` (a built-in) becomes the base, the rest the changes. */
+export function chosenFromFile(source: ScenarioSource): Chosen {
+  const { extends: ext, ...own } = parseScenarioText(source);
   const name = typeof ext === 'string' ? ext.replace(/^.*\//, '').replace(/\.ya?ml$/, '') : '';
   const base = BUILT_IN[name] !== undefined ? name : null;
-  const raw = resolveExtends(source, resolver);
-  const choice = { base, diff: base ? diffFrom(baseRaw(base), raw) : raw };
-  validateScenario(rawOf(choice), source.name);
-  return choice;
+  let diff = own;
+  if (base) diff = diffFrom(baseRaw(base), deepMerge(baseRaw(base), own));
+  // An `extends` that names no built-in goes to the resolver, whose error says what is wrong with it.
+  else if (ext !== undefined) diff = resolveExtends(source, resolver);
+  return resolveChoice({ base, diff }, undefined, source.name);
 }
 
 /** The leaves of `next` that differ from `base`. */
@@ -100,7 +131,7 @@ function fromBase64Url(text: string): string {
   return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
 }
 
-export function shareHash(choice: ScenarioChoice, seed: number): string {
+export function shareHash({ choice, seed }: Chosen): string {
   const params = new URLSearchParams();
   if (choice.base) params.set('scenario', choice.base);
   params.set('seed', String(seed));
@@ -117,8 +148,8 @@ export function parseSeed(text: string, what: string): number {
   return seed;
 }
 
-/** Reads a share link; throws with a message naming what is wrong. */
-export function parseShareHash(hash: string): { choice: ScenarioChoice; seed: number } | null {
+/** Reads and validates a share link; throws with a message naming what is wrong. */
+export function parseShareHash(hash: string): Chosen | null {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   if (!params.has('seed') && !params.has('scenario')) return null;
   const base = params.get('scenario');
@@ -137,13 +168,11 @@ export function parseShareHash(hash: string): { choice: ScenarioChoice; seed: nu
       throw new Error('link: diff: not a valid encoded scenario');
     }
   }
-  const choice = { base, diff };
-  scenarioOf(choice);
-  return { choice, seed };
+  return resolveChoice({ base, diff }, seed);
 }
 
 /** The current scenario as a file `seedsoil` accepts. */
-export function scenarioYaml(choice: ScenarioChoice, seed: number): string {
+export function scenarioYaml({ choice, seed }: Chosen): string {
   const body = choice.base ? { extends: choice.base, ...choice.diff, seed } : { ...choice.diff, seed };
   return `# exported from the seedsoil web app\n${stringify(body)}`;
 }
