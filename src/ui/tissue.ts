@@ -5,12 +5,15 @@
  * steps from invasion to colonisation. Drawing a frame is a loop over the points
  * into an ImageData the size of the lattice, then one scaled drawImage with
  * smoothing off, so a frame costs about a millisecond even at 201 × 201.
+ * It is the page's View (view.ts) of tissue runs.
  */
 import type { TissueChunk } from '../../workers/protocol.ts';
+import { asTissue } from '../engine/scenario.ts';
 import type { TissueScenario } from '../engine/schema.ts';
 import type { TissueEvent } from '../engine/tissue/context.ts';
 import type { PatchFrame, TissueLayout } from '../engine/tissue/frame.ts';
 import { createTissueCharts, type TissueCharts, TYPE_COLORS } from './tissue-charts.ts';
+import type { View } from './view.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -47,15 +50,17 @@ interface PatchView {
   vessels: TissueLayout['patches'][number]['vessels'];
 }
 
-export interface TissueView {
-  /** Whether the next frame should carry the ECM and MMP-2 fields (only when one is shown). */
-  wantsFields(): boolean;
-  reset(layout: TissueLayout, scenario: TissueScenario): void;
-  apply(chunk: TissueChunk): void;
-  /** The latest value of every time-series column. */
-  latest(): Record<string, number>;
-  /** PNG data URLs of the patches as drawn now, then of the charts. */
-  images(): [string, string][];
+/** Steps per frame offered for a tissue run. */
+const SPEEDS = [10, 30, 90, 300];
+const INITIAL_SPEED = 90;
+const SECONDS_PER_DAY = 86_400;
+
+/** A speed labelled with the simulated time it covers. */
+function speedLabel(steps: number, stepSeconds: number): string {
+  const seconds = steps * stepSeconds;
+  const time =
+    seconds < 3600 ? `${(seconds / 60).toPrecision(2)} min` : `${(seconds / 3600).toPrecision(2)} h`;
+  return `${steps} steps per frame (${time})`;
 }
 
 /**
@@ -177,13 +182,15 @@ function eventText(e: TissueEvent, patches: string[]): string {
   return `${e.hours.toFixed(1)} h: ${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }
 
-export function createTissueView(onFieldsWanted: () => void): TissueView {
+/** The tissue view; `redraw` asks for a fresh picture of the run when the fields shown change. */
+export function createTissueView(redraw: (view: View) => void): View {
   const charts: TissueCharts = createTissueCharts((id) => $<HTMLCanvasElement>(id));
   const showEcm = $<HTMLInputElement>('show-ecm');
   const showMmp = $<HTMLInputElement>('show-mmp');
   const box = $('patches');
   let patches: PatchView[] = [];
   let layout: TissueLayout | undefined;
+  let scenario: TissueScenario | undefined;
   let latest: Record<string, number> = {};
   let recent: TissueEvent[] = [];
   let hours = 0;
@@ -247,7 +254,7 @@ export function createTissueView(onFieldsWanted: () => void): TissueView {
 
   const toggled = () => {
     drawAll();
-    onFieldsWanted();
+    redraw(view);
   };
   showEcm.addEventListener('change', toggled);
   showMmp.addEventListener('change', toggled);
@@ -274,10 +281,35 @@ export function createTissueView(onFieldsWanted: () => void): TissueView {
     for (const [key, el] of phaseValues) el.textContent = values[key] ?? '';
   };
 
-  return {
+  const open = (): { scenario: TissueScenario; layout: TissueLayout } => {
+    if (!scenario || !layout) throw new Error('no run is open');
+    return { scenario, layout };
+  };
+
+  const view: View = {
+    show(shown) {
+      $('tissue').hidden = !shown;
+      $('story-tissue').hidden = !shown;
+    },
+    speeds() {
+      const { stepSeconds } = open().scenario.tissue.time;
+      return {
+        options: SPEEDS.map((value) => ({ value, label: speedLabel(value, stepSeconds) })),
+        initial: INITIAL_SPEED,
+      };
+    },
+    frameDays: (steps) => (steps * open().scenario.tissue.time.stepSeconds) / SECONDS_PER_DAY,
+    interval() {
+      const { observeEverySteps, stepSeconds } = open().scenario.tissue.time;
+      return {
+        days: (observeEverySteps * stepSeconds) / SECONDS_PER_DAY,
+        text: `one observation interval (${observeEverySteps} steps)`,
+      };
+    },
     wantsFields: () => showEcm.checked || showMmp.checked,
-    latest: () => latest,
-    reset(next, scenario) {
+    reset(s, next) {
+      if (!next) throw new Error('a tissue run comes with its layout');
+      scenario = asTissue(s);
       layout = next;
       latest = {};
       recent = [];
@@ -349,12 +381,14 @@ export function createTissueView(onFieldsWanted: () => void): TissueView {
       feed.replaceChildren();
       feed.dataset.count = '0';
     },
-    apply(chunk) {
+    apply(received) {
+      const chunk = received as TissueChunk;
       charts.append(chunk.columns);
       const n = chunk.columns.step?.length ?? 0;
       if (n > 0) for (const [k, col] of Object.entries(chunk.columns)) latest[k] = col[n - 1] as number;
       charts.funnel(chunk.funnel);
-      if (layout) hours = (chunk.step * layout.stepSeconds) / 3600;
+      const { steps, stepSeconds } = open().layout;
+      hours = (chunk.step * stepSeconds) / 3600;
       const names = patches.map((p) => p.name);
       const feed = $('tissue-feed');
       for (const e of chunk.events) {
@@ -386,6 +420,17 @@ export function createTissueView(onFieldsWanted: () => void): TissueView {
         ),
       );
       renderPhases(chunk.funnel);
+      const stepHours = stepSeconds / 3600;
+      return {
+        text: `Step ${chunk.step} of ${steps} (${(chunk.step * stepHours).toFixed(1)} h of ${(steps * stepHours).toFixed(1)} h)`,
+        where: `step ${chunk.step} of ${steps}`,
+        data: {
+          step: String(chunk.step),
+          intravasations: String(chunk.funnel.intravasations ?? 0),
+          intravasated: String(chunk.funnel.intravasated ?? 0),
+          arrived: String(chunk.funnel.arrived ?? 0),
+        },
+      };
     },
     images() {
       return [
@@ -394,4 +439,5 @@ export function createTissueView(onFieldsWanted: () => void): TissueView {
       ];
     },
   };
+  return view;
 }
