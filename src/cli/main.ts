@@ -10,6 +10,7 @@ import { formatIssue, ScenarioError } from '../engine/scenario.ts';
 import { scenarioSchema } from '../engine/schema.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import { BatchError, batchCommand, mergeCommand } from './batch.ts';
+import { CALIBRATE_HELP, calibrateCommand } from './calibrate.ts';
 import { compareCommand } from './compare.ts';
 import { reproduceCommand } from './reproduce.ts';
 import { loadScenarioFile } from './scenarios.ts';
@@ -38,6 +39,11 @@ row per replicate) and DIR/manifest.json; docs/cluster.md for Slurm and Kubernet
   merge: {
     synopsis: 'seedsoil merge DIR... --out DIR',
     help: 'merge the output folders of shards into one runs.csv, byte for byte what one process writes (refuses gaps and duplicates)',
+  },
+  calibrate: {
+    synopsis:
+      'seedsoil calibrate SPEC [--out DIR] [--workers W] [--shard I/N|auto] [--resume] [--synthesize]',
+    help: CALIBRATE_HELP,
   },
   compare: {
     synopsis: 'seedsoil compare A B [--endpoint E] [--out report.html] [--replicates R] [--workers W]',
@@ -169,6 +175,8 @@ export async function main(argv: string[]): Promise<number> {
         return await batchCommand(rest);
       case 'merge':
         return await mergeCommand(rest);
+      case 'calibrate':
+        return await calibrateCommand(rest);
       case 'compare':
         return await compareCommand(rest);
       case 'reproduce':

@@ -1,0 +1,563 @@
+/**
+ * Calibration specs (calibrations/*.yaml): what `seedsoil calibrate` fits, to
+ * what, and how. One zod schema gives the types, the validation and the editors'
+ * JSON Schema; the checks that need the base scenario (is this a parameter, is
+ * the prior inside its allowed range, is this an outcome column) come after, with
+ * messages that name the field, the value and what was expected. Pure TypeScript:
+ * reading files is the command line's part.
+ */
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { outcomeColumns } from '../engine/model.ts';
+import { parameters as schemaParameters } from '../engine/parameters.ts';
+import { erfc } from '../engine/samplers.ts';
+import {
+  deepMerge,
+  ScenarioError,
+  type ScenarioIssue,
+  suggest,
+  validateScenario,
+} from '../engine/scenario.ts';
+import type { AnyScenario, Scale } from '../engine/schema.ts';
+import { TARGETS } from '../reproduce/targets.ts';
+import type { AbcParameter, Prior } from './abc.ts';
+import type { Summary } from './summaries.ts';
+
+const count = (description: string) => z.number().int().min(1).meta({ description });
+
+const priorSchema = z
+  .strictObject({
+    prior: z
+      .enum(['uniform', 'log-uniform', 'normal'])
+      .meta({ description: 'uniform or log-uniform between low and high; normal with mean and sd' }),
+    low: z.number().optional().meta({ description: 'lower bound (required for uniform and log-uniform)' }),
+    high: z.number().optional().meta({ description: 'upper bound (required for uniform and log-uniform)' }),
+    mean: z.number().optional().meta({ description: 'mean of a normal prior' }),
+    sd: z.number().positive().optional().meta({ description: 'standard deviation of a normal prior' }),
+  })
+  .meta({
+    description:
+      "a parameter's prior; it is truncated to the parameter's allowed range (seedsoil params), and a normal prior also to low and high when given",
+  });
+
+const targetSchema = z
+  .strictObject({
+    observed: z.number().meta({ description: 'the observed value' }),
+    uncertainty: z.number().positive().optional().meta({
+      description:
+        "standard error of the observed value; it scales the target's distance (without it: the MAD of the simulated values of generation 0)",
+    }),
+    column: z
+      .string()
+      .optional()
+      .meta({ description: 'an outcome column of runs.csv, summarised over replicates' }),
+    summary: z.enum(['mean', 'proportion', 'quantile']).optional().meta({
+      description:
+        'mean; proportion of replicates where the column is >= 0 (the event happened), above `above`, or equal to `equals`; quantile q',
+    }),
+    q: z.number().gt(0).lt(1).optional().meta({ description: 'the quantile (summary: quantile)' }),
+    above: z.number().optional().meta({ description: 'proportion of replicates with the column above this' }),
+    equals: z
+      .string()
+      .optional()
+      .meta({ description: 'proportion of replicates with the column equal to this text' }),
+    reproduce: z.string().optional().meta({
+      description:
+        "instead of a column: a target of seedsoil reproduce, measured on this calibration's scenario",
+    }),
+    quantity: z.string().optional().meta({ description: "the reproduce target's quantity (its table row)" }),
+  })
+  .meta({ description: 'an observed value and the measurement of an ensemble that produces it' });
+
+export const specSchema = z
+  .strictObject({
+    $schema: z.string().optional().meta({ description: 'editor schema reference; ignored' }),
+    name: z.string().default('calibration').meta({ description: 'name of the calibration' }),
+    description: z.string().default('').meta({ description: 'what is fitted to what' }),
+    scenario: z.string().meta({
+      description: 'the base scenario: a built-in name or a file (relative to this spec)',
+    }),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(1)
+      .meta({ description: "seed of the calibration's proposals (and of every replicate's seed)" }),
+    parameters: z
+      .record(z.string(), priorSchema)
+      .meta({ description: 'the parameters to fit (paths into the scenario) and their priors' }),
+    targets: z.record(z.string(), targetSchema).meta({ description: 'the observations, by name' }),
+    replicates: count('replicates simulated per particle').default(20),
+    population: z
+      .number()
+      .int()
+      .min(2)
+      .default(200)
+      .meta({ description: 'accepted particles per generation' }),
+    roundSize: count(
+      'proposals simulated together as one batch (default: the population); the result depends on it, never on workers or shards',
+    ).optional(),
+    tolerance: z
+      .strictObject({
+        generations: count('generations after generation 0 (a sample of the prior)').default(5),
+        quantile: z.number().gt(0).lt(1).default(0.5).meta({
+          description: "each generation's tolerance: this quantile of the previous generation's distances",
+        }),
+        final: z
+          .number()
+          .min(0)
+          .optional()
+          .meta({ description: 'stop once the tolerance is at or below this' }),
+        minAcceptance: z.number().gt(0).max(1).default(0.01).meta({
+          description:
+            'stop when a generation would accept fewer than this share of its proposals (a generation that reaches population / minAcceptance proposals unfilled is abandoned)',
+        }),
+      })
+      .prefault({})
+      .meta({ description: 'the tolerance schedule' }),
+    predictive: z
+      .strictObject({
+        particles: count('particles drawn from the posterior (by weight) and simulated again').default(20),
+        replicates: count('replicates per drawn particle (default: replicates)').optional(),
+      })
+      .prefault({})
+      .meta({ description: 'the posterior predictive check' }),
+    synthetic: z
+      .strictObject({
+        values: z.record(z.string(), z.number()).meta({ description: 'the true parameter values' }),
+        replicates: count('replicates at the true values'),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1)
+          .meta({ description: "the synthetic data's scenario seed" }),
+      })
+      .optional()
+      .meta({
+        description:
+          'how the observed values were synthesised (seedsoil calibrate --synthesize) from known values',
+      }),
+  })
+  .meta({ title: 'seedsoil calibration spec' });
+
+export type Spec = z.infer<typeof specSchema>;
+export type TargetSpec = Spec['targets'][string];
+
+export type Measure =
+  | { kind: 'column'; summary: Summary }
+  | { kind: 'reproduce'; target: string; quantity: string };
+
+export interface Target {
+  name: string;
+  observed: number;
+  uncertainty: number | undefined;
+  measure: Measure;
+}
+
+export interface Calibration {
+  spec: Spec;
+  parameters: AbcParameter[];
+  /** Integer parameters take the proposed value rounded. */
+  integer: boolean[];
+  targets: Target[];
+}
+
+type Raw = Record<string, unknown>;
+
+// ---------------------------------------------------------------- messages
+
+function show(v: unknown): string {
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return String(v);
+}
+
+function describe(issue: z.core.$ZodIssue, file: string): ScenarioIssue[] {
+  const path = issue.path.map(String).join('.') || '(root)';
+  const got = show(issue.input);
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => {
+        const guess = suggest(key, knownKeys(issue.path.map(String)));
+        return {
+          file,
+          path: path === '(root)' ? key : `${path}.${key}`,
+          message: `unknown key${guess ? ` (did you mean "${guess}"?)` : ''}`,
+        };
+      });
+    case 'invalid_type':
+      return [
+        {
+          file,
+          path,
+          message:
+            issue.input === undefined
+              ? `missing (expected ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`})`
+              : `wrong type (got ${got}, expected ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`})`,
+        },
+      ];
+    case 'too_small':
+      return [
+        {
+          file,
+          path,
+          message: `too small (got ${got}, expected ${issue.inclusive ? '>=' : '>'} ${issue.minimum})`,
+        },
+      ];
+    case 'too_big':
+      return [
+        {
+          file,
+          path,
+          message: `too large (got ${got}, expected ${issue.inclusive ? '<=' : '<'} ${issue.maximum})`,
+        },
+      ];
+    case 'invalid_value':
+      return [
+        {
+          file,
+          path,
+          message: `not allowed (got ${got}, expected one of ${issue.values.map((v) => show(v)).join(', ')})`,
+        },
+      ];
+  }
+  return [{ file, path, message: issue.message }];
+}
+
+/** Keys the spec allows at a path (for "did you mean"). */
+function knownKeys(path: readonly string[]): string[] {
+  const shape = specSchema.shape;
+  if (path.length === 0) return Object.keys(shape);
+  if (path[0] === 'parameters') return Object.keys(priorSchema.shape);
+  if (path[0] === 'targets') return Object.keys(targetSchema.shape);
+  const section = { tolerance: shape.tolerance, predictive: shape.predictive, synthetic: shape.synthetic }[
+    path[0] as string
+  ];
+  const inner = section?.unwrap() as unknown as { shape?: Record<string, unknown> } | undefined;
+  return inner?.shape ? Object.keys(inner.shape) : [];
+}
+
+/** Parses and validates a spec's text; throws ScenarioError with every problem found. */
+export function parseSpec(text: string, file: string): Spec {
+  let data: unknown;
+  try {
+    data = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+  } catch (e) {
+    const message = (e as Error).message.split('\n')[0] ?? 'malformed';
+    throw new ScenarioError([{ file, path: '(file)', message: `malformed YAML/JSON: ${message}` }]);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new ScenarioError([
+      { file, path: '(root)', message: `expected a mapping (a calibration spec) (got ${show(data)})` },
+    ]);
+  const parsed = specSchema.safeParse(data, { reportInput: true });
+  if (!parsed.success) throw new ScenarioError(parsed.error.issues.flatMap((i) => describe(i, file)));
+  return parsed.data;
+}
+
+// ---------------------------------------------------------------- parameters
+
+export interface ParameterRange {
+  low: number;
+  high: number;
+  integer: boolean;
+}
+
+/** A numeric parameter's allowed range from the scenario schema, or why the path is not one. */
+export function parameterRange(path: string, scale: Scale): ParameterRange | string {
+  if (path === 'seed' || path.startsWith('batch.')) return 'not a model parameter (replicates vary the seed)';
+  const all = schemaParameters(scale);
+  const p = all.find((q) => q.path === path);
+  if (!p)
+    return all.some((q) => q.path.startsWith(`${path}.`)) ? 'a section, not a parameter' : 'not a parameter';
+  if (p.type !== 'number' && p.type !== 'integer') return `not a numeric parameter (it is a ${p.type})`;
+  return {
+    low: p.min ?? Number.NEGATIVE_INFINITY,
+    high: p.max ?? Number.POSITIVE_INFINITY,
+    integer: p.type === 'integer',
+  };
+}
+
+/** Every numeric parameter path of a scale (for "did you mean"). */
+function numericPaths(scale: Scale): string[] {
+  return schemaParameters(scale)
+    .filter(
+      (p) =>
+        (p.type === 'number' || p.type === 'integer') && p.path !== 'seed' && !p.path.startsWith('batch.'),
+    )
+    .map((p) => p.path);
+}
+
+/** Standard normal cdf, Φ(x) = erfc(−x/√2)/2. */
+function normalCdf(x: number): number {
+  return erfc(-x / Math.SQRT2) / 2;
+}
+
+function priorOf(
+  path: string,
+  spec: Spec['parameters'][string],
+  range: ParameterRange,
+  file: string,
+  issues: ScenarioIssue[],
+): Prior | undefined {
+  const where = `parameters.${path}`;
+  const issue = (field: string, message: string) => issues.push({ file, path: `${where}.${field}`, message });
+  const before = issues.length;
+  const allowed = `the allowed range of ${path}, ${range.low} … ${range.high}`;
+  if (spec.prior === 'normal') {
+    if (spec.mean === undefined) issue('mean', 'missing (a normal prior needs mean and sd)');
+    if (spec.sd === undefined) issue('sd', 'missing (a normal prior needs mean and sd)');
+  } else {
+    for (const field of ['mean', 'sd'] as const)
+      if (spec[field] !== undefined)
+        issue(field, `not used by a ${spec.prior} prior (it takes low and high)`);
+    if (spec.low === undefined) issue('low', `missing (a ${spec.prior} prior needs low and high)`);
+    if (spec.high === undefined) issue('high', `missing (a ${spec.prior} prior needs low and high)`);
+  }
+  if (spec.low !== undefined && spec.high !== undefined && !(spec.low < spec.high))
+    issue('high', `must be above low (got low ${spec.low}, high ${spec.high})`);
+  if (spec.prior === 'log-uniform' && spec.low !== undefined && !(spec.low > 0))
+    issue('low', `too small (got ${spec.low}, expected > 0 for a log-uniform prior)`);
+  if (spec.prior !== 'normal') {
+    if (spec.low !== undefined && spec.low < range.low)
+      issue('low', `below ${allowed} (got ${spec.low}, expected >= ${range.low})`);
+    if (spec.high !== undefined && spec.high > range.high)
+      issue('high', `above ${allowed} (got ${spec.high}, expected <= ${range.high})`);
+  }
+  if (issues.length > before) return undefined;
+  if (spec.prior === 'normal') {
+    const mean = spec.mean as number;
+    const sd = spec.sd as number;
+    const low = Math.max(spec.low ?? Number.NEGATIVE_INFINITY, range.low);
+    const high = Math.min(spec.high ?? Number.POSITIVE_INFINITY, range.high);
+    if (!(low < high)) {
+      issue('low', `leaves nothing of ${allowed} (got low ${spec.low}, high ${spec.high})`);
+      return undefined;
+    }
+    const mass = normalCdf((high - mean) / sd) - normalCdf((low - mean) / sd);
+    if (!(mass >= 1e-3)) {
+      issue(
+        'mean',
+        `the normal prior puts almost no probability inside ${low} … ${high} (got mean ${mean}, sd ${sd}; ${mass < 1e-6 ? 'less than 1e-6' : mass.toPrecision(2)} of its mass)`,
+      );
+      return undefined;
+    }
+    return { kind: 'normal', mean, sd, low, high };
+  }
+  return { kind: spec.prior, low: spec.low as number, high: spec.high as number };
+}
+
+/** The quantities (table rows) of a reproduce target, read off its rows of an empty ensemble; undefined if it cannot say. */
+function quantitiesOf(target: (typeof TARGETS)[number], base: AnyScenario): string[] | undefined {
+  try {
+    return target.rows([], base as never).map((r) => r.quantity);
+  } catch {
+    return undefined;
+  }
+}
+
+function targetOf(
+  name: string,
+  t: TargetSpec,
+  base: AnyScenario,
+  columns: readonly string[],
+  file: string,
+  issues: ScenarioIssue[],
+): Target | undefined {
+  const where = `targets.${name}`;
+  const issue = (field: string, message: string) =>
+    issues.push({ file, path: field ? `${where}.${field}` : where, message });
+  const before = issues.length;
+  if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name))
+    issue('', 'a target name is a letter followed by letters, digits, _ or - (it names CSV columns)');
+  if (t.reproduce !== undefined) {
+    for (const field of ['column', 'summary', 'q', 'above', 'equals'] as const)
+      if (t[field] !== undefined)
+        issue(field, 'not used with reproduce (the target measures the ensemble itself)');
+    const target = TARGETS.find((x) => x.name === t.reproduce);
+    if (!target) {
+      const guess = suggest(
+        t.reproduce,
+        TARGETS.map((x) => x.name),
+      );
+      issue(
+        'reproduce',
+        `no such reproduce target (got ${show(t.reproduce)}, expected one of ${TARGETS.map((x) => x.name).join(', ')}${guess ? `; did you mean "${guess}"?` : ''})`,
+      );
+    }
+    if (t.quantity === undefined)
+      issue('quantity', "missing (the reproduce target's quantity, as seedsoil reproduce prints it)");
+    else if (target) {
+      const quantities = quantitiesOf(target, base);
+      if (quantities && !quantities.includes(t.quantity))
+        issue(
+          'quantity',
+          `not a quantity of ${target.name} (got ${show(t.quantity)}, expected one of ${quantities.map((q) => show(q)).join(', ')})`,
+        );
+    }
+    if (issues.length > before) return undefined;
+    return {
+      name,
+      observed: t.observed,
+      uncertainty: t.uncertainty,
+      measure: { kind: 'reproduce', target: t.reproduce, quantity: t.quantity as string },
+    };
+  }
+  if (t.quantity !== undefined) issue('quantity', 'used only with reproduce');
+  if (t.column === undefined)
+    issue('column', 'missing (an outcome column of runs.csv, or reproduce: TARGET)');
+  else if (!columns.includes(t.column)) {
+    const guess = suggest(t.column, columns);
+    issue(
+      'column',
+      `not an outcome column of this scenario's scale (got ${show(t.column)}${guess ? `; did you mean "${guess}"?` : `; expected one of ${columns.join(', ')}`})`,
+    );
+  }
+  if (t.summary === undefined) issue('summary', 'missing (expected one of "mean", "proportion", "quantile")');
+  if (t.summary === 'quantile' && t.q === undefined) issue('q', 'missing (the quantile, 0 < q < 1)');
+  if (t.summary !== 'quantile' && t.q !== undefined) issue('q', 'used only with summary: quantile');
+  if (t.summary !== 'proportion') {
+    if (t.above !== undefined) issue('above', 'used only with summary: proportion');
+    if (t.equals !== undefined) issue('equals', 'used only with summary: proportion');
+  } else if (t.above !== undefined && t.equals !== undefined)
+    issue('equals', 'give either above or equals, not both');
+  if (t.summary === 'proportion' && !(t.observed >= 0 && t.observed <= 1))
+    issue('observed', `a proportion lies in 0 … 1 (got ${t.observed})`);
+  if (issues.length > before) return undefined;
+  const column = t.column as string;
+  const summary: Summary =
+    t.summary === 'mean'
+      ? { kind: 'mean', column }
+      : t.summary === 'quantile'
+        ? { kind: 'quantile', column, q: t.q as number }
+        : { kind: 'proportion', column, above: t.above, equals: t.equals };
+  return { name, observed: t.observed, uncertainty: t.uncertainty, measure: { kind: 'column', summary } };
+}
+
+/** A point of the base scenario at these parameter values: dotted paths set in a copy of the raw base. */
+export function withValues(baseRaw: Raw, values: Readonly<Record<string, unknown>>): Raw {
+  let raw = baseRaw;
+  for (const [path, value] of Object.entries(values)) {
+    const keys = path.split('.');
+    const patch: Raw = {};
+    let node = patch;
+    for (const k of keys.slice(0, -1)) {
+      node[k] = {};
+      node = node[k] as Raw;
+    }
+    node[keys[keys.length - 1] as string] = value;
+    raw = deepMerge(raw, patch);
+  }
+  return raw;
+}
+
+/** The values a proposal sets, by path; integer parameters rounded. */
+export function pointOf(c: Calibration, theta: readonly number[]): Record<string, number> {
+  return Object.fromEntries(
+    c.parameters.map((p, k) => [
+      p.name,
+      c.integer[k] ? Math.round(theta[k] as number) : (theta[k] as number),
+    ]),
+  );
+}
+
+/**
+ * Checks a validated spec against its base scenario (raw, `extends` resolved, and
+ * validated): parameters, priors within the allowed ranges, targets, synthetic values.
+ */
+export function resolveCalibration(spec: Spec, base: AnyScenario, baseRaw: Raw, file: string): Calibration {
+  const issues: ScenarioIssue[] = [];
+  const scale = base.scale;
+  const known = numericPaths(scale);
+  const parameters: AbcParameter[] = [];
+  const integer: boolean[] = [];
+  const paths = Object.keys(spec.parameters);
+  if (paths.length === 0)
+    issues.push({ file, path: 'parameters', message: 'name at least one parameter to fit' });
+  for (const path of paths) {
+    const range = parameterRange(path, scale);
+    if (typeof range === 'string') {
+      const guess = range === 'not a parameter' ? suggest(path, known) : undefined;
+      issues.push({
+        file,
+        path: `parameters.${path}`,
+        message: `${range}${guess ? ` (did you mean "${guess}"?)` : ''}`,
+      });
+      continue;
+    }
+    const prior = priorOf(path, spec.parameters[path] as Spec['parameters'][string], range, file, issues);
+    if (prior) {
+      parameters.push({ name: path, prior });
+      integer.push(range.integer);
+    }
+  }
+  const columns = outcomeColumns([base]);
+  const names = Object.keys(spec.targets);
+  if (names.length === 0) issues.push({ file, path: 'targets', message: 'name at least one target' });
+  const targets = names.flatMap((name) => {
+    const t = targetOf(name, spec.targets[name] as TargetSpec, base, columns, file, issues);
+    return t ? [t] : [];
+  });
+  if (spec.synthetic) {
+    for (const [path, value] of Object.entries(spec.synthetic.values)) {
+      if (!paths.includes(path))
+        issues.push({
+          file,
+          path: `synthetic.values.${path}`,
+          message: `not one of the parameters fitted (expected one of ${paths.join(', ')})`,
+        });
+      const range = parameterRange(path, scale);
+      if (typeof range !== 'string' && !(value >= range.low && value <= range.high))
+        issues.push({
+          file,
+          path: `synthetic.values.${path}`,
+          message: `outside the allowed range (got ${value}, expected ${range.low} … ${range.high})`,
+        });
+    }
+  }
+  if (issues.length) throw new ScenarioError(issues);
+  // The prior's centre must be a scenario the model accepts, or rules between parameters make the prior empty.
+  const centre = parameters.map(({ prior }) =>
+    prior.kind === 'normal'
+      ? Math.min(Math.max(prior.mean, prior.low), prior.high)
+      : (prior.low + prior.high) / 2,
+  );
+  const c: Calibration = { spec, parameters, integer, targets };
+  try {
+    validateScenario(withValues(baseRaw, pointOf(c, centre)), file);
+  } catch (e) {
+    if (!(e instanceof ScenarioError)) throw e;
+    throw new ScenarioError(
+      e.issues.map((i) => ({
+        ...i,
+        message: `${i.message} (the base scenario with every parameter at its prior's centre)`,
+      })),
+    );
+  }
+  return c;
+}
+
+/** Whether the model accepts the base scenario at these values (rules between parameters). */
+export function acceptsPoint(c: Calibration, baseRaw: Raw, theta: readonly number[]): boolean {
+  try {
+    validateScenario(withValues(baseRaw, pointOf(c, theta)), 'proposal');
+    return true;
+  } catch (e) {
+    if (e instanceof ScenarioError) return false;
+    throw e;
+  }
+}
+
+/** The prior as a table reads it: "uniform 0.2 … 1", "normal(0.45, 0.1) on 0 … 1000". */
+export function describePrior(prior: Prior): string {
+  const r = (v: number) => (Number.isFinite(v) ? String(v) : v > 0 ? '∞' : '−∞');
+  if (prior.kind === 'normal')
+    return `normal(${prior.mean}, ${prior.sd}) on ${r(prior.low)} … ${r(prior.high)}`;
+  return `${prior.kind} ${prior.low} … ${prior.high}`;
+}
