@@ -57,20 +57,13 @@ import {
   type Tumour,
   tumourCells,
 } from '../../src/engine/state.ts';
-import { arbitraryScenario, fastScenario } from '../support/scenarios.ts';
+import { arbitraryScenario, fastScenario, uniform } from '../support/scenarios.ts';
 import { mean, standardError } from '../support/stats.ts';
 
 const MODES = ['cohorts', 'individual'] as const;
 type Mode = (typeof MODES)[number];
 
 const seed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
-/**
- * A number spread evenly over [min, max]. fc.double draws evenly over the doubles
- * themselves, so nearly all its values in [0, 1] are tiny; that suits ranges spanning
- * decades (sizes, saturation), not probabilities and rates.
- */
-const uniform = (min: number, max: number) =>
-  fc.integer({ min: 0, max: 1_000_000 }).map((k) => min + ((max - min) * k) / 1_000_000);
 /** Any of the 16 driver sets, as a mask. */
 const driverSet = fc.integer({ min: 0, max: 15 });
 /** Organs that receive arterial blood only (the lungs take the venous return, the liver the portal vein). */

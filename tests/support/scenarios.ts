@@ -25,18 +25,33 @@ export function fastScenario(overrides: Record<string, unknown> = {}): Scenario 
   return asPatient(validateScenario(deepMerge(base, overrides), 'test'));
 }
 
+/**
+ * A number spread evenly over [min, max]. fc.double draws evenly over the doubles
+ * themselves, so nearly all its values in [0, 1] are tiny (median about 1e-165);
+ * rates and probabilities want this instead.
+ */
+export const uniform = (min: number, max: number): fc.Arbitrary<number> =>
+  fc.integer({ min: 0, max: 1_000_000 }).map((k) => min + ((max - min) * k) / 1_000_000);
+
+/** A rate spread evenly over the decades from min to max, or now and then exactly 0. */
+export const rate = (min: number, max: number): fc.Arbitrary<number> =>
+  fc.oneof(
+    { arbitrary: fc.constant(0), weight: 1 },
+    { arbitrary: uniform(Math.log(min), Math.log(max)).map(Math.exp), weight: 5 },
+  );
+
 /** Arbitrary valid scenarios: the fast scenario with rates, probabilities and switches varied. */
 export const arbitraryScenario: fc.Arbitrary<Scenario> = fc
   .record({
     dt: fc.constantFrom(0.5, 1, 2),
     programme: fc.constantFrom('early', 'late', 'mixed'),
-    bloodRate: fc.double({ min: 0, max: 0.05, noNaN: true }),
-    lymphRate: fc.double({ min: 0, max: 0.05, noNaN: true }),
-    clusterFraction: fc.double({ min: 0, max: 0.5, noNaN: true }),
-    survivalSingle: fc.double({ min: 0, max: 0.05, noNaN: true }),
-    colonyFraction: fc.double({ min: 0, max: 0.5, noNaN: true }),
+    bloodRate: rate(1e-7, 0.05),
+    lymphRate: rate(1e-7, 0.05),
+    clusterFraction: uniform(0, 0.5),
+    survivalSingle: rate(1e-4, 0.05),
+    colonyFraction: uniform(0, 0.5),
     requireColonisationDriver: fc.boolean(),
-    skip: fc.double({ min: 0, max: 1, noNaN: true }),
+    skip: uniform(0, 1),
     drainage: fc.constantFrom('systemic', 'portal'),
     chemo: fc.boolean(),
     radiotherapy: fc.boolean(),
