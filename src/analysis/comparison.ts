@@ -25,20 +25,28 @@ import {
 /** One replicate's outcome row; values may be numbers or the strings read from runs.csv. */
 export type OutcomeRecord = Readonly<Record<string, number | string>>;
 
+/**
+ * The events a comparison can time. Time runs from the start of a run (the
+ * primary's first simulated day). Deaths before the event are censored in the
+ * Kaplan–Meier curve, so its curve is the fraction still free of the event among
+ * those alive (not the composite "event or death" endpoint clinical trials call
+ * metastasis-free survival); the cumulative incidence gives the event's share with
+ * death competing.
+ */
 export const ENDPOINTS = {
   distant: {
     column: 'first_distant_macro_day',
-    name: 'distant-metastasis-free survival',
+    name: 'time to a distant macrometastasis',
     event: 'a macrometastasis in an organ (lymph nodes excluded)',
   },
   macro: {
     column: 'first_macro_day',
-    name: 'macrometastasis-free survival',
+    name: 'time to a macrometastasis',
     event: 'a macrometastasis at any site, lymph nodes included',
   },
   recurrence: {
     column: 'recurrence_day',
-    name: 'recurrence-free survival',
+    name: 'time to recurrence',
     event: 'a local, regional or distant recurrence after surgery',
   },
   death: { column: 'death_day', name: 'overall survival', event: 'death' },
@@ -64,7 +72,11 @@ export interface Arm {
   rows: OutcomeRecord[];
 }
 
-const num = (r: OutcomeRecord, column: string) => Number(r[column]);
+/** A cell of the row as a number; an empty cell (how runs.csv writes a missing number) is NaN, not 0. */
+const num = (r: OutcomeRecord, column: string) => {
+  const v = r[column];
+  return v === '' || v === undefined ? Number.NaN : Number(v);
+};
 
 /** Time (years) and status of each replicate for an endpoint. */
 export function endpointTimes(arm: Arm, endpoint: Endpoint): { years: number[]; status: Status[] } {
@@ -126,7 +138,9 @@ export interface Comparison {
   arms: [ArmReport, ArmReport];
   logRank: LogRank;
   /** B − A per quantity: unpaired bootstrap, and paired over replicates both arms define. */
-  differences: Record<Quantity, { unpaired: Difference; paired: Difference }>;
+  differences: Record<Quantity, { unpaired: Difference; paired: Difference; pairs: number }>;
+  /** Whether replicate i of both arms shared its seed; without it there is no paired column. */
+  paired: boolean;
 }
 
 const finite = (xs: number[]) => xs.filter((x) => Number.isFinite(x));
@@ -207,7 +221,8 @@ function inReplicateOrder(arm: Arm): Arm {
 
 /**
  * Compares arm B with arm A. `uniform` is a seeded stream for the bootstraps, so a
- * report is reproducible; each bootstrap takes `resamples` resamples.
+ * report is reproducible; each bootstrap takes `resamples` resamples. `paired`
+ * says whether replicate i of both arms shared its seed (the caller knows).
  */
 export function compareArms(
   arrivedA: Arm,
@@ -215,6 +230,7 @@ export function compareArms(
   endpoint: Endpoint,
   uniform: () => number,
   resamples = 2000,
+  paired = true,
 ): Comparison {
   // Replicates in index order, however they arrived: the bootstraps draw by position.
   const a = inReplicateOrder(arrivedA);
@@ -236,7 +252,13 @@ export function compareArms(
       resamples,
     );
     const [xa, xb] = pairs(a, b, q);
-    differences[q] = { unpaired, paired: pairedBootstrapMedianDifference(xa, xb, uniform, resamples) };
+    const none = { a: Number.NaN, b: Number.NaN, difference: Number.NaN, low: Number.NaN, high: Number.NaN };
+    differences[q] = {
+      unpaired,
+      paired: paired ? pairedBootstrapMedianDifference(xa, xb, uniform, resamples) : none,
+      pairs: paired ? xa.length : 0,
+    };
   }
-  return { endpoint, arms: [armReport(a, endpoint), armReport(b, endpoint)], logRank: test, differences };
+  const arms: [ArmReport, ArmReport] = [armReport(a, endpoint), armReport(b, endpoint)];
+  return { endpoint, arms, logRank: test, differences, paired };
 }

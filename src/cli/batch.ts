@@ -243,13 +243,14 @@ export async function batchCommand(args: string[]): Promise<number> {
     );
     return 130;
   }
-  writeRuns(out, columns, [...readParts(out).values()]);
+  const parts = [...readParts(out).values()];
+  writeRuns(out, columns, parts);
   for (const e of errors) console.error(`failed: ${e}`);
+  // Failures of earlier runs of this folder count too, so a resumed batch reports what the first did.
+  const failed = parts.filter((p) => p.row.error !== '').length;
   const label = shard.count > 1 ? ` (shard ${shard.index + 1} of ${shard.count})` : '';
-  console.log(
-    `${mine.length} replicates${label} in ${out}/runs.csv${errors.length ? `, ${errors.length} failed` : ''}`,
-  );
-  return errors.length ? 1 : 0;
+  console.log(`${mine.length} replicates${label} in ${out}/runs.csv${failed ? `, ${failed} failed` : ''}`);
+  return failed ? 1 : 0;
 }
 
 export async function mergeCommand(args: string[]): Promise<number> {

@@ -86,7 +86,10 @@ export async function reproduceCommand(args: string[]): Promise<number> {
     process.off('SIGTERM', stop);
     await pool.close();
   }
-  if (pool.stopped) throw new BatchError('reproduce: interrupted; nothing written');
+  if (pool.stopped) {
+    console.error('\nreproduce: interrupted; nothing written');
+    return 130;
+  }
   const rows: TargetRow[] = [];
   const used: Record<string, number> = {};
   for (const { target, scenario, n, measurements } of plan) {

@@ -67,8 +67,6 @@ export interface Model<S extends AnyScenario> {
   outcomeColumns(scenarios: readonly S[]): readonly string[];
   /** The same scenario observed every `days` days (observation draws no random numbers, so the run is unchanged). */
   observedEvery(scenario: S, days: number): S;
-  /** The largest number of steps that fit in `days` simulated days (at least one). */
-  stepsIn(scenario: S, days: number): number;
 }
 
 function patientRun(scenario: Scenario, sim: Simulation): ModelRun {
@@ -116,7 +114,6 @@ export const MODELS: { readonly [K in Scale]: Model<ScenarioOf<K>> } = {
     create: (scenario, options) => patientRun(scenario, createSimulation(scenario, options)),
     outcomeColumns: () => OUTCOME_COLUMNS,
     observedEvery: (scenario, days) => ({ ...scenario, time: { ...scenario.time, observeEveryDays: days } }),
-    stepsIn: (scenario, days) => Math.max(1, Math.floor(days / scenario.time.dt + 1e-9)),
   },
   tissue: {
     scale: 'tissue',
@@ -130,8 +127,6 @@ export const MODELS: { readonly [K in Scale]: Model<ScenarioOf<K>> } = {
       const every = Math.max(1, Math.round((days * SECONDS_PER_DAY) / t.time.stepSeconds));
       return { ...scenario, tissue: { ...t, time: { ...t.time, observeEverySteps: every } } };
     },
-    stepsIn: (scenario, days) =>
-      Math.max(1, Math.floor((days * SECONDS_PER_DAY) / scenario.tissue.time.stepSeconds + 1e-9)),
   },
 };
 
@@ -141,7 +136,6 @@ export interface ScenarioModel {
   create(options?: RunOptions): ModelRun;
   /** The scenario observed every `days` days (the run is unchanged). */
   observedEvery(days: number): AnyScenario;
-  stepsIn(days: number): number;
 }
 
 function bind<S extends AnyScenario>(model: Model<S>, scenario: S): ScenarioModel {
@@ -149,7 +143,6 @@ function bind<S extends AnyScenario>(model: Model<S>, scenario: S): ScenarioMode
     scale: model.scale,
     create: (options) => model.create(scenario, options),
     observedEvery: (days) => model.observedEvery(scenario, days),
-    stepsIn: (days) => model.stepsIn(scenario, days),
   };
 }
 

@@ -29,10 +29,14 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const ARMS = ['A', 'B'] as const;
 const COLORS = ['#c0392b', '#2980b9'];
 
+/** Counts in the bins [edges[k], edges[k + 1]), the last bin closed on the right. */
 function histogram(values: number[], edges: number[]): number[] {
   const counts = new Array<number>(edges.length - 1).fill(0);
+  const last = edges.length - 2;
   for (const v of values) {
-    const i = edges.findIndex((e, k) => k < edges.length - 1 && v >= e && v < (edges[k + 1] as number));
+    const i = edges.findIndex(
+      (e, k) => k <= last && v >= e && (v < (edges[k + 1] as number) || (k === last && v === edges[k + 1])),
+    );
     if (i >= 0) counts[i] = (counts[i] as number) + 1;
   }
   return counts;
@@ -108,6 +112,9 @@ export function setupCompare(): void {
   const interval = (d: Difference) =>
     Number.isNaN(d.difference) ? '–' : `${fixed(d.difference)} [${fixed(d.low)}, ${fixed(d.high)}]`;
   let drawn = 0;
+  /** Replicates per arm whose run failed (a record cap, say): left out of every number, and said so. */
+  let failed = [0, 0];
+  let lastFailure = '';
   /** Whole years at which the numbers at risk are shown: at most six, evenly spaced. */
   const atRiskYears = (a: ArmReport, b: ArmReport) => {
     const last = Math.max(a.atRisk.length, b.atRisk.length) - 1;
@@ -117,12 +124,18 @@ export function setupCompare(): void {
 
   const render = (arms: Arm[], total: number, force = false) => {
     const finished = (arms[0] as Arm).rows.length + (arms[1] as Arm).rows.length;
+    const lost = (failed[0] as number) + (failed[1] as number);
     // The bootstraps cost more as replicates accumulate: redraw at most once a second until the end.
-    if (!force && finished < total && performance.now() - drawn < 1000) return;
+    if (!force && finished + lost < total && performance.now() - drawn < 1000) return;
     drawn = performance.now();
     const endpoint = $<HTMLSelectElement>('compare-endpoint').value as Endpoint;
     const c = compareArms(arms[0] as Arm, arms[1] as Arm, endpoint, seedrandom.alea('seedsoil-compare'));
-    km.options.plugins = { title: { display: true, text: `${ENDPOINTS[endpoint].name} (Kaplan–Meier)` } };
+    km.options.plugins = {
+      title: {
+        display: true,
+        text: `${ENDPOINTS[endpoint].name}: fraction free of the event (Kaplan–Meier, deaths censored)`,
+      },
+    };
     c.arms.forEach((r, a) => {
       (km.data.datasets[a] as { data: { x: number; y: number }[] }).data = r.survival.map((s) => ({
         x: s.years,
@@ -130,8 +143,11 @@ export function setupCompare(): void {
       }));
     });
     km.update('none');
-    const fill = (chart: Chart<'bar'>, q: Quantity, edges: number[], fmt: (e: number) => string) => {
-      chart.data.labels = edges.slice(0, -1).map(fmt);
+    // Bins [e, next) (the last one closed), labelled as the command line's report labels them.
+    const fill = (chart: Chart<'bar'>, q: Quantity, edges: number[]) => {
+      chart.data.labels = edges
+        .slice(0, -1)
+        .map((e, k) => (edges[k + 1] === Number.POSITIVE_INFINITY ? `≥${e}` : `${e}–${edges[k + 1]}`));
       arms.forEach((arm, a) => {
         (chart.data.datasets[a] as { data: number[] }).data = histogram(
           quantity(arm, q).filter(Number.isFinite),
@@ -140,18 +156,13 @@ export function setupCompare(): void {
       });
       chart.update('none');
     };
-    fill(counts, 'metastases', [0, 1, 2, 3, 5, 10, 20, Number.POSITIVE_INFINITY], (e) => `${e}+`);
-    fill(shares, 'early_share', [0, 0.2, 0.4, 0.6, 0.8, 1.0001], (e) => e.toFixed(1));
-    fill(
-      seeding,
-      'primary_mm_at_first_seeding',
-      [0, 1, 2, 5, 10, 20, 50, Number.POSITIVE_INFINITY],
-      (e) => `${e}`,
-    );
+    fill(counts, 'metastases', [0, 1, 2, 3, 5, 10, 20, Number.POSITIVE_INFINITY]);
+    fill(shares, 'early_share', [0, 0.2, 0.4, 0.6, 0.8, 1]);
+    fill(seeding, 'primary_mm_at_first_seeding', [0, 1, 2, 5, 10, 20, 50, Number.POSITIVE_INFINITY]);
     const [a, b] = c.arms;
     $('compare-table').innerHTML =
       `<tr><th>median [95% CI]</th><th>arm A (${a.replicates})</th><th>arm B (${b.replicates})</th><th>B − A, unpaired</th><th>B − A, paired</th></tr>` +
-      `<tr><th>${ENDPOINTS[endpoint].name}: events (deaths before)</th><td>${a.events} (${a.competing})</td><td>${b.events} (${b.competing})</td><td colspan="2">log-rank p = ${c.logRank.p.toPrecision(3)}</td></tr>` +
+      `<tr><th>${ENDPOINTS[endpoint].name}: events (deaths before)</th><td>${a.events} (${a.competing})</td><td>${b.events} (${b.competing})</td><td colspan="2">${c.logRank.df === 0 ? 'log-rank not defined (no event)' : `log-rank p = ${c.logRank.p.toPrecision(3)}`}</td></tr>` +
       `<tr><th>median years to the event (Kaplan–Meier)</th><td>${median(a.medianYears)}</td><td>${median(b.medianYears)}</td><td colspan="2"></td></tr>` +
       `<tr><th>at risk at years ${atRiskYears(a, b).join(', ')}</th>${[a, b]
         .map(
@@ -164,11 +175,11 @@ export function setupCompare(): void {
       (Object.keys(QUANTITIES) as Quantity[])
         .map(
           (q) =>
-            `<tr><th>${QUANTITIES[q]}</th><td>${median(a.quantities[q])}</td><td>${median(b.quantities[q])}</td><td>${interval(c.differences[q].unpaired)}</td><td>${interval(c.differences[q].paired)}</td></tr>`,
+            `<tr><th>${QUANTITIES[q]}</th><td>${median(a.quantities[q])}</td><td>${median(b.quantities[q])}</td><td>${interval(c.differences[q].unpaired)}</td><td>${interval(c.differences[q].paired)} (${c.differences[q].pairs} pairs)</td></tr>`,
         )
         .join('');
-    status.textContent = `${finished} of ${total} replicates`;
-    status.dataset.done = String(finished === total);
+    status.textContent = `${finished + lost} of ${total} replicates${lost ? ` (${failed[0]} in arm A and ${failed[1]} in arm B failed and are left out: ${lastFailure})` : ''}`;
+    status.dataset.done = String(finished + lost === total);
   };
 
   $('compare-run').addEventListener('click', async () => {
@@ -197,6 +208,7 @@ export function setupCompare(): void {
     const tasks: [number, number][] = [];
     for (let i = 0; i < n; i++) for (let a = 0; a < 2; a++) tasks.push([a, i]);
     const results: Arm[] = ARMS.map((label) => ({ label, replicates: [], rows: [] }));
+    failed = [0, 0];
     shown = { arms: results, total: tasks.length };
     status.dataset.done = 'false';
     render(results, tasks.length, true);
@@ -206,10 +218,20 @@ export function setupCompare(): void {
         pool.map(async ({ api }) => {
           while (next < tasks.length && run === generation) {
             const [arm, replicate] = tasks[next++] as [number, number];
-            const { row } = await api.batchRow({ ...(arms[arm] as object), seed }, replicate, 0);
+            let row: OutcomeRecord;
+            try {
+              row = (await api.batchRow({ ...(arms[arm] as object), seed }, replicate, 0)).row;
+            } catch (e) {
+              if (run !== generation) return;
+              // One replicate's failure (as batch records it in runs.csv's error column).
+              failed[arm] = (failed[arm] as number) + 1;
+              lastFailure = describeError(e);
+              render(results, tasks.length);
+              continue;
+            }
             if (run !== generation) return;
             (results[arm] as Arm).replicates.push(replicate);
-            (results[arm] as Arm).rows.push(row as OutcomeRecord);
+            (results[arm] as Arm).rows.push(row);
             render(results, tasks.length);
           }
         }),

@@ -74,5 +74,14 @@ describe('the record cap', () => {
       expect(row[header.indexOf('outcome')]).toMatch(/^(death|end)$/);
     }
     expect(r.stderr).toMatch(/failed: task \d+/);
+    expect(r.stdout).toMatch(new RegExp(`, ${failed.length} failed`));
+    // Resumed, nothing runs again, and the batch still says what failed (and exits 1).
+    const again = spawnSync(
+      process.execPath,
+      ['bin/seedsoil.js', 'batch', file, '--workers', '2', '--out', out, '--resume'],
+      { encoding: 'utf8' },
+    );
+    expect(again.status).toBe(1);
+    expect(again.stdout).toMatch(new RegExp(`, ${failed.length} failed`));
   });
 });

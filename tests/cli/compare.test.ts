@@ -1,5 +1,8 @@
-/** `seedsoil compare` as a user runs it: options checked before anything runs. */
+/** `seedsoil compare` as a user runs it: options, pairing, failed replicates, what a folder may hold. */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 describe('seedsoil compare', () => {
@@ -20,4 +23,91 @@ describe('seedsoil compare', () => {
     expect(r.stdout).toMatch(/^usage: seedsoil compare A B/);
     expect(r.stdout).toMatch(/--endpoint E/);
   });
+});
+
+describe('seedsoil compare on real batches', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'seedsoil-compare-'));
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ['bin/seedsoil.js', 'compare', ...args], { encoding: 'utf8' });
+  const scenario = (name: string, text: string) => {
+    const file = join(dir, `${name}.yaml`);
+    writeFileSync(file, text);
+    return file;
+  };
+  const numbers = (csv: string) =>
+    Object.fromEntries(
+      readFileSync(csv, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(','))
+        .map(([q, arm, , v]) => [`${q}/${arm}`, v]),
+    );
+  const fast = 'extends: teaching-basic\ntime: { durationDays: 600 }\n';
+
+  it('pairs the arms only when they share their seed, and --seed makes them share it', () => {
+    const a = scenario('a', `${fast}seed: 3\n`);
+    const b = scenario('b', `${fast}seed: 4\n`);
+    const apart = run(a, b, '--replicates', '4', '--workers', '1', '--out', join(dir, 'apart.html'));
+    expect(apart.status, apart.stderr).toBe(0);
+    expect(apart.stdout).toMatch(/different seeds \(3 and 4\): not paired/);
+    expect(numbers(join(dir, 'apart.csv'))['pairs_metastases/B-A']).toBe('0');
+    // The same scenario twice at one seed: every paired difference is exactly 0.
+    const same = run(
+      a,
+      b,
+      '--replicates',
+      '4',
+      '--workers',
+      '1',
+      '--seed',
+      '9',
+      '--out',
+      join(dir, 'same.html'),
+    );
+    expect(same.status, same.stderr).toBe(0);
+    const n = numbers(join(dir, 'same.csv'));
+    expect(n['pairs_metastases/B-A']).toBe('4');
+    expect(n['difference_metastases_paired/B-A']).toBe('0');
+    expect(readFileSync(join(dir, 'same.html'), 'utf8')).toMatch(/seed 9/);
+  }, 120_000);
+
+  it('leaves failed replicates out and says how many, the same on a second run', () => {
+    const capped = scenario(
+      'capped',
+      // Four of these six replicates pass 220 records (seed 42): they fail, the others finish.
+      `${fast}invasion: { bloodRate: 0.05, lymphRate: 0.05 }\nrepresentation: { mode: individual, maxRecords: 220 }\n`,
+    );
+    const a = scenario('plain', fast);
+    for (const attempt of [1, 2]) {
+      const r = run(a, capped, '--replicates', '6', '--workers', '1', '--out', join(dir, 'capped.html'));
+      expect(r.status, `${attempt}: ${r.stderr}`).toBe(0);
+      const failed = Number(numbers(join(dir, 'capped.csv'))['failed_replicates/B']);
+      expect(failed, `attempt ${attempt}`).toBe(4);
+      expect(numbers(join(dir, 'capped.csv'))['replicates/B']).toBe('2');
+      expect(r.stdout).toMatch(new RegExp(`${failed} failed and left out`));
+    }
+  }, 120_000);
+
+  it('refuses a folder holding several sweep points, and escapes paths in the report', () => {
+    const sweep = scenario('sweep', `${fast}batch: { grid: { invasion.bloodRate: [0.001, 0.002] } }\n`);
+    const folder = join(dir, 'sweep-out');
+    const batch = spawnSync(
+      process.execPath,
+      ['bin/seedsoil.js', 'batch', sweep, '--replicates', '2', '--workers', '1', '--out', folder],
+      { encoding: 'utf8' },
+    );
+    expect(batch.status, batch.stderr).toBe(0);
+    const r = run(folder, folder, '--out', join(dir, 'sweep.html'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/holds 2 scenarios or sweep points/);
+
+    const odd = join(dir, '<odd & "arm">.yaml');
+    writeFileSync(odd, fast);
+    const e = run(odd, odd, '--replicates', '2', '--workers', '1', '--out', join(dir, 'odd.html'));
+    expect(e.status, e.stderr).toBe(0);
+    const html = readFileSync(join(dir, 'odd.html'), 'utf8');
+    expect(html).toContain('&lt;odd &amp; &quot;arm&quot;&gt;');
+    expect(html).not.toContain('<odd');
+  }, 120_000);
 });

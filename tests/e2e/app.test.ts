@@ -4,7 +4,7 @@
  * Screenshots of each view are kept in test-artifacts/.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -145,17 +145,17 @@ describe('web app', () => {
     // `seedsoil compare` on the same replicates (both arms at seed 1, as the page ran
     // them) prints the same numbers: one outcome definition, one comparison.
     const dir = mkdtempSync(join(tmpdir(), 'seedsoil-compare-'));
-    for (const arm of ['breast-her2-early', 'breast-her2-late'])
-      writeFileSync(join(dir, `${arm}.yaml`), `extends: ${arm}\nseed: 1\n`);
     const cli = spawnSync(
       process.execPath,
       [
         'bin/seedsoil.js',
         'compare',
-        join(dir, 'breast-her2-early.yaml'),
-        join(dir, 'breast-her2-late.yaml'),
+        'breast-her2-early',
+        'breast-her2-late',
         '--replicates',
         '6',
+        '--seed',
+        '1',
         '--out',
         join(dir, 'report.html'),
       ],
@@ -183,7 +183,8 @@ describe('web app', () => {
         value(`median_${quantity}`, 'B'),
       ]);
       expect(row[3], quantity).toBe(value(`difference_${quantity}_unpaired`, 'B-A'));
-      expect(row[4], quantity).toBe(value(`difference_${quantity}_paired`, 'B-A'));
+      const pairs = numbers.find((l) => l.startsWith(`pairs_${quantity},`))?.split(',')[3];
+      expect(row[4], quantity).toBe(`${value(`difference_${quantity}_paired`, 'B-A')} (${pairs} pairs)`);
     }
   }, 180_000);
 
