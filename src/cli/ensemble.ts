@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import type * as Comlink from 'comlink';
 import type { EngineApi } from '../../workers/protocol.ts';
-import { createPool, WorkerDied } from './pool.ts';
+import { createPool, type Pool, WorkerDied } from './pool.ts';
 
 /** A problem the user can fix (a bad option, folder or file): the command prints it as one sentence. */
 export class BatchError extends Error {}
@@ -101,16 +101,18 @@ export async function runTasks<T extends { index: number }, R>(
   const started = Date.now();
   let done = mine.length - pending.length;
   if (pending.length === 0) return { interrupted: false, done };
-  const pool = createPool(Math.min(workers, pending.length));
+  const pool = acquire(Math.min(workers, pending.length));
   const stop = () => pool.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  let healthy = false;
   try {
     await pool.run(pending, how.run, (task, outcome) => {
       const row = how.row(task, outcome);
       writeAtomic(join(dir, 'parts', partName(task.index)), JSON.stringify({ index: task.index, row }));
       progress(++done, mine.length, started);
     });
+    healthy = !pool.stopped;
     return { interrupted: pool.stopped, done };
   } catch (e) {
     if (e instanceof WorkerDied) {
@@ -120,8 +122,30 @@ export async function runTasks<T extends { index: number }, R>(
     }
     throw e;
   } finally {
-    await pool.close();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    // A stopped or broken pool is not lent again.
+    if (!healthy) await closeEnsemble();
   }
+}
+
+/**
+ * The worker pool, kept between the batches of one command: a calibration runs a
+ * batch per round of proposals, and starting the worker threads again for each
+ * (a few hundred milliseconds per thread) cost more than the rounds' replicates.
+ */
+let shared: { size: number; pool: Pool } | undefined;
+
+function acquire(size: number): Pool {
+  if (shared && shared.size >= size && !shared.pool.stopped) return shared.pool;
+  void closeEnsemble();
+  shared = { size, pool: createPool(size) };
+  return shared.pool;
+}
+
+/** Ends the kept worker threads; the command line calls it once a command is done. */
+export async function closeEnsemble(): Promise<void> {
+  const old = shared;
+  shared = undefined;
+  await old?.pool.close();
 }

@@ -12,6 +12,7 @@ import { ENGINE_VERSION } from '../engine/version.ts';
 import { BatchError, batchCommand, mergeCommand } from './batch.ts';
 import { CALIBRATE_HELP, calibrateCommand } from './calibrate.ts';
 import { compareCommand } from './compare.ts';
+import { closeEnsemble } from './ensemble.ts';
 import { reproduceCommand } from './reproduce.ts';
 import { loadScenarioFile } from './scenarios.ts';
 import { sensitivityCommand } from './sensitivity.ts';
@@ -206,5 +207,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     console.error(`seedsoil: ${(e as Error).message}`);
     return 2;
+  } finally {
+    // The worker threads a command's batches shared (cli/ensemble.ts) would keep the process alive.
+    await closeEnsemble();
   }
 }
