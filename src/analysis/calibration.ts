@@ -21,7 +21,17 @@ import {
 import type { AnyScenario, Scale } from '../engine/schema.ts';
 import { TARGETS } from '../reproduce/targets.ts';
 import type { AbcParameter, Prior } from './abc.ts';
+import { columnKind } from './sensitivity.ts';
 import type { Summary } from './summaries.ts';
+
+/**
+ * The values the text columns of runs.csv take (engine/simulation.ts's outcome;
+ * engine/clinical.ts's recurrence types, empty when there was no recurrence).
+ */
+const TEXT_VALUES: Readonly<Record<string, readonly string[]>> = {
+  outcome: ['end', 'death'],
+  recurrence_type: ['local', 'regional', 'distant', ''],
+};
 
 const count = (description: string) => z.number().int().min(1).meta({ description });
 
@@ -429,6 +439,7 @@ function targetOf(
     issue('equals', 'give either above or equals, not both');
   if (t.summary === 'proportion' && !(t.observed >= 0 && t.observed <= 1))
     issue('observed', `a proportion lies in 0 … 1 (got ${t.observed})`);
+  if (issues.length === before) suitsColumn(t, issue);
   if (issues.length > before) return undefined;
   const column = t.column as string;
   const summary: Summary =
@@ -438,6 +449,53 @@ function targetOf(
         ? { kind: 'quantile', column, q: t.q as number }
         : { kind: 'proportion', column, above: t.above, equals: t.equals };
   return { name, observed: t.observed, uncertainty: t.uncertainty, measure: { kind: 'column', summary } };
+}
+
+/**
+ * Whether the target's summary suits its column (as sensitivity's outputs are
+ * checked): a text column has no mean or quantile and is counted with `equals`,
+ * one of its known values; a number is never `equals`; a day that is -1 when the
+ * event never happened has no mean or quantile (they would mix -1 with days), and
+ * its proportion counts the replicates where the event happened; a quantity is
+ * never below 0, so its proportion needs `above`.
+ */
+function suitsColumn(t: TargetSpec, issue: (field: string, message: string) => void): void {
+  const column = t.column as string;
+  const kind = columnKind(column);
+  if (kind === 'text') {
+    const known = TEXT_VALUES[column] ?? [];
+    const values = known.map((v) => show(v)).join(', ');
+    if (t.summary !== 'proportion')
+      issue(
+        'summary',
+        `${column} is text, it has no ${t.summary} (got ${show(t.summary)}, expected "proportion" with equals: one of ${values})`,
+      );
+    else if (t.equals === undefined)
+      issue(
+        'equals',
+        `missing: ${column} is text, so its proportion counts the replicates equal to one of ${values}${t.above !== undefined ? ' (not above a number)' : ''}`,
+      );
+    else if (known.length && !known.includes(t.equals))
+      issue('equals', `not a value of ${column} (got ${show(t.equals)}, expected one of ${values})`);
+    return;
+  }
+  if (t.equals !== undefined) {
+    issue(
+      'equals',
+      `${column} is a number, not text (got ${show(t.equals)}; count the replicates above a value with above)`,
+    );
+    return;
+  }
+  if (kind === 'event' && (t.summary === 'mean' || t.summary === 'quantile'))
+    issue(
+      'summary',
+      `${column} is -1 when the event never happened, so a ${t.summary} mixes -1 with values (got ${show(t.summary)}, expected "proportion": the share of replicates where it happened, or above a value)`,
+    );
+  else if (kind === 'quantity' && t.summary === 'proportion' && t.above === undefined)
+    issue(
+      'above',
+      `missing: ${column} is never below 0, so the share of replicates with it >= 0 is always 1 (expected a threshold, or summary "mean")`,
+    );
 }
 
 /** A point of the base scenario at these parameter values: dotted paths set in a copy of the raw base. */

@@ -12,8 +12,8 @@ export type Summary =
   /** Mean of the column over replicates. */
   | { kind: 'mean'; column: string }
   /**
-   * Share of replicates where the column is ≥ 0 (the event happened), above
-   * `above` when given, or equal to `equals` (for text columns such as `outcome`).
+   * Share of replicates where the column is ≥ 0 (the event happened) and, when
+   * given, above `above`; or equal to `equals` (for text columns such as `outcome`).
    */
   | { kind: 'proportion'; column: string; above?: number | undefined; equals?: string | undefined }
   /** The q-quantile (R's type 7) of the column over replicates. */
@@ -36,7 +36,8 @@ export function summarise(summary: Summary, rows: readonly Row[]): number {
       const hit = (r: Row) => {
         if (summary.equals !== undefined) return String(r[summary.column] ?? '') === summary.equals;
         const v = numeric(r, summary.column);
-        return summary.above !== undefined ? v > summary.above : v >= 0;
+        // A day of −1 is "never": it is not above any threshold, even a negative one.
+        return v >= 0 && (summary.above === undefined || v > summary.above);
       };
       return rows.filter(hit).length / rows.length;
     }

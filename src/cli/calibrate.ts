@@ -622,6 +622,20 @@ async function calibrate(ctx: Context): Promise<number> {
       ),
     (g, { scales, sources }) => {
       if (g.index === 0) {
+        // A target that takes one value over the whole prior cannot tell parameters apart, and with
+        // no uncertainty its distance has no scale: every particle would be accepted, the prior
+        // returned as the posterior.
+        const constant = c.targets.filter((_, k) => sources[k] === 'none');
+        if (constant.length)
+          throw new BatchError(
+            constant
+              .map((t) => {
+                const k = c.targets.indexOf(t);
+                const value = g.particles[0]?.summaries[k];
+                return `${ctx.specFile}: targets.${t.name}: ${measurementOf(t)} is ${value === undefined ? 'the same' : fmt(value)} in every one of generation 0's ${g.particles.length} simulations, so it cannot tell the parameters apart and its distance has no scale (expected a target that varies over the prior; choose another column or summary, or drop it)`;
+              })
+              .join('\n'),
+          );
         console.log(
           `distance scales: ${c.targets.map((t, k) => `${t.name} ${fmt(scales[k] as number)} (${sources[k]})`).join(', ')}`,
         );

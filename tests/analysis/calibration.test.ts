@@ -131,6 +131,31 @@ describe('calibration specs', () => {
     ]);
   });
 
+  it('refuses a summary that does not suit its column, with the values it takes', () => {
+    const spec = `${GOOD}
+  textMean: { column: outcome, summary: mean, observed: 0.1 }
+  textQuantile: { column: recurrence_type, summary: quantile, q: 0.5, observed: 1 }
+  textAbove: { column: outcome, summary: proportion, above: 0, observed: 0.1 }
+  unknown: { column: outcome, summary: proportion, equals: dead, observed: 0.1 }
+  recurrence: { column: recurrence_type, summary: proportion, equals: distant, observed: 0.1 }
+  numberEquals: { column: metastases, summary: proportion, equals: '3', observed: 0.1 }
+  dayMean: { column: death_day, summary: mean, observed: 300 }
+  dayQuantile: { column: first_macro_day, summary: quantile, q: 0.5, observed: 30 }
+  happened: { column: first_macro_day, summary: proportion, observed: 0.5 }
+  always: { column: metastases, summary: proportion, observed: 0.5 }
+`;
+    expect(problems(spec)).toEqual([
+      'spec.yaml: targets.textMean.summary: outcome is text, it has no mean (got "mean", expected "proportion" with equals: one of "end", "death")',
+      'spec.yaml: targets.textQuantile.summary: recurrence_type is text, it has no quantile (got "quantile", expected "proportion" with equals: one of "local", "regional", "distant", "")',
+      'spec.yaml: targets.textAbove.equals: missing: outcome is text, so its proportion counts the replicates equal to one of "end", "death" (not above a number)',
+      'spec.yaml: targets.unknown.equals: not a value of outcome (got "dead", expected one of "end", "death")',
+      'spec.yaml: targets.numberEquals.equals: metastases is a number, not text (got "3"; count the replicates above a value with above)',
+      'spec.yaml: targets.dayMean.summary: death_day is -1 when the event never happened, so a mean mixes -1 with values (got "mean", expected "proportion": the share of replicates where it happened, or above a value)',
+      'spec.yaml: targets.dayQuantile.summary: first_macro_day is -1 when the event never happened, so a quantile mixes -1 with values (got "quantile", expected "proportion": the share of replicates where it happened, or above a value)',
+      'spec.yaml: targets.always.above: missing: metastases is never below 0, so the share of replicates with it >= 0 is always 1 (expected a threshold, or summary "mean")',
+    ]);
+  });
+
   it('checks reproduce targets and synthetic values', () => {
     const spec = `${GOOD}
   luzzi: { reproduce: luzzi-1998, quantity: extravasated by day 3, observed: 0.8 }

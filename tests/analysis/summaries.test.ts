@@ -20,6 +20,8 @@ describe('summaries', () => {
   it('proportion: the event happened (≥ 0, day 0 included), above a threshold, equal to a text', () => {
     expect(summarise({ kind: 'proportion', column: 'first_macro_day' }, rows)).toBe(3 / 5);
     expect(summarise({ kind: 'proportion', column: 'metastases', above: 3 }, rows)).toBe(2 / 5);
+    // A day of -1 is "never", not a day above a negative threshold.
+    expect(summarise({ kind: 'proportion', column: 'first_macro_day', above: -5 }, rows)).toBe(3 / 5);
     expect(summarise({ kind: 'proportion', column: 'outcome', equals: 'death' }, rows)).toBe(2 / 5);
   });
 

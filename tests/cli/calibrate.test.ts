@@ -75,6 +75,30 @@ describe('seedsoil calibrate', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('stops, naming the target, when a target is the same over all of generation 0', () => {
+    const constant = join(dir, 'constant.yaml');
+    writeFileSync(
+      constant,
+      stringify({
+        ...parse(readFileSync(spec, 'utf8')),
+        replicates: 2,
+        population: 4,
+        roundSize: 4,
+        targets: {
+          ...shipped.targets,
+          days: { column: 'days_simulated', summary: 'mean', observed: 13 },
+        },
+      }),
+    );
+    const out = join(dir, 'constant-out');
+    const r = seedsoil('calibrate', constant, '--out', out, '--workers', '1');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `${constant}: targets.days: mean of days_simulated is 13 in every one of generation 0's 4 simulations, so it cannot tell the parameters apart`,
+    );
+    expect(existsSync(join(out, 'posterior.csv'))).toBe(false);
+  });
+
   it('calibrates end to end: outputs, the true values within the 95% credible intervals, a scenario check accepts', () => {
     const r = seedsoil('calibrate', spec, '--out', two, '--workers', '2');
     expect(r.stderr).not.toMatch(/failed/);
