@@ -131,16 +131,21 @@ async function runBatch(
   replicates: number,
   label: (i: number) => string,
 ): Promise<Row[][]> {
+  let rewritten = false;
   const files = runs.map((run, i) => {
     const file = join(folder, 'runs', `run-${pad(i)}.yaml`);
     const text = runFile(ctx, file, run, replicates, label(i));
     if (!existsSync(file) || readFileSync(file, 'utf8') !== text) {
       mkdirSync(dirname(file), { recursive: true });
       writeAtomic(file, text);
+      rewritten = true;
     }
     return file;
   });
   const out = shardFolder(ctx, folder, 'batch');
+  // Results of other run files (another --synthesize, an interrupted earlier version) would be
+  // taken for these: start the batch afresh whenever a file changed.
+  if (rewritten) rmSync(out, { recursive: true, force: true });
   const runsCsv = join(out, 'runs.csv');
   const batchArgs = [
     ...files,

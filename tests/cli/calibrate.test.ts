@@ -191,6 +191,24 @@ describe('seedsoil calibrate', () => {
     }
   });
 
+  it('--synthesize again with other values in the same folder runs them afresh', () => {
+    const out = join(dir, 'resynthesize');
+    const first = seedsoil('calibrate', spec, '--synthesize', '--out', out);
+    expect(first.code).toBe(0);
+    const before = read(out, 'synthetic.csv');
+    const changed = join(dir, 'changed.yaml');
+    const parsed = parse(readFileSync(spec, 'utf8'));
+    writeFileSync(
+      changed,
+      stringify({ ...parsed, synthetic: { ...parsed.synthetic, seed: parsed.synthetic.seed + 1 } }),
+    );
+    expect(seedsoil('calibrate', changed, '--synthesize', '--out', out).code).toBe(0);
+    const fresh = join(dir, 'resynthesize-fresh');
+    expect(seedsoil('calibrate', changed, '--synthesize', '--out', fresh).code).toBe(0);
+    expect(read(out, 'synthetic.csv')).not.toBe(before);
+    expect(read(out, 'synthetic.csv')).toBe(read(fresh, 'synthetic.csv'));
+  });
+
   it('fits to a reproduce target`s measurement (luzzi-1998: the share of injected cells that extravasate)', () => {
     const luzzi = join(dir, 'luzzi.yaml');
     writeFileSync(
