@@ -121,7 +121,7 @@ function table(a: Analysis, results: readonly OutputIndices[]): string {
   const lines: string[] = [];
   for (const r of results) {
     const noise = Number.isFinite(r.noiseShare)
-      ? `; replicate noise ${Math.round(r.noiseShare * 100)}% of it${r.sobol ? ` (adds about ${fixed(r.noiseShare)} to each ST)` : ''}`
+      ? `; replicate noise ${Math.round(r.noiseShare * 100)}% of it`
       : '';
     lines.push('', `${r.output}: mean ${precise(r.mean)}, variance ${precise(r.variance)}${noise}`);
     if (!(r.variance > 0)) {
@@ -146,7 +146,31 @@ function table(a: Analysis, results: readonly OutputIndices[]): string {
       });
     }
   }
+  if (results.some((r) => Number.isFinite(r.noiseShare) && r.variance > 0))
+    lines.push('', ...wrap(noiseNote(method.name === 'sobol' ? 'ST' : 'mu*'), 100));
   return lines.join('\n');
+}
+
+/**
+ * What the replicate noise share means in this design. Replicate i of every point
+ * runs with the same seed (common random numbers), so the noise is not a constant
+ * added to every index: it moves with the parameters.
+ */
+function noiseNote(index: string): string {
+  return `Replicate noise is the share of the output's variance that comes from the finite replicates. Replicate i of every point shares its seed (common random numbers), so this noise moves with the parameters: it leaves an inert parameter's ${index} at 0 and can show up in any index, mostly those of the parameters that change how the random streams are used (how many draws are taken, and in what order). Check an index you doubt with more replicates or another seed.`;
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 function heading(a: Analysis, points: number): string {
@@ -198,14 +222,18 @@ function report(a: Analysis, points: number, results: readonly OutputIndices[], 
 explains alone; ST, the total effect, adds every interaction it takes part in. ST − S1 measures the interactions;
 an ST near 0 means the parameter can be fixed anywhere in its range. Indices are estimated (Saltelli 2010's
 first-order estimator, Jansen's total effect) from a Sobol' sequence, with bootstrap percentile intervals over the
-N base rows. Each output is first averaged over the point's replicates; the noise left in that average is variance
-no parameter explains. Its share is given for each output below: it adds about that much to every ST and leaves that
-much less for the S1 to add up to.</p>`
+N base rows. Each output is first averaged over the point's replicates; the share of its variance that comes
+from the finite replicates is given for each output below. Replicate i of every point shares its seed (common
+random numbers), so that noise moves with the parameters: an inert parameter's ST stays 0, and the noise can show
+up in any index, mostly those of the parameters that change how the random streams are used. Check an index you
+doubt with more replicates or another seed.</p>`
       : `<p>μ* (the mean absolute elementary effect) ranks the parameters by influence: the output's change when the
 parameter moves by Δ = p / (2(p − 1)) of its range, scaled to the whole range. σ (the spread of the effects) is
 large when the effect depends on where the other parameters are (interactions) or is non-linear; a parameter
-with μ* near 0 can be fixed. Replicate noise makes every μ* positive, even an inert parameter's: compare μ* with
-the noise given for each output below. Intervals are bootstrap percentiles over trajectories.</p>`;
+with μ* near 0 can be fixed. Replicate i of every point shares its seed (common random numbers), so the replicate
+noise given for each output below moves with the parameters: an inert parameter's μ* stays 0, and the noise can
+show up in the μ* and σ of the parameters that change how the random streams are used. Check an effect you doubt
+with more replicates or another seed. Intervals are bootstrap percentiles over trajectories.</p>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>seedsoil sensitivity analysis</title>
 <style>body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1d2430}figure{height:300px;margin:0}

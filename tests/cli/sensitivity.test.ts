@@ -54,7 +54,12 @@ describe('seedsoil sensitivity', () => {
     expect(r.stdout).toMatch(
       /Sobol' indices \(Saltelli design, N = 8\) of teaching-basic: 2 parameters, 32 points × 2/,
     );
-    expect(r.stdout).toMatch(/mean\(colonies_founded\): mean .*, variance .*; replicate noise \d+% of it/);
+    expect(r.stdout).toMatch(/mean\(colonies_founded\): mean .*, variance .*; replicate noise \d+% of it\n/);
+    // Replicate i of every point shares its seed: the noise moves with the parameters, not onto every ST.
+    expect(r.stdout).not.toContain('to each ST');
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain(
+      "shares its seed (common random numbers), so this noise moves with the parameters: it leaves an inert parameter's ST at 0",
+    );
     expect(r.stdout).toMatch(/ {2}parameter {11}S1 \[95% CI\] +ST \[95% CI\]/);
     expect(r.stdout).toMatch(
       / {2}invasion\.bloodRate +-?\d\.\d{3} \[-?\d\.\d{3}, -?\d\.\d{3}\] +-?\d\.\d{3} \[/,
@@ -95,6 +100,8 @@ describe('seedsoil sensitivity', () => {
 
     const html = read(one, 'report.html');
     expect(html).toMatch(/^<!doctype html>/);
+    expect(html).not.toContain('adds about that much to every ST');
+    expect(html.replace(/\s+/g, ' ')).toContain("an inert parameter's ST stays 0");
     expect(html).toContain('Chart.js v4');
     expect(html).not.toMatch(/<script[^>]+src=/);
     expect(html).toContain('S1 (first order)');
@@ -151,6 +158,10 @@ describe('seedsoil sensitivity', () => {
       /Morris elementary effects \(4 trajectories, 4 levels\).*12 points × 2 replicates/,
     );
     expect(r.stdout).toMatch(/ {2}parameter {11}mu\* \[95% CI\] +mu +sigma/);
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain("it leaves an inert parameter's mu* at 0");
+    const html = read(dir, 'report.html');
+    expect(html).not.toContain('makes every μ* positive');
+    expect(html.replace(/\s+/g, ' ')).toContain("an inert parameter's μ* stays 0");
     expect(read(dir, 'indices.csv').split('\n')[0]).toBe(
       'output,noise_share,parameter,mu_star,mu_star_low,mu_star_high,mu,sigma',
     );
