@@ -26,6 +26,7 @@ import {
   type MorrisIndices,
   morrisDesign,
   morrisIndices,
+  realisedSteps,
   SALTELLI_MAX_PARAMETERS,
   type SobolIndices,
   saltelliDesign,
@@ -490,11 +491,10 @@ export function buildDesign(a: Analysis): Design {
   let morris: MorrisDesign | undefined;
   if (method.name === 'sobol') unit = saltelliDesign(method.samples, k);
   else {
-    morris = morrisDesign(
-      method.trajectories,
-      k,
-      method.levels,
-      seedrandom.alea(`seedsoil-morris:${a.seed}`),
+    morris = realisedSteps(
+      morrisDesign(method.trajectories, k, method.levels, seedrandom.alea(`seedsoil-morris:${a.seed}`)),
+      a.factors,
+      a.integer,
     );
     unit = morris.points;
   }
@@ -655,6 +655,7 @@ export function indexRows(a: Analysis, results: readonly OutputIndices[]): Recor
         mu_star_high: m.muStar[i]?.high ?? Number.NaN,
         mu: m.mu[i] ?? Number.NaN,
         sigma: m.sigma[i] ?? Number.NaN,
+        effects: m.effects[i] ?? 0,
       };
     }),
   );
@@ -662,5 +663,15 @@ export function indexRows(a: Analysis, results: readonly OutputIndices[]): Recor
 
 export const INDEX_COLUMNS = {
   sobol: ['output', 'noise_share', 'parameter', 'S1', 'S1_low', 'S1_high', 'ST', 'ST_low', 'ST_high'],
-  morris: ['output', 'noise_share', 'parameter', 'mu_star', 'mu_star_low', 'mu_star_high', 'mu', 'sigma'],
+  morris: [
+    'output',
+    'noise_share',
+    'parameter',
+    'mu_star',
+    'mu_star_low',
+    'mu_star_high',
+    'mu',
+    'sigma',
+    'effects',
+  ],
 } as const;

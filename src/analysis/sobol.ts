@@ -43,6 +43,15 @@ export function fromUnit(u: number, factor: Factor): number {
   return Math.min(high, Math.max(low, v));
 }
 
+/** The unit coordinate of `value` in `factor`'s range: the inverse of fromUnit. */
+export function toUnit(value: number, factor: Factor): number {
+  const { low, high } = factor;
+  if (high === low) return 0;
+  return factor.scale === 'log'
+    ? (Math.log(value) - Math.log(low)) / (Math.log(high) - Math.log(low))
+    : (value - low) / (high - low);
+}
+
 /** An estimate with its confidence interval. */
 export interface Estimate {
   value: number;
@@ -279,8 +288,41 @@ export interface MorrisDesign {
   delta: number;
   /** r(k + 1) points: trajectory t is rows t(k + 1) … t(k + 1) + k. */
   points: number[][];
-  /** Per trajectory, the k moves in order: the parameter that changes and its signed step (±Δ). */
+  /**
+   * Per trajectory, the k moves in order: the parameter that changes and its signed
+   * step (±Δ; for a rounded parameter, the change its rounded value made, as a
+   * fraction of the range, which may be 0: see realisedSteps).
+   */
   moves: { parameter: number; step: number }[][];
+}
+
+/**
+ * The design with each move's step as the run values changed: an integer
+ * parameter is rounded, so it moves by the rounded values' difference (as a
+ * fraction of its range, on its scale), not by Δ; a move that rounding cancelled
+ * gets step 0, and morrisIndices drops its effect.
+ */
+export function realisedSteps(
+  design: MorrisDesign,
+  factors: readonly Factor[],
+  integer: readonly boolean[],
+): MorrisDesign {
+  const k = design.parameters;
+  const unitOf = (u: number, i: number) => {
+    const f = factors[i] as Factor;
+    return integer[i] ? toUnit(Math.round(fromUnit(u, f)), f) : u;
+  };
+  return {
+    ...design,
+    moves: design.moves.map((trajectory, t) =>
+      trajectory.map(({ parameter, step }, s) => {
+        if (!integer[parameter]) return { parameter, step };
+        const before = (design.points[t * (k + 1) + s] as number[])[parameter] as number;
+        const after = (design.points[t * (k + 1) + s + 1] as number[])[parameter] as number;
+        return { parameter, step: unitOf(after, parameter) - unitOf(before, parameter) };
+      }),
+    ),
+  };
 }
 
 /**
@@ -336,6 +378,8 @@ export interface MorrisIndices {
   mu: number[];
   /** Standard deviation of the elementary effects: interactions or non-linearity. */
   sigma: number[];
+  /** Effects per parameter: one a trajectory, less those whose move rounding cancelled (step 0). */
+  effects: number[];
 }
 
 /**
@@ -351,20 +395,27 @@ export function morrisIndices(
   const r = design.moves.length;
   if (y.length !== r * (k + 1))
     throw new RangeError(`Morris indices: ${y.length} outputs for ${r} trajectories of ${k} parameters`);
-  // effects[i][t]: parameter i's effect in trajectory t.
+  // effects[i][t]: parameter i's effect in trajectory t; NaN when its move changed nothing (step 0).
   const effects = Array.from({ length: k }, () => new Float64Array(r));
   design.moves.forEach((trajectory, t) => {
     trajectory.forEach(({ parameter, step }, s) => {
       const before = y[t * (k + 1) + s] as number;
       const after = y[t * (k + 1) + s + 1] as number;
-      (effects[parameter] as Float64Array)[t] = (after - before) / step;
+      (effects[parameter] as Float64Array)[t] = step === 0 ? Number.NaN : (after - before) / step;
     });
   });
   const meanAbs = (e: Float64Array, rows: ArrayLike<number>) => {
     let sum = 0;
-    for (let j = 0; j < rows.length; j++) sum += Math.abs(e[rows[j] as number] as number);
-    return sum / rows.length;
+    let n = 0;
+    for (let j = 0; j < rows.length; j++) {
+      const v = e[rows[j] as number] as number;
+      if (Number.isNaN(v)) continue;
+      sum += Math.abs(v);
+      n++;
+    }
+    return n ? sum / n : Number.NaN;
   };
+  const kept = effects.map((e) => e.filter((v) => !Number.isNaN(v)));
   const identity = Uint32Array.from({ length: r }, (_, t) => t);
   const draws: Float64Array[] = [];
   const rows = new Uint32Array(r);
@@ -378,10 +429,12 @@ export function morrisIndices(
       const [low, high] = intervals[i] as [number, number];
       return { value: meanAbs(e, identity), low, high };
     }),
-    mu: effects.map((e) => e.reduce((s, v) => s + v, 0) / r),
-    sigma: effects.map((e) => {
-      const m = e.reduce((s, v) => s + v, 0) / r;
-      return r > 1 ? Math.sqrt(e.reduce((s, v) => s + (v - m) ** 2, 0) / (r - 1)) : Number.NaN;
+    mu: kept.map((e) => (e.length ? e.reduce((s, v) => s + v, 0) / e.length : Number.NaN)),
+    sigma: kept.map((e) => {
+      const n = e.length;
+      const m = e.reduce((s, v) => s + v, 0) / n;
+      return n > 1 ? Math.sqrt(e.reduce((s, v) => s + (v - m) ** 2, 0) / (n - 1)) : Number.NaN;
     }),
+    effects: kept.map((e) => e.length),
   };
 }

@@ -138,10 +138,15 @@ function table(a: Analysis, results: readonly OutputIndices[]): string {
       });
     } else if (r.morris) {
       const m = r.morris;
-      lines.push(`  ${'parameter'.padEnd(width)}${`mu* [${percent} CI]`.padEnd(34)}${'mu'.padEnd(12)}sigma`);
+      const total = a.spec.method.name === 'morris' ? a.spec.method.trajectories : 0;
+      lines.push(
+        `  ${'parameter'.padEnd(width)}${`mu* [${percent} CI]`.padEnd(34)}${'mu'.padEnd(12)}${'sigma'.padEnd(12)}effects`,
+      );
       a.factors.forEach((f, i) => {
+        const n = m.effects[i] ?? 0;
+        const effects = n < total ? `${n} of ${total} (rounding left ${total - n} unchanged)` : String(n);
         lines.push(
-          `  ${f.name.padEnd(width)}${interval(m.muStar[i], precise).padEnd(34)}${precise(m.mu[i] ?? Number.NaN).padEnd(12)}${precise(m.sigma[i] ?? Number.NaN)}`,
+          `  ${f.name.padEnd(width)}${interval(m.muStar[i], precise).padEnd(34)}${precise(m.mu[i] ?? Number.NaN).padEnd(12)}${precise(m.sigma[i] ?? Number.NaN).padEnd(12)}${effects}`,
         );
       });
     }
@@ -228,7 +233,8 @@ random numbers), so that noise moves with the parameters: an inert parameter's S
 up in any index, mostly those of the parameters that change how the random streams are used. Check an index you
 doubt with more replicates or another seed.</p>`
       : `<p>μ* (the mean absolute elementary effect) ranks the parameters by influence: the output's change when the
-parameter moves by Δ = p / (2(p − 1)) of its range, scaled to the whole range. σ (the spread of the effects) is
+parameter moves by Δ = p / (2(p − 1)) of its range (an integer parameter: by what its rounded value moved), scaled to
+the whole range; a move that rounding cancelled gives no effect (the effects column counts those kept). σ (the spread of the effects) is
 large when the effect depends on where the other parameters are (interactions) or is non-linear; a parameter
 with μ* near 0 can be fixed. Replicate i of every point shares its seed (common random numbers), so the replicate
 noise given for each output below moves with the parameters: an inert parameter's μ* stays 0, and the noise can

@@ -8,9 +8,11 @@ import fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import {
+  type Factor,
   fromUnit,
   morrisDesign,
   morrisIndices,
+  realisedSteps,
   SALTELLI_MAX_PARAMETERS,
   SOBOL_DIMENSIONS,
   saltelliDesign,
@@ -185,6 +187,42 @@ describe("Sobol' indices of the Ishigami function (a = 7, b = 0.1)", () => {
     });
     expect(flat.variance).toBe(0);
     expect(flat.first.every((s) => Number.isNaN(s.value))).toBe(true);
+  });
+});
+
+describe('Morris elementary effects of integer parameters', () => {
+  // Run values are rounded: x0 is an integer on 0 … 2, x1 an integer on 1 … 2 sampled on the log scale.
+  const factors: Factor[] = [
+    { name: 'x0', low: 0, high: 2, scale: 'linear' },
+    { name: 'x1', low: 1, high: 2, scale: 'log' },
+  ];
+  const trajectories = 200;
+  const design = realisedSteps(morrisDesign(trajectories, 2, 8, seedrandom.alea('morris-integer')), factors, [
+    true,
+    true,
+  ]);
+  const value = (u: number[], i: number) => Math.round(fromUnit(u[i] as number, factors[i] as Factor));
+  // Linear in the rounded values: over the whole range x0 adds 2, x1 adds 10.
+  const y = design.points.map((u) => value(u, 0) + 10 * value(u, 1));
+  const result = morrisIndices(y, design, {
+    resamples: 100,
+    confidence: 0.95,
+    random: seedrandom.alea('morris-integer-bootstrap'),
+  });
+
+  it('divides by what the rounded value moved, so a linear output gives its whole-range change exactly', () => {
+    expect(result.muStar[0]?.value).toBeCloseTo(2, 12);
+    expect(result.mu[0]).toBeCloseTo(result.muStar[0]?.value as number, 12);
+    expect(result.sigma[0]).toBeCloseTo(0, 12);
+    expect(result.muStar[1]?.value).toBeCloseTo(10, 12);
+    expect(result.sigma[1]).toBeCloseTo(0, 12);
+  });
+
+  it('drops, and counts, the moves that rounding cancelled', () => {
+    // On 1 … 2 (log, 8 levels) a move from 1 to 2^(4/7) ≈ 1.49 rounds to 1 both times.
+    expect(result.effects[0]).toBe(trajectories);
+    expect(result.effects[1]).toBeGreaterThan(0);
+    expect(result.effects[1]).toBeLessThan(trajectories);
   });
 });
 

@@ -157,16 +157,17 @@ describe('seedsoil sensitivity', () => {
     expect(r.stdout).toMatch(
       /Morris elementary effects \(4 trajectories, 4 levels\).*12 points × 2 replicates/,
     );
-    expect(r.stdout).toMatch(/ {2}parameter {11}mu\* \[95% CI\] +mu +sigma/);
+    expect(r.stdout).toMatch(/ {2}parameter {11}mu\* \[95% CI\] +mu +sigma +effects\n/);
     expect(r.stdout.replace(/\s+/g, ' ')).toContain("it leaves an inert parameter's mu* at 0");
     const html = read(dir, 'report.html');
     expect(html).not.toContain('makes every μ* positive');
     expect(html.replace(/\s+/g, ' ')).toContain("an inert parameter's μ* stays 0");
     expect(read(dir, 'indices.csv').split('\n')[0]).toBe(
-      'output,noise_share,parameter,mu_star,mu_star_low,mu_star_high,mu,sigma',
+      'output,noise_share,parameter,mu_star,mu_star_low,mu_star_high,mu,sigma,effects',
     );
     for (const row of parseCsv(read(dir, 'indices.csv')))
       for (const c of ['mu_star', 'mu', 'sigma']) expect(Number.isFinite(Number(row[c])), c).toBe(true);
+    expect(parseCsv(read(dir, 'indices.csv')).map((row) => row.effects)).toEqual(['4', '4', '4', '4']);
   });
 
   it('names the bad field of a bad spec and runs nothing', () => {
