@@ -13,8 +13,10 @@ import { parameters as schemaParameters } from '../engine/parameters.ts';
 import { erfc } from '../engine/samplers.ts';
 import {
   deepMerge,
+  describeZodIssue,
   ScenarioError,
   type ScenarioIssue,
+  show,
   suggest,
   validateScenario,
 } from '../engine/scenario.ts';
@@ -178,66 +180,8 @@ type Raw = Record<string, unknown>;
 
 // ---------------------------------------------------------------- messages
 
-function show(v: unknown): string {
-  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  return String(v);
-}
-
 function describe(issue: z.core.$ZodIssue, file: string): ScenarioIssue[] {
-  const path = issue.path.map(String).join('.') || '(root)';
-  const got = show(issue.input);
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return issue.keys.map((key) => {
-        const guess = suggest(key, knownKeys(issue.path.map(String)));
-        return {
-          file,
-          path: path === '(root)' ? key : `${path}.${key}`,
-          message: `unknown key${guess ? ` (did you mean "${guess}"?)` : ''}`,
-        };
-      });
-    case 'invalid_type':
-      return [
-        {
-          file,
-          path,
-          message:
-            issue.input === undefined
-              ? `missing (expected ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`})`
-              : `wrong type (got ${got}, expected ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`})`,
-        },
-      ];
-    case 'too_small':
-      return [
-        {
-          file,
-          path,
-          message: `too small (got ${got}, expected ${issue.inclusive ? '>=' : '>'} ${issue.minimum})`,
-        },
-      ];
-    case 'too_big':
-      return [
-        {
-          file,
-          path,
-          message: `too large (got ${got}, expected ${issue.inclusive ? '<=' : '<'} ${issue.maximum})`,
-        },
-      ];
-    case 'invalid_value':
-      return [
-        {
-          file,
-          path,
-          message: `not allowed (got ${got}, expected one of ${issue.values.map((v) => show(v)).join(', ')})`,
-        },
-      ];
-  }
-  return [{ file, path, message: issue.message }];
+  return describeZodIssue(issue, file, knownKeys);
 }
 
 /** Keys the spec allows at a path (for "did you mean"). */

@@ -13,8 +13,10 @@ import { outcomeColumns } from '../engine/model.ts';
 import { parameters } from '../engine/parameters.ts';
 import {
   deepMerge,
+  describeZodIssue,
   ScenarioError,
   type ScenarioIssue,
+  show,
   suggest,
   validateScenario,
 } from '../engine/scenario.ts';
@@ -225,67 +227,31 @@ export function outputLabel(o: {
   return o.transform === 'log' ? `log10(1 + ${label})` : label;
 }
 
-function show(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (v === undefined) return 'nothing';
-  if (Array.isArray(v)) return 'a list';
-  if (v !== null && typeof v === 'object') return 'a mapping';
-  return String(v);
-}
-
 /** Zod's issues as "path: what is wrong (got X, expected Y)". */
 function describe(issue: z.core.$ZodIssue, file: string): ScenarioIssue[] {
   const path = issue.path.map(String).join('.') || '(root)';
-  const got = show(issue.input);
-  const one = (message: string) => [{ file, path, message }];
-  switch (issue.code) {
-    case 'unrecognized_keys': {
-      const known = keysAt(issue.path);
-      return issue.keys.map((key) => {
-        const guess = suggest(key, known);
-        return {
-          file,
-          path: path === '(root)' ? key : `${path}.${key}`,
-          message: `unknown key${guess ? ` (did you mean "${guess}"?)` : ''}`,
-        };
-      });
-    }
-    case 'invalid_type': {
-      const names: Record<string, string> = { int: 'an integer', array: 'a list', object: 'a mapping' };
-      const expected = names[issue.expected] ?? `a ${issue.expected}`;
-      return one(
-        issue.input === undefined
-          ? `missing (expected ${expected})`
-          : `wrong type (got ${got}, expected ${expected})`,
-      );
-    }
-    case 'too_small':
-      return one(
-        issue.origin === 'array' || issue.origin === 'string'
-          ? `too short (expected at least ${issue.minimum} ${issue.origin === 'array' ? 'entries' : 'characters'})`
-          : `too small (got ${got}, expected ${issue.inclusive ? '>=' : '>'} ${issue.minimum})`,
-      );
-    case 'too_big':
-      return one(`too large (got ${got}, expected ${issue.inclusive ? '<=' : '<'} ${issue.maximum})`);
-    case 'invalid_value':
-      return one(`not allowed (got ${got}, expected one of ${issue.values.map(show).join(', ')})`);
-    case 'invalid_union':
-      if ('discriminator' in issue && issue.discriminator) {
-        const key = String(issue.discriminator);
-        const value = (issue.input as Raw | undefined)?.[key];
-        return [
-          {
-            file,
-            path: issue.path.at(-1) === key ? path : `${path}.${key}`,
-            message: `not allowed (got ${show(value)}, expected one of "sobol", "morris")`,
-          },
-        ];
-      }
-      break;
-    case 'custom':
-      return one(issue.message.includes('(got') ? issue.message : `${issue.message} (got ${got})`);
+  if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator) {
+    const key = String(issue.discriminator);
+    const value = (issue.input as Raw | undefined)?.[key];
+    return [
+      {
+        file,
+        path: issue.path.at(-1) === key ? path : `${path}.${key}`,
+        message: `not allowed (got ${show(value)}, expected one of "sobol", "morris")`,
+      },
+    ];
   }
-  return one(issue.message);
+  if (issue.code === 'custom')
+    return [
+      {
+        file,
+        path,
+        message: issue.message.includes('(got')
+          ? issue.message
+          : `${issue.message} (got ${show(issue.input)})`,
+      },
+    ];
+  return describeZodIssue(issue, file, keysAt);
 }
 
 /** Keys a spec may have at a path, for "did you mean". */

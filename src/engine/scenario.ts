@@ -155,7 +155,8 @@ export function asTissue(s: AnyScenario): TissueScenario {
 
 // ---------------------------------------------------------------- messages
 
-function show(v: unknown): string {
+/** A value as an error message quotes it. */
+export function show(v: unknown): string {
   if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
   if (typeof v === 'string') return JSON.stringify(v);
   if (v === undefined) return 'nothing';
@@ -167,59 +168,66 @@ function show(v: unknown): string {
 
 function describeIssue(issue: z.core.$ZodIssue, file: string, scale: Scale): ScenarioIssue[] {
   const path = issue.path.map(String).join('.') || '(root)';
+  // A section of the other scale: the schema's message names where it belongs.
+  if (issue.code === 'invalid_type' && issue.expected === 'never')
+    return [{ file, path, message: issue.message }];
+  if (
+    issue.code === 'invalid_union' &&
+    issue.discriminator !== undefined &&
+    'options' in issue &&
+    issue.options
+  ) {
+    // No scale matches: the discriminator's issue lists the scales (a patient scenario may omit it).
+    const value = isPlainObject(issue.input) ? issue.input[issue.discriminator] : undefined;
+    const allowed = issue.options.filter((v) => v !== undefined).map(show);
+    return [
+      { file, path, message: `not allowed (got ${show(value)}, expected one of ${allowed.join(', ')})` },
+    ];
+  }
+  return describeZodIssue(issue, file, (at) => knownKeys(at, scale));
+}
+
+/**
+ * A zod issue as "file: path: what is wrong (got …, expected …)", the form every
+ * file the tools read reports its errors in (scenarios, calibration and
+ * sensitivity specs); `knownKeys` lists the keys allowed at a path, for "did you mean".
+ */
+export function describeZodIssue(
+  issue: z.core.$ZodIssue,
+  file: string,
+  knownKeys: (path: string[]) => readonly string[],
+): ScenarioIssue[] {
+  const path = issue.path.map(String).join('.') || '(root)';
   const got = show(issue.input);
+  const one = (message: string) => [{ file, path, message }];
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((key) => {
-        const guess = suggest(key, knownKeys(issue.path.map(String), scale));
+        const guess = suggest(key, knownKeys(issue.path.map(String)));
         const hint = guess ? ` (did you mean "${guess}"?)` : '';
         return { file, path: path === '(root)' ? key : `${path}.${key}`, message: `unknown key${hint}` };
       });
-    case 'invalid_type':
-      // A section of the other scale: the schema's message names where it belongs.
-      if (issue.expected === 'never') return [{ file, path, message: issue.message }];
-      return [
-        {
-          file,
-          path,
-          message: `wrong type (got ${got}, expected ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`})`,
-        },
-      ];
-    case 'too_small':
-      return [
-        {
-          file,
-          path,
-          message: `too small (got ${got}, expected ${issue.inclusive ? '>=' : '>'} ${issue.minimum})`,
-        },
-      ];
-    case 'too_big':
-      return [
-        {
-          file,
-          path,
-          message: `too large (got ${got}, expected ${issue.inclusive ? '<=' : '<'} ${issue.maximum})`,
-        },
-      ];
-    case 'invalid_value':
-      return [
-        {
-          file,
-          path,
-          message: `not allowed (got ${got}, expected one of ${issue.values.map((v) => show(v)).join(', ')})`,
-        },
-      ];
-    case 'invalid_union': {
-      // No scale matches: the discriminator's issue lists the scales (a patient scenario may omit it).
-      if (issue.discriminator === undefined || !('options' in issue) || !issue.options) break;
-      const value = isPlainObject(issue.input) ? issue.input[issue.discriminator] : undefined;
-      const allowed = issue.options.filter((v) => v !== undefined).map(show);
-      return [
-        { file, path, message: `not allowed (got ${show(value)}, expected one of ${allowed.join(', ')})` },
-      ];
+    case 'invalid_type': {
+      const names: Record<string, string> = { int: 'an integer', array: 'a list', object: 'a mapping' };
+      const expected = names[issue.expected] ?? `a ${issue.expected}`;
+      return one(
+        issue.input === undefined
+          ? `missing (expected ${expected})`
+          : `wrong type (got ${got}, expected ${expected})`,
+      );
     }
+    case 'too_small':
+      return one(
+        issue.origin === 'array' || issue.origin === 'string'
+          ? `too short (expected at least ${issue.minimum} ${issue.origin === 'array' ? 'entries' : 'characters'})`
+          : `too small (got ${got}, expected ${issue.inclusive ? '>=' : '>'} ${issue.minimum})`,
+      );
+    case 'too_big':
+      return one(`too large (got ${got}, expected ${issue.inclusive ? '<=' : '<'} ${issue.maximum})`);
+    case 'invalid_value':
+      return one(`not allowed (got ${got}, expected one of ${issue.values.map(show).join(', ')})`);
   }
-  return [{ file, path, message: issue.message }];
+  return one(issue.message);
 }
 
 const defaultsCache: Partial<Record<Scale, Raw>> = {};
