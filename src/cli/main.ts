@@ -47,11 +47,13 @@ row per replicate) and DIR/manifest.json; docs/cluster.md for Slurm and Kubernet
     help: CALIBRATE_HELP,
   },
   compare: {
-    synopsis: 'seedsoil compare A B [--endpoint E] [--out report.html] [--replicates R] [--workers W]',
-    help: `compare two batch folders (or scenario files, run first; replicate i of both arms
-shares its seed): Kaplan–Meier with the log-rank test for the chosen endpoint,
-medians with 95% CIs and B − A with unpaired and paired bootstrap 95% CIs; writes
-an offline HTML report and a CSV of every number in it
+    synopsis: 'seedsoil compare A B [--endpoint E] [--seed N] [--out report.html] [--replicates R] [--workers W]',
+    help: `compare two batch folders (or scenario files, run first): Kaplan–Meier with the
+log-rank test for the chosen endpoint, medians with 95% CIs and B − A with an
+unpaired bootstrap 95% CI, and a paired one when the arms share their seed;
+failed replicates are left out and counted; writes an offline HTML report and a
+CSV of every number in it
+  --seed N        run both arms at this seed (as the page does), so that replicate i is paired
   --endpoint E    ${Object.entries(ENDPOINTS)
     .map(([k, e]) => `${k} (${e.name})`)
     .join(', ')}; default ${DEFAULT_ENDPOINT}`,
