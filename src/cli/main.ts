@@ -47,7 +47,8 @@ row per replicate) and DIR/manifest.json; docs/cluster.md for Slurm and Kubernet
     help: CALIBRATE_HELP,
   },
   compare: {
-    synopsis: 'seedsoil compare A B [--endpoint E] [--seed N] [--out report.html] [--replicates R] [--workers W]',
+    synopsis:
+      'seedsoil compare A B [--endpoint E] [--seed N] [--out report.html] [--replicates R] [--workers W]',
     help: `compare two batch folders (or scenario files, run first): Kaplan–Meier with the
 log-rank test for the chosen endpoint, medians with 95% CIs and B − A with an
 unpaired bootstrap 95% CI, and a paired one when the arms share their seed;
