@@ -110,7 +110,7 @@ export interface AbcResult {
   posterior: Generation;
   scales: number[];
   scaleSources: ScaleSource[];
-  stopped: 'generations' | 'tolerance' | 'acceptance';
+  stopped: 'generations' | 'tolerance' | 'acceptance' | 'exact';
 }
 
 export type Uniform = () => number;
@@ -669,6 +669,12 @@ export async function abcSmc(
     }
     if (settings.minAcceptance !== undefined && generation.acceptanceRate < settings.minAcceptance) {
       stopped = 'acceptance';
+      break;
+    }
+    // Every accepted simulation matches the observations exactly (discrete summaries): the
+    // tolerance cannot fall further, and later generations would only resample this one.
+    if (tolerance === 0) {
+      stopped = 'exact';
       break;
     }
   }

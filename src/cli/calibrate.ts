@@ -309,6 +309,7 @@ const STOPPED: Record<AbcResult['stopped'], string> = {
   generations: 'the last planned',
   tolerance: 'where the final tolerance was reached',
   acceptance: 'the last before the acceptance rate fell below the minimum',
+  exact: 'the first at tolerance 0, where every accepted simulation matches the observations',
 };
 
 function generationLine(g: Generation, population: number): string {

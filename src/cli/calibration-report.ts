@@ -139,7 +139,9 @@ export function calibrationReport(input: ReportInput): string {
       ? 'after the planned generations'
       : result.stopped === 'tolerance'
         ? 'at the final tolerance'
-        : 'because the acceptance rate fell below the minimum (the last generation was abandoned)';
+        : result.stopped === 'exact'
+          ? 'at tolerance 0: every accepted simulation matches the observations, so it cannot fall further'
+          : 'because the acceptance rate fell below the minimum (the last generation was abandoned)';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>seedsoil calibration: ${esc(spec.name)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1d2430}figure{height:260px;margin:0}

@@ -123,6 +123,33 @@ describe('ABC-SMC recovers known posteriors', () => {
       expect(Math.abs((got as number) / gammaQuantile(q) - 1)).toBeLessThan(0.02);
   });
 
+  it('stops at tolerance 0 instead of resampling it for the remaining generations', async () => {
+    // Binomial(5, p) / 5 with 2 of 5 observed: distances are multiples of 0.2 / 0.1 = 2.
+    const r = await abcSmc(
+      {
+        parameters: [{ name: 'p', prior: { kind: 'uniform', low: 0, high: 1 } }],
+        observed: [0.4],
+        uncertainty: [0.1],
+        seed: 5,
+        population: 300,
+        roundSize: 300,
+        generations: 12,
+        quantile: 0.3,
+      },
+      ({ proposals }) =>
+        proposals.map((p) => {
+          const u = streamOf(p.seed);
+          let k = 0;
+          for (let i = 0; i < 5; i++) if (u() < (p.theta[0] as number)) k++;
+          return [k / 5];
+        }),
+    );
+    expect(r.stopped).toBe('exact');
+    expect(r.posterior.tolerance).toBe(0);
+    expect(r.generations.filter((g) => g.tolerance === 0)).toHaveLength(1);
+    expect(r.generations.length).toBeLessThan(13);
+  });
+
   it('two correlated parameters: means within 0.05, sds within 10%, correlation within 0.08', async () => {
     // x1 = a + e1, x2 = a + b + e2, e ~ N(0, 0.2²), flat priors: a ~ N(x1, 0.04), b ~ N(x2 − x1, 0.08), corr −1/√2.
     const sigma = 0.2;
