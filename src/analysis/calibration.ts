@@ -8,11 +8,11 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { setPath } from '../batch/plan.ts';
 import { outcomeColumns } from '../engine/model.ts';
 import { parameters as schemaParameters } from '../engine/parameters.ts';
 import { erfc } from '../engine/samplers.ts';
 import {
-  deepMerge,
   describeZodIssue,
   ScenarioError,
   type ScenarioIssue,
@@ -444,19 +444,7 @@ function suitsColumn(t: TargetSpec, issue: (field: string, message: string) => v
 
 /** A point of the base scenario at these parameter values: dotted paths set in a copy of the raw base. */
 export function withValues(baseRaw: Raw, values: Readonly<Record<string, unknown>>): Raw {
-  let raw = baseRaw;
-  for (const [path, value] of Object.entries(values)) {
-    const keys = path.split('.');
-    const patch: Raw = {};
-    let node = patch;
-    for (const k of keys.slice(0, -1)) {
-      node[k] = {};
-      node = node[k] as Raw;
-    }
-    node[keys[keys.length - 1] as string] = value;
-    raw = deepMerge(raw, patch);
-  }
-  return raw;
+  return Object.entries(values).reduce((raw, [path, value]) => setPath(raw, path, value), baseRaw);
 }
 
 /** The values a proposal sets, by path; integer parameters rounded. */

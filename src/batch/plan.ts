@@ -60,7 +60,8 @@ function sweepable(scale: Scale): string[] {
   return parameters(scale).flatMap((p) => (p.keys[0] === 'batch' ? [] : [p.path]));
 }
 
-function setPath(target: Raw, path: string, value: unknown): Raw {
+/** A copy of `target` with the dotted parameter path set to `value`. */
+export function setPath(target: Raw, path: string, value: unknown): Raw {
   const keys = path.split('.');
   const patch: Raw = {};
   let node = patch;
