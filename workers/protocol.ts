@@ -7,7 +7,7 @@
 import type { OutcomeRow } from '../src/engine/outcomes.ts';
 import type { AnyScenario } from '../src/engine/schema.ts';
 import type { Summary } from '../src/engine/simulation.ts';
-import type { SimEvent } from '../src/engine/state.ts';
+import type { RunEvent } from '../src/engine/state.ts';
 import type { TissueEvent } from '../src/engine/tissue/context.ts';
 import type { TissueFrame, TissueLayout } from '../src/engine/tissue/frame.ts';
 import type { TissueSummary } from '../src/engine/tissue/simulation.ts';
@@ -19,7 +19,7 @@ import type { Measurement } from '../src/reproduce/targets.ts';
  */
 export interface Chunk {
   columns: Record<string, Float64Array>;
-  events: (SimEvent | TissueEvent)[];
+  events: RunEvent[];
   funnel: Record<string, number>;
   day: number;
   step: number;
@@ -27,8 +27,6 @@ export interface Chunk {
   frame?: TissueFrame;
 }
 
-/** A chunk of a patient run, as the page's patient view reads it. */
-export type PatientChunk = Chunk & { events: SimEvent[] };
 /** A chunk of a tissue run, which always carries its picture. */
 export type TissueChunk = Chunk & { events: TissueEvent[]; frame: TissueFrame };
 

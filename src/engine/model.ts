@@ -15,8 +15,8 @@ import {
   type SimulationResult,
   step,
 } from './simulation.ts';
-import type { SimEvent } from './state.ts';
-import type { TissueEvent } from './tissue/context.ts';
+import type { RunEvent } from './state.ts';
+import { daysOf } from './tissue/context.ts';
 import { type TissueFrame, type TissueLayout, tissueFrame, tissueLayout } from './tissue/frame.ts';
 import { tissueOutcomeColumns, tissueOutcomeRow } from './tissue/outcomes.ts';
 import { tissueFiles, tissueHumanSummary } from './tissue/output.ts';
@@ -44,8 +44,8 @@ export interface ModelRun {
   steps(): number;
   /** Observation columns so far (one value per observation). */
   series(): Record<string, number[]>;
-  /** Events so far (the patient's or the tissue's). */
-  events(): readonly (SimEvent | TissueEvent)[];
+  /** Events so far, in the one shape of both scales (each scale's adds its own fields). */
+  events(): readonly RunEvent[];
   /** Cells (or cell units) through each stage of the cascade so far. */
   funnel(): Record<string, number>;
   result(): RunResult;
@@ -95,7 +95,7 @@ function tissueRun(scenario: TissueScenario, sim: TissueSimulation): ModelRun {
     scenario,
     step: () => stepTissue(sim),
     done: () => tissueDone(sim),
-    day: () => (state.step * scenario.tissue.time.stepSeconds) / SECONDS_PER_DAY,
+    day: () => daysOf(sim.ctx, state.step),
     steps: () => state.step,
     series: () => sim.series,
     events: () => state.events,

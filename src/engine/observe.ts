@@ -10,6 +10,7 @@ import {
   diameterMm,
   driverNames,
   FUNNEL_STAGES,
+  type FunnelRow,
   funnelIndex,
   ROUTES,
   type Route,
@@ -227,14 +228,6 @@ export function metastasisTable(ctx: Context): MetastasisRow[] {
     });
   }
   return rows;
-}
-
-export interface FunnelRow {
-  stage: string;
-  route: string;
-  timing: string;
-  count: number;
-  unit: 'cells' | 'colonies';
 }
 
 export function funnelTable(funnel: Float64Array): FunnelRow[] {

@@ -50,7 +50,7 @@ const METASTASIS_COLUMNS = [
   'shared_mutations',
   'private_mutations',
 ];
-const FUNNEL_COLUMNS = ['stage', 'route', 'timing', 'count', 'unit'];
+export const FUNNEL_COLUMNS = ['stage', 'route', 'timing', 'count', 'unit'];
 
 /** File name to content for one run. */
 export function runFiles(r: SimulationResult): Record<string, string> {

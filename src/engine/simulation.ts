@@ -10,7 +10,6 @@ import { type Context, countFunnel, STREAM_NAMES, type Streams } from './context
 import { scenarioHash } from './hash.ts';
 import {
   emptySeries,
-  type FunnelRow,
   funnelTable,
   funnelTotals,
   type MetastasisRow,
@@ -35,6 +34,7 @@ import {
   createDtcStore,
   driverMask,
   FUNNEL_STAGES,
+  type FunnelRow,
   PRIMARY_SITE,
   ROUTE_INOCULATION,
   ROUTES,

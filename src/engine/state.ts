@@ -255,13 +255,36 @@ export function funnelIndex(stage: FunnelStage, route: Route, timing: Timing): n
   return (STAGE_INDEX[stage] * ROUTES.length + route) * TIMINGS.length + timing;
 }
 
-export interface SimEvent {
+/**
+ * One event of a run, the same shape at every scale, so that the page's feed, the
+ * outputs and any reader of events.csv need not ask which scale wrote it.
+ */
+export interface RunEvent {
+  /** Days since the start of the run. */
   day: number;
   type: string;
+  /** Where: an organ or node (patient), a patch (tissue); '' for the whole patient. */
   site: string;
-  tumour: number;
+  /** How many: the cells concerned (a tumour's, those entering a vessel) or the event's own number. */
   value: number;
   detail: string;
+}
+
+/** A patient's event; `tumour` names the tumour it concerns (-1 for none). */
+export interface SimEvent extends RunEvent {
+  tumour: number;
+}
+
+/**
+ * One stage of the cascade in funnel.csv, the same shape at every scale: cells (or
+ * colonies, or vessel entries) through the stage by route and timing of dissemination.
+ */
+export interface FunnelRow {
+  stage: string;
+  route: string;
+  timing: string;
+  count: number;
+  unit: 'cells' | 'colonies' | 'entries';
 }
 
 export interface ClinicalState {

@@ -3,7 +3,6 @@
  * the run's counts, and the feed of what just happened. It is the page's View
  * (view.ts) of patient runs.
  */
-import type { PatientChunk } from '../../workers/protocol.ts';
 import { asPatient } from '../engine/scenario.ts';
 import type { Scenario } from '../engine/schema.ts';
 import { drawBodyMap } from './bodymap.ts';
@@ -128,7 +127,7 @@ export function createPatientView(): View {
       charts.siteBars(latest);
       charts.funnel(funnel);
       drawBodyMap($<SVGSVGElement & HTMLElement>('body-map'), latest);
-      for (const e of (chunk as PatientChunk).events) {
+      for (const e of chunk.events) {
         if (e.type === 'angiogenic_switch' && e.site === 'primary') switched = true;
         const li = document.createElement('li');
         li.dataset.type = e.type;

@@ -14,15 +14,15 @@ export const TYPE_COLORS = { mesenchymal: '#d7301f', epithelial: '#2b6cb0' } as 
 const PATCH_DASHES: number[][] = [[], [6, 3], [2, 2], [8, 3, 2, 3], [1, 4], [10, 4]];
 const FUNNEL_SHOWN = [
   'intravasated',
-  'entered_as_single',
-  'entered_in_cluster',
+  'enteredAsSingle',
+  'enteredInCluster',
   'disaggregated',
-  'died_single',
-  'died_in_cluster',
-  'survived_single',
-  'survived_in_cluster',
+  'diedSingle',
+  'diedInCluster',
+  'survivedSingle',
+  'survivedInCluster',
   'arrived',
-  'lost_no_room',
+  'lostNoRoom',
 ];
 
 export interface TissueCharts {
@@ -71,7 +71,7 @@ export function createTissueCharts(byId: (id: string) => HTMLCanvasElement): Tis
   const funnel = new Chart(byId('chart-tissue-funnel'), {
     type: 'bar',
     data: {
-      labels: FUNNEL_SHOWN.map((s) => s.replaceAll('_', ' ')),
+      labels: FUNNEL_SHOWN.map((s) => s.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)),
       datasets: [{ label: 'cells so far', data: [], backgroundColor: '#34495e' }],
     },
     options: {

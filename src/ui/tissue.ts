@@ -179,7 +179,7 @@ function eventText(e: TissueEvent, patches: string[]): string {
     e.type === 'intravasation'
       ? `${who} entered a ${e.detail || 'vessel'} in ${where}`
       : `${who} arrived in ${where}${e.detail ? `; ${e.detail}` : ''}`;
-  return `${e.hours.toFixed(1)} h: ${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+  return `${(e.day * 24).toFixed(1)} h: ${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }
 
 /** The tissue view; `redraw` asks for a fresh picture of the run when the fields shown change. */
@@ -222,7 +222,7 @@ export function createTissueView(redraw: (view: View) => void): View {
     ctx.strokeStyle = FLASH_COLOR;
     for (const ev of recent) {
       if (ev.patch !== index) continue;
-      const age = (hours - ev.hours) / FLASH_HOURS;
+      const age = (hours - ev.day * 24) / FLASH_HOURS;
       ctx.globalAlpha = Math.max(0, 1 - age);
       ctx.lineWidth = 2.5 * cssPixel;
       ctx.beginPath();
@@ -269,13 +269,13 @@ export function createTissueView(redraw: (view: View) => void): View {
         (sum, p) => sum + (latest[`${p.name}_mesenchymal`] ?? 0) + (latest[`${p.name}_epithelial`] ?? 0),
         0,
       );
-    const died = (funnel.died_single ?? 0) + (funnel.died_in_cluster ?? 0);
-    const survived = (funnel.survived_single ?? 0) + (funnel.survived_in_cluster ?? 0);
+    const died = (funnel.diedSingle ?? 0) + (funnel.diedInCluster ?? 0);
+    const survived = (funnel.survivedSingle ?? 0) + (funnel.survivedInCluster ?? 0);
     const values: Record<string, string> = {
       invasion: `front M ${(latest.front_mesenchymal_um ?? 0).toFixed(0)} µm, E ${(latest.front_epithelial_um ?? 0).toFixed(0)} µm; ${(100 * (latest.primary_ecm_remaining ?? 1)).toFixed(1)}% ECM left`,
       intravasation: `${funnel.intravasations ?? 0} entries, ${funnel.intravasated ?? 0} cells`,
-      circulation: `${funnel.in_vasculature ?? 0} in vessels, ${died} died, ${survived} survived`,
-      arrival: `${funnel.arrived ?? 0} settled${funnel.lost_no_room ? `, ${funnel.lost_no_room} found no room` : ''}`,
+      circulation: `${funnel.inVasculature ?? 0} in vessels, ${died} died, ${survived} survived`,
+      arrival: `${funnel.arrived ?? 0} settled${funnel.lostNoRoom ? `, ${funnel.lostNoRoom} found no room` : ''}`,
       colonisation: `${secondary} cells in secondary patches`,
     };
     for (const [key, el] of phaseValues) el.textContent = values[key] ?? '';
@@ -400,7 +400,7 @@ export function createTissueView(redraw: (view: View) => void): View {
       while (feed.childElementCount > FEED_LIMIT) feed.lastElementChild?.remove();
       events += chunk.events.length;
       feed.dataset.count = String(events);
-      recent = [...recent, ...chunk.events].filter((e) => e.hours >= hours - FLASH_HOURS);
+      recent = [...recent, ...chunk.events].filter((e) => e.day * 24 >= hours - FLASH_HOURS);
 
       chunk.frame.patches.forEach((p, i) => {
         const v = patches[i];

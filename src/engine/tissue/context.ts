@@ -4,6 +4,7 @@
  */
 import type { Stream } from '../random.ts';
 import type { TissueParameters } from '../schema.ts';
+import type { RunEvent } from '../state.ts';
 import type { Cells } from './cells.ts';
 import type { Patch } from './lattice.ts';
 
@@ -93,16 +94,14 @@ export interface TissueCounters {
   leftModel: number;
 }
 
-export interface TissueEvent {
+/** A tissue event: the run's event (site = the patch's name, value = the cells) and where on the lattice. */
+export interface TissueEvent extends RunEvent {
   step: number;
-  hours: number;
-  type: string;
   patch: number;
   x: number;
   y: number;
   mesenchymal: number;
   epithelial: number;
-  detail: string;
 }
 
 export interface TissueState {
@@ -125,6 +124,10 @@ export interface TissueContext {
 
 export function hoursOf(ctx: TissueContext, step: number): number {
   return (step * ctx.params.time.stepSeconds) / 3600;
+}
+
+export function daysOf(ctx: TissueContext, step: number): number {
+  return (step * ctx.params.time.stepSeconds) / 86_400;
 }
 
 export function patchName(i: number): string {

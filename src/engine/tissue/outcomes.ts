@@ -9,17 +9,17 @@ import type { TissueResult } from './simulation.ts';
 const FUNNEL_COLUMNS = [
   ['intravasations', 'intravasations'],
   ['intravasated_cells', 'intravasated'],
-  ['entered_as_single', 'entered_as_single'],
-  ['entered_in_cluster', 'entered_in_cluster'],
+  ['entered_as_single', 'enteredAsSingle'],
+  ['entered_in_cluster', 'enteredInCluster'],
   ['disaggregated', 'disaggregated'],
-  ['died_single', 'died_single'],
-  ['died_in_cluster', 'died_in_cluster'],
-  ['survived_single', 'survived_single'],
-  ['survived_in_cluster', 'survived_in_cluster'],
+  ['died_single', 'diedSingle'],
+  ['died_in_cluster', 'diedInCluster'],
+  ['survived_single', 'survivedSingle'],
+  ['survived_in_cluster', 'survivedInCluster'],
   ['arrived_cells', 'arrived'],
-  ['lost_no_room', 'lost_no_room'],
-  ['left_model', 'left_model'],
-  ['in_vasculature', 'in_vasculature'],
+  ['lost_no_room', 'lostNoRoom'],
+  ['left_model', 'leftModel'],
+  ['in_vasculature', 'inVasculature'],
 ] as const;
 
 export function tissueOutcomeColumns(patches: number): string[] {

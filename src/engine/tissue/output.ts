@@ -2,12 +2,25 @@
  * The files of a tissue run, as text: the same bytes from the command line, the
  * web app's export and the batch runner.
  */
-import { seriesCsv, toCsv } from '../output.ts';
+import { FUNNEL_COLUMNS, seriesCsv, toCsv } from '../output.ts';
 import { patchName } from './context.ts';
 import { MESENCHYMAL, pointX, pointY } from './lattice.ts';
 import type { TissueResult, TissueSimulation } from './simulation.ts';
 
-const EVENT_COLUMNS = ['step', 'hours', 'type', 'patch', 'x', 'y', 'mesenchymal', 'epithelial', 'detail'];
+// The run's event columns first (as at the patient scale), then where on the lattice.
+const EVENT_COLUMNS = [
+  'day',
+  'type',
+  'site',
+  'value',
+  'detail',
+  'step',
+  'patch',
+  'x',
+  'y',
+  'mesenchymal',
+  'epithelial',
+];
 
 /** Every cell at the end of the run: patch, lattice point and type. */
 function cellsCsv(sim: TissueSimulation): string {
@@ -28,7 +41,7 @@ export function tissueFiles(r: TissueResult, sim: TissueSimulation): Record<stri
   return {
     'timeseries.csv': seriesCsv(r.series),
     'events.csv': toCsv(r.events, EVENT_COLUMNS),
-    'funnel.csv': toCsv(r.funnel, ['stage', 'count', 'unit']),
+    'funnel.csv': toCsv(r.funnel, FUNNEL_COLUMNS),
     'cells.csv': cellsCsv(sim),
     'summary.json': `${JSON.stringify(r.summary, null, 2)}\n`,
     'manifest.json': `${JSON.stringify(r.manifest, null, 2)}\n`,
@@ -45,6 +58,6 @@ export function tissueHumanSummary(r: TissueResult): string {
         `  ${p.name}: ${p.mesenchymal} mesenchymal, ${p.epithelial} epithelial (${p.births} born${p.patch > 0 ? `, ${p.arrived} arrived, first ${p.firstArrivalStep < 0 ? 'never' : `step ${p.firstArrivalStep} (${p.firstArrivalHours.toFixed(1)} h)`}` : ''})`,
     ),
     `  invasion front (99th percentile from centre): mesenchymal ${s.frontMesenchymalUm.toFixed(0)} µm, epithelial ${s.frontEpithelialUm.toFixed(0)} µm`,
-    `  vasculature: ${f.intravasations} entries, ${f.intravasated} cells (${f.entered_as_single} alone, ${f.entered_in_cluster} in clusters) -> died ${(f.died_single ?? 0) + (f.died_in_cluster ?? 0)}, survived ${(f.survived_single ?? 0) + (f.survived_in_cluster ?? 0)} -> settled ${f.arrived}, no room ${f.lost_no_room}; still inside ${f.in_vasculature}`,
+    `  vasculature: ${f.intravasations} entries, ${f.intravasated} cells (${f.enteredAsSingle} alone, ${f.enteredInCluster} in clusters) -> died ${(f.diedSingle ?? 0) + (f.diedInCluster ?? 0)}, survived ${(f.survivedSingle ?? 0) + (f.survivedInCluster ?? 0)} -> settled ${f.arrived}, no room ${f.lostNoRoom}; still inside ${f.inVasculature}`,
   ].join('\n');
 }

@@ -5,6 +5,7 @@
 import { createStream, type Stream } from '../random.ts';
 import type { TissueScenario } from '../schema.ts';
 import { type Manifest, manifestOf } from '../simulation.ts';
+import type { FunnelRow } from '../state.ts';
 import { addCell, createCells, mesenchymalCount } from './cells.ts';
 import {
   constantsOf,
@@ -203,7 +204,7 @@ export interface TissueResult {
   summary: TissueSummary;
   series: TissueSeries;
   events: TissueEvent[];
-  funnel: { stage: string; count: number; unit: string }[];
+  funnel: FunnelRow[];
 }
 
 export function tissueFunnel(ctx: TissueContext): Record<string, number> {
@@ -213,23 +214,21 @@ export function tissueFunnel(ctx: TissueContext): Record<string, number> {
     births: c.births.reduce((a, b) => a + b, 0),
     intravasations: c.intravasations,
     intravasated: c.intravasatedCells,
-    intravasated_mesenchymal: c.intravasatedMesenchymal,
-    intravasated_epithelial: c.intravasatedEpithelial,
-    entered_as_single: c.enteredAsSingle,
-    entered_in_cluster: c.enteredInCluster,
-    in_vasculature: inVessels,
+    intravasatedMesenchymal: c.intravasatedMesenchymal,
+    intravasatedEpithelial: c.intravasatedEpithelial,
+    enteredAsSingle: c.enteredAsSingle,
+    enteredInCluster: c.enteredInCluster,
+    inVasculature: inVessels,
     disaggregated: c.disaggregated,
-    died_single: c.diedSingle,
-    died_in_cluster: c.diedInCluster,
-    survived_single: c.survivedSingle,
-    survived_in_cluster: c.survivedInCluster,
+    diedSingle: c.diedSingle,
+    diedInCluster: c.diedInCluster,
+    survivedSingle: c.survivedSingle,
+    survivedInCluster: c.survivedInCluster,
     arrived: c.arrived.reduce((a, b) => a + b, 0),
-    lost_no_room: c.lostNoRoom,
-    left_model: c.leftModel,
+    lostNoRoom: c.lostNoRoom,
+    leftModel: c.leftModel,
   };
 }
-
-const FUNNEL_UNITS: Record<string, string> = { intravasations: 'entries' };
 
 export function tissueResult(sim: TissueSimulation): TissueResult {
   const { ctx } = sim;
@@ -269,10 +268,13 @@ export function tissueResult(sim: TissueSimulation): TissueResult {
     summary,
     series: sim.series,
     events: state.events,
+    // Every cell of the tissue travels in blood vessels and none is early or late.
     funnel: Object.entries(funnel).map(([stage, count]) => ({
       stage,
+      route: 'blood',
+      timing: 'none',
       count,
-      unit: FUNNEL_UNITS[stage] ?? 'cells',
+      unit: stage === 'intravasations' ? 'entries' : 'cells',
     })),
   };
 }

@@ -7,7 +7,7 @@
  * With no secondary patch listed, survivors leave the modelled tissue (counted).
  */
 import { addCell } from '../cells.ts';
-import { hoursOf, type TissueContext } from '../context.ts';
+import { daysOf, patchName, type TissueContext } from '../context.ts';
 import { EPITHELIAL, MESENCHYMAL, pointX, pointY } from '../lattice.ts';
 
 export function extravasate(ctx: TissueContext, m: number, e: number): void {
@@ -51,14 +51,16 @@ export function extravasate(ctx: TissueContext, m: number, e: number): void {
   c.lostNoRoom += m + e - settled;
   if (state.firstArrivalStep[patch.index] === -1 && settled > 0) state.firstArrivalStep[patch.index] = now;
   state.events.push({
-    step: now,
-    hours: hoursOf(ctx, now),
+    day: daysOf(ctx, now),
     type: m + e > 1 ? 'cluster_arrival' : 'single_arrival',
+    site: patchName(patch.index),
+    value: m + e,
+    detail: settled < m + e ? `${m + e - settled} found no room` : '',
+    step: now,
     patch: patch.index,
     x: pointX(patch, point),
     y: pointY(patch, point),
     mesenchymal: m,
     epithelial: e,
-    detail: settled < m + e ? `${m + e - settled} found no room` : '',
   });
 }

@@ -6,7 +6,7 @@
  * reach normal vessels only in company. One entry is one cluster (or a single
  * cell when it was alone); it leaves the vasculature after a fixed time.
  */
-import { hoursOf, type TissueContext } from '../context.ts';
+import { daysOf, patchName, type TissueContext } from '../context.ts';
 import { MESENCHYMAL, NO_VESSEL, type Patch, pointX, pointY, RUPTURED } from '../lattice.ts';
 
 export function canLead(patch: Patch, point: number, type: number): boolean {
@@ -45,14 +45,16 @@ export function intravasate(ctx: TissueContext, patch: Patch, point: number): vo
   if (n === 1) c.enteredAsSingle++;
   else c.enteredInCluster += n;
   state.events.push({
-    step: state.step + 1,
-    hours: hoursOf(ctx, state.step + 1),
+    day: daysOf(ctx, state.step + 1),
     type: 'intravasation',
+    site: patchName(patch.index),
+    value: n,
+    detail: patch.vessel[point] === RUPTURED ? 'ruptured vessel' : 'normal vessel',
+    step: state.step + 1,
     patch: patch.index,
     x: pointX(patch, point),
     y: pointY(patch, point),
     mesenchymal: nM,
     epithelial: nE,
-    detail: patch.vessel[point] === RUPTURED ? 'ruptured vessel' : 'normal vessel',
   });
 }
