@@ -27,7 +27,10 @@ describe('one shape at every scale', () => {
         expect(e.day, scale).toBeLessThanOrEqual(run.day());
       }
       const header = (run.files()['events.csv'] as string).split('\n')[0]?.split(',') ?? [];
-      expect(header.filter((c) => RUN_EVENT.includes(c)), scale).toEqual(RUN_EVENT);
+      expect(
+        header.filter((c) => RUN_EVENT.includes(c)),
+        scale,
+      ).toEqual(RUN_EVENT);
     }
   });
 
