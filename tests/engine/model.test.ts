@@ -10,7 +10,7 @@ const RUN_EVENT = ['day', 'type', 'site', 'value', 'detail'];
 function runs() {
   const patient = asPatient(loadScenarioFile('scenarios/teaching-basic.yaml'));
   return {
-    patient: runModel({ ...patient, time: { ...patient.time, days: 3000 } }, { seed: 42 }),
+    patient: runModel({ ...patient, time: { ...patient.time, durationDays: 3000 } }, { seed: 42 }),
     tissue: runModel(smallTissue(), { seed: 7 }),
   };
 }
