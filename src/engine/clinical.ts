@@ -7,6 +7,7 @@
 import { type Context, countFunnel, logEvent } from './context.ts';
 import { thinCohortColonies } from './phases/cohortColonies.ts';
 import { dropEmptyRows } from './phases/colonisation.ts';
+import { divisionRate, netRate } from './phases/growth.ts';
 import { bernoulli, binomial } from './samplers.ts';
 import { NODES, SITES } from './schema.ts';
 import {
@@ -167,22 +168,45 @@ function surgery(ctx: Context, primary: Tumour): void {
   cull(ctx, atSite(removed), 0);
 }
 
+/**
+ * Chance that a cell dividing at `rate` per day survives a chemotherapy cycle.
+ * Cytotoxic drugs kill cells as they pass through the cycle (Skipper's log kill,
+ * proportional to growth in Norton & Simon 1977): a cell is exposed for
+ * `exposureDays` and dies with probability `killFraction` if it divides in that
+ * time, so fast cells lose up to `killFraction` per cycle, slow ones little, and
+ * dormant cells (in the DTC store, not here) nothing.
+ */
+export function chemoSurvival(ctx: Context, rate: number): number {
+  const chemo = ctx.scenario.clinical.chemotherapy;
+  return 1 + chemo.killFraction * Math.expm1(-rate * chemo.exposureDays);
+}
+
 function adjuvant(ctx: Context): void {
   const { state, scenario: s } = ctx;
   const c = state.clinical;
   const since = state.day - c.surgeryDay;
   const chemo = s.clinical.chemotherapy;
-  // Chemotherapy kills cells of growing colonies (and residual); dormant cells are spared.
   while (
     chemo.enabled &&
     c.chemoCyclesGiven < chemo.cycles &&
     since >= chemo.startDays + c.chemoCyclesGiven * chemo.intervalDays
   ) {
     const u = ctx.streams.clinical;
-    for (const t of state.tumours)
-      for (const cl of t.clones) cl.cells = binomial(u, cl.cells, 1 - chemo.killFraction);
+    for (const t of state.tumours) {
+      const n = tumourCells(t);
+      if (n === 0) continue;
+      const g = netRate(ctx, t.founding !== null, t.capacity, n);
+      for (const cl of t.clones)
+        cl.cells = binomial(u, cl.cells, chemoSurvival(ctx, divisionRate(ctx, g, cl.drivers)));
+    }
     // Colonies emptied by a cycle are extinct, as records emptied by it are.
-    state.coloniesExtinct += thinCohortColonies(ctx, () => true, 1 - chemo.killFraction);
+    const avascular = s.angiogenesis.avascularCapacityCells;
+    state.coloniesExtinct += thinCohortColonies(
+      ctx,
+      () => true,
+      (cells, drivers) =>
+        chemoSurvival(ctx, divisionRate(ctx, netRate(ctx, true, avascular, cells), drivers)),
+    );
     c.chemoCyclesGiven++;
     logEvent(state, 'chemotherapy_cycle', '', -1, c.chemoCyclesGiven);
   }

@@ -34,7 +34,7 @@ import {
   sizeClass,
   type Tumour,
 } from '../state.ts';
-import { driverCount, stepProbabilities, substeps } from './growth.ts';
+import { divisionRate, driverCount, netRate, stepProbabilities, substeps } from './growth.ts';
 import { invasiveFraction, releaseCells, type ShedBatch } from './invasion.ts';
 
 /** Tail mass below which a law's support is cut: under the resolution of a double-precision uniform. */
@@ -72,11 +72,9 @@ const law: StepLaw = {
 
 function stepLaw(ctx: Context, cells: number, drivers: number, site: number): StepLaw {
   const { scenario: s, therapy } = ctx;
-  const g =
-    s.growth.lambda * s.growth.colonyLambdaFactor * Math.log(s.angiogenesis.avascularCapacityCells / cells);
-  const f = therapy.divisionFactor;
-  const die = s.growth.turnover * f + Math.max(-g, 0);
-  const divide = (s.growth.turnover + Math.max(g, 0) + s.growth.driverAdvantage * driverCount(drivers)) * f;
+  const g = netRate(ctx, true, s.angiogenesis.avascularCapacityCells, cells);
+  const die = s.growth.turnover * therapy.divisionFactor + Math.max(-g, 0);
+  const divide = divisionRate(ctx, g, drivers);
   const k = substeps(divide, die, s.time.dt);
   const [pDivide, pDie] = stepProbabilities(divide, die, s.time.dt / k);
   const pressure = s.sites[SITES[site] as Exclude<(typeof SITES)[number], 'primary'>]?.immunePressure ?? 0;
@@ -624,10 +622,16 @@ function binomialOutcomes(n: number, p: number): void {
 
 /**
  * Keeps each cell of the cohort colonies at the chosen sites with probability
- * `survive` (surgery, radiotherapy, a chemotherapy cycle); returns the colonies left
- * without cells, which the caller counts as removed or extinct.
+ * `survive` (surgery, radiotherapy), or `survive(cells, drivers)` of the row (a
+ * chemotherapy cycle, whose kill depends on the division rate: a binned row is
+ * taken at its mean size); returns the colonies left without cells, which the
+ * caller counts as removed or extinct.
  */
-export function thinCohortColonies(ctx: Context, where: (site: number) => boolean, survive: number): number {
+export function thinCohortColonies(
+  ctx: Context,
+  where: (site: number) => boolean,
+  keep: number | ((cells: number, drivers: number) => number),
+): number {
   const { state, cohorts: c } = ctx;
   const from = state.colonies;
   const to = c.spare;
@@ -638,6 +642,7 @@ export function thinCohortColonies(ctx: Context, where: (site: number) => boolea
     const n = from.cells[i] as number;
     const reached = from.reached[i] as number;
     if (m === 0) continue;
+    const survive = typeof keep === 'number' ? keep : keep(n, from.drivers[i] as number);
     if (!where(from.site[i] as number) || survive === 1) {
       moveColonies(c, from, i, to, m, n, reached, from.cellsSq[i] as number);
       continue;

@@ -78,17 +78,31 @@ export function addCells(c: Clone, n: number, passengers: number): void {
   c.cells += n;
 }
 
+/** The Gompertz net rate g = lambda ln(K/N) of a tumour of n cells (colonies with their own lambda). */
+export function netRate(ctx: Context, colony: boolean, capacity: number, n: number): number {
+  const s = ctx.scenario.growth;
+  return (colony ? s.lambda * s.colonyLambdaFactor : s.lambda) * Math.log(capacity / n);
+}
+
+/**
+ * Division rate per cell of a clone at net rate g: turnover plus net growth plus
+ * its drivers' advantage. Endocrine therapy is cytostatic: it slows the cell cycle
+ * (turnover on both sides) and net growth by the same factor, rather than killing.
+ */
+export function divisionRate(ctx: Context, g: number, drivers: number): number {
+  const s = ctx.scenario.growth;
+  return (
+    (s.turnover + Math.max(g, 0) + s.driverAdvantage * driverCount(drivers)) * ctx.therapy.divisionFactor
+  );
+}
+
 export function grow(t: Tumour, ctx: Context): void {
   const { scenario: s, streams, therapy } = ctx;
   const u = streams.growth;
   const n = tumourCells(t);
   if (n === 0) return;
-  const lambda = t.founding ? s.growth.lambda * s.growth.colonyLambdaFactor : s.growth.lambda;
-  const g = lambda * Math.log(t.capacity / n);
-  // Endocrine therapy is cytostatic: it slows the cell cycle (turnover on both
-  // sides) and net growth by the same factor, rather than killing.
-  const f = therapy.divisionFactor;
-  const die = s.growth.turnover * f + Math.max(-g, 0);
+  const g = netRate(ctx, t.founding !== null, t.capacity, n);
+  const die = s.growth.turnover * therapy.divisionFactor + Math.max(-g, 0);
   const mu = s.growth.driverMutationRate;
   const muP = s.growth.passengerRate;
 
@@ -97,8 +111,7 @@ export function grow(t: Tumour, ctx: Context): void {
   for (let i = 0; i < existing; i++) {
     const c = t.clones[i] as Clone;
     if (c.cells === 0) continue;
-    const divide =
-      (s.growth.turnover + Math.max(g, 0) + s.growth.driverAdvantage * driverCount(c.drivers)) * f;
+    const divide = divisionRate(ctx, g, c.drivers);
     const k = substeps(divide, die, s.time.dt);
     const [pDivide, pDie] = stepProbabilities(divide, die, s.time.dt / k);
     if (pDivide + pDie <= 0) continue;

@@ -75,8 +75,16 @@ export const clinical = section(
           description: 'cycle length',
         }),
         killFraction: prob(0.5, {
-          source: 'log-kill hypothesis (Skipper); modelling choice',
-          description: 'share of cells in growing colonies killed per cycle; dormant DTCs are spared',
+          source: 'log-kill hypothesis (Skipper 1964); modelling choice',
+          description:
+            'share killed per cycle of cells that divide during the exposure; slower cells lose less, dormant DTCs nothing',
+        }),
+        exposureDays: num(3, 0.01, 60, {
+          unit: 'day',
+          source:
+            'Norton & Simon 1977 (kill proportional to growth); plasma exposure of anthracycline and cyclophosphamide regimens, a few days',
+          description:
+            'time per cycle during which a dividing cell is killed: a cell dividing at rate b is hit with probability 1 - exp(-b·exposure)',
         }),
       },
       'adjuvant chemotherapy',
