@@ -1,7 +1,8 @@
 /**
- * Phase 2, angiogenesis. A tumour starts avascular with K = K_avascular. Once
- * N >= threshold * K_avascular the angiogenic switch happens with a daily hazard,
- * or at once when a clone carries the angiogenic driver. After the switch K (as a
+ * Phase 2, angiogenesis. A tumour starts avascular with K = K_avascular. The
+ * angiogenic switch happens with a daily hazard once N >= threshold * K_avascular
+ * (or rising smoothly towards it: switchProbability), or at once when a clone
+ * carries the angiogenic driver. After the switch K (as a
  * volume) follows Hahnfeldt et al. 1999: dK/dt = -lambda2 K + b V - d K V^(2/3).
  * With V held over the step that equation is linear in K, so it is integrated
  * exactly: the capacity does not depend on dt beyond V's own change.
@@ -17,6 +18,23 @@ export function vascularisation(t: Tumour, ctx: Context): number {
   return Math.min(1, t.capacity / tumourCells(t));
 }
 
+/**
+ * Chance that an avascular tumour of n cells switches this step. With steepness 0
+ * the hazard starts at the threshold (a step); with steepness h > 0 it rises
+ * smoothly with the share of the avascular limit reached, r = n / K_avascular, as
+ * the Hill function r^h / (theta^h + r^h) centred on the threshold theta: hypoxia
+ * and VEGF grow with the lesion rather than appear at one size (Folkman 1971;
+ * Hanahan & Folkman 1996), so some lesions switch below the limit and pass it.
+ */
+export function switchProbability(ctx: Context, hazard: number, n: number): number {
+  const a = ctx.scenario.angiogenesis;
+  const theta = a.switchThresholdFraction;
+  const r = n / a.avascularCapacityCells;
+  const h = a.switchSteepness;
+  const ramp = h === 0 ? (r >= theta ? 1 : 0) : 1 / (1 + (theta / r) ** h);
+  return -Math.expm1(-hazard * ramp * ctx.scenario.time.dt);
+}
+
 export function angiogenesis(t: Tumour, ctx: Context, switchHazard: number): void {
   const s = ctx.scenario;
   const a = s.angiogenesis;
@@ -25,8 +43,8 @@ export function angiogenesis(t: Tumour, ctx: Context, switchHazard: number): voi
   if (n === 0) return;
   if (!t.vascular) {
     const driven = t.clones.some((c) => c.cells > 0 && (c.drivers & ANGIOGENIC) !== 0);
-    const eligible = n >= a.switchThresholdFraction * a.avascularCapacityCells;
-    if (driven || (eligible && bernoulli(ctx.streams.angiogenesis, -Math.expm1(-switchHazard * dt)))) {
+    const p = switchProbability(ctx, switchHazard, n);
+    if (driven || (p > 0 && bernoulli(ctx.streams.angiogenesis, p))) {
       t.vascular = true;
       logEvent(
         ctx.state,

@@ -34,6 +34,7 @@ import {
   sizeClass,
   type Tumour,
 } from '../state.ts';
+import { switchProbability } from './angiogenesis.ts';
 import { divisionRate, driverCount, netRate, stepProbabilities, substeps } from './growth.ts';
 import { invasiveFraction, releaseCells, type ShedBatch } from './invasion.ts';
 
@@ -429,8 +430,6 @@ export function stepCohortColonies(
   clearColonies(c, to);
   const rho = s.body.cellsPerMm3;
   const a = s.angiogenesis;
-  const switchAt = a.switchThresholdFraction * a.avascularCapacityCells;
-  const pSwitch = -Math.expm1(-a.metastasisSwitchHazard * s.time.dt);
   const detectableAt = cellsForDiameter(s.clinical.metastasisDetectionMm, rho);
   const mu = s.growth.driverMutationRate;
   const muP = s.growth.passengerRate;
@@ -507,7 +506,8 @@ export function stepCohortColonies(
       for (let cl = reached + 1; cl <= cls; cl++) reachClass(ctx, from, i, cl, stay, value);
       // 7. The angiogenic switch, with the metastasis hazard once large enough (a colony
       // with the angiogenic driver is a record from its founding).
-      if (value >= switchAt) {
+      const pSwitch = switchProbability(ctx, a.metastasisSwitchHazard, value);
+      if (pSwitch > 0) {
         const switched = binomial(ctx.streams.angiogenesis, stay, pSwitch);
         for (let j = 0; j < switched; j++) {
           const t = promote(ctx, from, i, value, true);

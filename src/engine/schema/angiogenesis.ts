@@ -15,6 +15,12 @@ export const angiogenesis = section(
       source: 'MODEL.md',
       description: 'the switch hazard applies once N >= this fraction of the avascular K',
     }),
+    switchSteepness: num(0, 0, 50, {
+      unit: 'Hill exponent',
+      source: 'modelling choice; Folkman 1971, Hanahan & Folkman 1996 (the switch follows rising hypoxia)',
+      description:
+        '0: the switch hazard starts at the threshold; h > 0: it rises smoothly with N/K_avascular as a Hill function of exponent h centred on the threshold',
+    }),
     switchHazard: rate(0.01, {
       source: 'modelling choice (calibrated per scenario)',
       description: 'daily hazard of the angiogenic switch of a primary above threshold',
