@@ -9,8 +9,15 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { toCsv } from '../engine/output.ts';
+import type { AnyScenario } from '../engine/schema.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
-import { type Measurement, TARGETS, type TargetRow } from '../reproduce/targets.ts';
+import {
+  type Measurement,
+  scenarioOfReplicate,
+  TARGETS,
+  type TargetRow,
+  targetScenarios,
+} from '../reproduce/targets.ts';
 import { BatchError } from './batch.ts';
 import { createPool } from './pool.ts';
 import { loadScenarioFile } from './scenarios.ts';
@@ -57,12 +64,9 @@ export async function reproduceCommand(args: string[]): Promise<number> {
         : target.replicates;
     if (!Number.isInteger(n) || n < 1)
       throw new BatchError(`--replicates: expected a positive integer (got "${values.replicates}")`);
-    return {
-      target,
-      scenario: loadScenarioFile(target.scenario),
-      n,
-      measurements: new Array<Measurement>(n),
-    };
+    const scenarios = new Map(targetScenarios(target).map((name) => [name, loadScenarioFile(name)]));
+    const scenarioOf = (i: number) => scenarios.get(scenarioOfReplicate(target, i, n)) as AnyScenario;
+    return { target, scenarioOf, n, measurements: new Array<Measurement>(n) };
   });
   // Every replicate of every target on one pool; measurements are kept by index, so
   // the table is the same whatever the number of workers and the order they finish in.
@@ -75,7 +79,7 @@ export async function reproduceCommand(args: string[]): Promise<number> {
   try {
     await pool.run(
       tasks,
-      (api, { p, i }) => api.measure(p.target.name, p.scenario, i),
+      (api, { p, i }) => api.measure(p.target.name, p.scenarioOf(i), i),
       ({ p, i }, m) => {
         if (m instanceof Error) throw new BatchError(`${p.target.name}, replicate ${i}: ${m.message}`);
         p.measurements[i] = m;
@@ -92,8 +96,8 @@ export async function reproduceCommand(args: string[]): Promise<number> {
   }
   const rows: TargetRow[] = [];
   const used: Record<string, number> = {};
-  for (const { target, scenario, n, measurements } of plan) {
-    const result = target.rows(measurements, scenario);
+  for (const { target, scenarioOf, n, measurements } of plan) {
+    const result = target.rows(measurements, scenarioOf(0));
     used[target.name] = n;
     rows.push(...result);
     for (const r of result) {
@@ -101,7 +105,7 @@ export async function reproduceCommand(args: string[]): Promise<number> {
         `${r.pass ? 'pass' : 'FAIL'}  ${r.target}: ${r.quantity}: simulated ${fmt(r.simulated)} [${fmt(r.low)}, ${fmt(r.high)}], published ${r.published} (${r.tolerance})`,
       );
     }
-    console.log(`      ${n} replicates of ${target.scenario}`);
+    console.log(`      ${n} replicates of ${targetScenarios(target).join(', ')}`);
   }
   console.log(
     `${tasks.length} replicates on ${Math.min(workers, tasks.length)} workers in ${((Date.now() - started) / 1000).toFixed(1)} s`,

@@ -134,10 +134,15 @@ function detect(ctx: Context, primary: Tumour): void {
   c.dormantAtDetection = dormantCells(state.dormantAble) + dormantCells(state.dormantUnable);
   c.coloniesAtDetection = state.tumours.length - 1 + cohortColonies(ctx);
   logEvent(state, 'detection', 'primary', primary.id, d, mode);
-  const visible = state.tumours.some(
+  const visible = state.tumours.filter(
     (t) => t.founding && diameterMm(tumourCells(t), s.body.cellsPerMm3) >= s.clinical.metastasisDetectionMm,
   );
-  if (visible) {
+  c.stageAtDiagnosis = visible.some((t) => t.site !== SENTINEL && t.site !== REGIONAL)
+    ? 'distant'
+    : visible.length > 0
+      ? 'regional'
+      : 'localized';
+  if (visible.length > 0) {
     c.metastaticAtDiagnosis = true;
     logEvent(state, 'metastasis_at_diagnosis', '', -1, 0);
   }
@@ -161,7 +166,11 @@ function surgery(ctx: Context, primary: Tumour): void {
   const sentinel = nodeStatus(ctx, SENTINEL);
   logEvent(state, 'node_status', 'sentinelNode', -1, 0, sentinel);
   const removed = [SENTINEL];
-  if (rule === 'sentinelThenRegional' && (sentinel === 'micro' || sentinel === 'macro')) {
+  // Micro- and macrometastases make a node positive; isolated tumour cells do not (AJCC N0(i+)).
+  const positive = sentinel === 'micro' || sentinel === 'macro';
+  if (positive && state.clinical.stageAtDiagnosis === 'localized')
+    state.clinical.stageAtDiagnosis = 'regional';
+  if (rule === 'sentinelThenRegional' && positive) {
     logEvent(state, 'node_status', 'regionalNode', -1, 0, nodeStatus(ctx, REGIONAL));
     removed.push(REGIONAL);
   }

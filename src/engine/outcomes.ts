@@ -6,7 +6,7 @@
  */
 import { METASTATIC_SITES, ORGANS } from './schema.ts';
 import type { SimulationResult } from './simulation.ts';
-import { diameterMm, SIZE_CLASSES } from './state.ts';
+import { diameterMm, type RunEvent, SIZE_CLASSES } from './state.ts';
 
 export const OUTCOME_COLUMNS = [
   'outcome',
@@ -15,12 +15,14 @@ export const OUTCOME_COLUMNS = [
   'primary_mm_at_detection',
   'surgery_day',
   'metastatic_at_diagnosis',
+  'stage_at_diagnosis',
   'first_dissemination_day',
   'primary_mm_at_first_seeding',
   'first_colony_day',
   'first_micro_day',
   'first_macro_day',
   'first_distant_macro_day',
+  'first_distant_site',
   'recurrence_type',
   'recurrence_day',
   'death_day',
@@ -38,11 +40,10 @@ export const OUTCOME_COLUMNS = [
 
 export type OutcomeRow = Record<(typeof OUTCOME_COLUMNS)[number], number | string>;
 
-/** The first day a macrometastasis appears in an organ (lymph nodes excluded), or -1. */
-function firstDistantMacroDay(events: readonly { type: string; site: string; day: number }[]): number {
+/** The first macrometastasis in an organ (lymph nodes excluded), if any. */
+function firstDistantMacro(events: readonly RunEvent[]): RunEvent | undefined {
   const organs: readonly string[] = ORGANS;
-  for (const e of events) if (e.type === 'first_macro' && organs.includes(e.site)) return e.day;
-  return -1;
+  return events.find((e) => e.type === 'first_macro' && organs.includes(e.site));
 }
 
 export function outcomeRow(r: SimulationResult): OutcomeRow {
@@ -60,12 +61,14 @@ export function outcomeRow(r: SimulationResult): OutcomeRow {
       s.primary.cellsAtDetection >= 0 ? diameterMm(s.primary.cellsAtDetection, rho) : -1,
     surgery_day: s.surgeryDay,
     metastatic_at_diagnosis: s.metastaticAtDiagnosis ? 1 : 0,
+    stage_at_diagnosis: s.stageAtDiagnosis,
     first_dissemination_day: s.firstDisseminationDay,
     primary_mm_at_first_seeding: firstSeeding ? diameterMm(firstSeeding.value, rho) : -1,
     first_colony_day: firstColony ? firstColony.day : -1,
     first_micro_day: firstMicro ? firstMicro.day : -1,
     first_macro_day: s.firstMacroDay,
-    first_distant_macro_day: firstDistantMacroDay(r.events),
+    first_distant_macro_day: firstDistantMacro(r.events)?.day ?? -1,
+    first_distant_site: firstDistantMacro(r.events)?.site ?? '',
     recurrence_type: s.recurrence.type,
     recurrence_day: s.recurrence.day,
     death_day: s.deathDay,

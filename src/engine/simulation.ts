@@ -96,6 +96,7 @@ function initialState(s: Scenario): State {
       coloniesAtDetection: -1,
       primaryCellsAtDetection: -1,
       metastaticAtDiagnosis: false,
+      stageAtDiagnosis: '',
       visibleAtSurgery: [],
     },
     events: [],
@@ -358,6 +359,7 @@ export interface Summary {
   primary: { finalCells: number; detectedDay: number; detectionMode: string; cellsAtDetection: number };
   surgeryDay: number;
   metastaticAtDiagnosis: boolean;
+  stageAtDiagnosis: string;
   ctcPerSampleAtDetection: number;
   dormantAtDetection: number;
   coloniesAtDetection: number;
@@ -425,6 +427,7 @@ export function result(sim: Simulation): SimulationResult {
     },
     surgeryDay: c.surgeryDay,
     metastaticAtDiagnosis: c.metastaticAtDiagnosis,
+    stageAtDiagnosis: c.stageAtDiagnosis,
     ctcPerSampleAtDetection: c.ctcPerSampleAtDetection,
     dormantAtDetection: c.dormantAtDetection,
     coloniesAtDetection: c.coloniesAtDetection,

@@ -303,6 +303,13 @@ export interface ClinicalState {
   coloniesAtDetection: number;
   primaryCellsAtDetection: number;
   metastaticAtDiagnosis: boolean;
+  /**
+   * SEER summary stage at diagnosis, set at detection and surgery: 'distant' (a visible
+   * metastasis in an organ or beyond the regional nodes), 'regional' (a visible node
+   * metastasis, or a node reported micro or macro at surgery), 'localized', or '' while
+   * undiagnosed.
+   */
+  stageAtDiagnosis: '' | 'localized' | 'regional' | 'distant';
   /** Colonies at or above the detection size at surgery: not recurrences. */
   visibleAtSurgery: number[];
 }

@@ -8,7 +8,7 @@ import seedrandom from 'seedrandom';
 import { medianWithCi, tQuantile975 } from '../analysis/statistics.ts';
 import { type RunResult, runModel } from '../engine/model.ts';
 import { asPatient } from '../engine/scenario.ts';
-import type { AnyScenario, Scenario } from '../engine/schema.ts';
+import { type AnyScenario, ORGANS, type Scenario } from '../engine/schema.ts';
 import type { SimulationResult } from '../engine/simulation.ts';
 import type { TissueResult } from '../engine/tissue/simulation.ts';
 
@@ -45,7 +45,10 @@ function tissueRun(r: RunResult): TissueResult {
 export interface Target {
   name: string;
   source: string;
+  /** The built-in scenario, or the population's name when `population` is set. */
   scenario: string;
+  /** Patients drawn from several scenarios at these shares (stratified: replicate i of n is the scenario whose share holds (i + 1/2)/n). */
+  population?: readonly { scenario: string; share: number }[];
   replicates: number;
   /** A smaller ensemble that runs in CI. */
   ciReplicates: number;
@@ -55,6 +58,34 @@ export interface Target {
 }
 
 const YEAR = 365.25;
+
+/**
+ * Breast cancer as diagnosed: the subtypes at their shares among cases of known
+ * subtype, SEER 22 2017–2021 (HR+/HER2− 69.5%, HR−/HER2− 10.5%, HR+/HER2+ 9.6%,
+ * HR−/HER2+ 4.0%; SEER Cancer Stat Facts, Female Breast Cancer Subtypes).
+ */
+export const BREAST_POPULATION = [
+  { scenario: 'breast-er-positive', share: 0.742 },
+  { scenario: 'breast-her2-early', share: 0.145 },
+  { scenario: 'breast-triple-negative', share: 0.113 },
+] as const;
+
+/** The scenarios a target runs: its own, or its population's. */
+export function targetScenarios(t: Target): readonly string[] {
+  return t.population ? t.population.map((p) => p.scenario) : [t.scenario];
+}
+
+/** The scenario of replicate i of n: stratified by share, so every ensemble holds the population's mix. */
+export function scenarioOfReplicate(t: Target, i: number, n: number): string {
+  if (!t.population) return t.scenario;
+  const at = (i + 0.5) / n;
+  let cumulative = 0;
+  for (const p of t.population) {
+    cumulative += p.share;
+    if (at < cumulative) return p.scenario;
+  }
+  return (t.population.at(-1) as { scenario: string }).scenario;
+}
 
 /** Mean over replicates with a Student t 95% interval (no interval from one replicate). */
 function meanCi(values: number[]): [number, number, number] {
@@ -106,11 +137,12 @@ function row(
   [value, low, high]: [number, number, number],
   band: [number, number],
   tolerance: string,
+  source = target.source,
 ): TargetRow {
   return {
     target: target.name,
     quantity,
-    source: target.source,
+    source,
     published,
     simulated: value,
     low,
@@ -150,6 +182,55 @@ export function hahnfeldtOde(s: Scenario, day: number): number {
   }
   return v;
 }
+
+/** Share of patients with each value of `key`, with Wilson intervals. */
+function shareOf(ms: Measurement[], key: string, value: number, among: (m: Measurement) => boolean) {
+  const members = ms.filter(among);
+  return proportionCi(members.filter((m) => m[key] === value).length, members.length);
+}
+
+const STAGES = ['localized', 'regional', 'distant'];
+const ORGAN_NAMES: readonly string[] = ORGANS;
+
+/** What a patient of a population contributes: stage, size and nodes at diagnosis, 5-year survival, first distant site. */
+function clinicalMeasure(result: RunResult, s: AnyScenario): Measurement {
+  const r = patientRun(result);
+  const sum = r.summary;
+  const det = sum.primary.detectedDay;
+  const rho = asPatient(s).body.cellsPerMm3;
+  const mm = det >= 0 ? Math.cbrt((6 * sum.primary.cellsAtDetection) / (Math.PI * rho)) : -1;
+  const died = sum.deathDay >= 0;
+  // Five years of follow-up after diagnosis, or death before them.
+  const followed =
+    det >= 0 && (sum.daysSimulated >= det + 5 * YEAR - 1 || (died && sum.deathDay < det + 5 * YEAR));
+  const first = r.events.find((e) => e.type === 'first_macro' && ORGAN_NAMES.includes(e.site));
+  return {
+    stage: STAGES.indexOf(sum.stageAtDiagnosis),
+    mm,
+    followed: followed ? 1 : 0,
+    alive5: followed && !(died && sum.deathDay < det + 5 * YEAR) ? 1 : 0,
+    distant: first ? 1 : 0,
+    firstSite: first ? ORGAN_NAMES.indexOf(first.site) : -1,
+  };
+}
+
+/** Weighted least-squares line through (x, share) points; R² when the slope is positive, else 0. */
+function linearFit(points: { x: number; y: number; w: number }[]): number {
+  const w = points.reduce((a, p) => a + p.w, 0);
+  const mx = points.reduce((a, p) => a + p.w * p.x, 0) / w;
+  const my = points.reduce((a, p) => a + p.w * p.y, 0) / w;
+  const sxy = points.reduce((a, p) => a + p.w * (p.x - mx) * (p.y - my), 0);
+  const sxx = points.reduce((a, p) => a + p.w * (p.x - mx) ** 2, 0);
+  const syy = points.reduce((a, p) => a + p.w * (p.y - my) ** 2, 0);
+  if (sxx === 0 || syy === 0) return Number.NaN;
+  return sxy > 0 ? (sxy * sxy) / (sxx * syy) : 0;
+}
+
+/** ±25% relative on the 5-year mortality (MODEL.md's default tolerance, on the event rate). */
+const survivalBand = (survival: number): [number, number] => [
+  1 - 1.25 * (1 - survival),
+  1 - 0.75 * (1 - survival),
+];
 
 export const TARGETS: Target[] = [
   {
@@ -474,6 +555,126 @@ export const TARGETS: Target[] = [
           meanCi(pick(ms, 'arrived')),
           [Number.MIN_VALUE, Number.POSITIVE_INFINITY],
           'above 0',
+        ),
+      ];
+    },
+  },
+  {
+    name: 'breast-population',
+    source: 'SEER; Carter, Allen & Henson 1989, Cancer 63:181; Newton et al. 2015 (MODEL.md)',
+    scenario: 'breast-population',
+    population: BREAST_POPULATION,
+    replicates: 1000,
+    ciReplicates: 60,
+    measure: clinicalMeasure,
+    rows(ms) {
+      const diagnosed = (m: Measurement) => (m.stage as number) >= 0;
+      const seer = 'SEER summary stage, female breast (Cancer Stat Facts)';
+      const carter = 'Carter, Allen & Henson 1989, Cancer 63:181 (24,740 SEER cases)';
+      const newton = 'Newton et al. 2015 and a 276-patient series (MODEL.md)';
+      const local = (m: Measurement) => diagnosed(m) && (m.stage as number) < 2;
+      const survival = (keep: (m: Measurement) => boolean) => {
+        const members = ms.filter((m) => m.followed === 1 && keep(m));
+        return proportionCi(members.filter((m) => m.alive5 === 1).length, members.length);
+      };
+      const classes = [0, 1, 2, 3, 4].map((cm) => {
+        const members = ms.filter(
+          (m) => local(m) && (m.mm as number) >= cm * 10 && (m.mm as number) < (cm + 1) * 10,
+        );
+        const positive = members.filter((m) => m.stage === 1).length;
+        return { x: cm + 0.5, y: members.length ? positive / members.length : 0, w: members.length };
+      });
+      const usable = classes.filter((c) => c.w >= 5);
+      const site = (name: string) =>
+        shareOf(ms, 'firstSite', ORGAN_NAMES.indexOf(name), (m) => m.distant === 1);
+      return [
+        row(
+          this,
+          'distant metastases at diagnosis',
+          'about 6%',
+          shareOf(ms, 'stage', 2, diagnosed),
+          relative(0.06),
+          '±25% relative',
+          seer,
+        ),
+        row(
+          this,
+          'regional (node-positive) at diagnosis',
+          'a quarter to a third',
+          shareOf(ms, 'stage', 1, diagnosed),
+          [0.25, 0.33],
+          'published range',
+          seer,
+        ),
+        row(
+          this,
+          '5-year survival, tumour < 2 cm, node-negative',
+          '96.3% (relative survival)',
+          survival((m) => m.stage === 0 && (m.mm as number) < 20),
+          survivalBand(0.963),
+          '±25% relative on 5-year mortality',
+          carter,
+        ),
+        row(
+          this,
+          '5-year survival, tumour ≥ 5 cm, node-positive',
+          '45.5% (relative survival)',
+          survival((m) => m.stage === 1 && (m.mm as number) >= 50),
+          survivalBand(0.455),
+          '±25% relative on 5-year mortality',
+          carter,
+        ),
+        row(
+          this,
+          'node-positive share linear in diameter: R² of the weighted line over 1-cm classes below 5 cm (0 if it falls)',
+          'linear, rising',
+          [usable.length >= 3 ? linearFit(usable) : Number.NaN, Number.NaN, Number.NaN],
+          [0.8, 1],
+          'R² ≥ 0.8 over ≥ 3 classes of ≥ 5 patients',
+          carter,
+        ),
+        row(
+          this,
+          'first distant site bone, share of patients with distant disease',
+          '35–37%',
+          site('bone'),
+          relative(0.36),
+          '±25% relative',
+          newton,
+        ),
+        row(this, 'first distant site lung', '17%', site('lung'), relative(0.17), '±25% relative', newton),
+        row(this, 'first distant site liver', '16%', site('liver'), relative(0.16), '±25% relative', newton),
+        row(this, 'first distant site brain', '5–10%', site('brain'), [0.05, 0.1], 'published range', newton),
+      ];
+    },
+  },
+  {
+    name: 'colorectal-population',
+    source: 'Riihimäki et al. 2016, Sci Rep 6:29765; Holch et al. 2017, Visc Med 33:70',
+    scenario: 'colorectal-liver',
+    replicates: 400,
+    ciReplicates: 40,
+    measure: clinicalMeasure,
+    rows(ms) {
+      const diagnosed = (m: Measurement) => (m.stage as number) >= 0;
+      return [
+        row(
+          this,
+          'distant metastases at diagnosis',
+          'about 20%',
+          shareOf(ms, 'stage', 2, diagnosed),
+          relative(0.2),
+          '±25% relative',
+          'Riihimäki et al. 2016, Sci Rep 6:29765 (about 20%, stable for two decades)',
+        ),
+        row(
+          this,
+          'first distant site liver, share of patients with distant disease',
+          '70% (liver at first metastatic diagnosis)',
+          shareOf(ms, 'firstSite', ORGAN_NAMES.indexOf('liver'), (m) => m.distant === 1),
+          relative(0.7),
+          '±25% relative',
+          'Holch et al. 2017, Visc Med 33:70',
         ),
       ];
     },
