@@ -1,6 +1,6 @@
 /** Tissue scenarios: validation messages, the scale rule and the built-in files. */
 import { describe, expect, it } from 'vitest';
-import { loadScenarioFile } from '../../src/cli/scenarios.ts';
+import { loadScenarioFile } from '../../../src/cli/scenarios.ts';
 import {
   asTissue,
   defaultScenario,
@@ -8,7 +8,7 @@ import {
   loadScenario,
   ScenarioError,
   validateScenario,
-} from '../../src/engine/scenario.ts';
+} from '../../../src/engine/scenario.ts';
 
 function problems(raw: unknown): string[] {
   try {

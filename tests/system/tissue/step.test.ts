@@ -5,9 +5,9 @@
  * Two-sample Kolmogorov–Smirnov tests at a fixed 0.001 over 40 fixed seeds each.
  */
 import { describe, expect, it } from 'vitest';
-import { runTissue } from '../../src/engine/tissue/simulation.ts';
-import { ksTwoSample, mean } from '../support/stats.ts';
-import { smallTissue } from '../support/tissue.ts';
+import { runTissue } from '../../../src/engine/tissue/simulation.ts';
+import { ksTwoSample, mean } from '../../support/stats.ts';
+import { smallTissue } from '../../support/tissue.ts';
 
 const REPLICATES = 40;
 

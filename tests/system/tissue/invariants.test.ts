@@ -1,18 +1,18 @@
 /** Invariants of the tissue scale, over arbitrary valid tissue scenarios and seeds (fast-check). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deepMerge } from '../../src/engine/scenario.ts';
-import { vasculatureCells } from '../../src/engine/tissue/context.ts';
-import { GHOST, MESENCHYMAL } from '../../src/engine/tissue/lattice.ts';
-import { tissueFiles } from '../../src/engine/tissue/output.ts';
+import { deepMerge } from '../../../src/engine/scenario.ts';
+import { vasculatureCells } from '../../../src/engine/tissue/context.ts';
+import { GHOST, MESENCHYMAL } from '../../../src/engine/tissue/lattice.ts';
+import { tissueFiles } from '../../../src/engine/tissue/output.ts';
 import {
   createTissueSimulation,
   runTissueSteps,
   stepTissue,
   type TissueSimulation,
   tissueResult,
-} from '../../src/engine/tissue/simulation.ts';
-import { arbitraryTissue, smallTissue, tissueAtBounds, validateTissue } from '../support/tissue.ts';
+} from '../../../src/engine/tissue/simulation.ts';
+import { arbitraryTissue, smallTissue, tissueAtBounds, validateTissue } from '../../support/tissue.ts';
 
 const seed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
 

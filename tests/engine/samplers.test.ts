@@ -12,8 +12,8 @@ import {
   poisson,
   ptrsConstants,
   type Uniform,
-} from '../src/engine/samplers.ts';
-import { chiSquareSurvival as chiSquareSf } from './support/stats.ts';
+} from '../../src/engine/samplers.ts';
+import { chiSquareSurvival as chiSquareSf } from '../support/stats.ts';
 
 // Statistical tests use fixed seeds, so they are deterministic: a pass is a pass forever, and a failure
 // means the sampler (or the seed's luck, at the stated level) changed. Levels used throughout:

@@ -1,0 +1,255 @@
+/**
+ * Laws of phase 8, colonisation, dormancy and immune escape
+ * (src/engine/phases/colonisation.ts): the fate of an extravasated unit, the
+ * dormant cells' exits and the immune pressure on small colonies.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { colonise, immuneAttack } from '../../../src/engine/phases/colonisation.ts';
+import { METASTATIC_SITES } from '../../../src/engine/schema.ts';
+import { run, type SimulationResult } from '../../../src/engine/simulation.ts';
+import { COLONISATION, IMMUNE_EVASION, ROUTE_BLOOD, type State } from '../../../src/engine/state.ts';
+import {
+  cellsBySite,
+  contextOf,
+  driverSet,
+  forModes,
+  founding,
+  funnelCount,
+  inoculated,
+  MODES,
+  pressureEverywhere,
+  seed,
+  siteIndex,
+  sum,
+  tumourOf,
+} from '../../support/phases.ts';
+import { uniform } from '../../support/scenarios.ts';
+
+const dormantTotal = (state: State) => sum(cellsBySite(state).dormant);
+
+/** What a run shows a user, without the manifest (which holds the scenario itself). */
+function outcome(r: SimulationResult) {
+  return {
+    summary: r.summary,
+    series: r.series,
+    events: r.events,
+    metastases: r.metastases,
+    funnel: r.funnel,
+  };
+}
+
+describe('phase 8, colonisation, dormancy and immune escape', () => {
+  it('conserves cells: every extravasated cell founds a colony, goes dormant or dies, and the colonies and dormant cells hold them', () => {
+    fc.assert(
+      fc.property(
+        seed,
+        fc.constantFrom(...MODES),
+        fc.array(
+          fc.record({
+            name: fc.constantFrom(...METASTATIC_SITES),
+            drivers: driverSet,
+            units: fc.integer({ min: 0, max: 2000 }),
+            unitCells: fc.integer({ min: 1, max: 50 }),
+          }),
+          { maxLength: 5 },
+        ),
+        uniform(0, 0.5),
+        uniform(0, 0.5),
+        fc.boolean(),
+        (s, mode, batch, colonyFraction, dormantFraction, requireColonisationDriver) => {
+          const ctx = contextOf(
+            {
+              colonisation: { colonyFraction, dormantFraction, requireColonisationDriver },
+              representation: { mode },
+            },
+            s,
+          );
+          const { state } = ctx;
+          const arrivals = batch.map((a) => ({
+            site: siteIndex(a.name),
+            record: founding(a.drivers),
+            units: a.units,
+            unitCells: a.unitCells,
+          }));
+          const stages = ['founded', 'dormant', 'diedAfterExtravasation'] as const;
+          const counted = stages.map((stage) => funnelCount(state, stage));
+          const held = cellsBySite(state);
+          colonise(ctx, arrivals);
+          const [founded = 0, dormant = 0, died = 0] = stages.map(
+            (stage, k) => funnelCount(state, stage) - (counted[k] as number),
+          );
+          expect(founded + dormant + died).toBe(sum(arrivals.map((a) => a.units * a.unitCells)));
+          const now = cellsBySite(state);
+          expect(sum(now.colonies) - sum(held.colonies)).toBeCloseTo(founded, 6);
+          expect(sum(now.dormant) - sum(held.dormant)).toBeCloseTo(dormant, 6);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  forModes(
+    'a unit without the colonisation driver goes dormant where it would have founded a colony',
+    (mode) => {
+      fc.assert(
+        fc.property(seed, driverSet, fc.integer({ min: 1, max: 500 }), (s, drivers, units) => {
+          const ctx = contextOf(
+            {
+              colonisation: { colonyFraction: 1, dormantFraction: 0, requireColonisationDriver: true },
+              representation: { mode },
+            },
+            s,
+          );
+          const site = siteIndex('liver');
+          colonise(ctx, [{ site, record: founding(drivers & ~COLONISATION), units, unitCells: 1 }]);
+          expect(ctx.state.coloniesFounded).toBe(0);
+          expect(dormantTotal(ctx.state)).toBe(units);
+          colonise(ctx, [{ site, record: founding(drivers | COLONISATION), units, unitCells: 1 }]);
+          expect(ctx.state.coloniesFounded).toBe(units);
+        }),
+        { numRuns: 15 },
+      );
+    },
+  );
+
+  it('immune pressure never thins a clone with the immune-evasion driver', () => {
+    fc.assert(
+      fc.property(
+        seed,
+        fc.array(fc.record({ drivers: driverSet, cells: fc.integer({ min: 0, max: 1e7 }) }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        uniform(0, 1e3),
+        fc.constantFrom(...METASTATIC_SITES),
+        (s, clones, pressure, name) => {
+          const ctx = contextOf({ sites: { [name]: { immunePressure: pressure } } }, s);
+          const t = tumourOf(siteIndex(name), clones);
+          immuneAttack(t, ctx);
+          t.clones.forEach((c, i) => {
+            const before = clones[i]?.cells as number;
+            if (c.drivers & IMMUNE_EVASION) expect(c.cells).toBe(before);
+            else expect(c.cells).toBeLessThanOrEqual(before);
+          });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  forModes(
+    'an extravasated unit founds a colony with colonyFraction, goes dormant with dormantFraction (5 SE), keeping its cells',
+    (mode) => {
+      fc.assert(
+        fc.property(
+          seed,
+          uniform(0, 0.5),
+          uniform(0, 0.5),
+          fc.integer({ min: 1, max: 50 }),
+          (s, colonyFraction, dormantFraction, unitCells) => {
+            const ctx = contextOf(
+              { colonisation: { colonyFraction, dormantFraction }, representation: { mode } },
+              s,
+            );
+            const units = 2000;
+            const site = siteIndex('bone');
+            colonise(ctx, [{ site, record: founding(COLONISATION, ROUTE_BLOOD), units, unitCells }]);
+            const within = (k: number, p: number) =>
+              expect(Math.abs(k - units * p)).toBeLessThanOrEqual(5 * Math.sqrt(units * p * (1 - p)) + 1);
+            const founded = ctx.state.coloniesFounded;
+            within(founded, colonyFraction);
+            within(dormantTotal(ctx.state) / unitCells, dormantFraction);
+            // Colonies start with the unit's cells; a dormant cluster keeps its cells.
+            expect(cellsBySite(ctx.state).colonies[site]).toBe(founded * unitCells);
+            const store = ctx.state.dormantAble;
+            for (let i = 0; i < store.size; i++) expect(store.cells[i]).toBe(unitCells);
+          },
+        ),
+        { numRuns: 15, seed: 505 },
+      );
+    },
+  );
+
+  it('immune pressure kills a non-evading cell with 1 - exp(-pressure / (1 + N / saturation) dt) (5 SE)', () => {
+    fc.assert(
+      fc.property(
+        seed,
+        uniform(0.001, 5),
+        fc.double({ min: 1, max: 1e6, noNaN: true }),
+        fc.integer({ min: 1000, max: 1e7 }),
+        fc.constantFrom(0.5, 1, 2),
+        (s, pressure, immuneSaturationCells, cells, dt) => {
+          const ctx = contextOf(
+            {
+              time: { dt },
+              colonisation: { immuneSaturationCells },
+              sites: { lung: { immunePressure: pressure } },
+            },
+            s,
+          );
+          const t = tumourOf(siteIndex('lung'), [
+            { drivers: 0, cells },
+            { drivers: IMMUNE_EVASION, cells },
+          ]);
+          immuneAttack(t, ctx);
+          const p = -Math.expm1((-pressure / (1 + (2 * cells) / immuneSaturationCells)) * dt);
+          const killed = cells - (t.clones[0]?.cells as number);
+          // One cell of slack: a count cannot come closer than that to a tiny mean.
+          expect(Math.abs(killed - cells * p)).toBeLessThanOrEqual(5 * Math.sqrt(cells * p * (1 - p)) + 1);
+        },
+      ),
+      { numRuns: 40, seed: 606 },
+    );
+  });
+
+  forModes('colonies founded by evaders live exactly as if there were no immune pressure', (mode) => {
+    const drivers = ['colonisation', 'immuneEvasion'];
+    fc.assert(
+      fc.property(seed, uniform(0.01, 50), (s, pressure) => {
+        const at = (p: number, d: string[]) =>
+          run(inoculated(mode, { inoculation: { drivers: d }, sites: pressureEverywhere(p) }), { seed: s });
+        const free = at(0, drivers);
+        expect(free.summary.colonies.founded).toBeGreaterThan(0);
+        expect(outcome(at(pressure, drivers))).toEqual(outcome(free));
+      }),
+      { numRuns: 4 },
+    );
+    // The same colonies without the driver do suffer from it (the law is not empty).
+    const plain = (p: number) =>
+      run(inoculated(mode, { sites: pressureEverywhere(p) }), { seed: 90 }).summary.colonies.alive;
+    expect(plain(5)).toBeLessThan(plain(0));
+  });
+
+  forModes('with no waking hazard no dormant cell ever wakes; with no death either, none is lost', (mode) => {
+    for (let s = 0; s < 3; s++) {
+      const woke = run(inoculated(mode, { colonisation: { wakeHazard: 0, dormantDeathHazard: 0.01 } }), {
+        seed: 100 + s,
+      }).summary;
+      expect(woke.funnel.dormant).toBeGreaterThan(0);
+      expect(woke.funnel.dormantDied).toBeGreaterThan(0);
+      expect(woke.funnel.dormantWoke).toBe(0);
+      const kept = run(inoculated(mode, { colonisation: { wakeHazard: 0, dormantDeathHazard: 0 } }), {
+        seed: 100 + s,
+      }).summary;
+      expect(kept.dormantCells).toBe(kept.funnel.dormant);
+    }
+  });
+
+  forModes(
+    'without the progression hazard a cell lacking the colonisation driver never founds a colony',
+    (mode) => {
+      for (let s = 0; s < 3; s++) {
+        const r = run(
+          inoculated(mode, {
+            inoculation: { drivers: [] },
+            colonisation: { progressionHazard: 0, wakeHazard: 1, dormantDeathHazard: 0.01 },
+          }),
+          { seed: 110 + s },
+        );
+        expect(r.summary.funnel.dormant).toBeGreaterThan(0);
+        expect(r.summary.colonies.founded).toBe(0);
+      }
+    },
+  );
+});

@@ -1,0 +1,231 @@
+/**
+ * Laws of phase 3, invasion and intravasation (src/engine/phases/invasion.ts): who
+ * sheds, by which route, and what a clone loses.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  clusterCellsOf,
+  invade,
+  invasiveFraction,
+  type ShedBatch,
+} from '../../../src/engine/phases/invasion.ts';
+import { createSimulation, result, run, runToEnd } from '../../../src/engine/simulation.ts';
+import { INVASIVE, PRIMARY_SITE, ROUTE_BLOOD, ROUTE_LYMPH, tumourCells } from '../../../src/engine/state.ts';
+import {
+  contextOf,
+  driverSet,
+  forModes,
+  funnelCount,
+  inoculated,
+  seed,
+  sum,
+  tumourOf,
+} from '../../support/phases.ts';
+import { fastScenario, uniform } from '../../support/scenarios.ts';
+
+describe('phase 3, invasion and intravasation', () => {
+  it('conserves cells: the cells shed and the cells left are the cells before, and the funnel counts every shed cell once', () => {
+    fc.assert(
+      fc.property(
+        seed,
+        fc.array(fc.record({ drivers: driverSet, cells: fc.integer({ min: 0, max: 5000 }) }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        fc.constantFrom('early', 'late', 'mixed'),
+        uniform(0, 2),
+        uniform(0, 2),
+        uniform(0, 1),
+        uniform(2, 50),
+        fc.boolean(),
+        (s, clones, programme, bloodRate, lymphRate, clusterFraction, clusterMeanSize, vascular) => {
+          const ctx = contextOf(
+            {
+              invasion: {
+                programme,
+                earlyMaxFraction: 1,
+                lateInvasiveFraction: 1,
+                bloodRate,
+                lymphRate,
+                clusterFraction,
+                clusterMeanSize,
+              },
+            },
+            s,
+          );
+          const { state } = ctx;
+          const t = tumourOf(PRIMARY_SITE, clones, { vascular, capacity: 1e4, primary: true });
+          const before = tumourCells(t);
+          const counted = funnelCount(state, 'shed');
+          const byRoute = state.shedBloodSinceObservation + state.shedLymphSinceObservation;
+          const out: ShedBatch[] = [];
+          invade(t, ctx, before, out);
+          const shed = funnelCount(state, 'shed') - counted;
+          expect(shed + tumourCells(t)).toBe(before);
+          expect(sum(out.map((b) => b.singles + b.clusterCells))).toBe(shed);
+          for (const b of out) expect(b.clusterCells).toBe(clusterCellsOf(b.clusters));
+          expect(state.shedBloodSinceObservation + state.shedLymphSinceObservation - byRoute).toBe(shed);
+          for (const c of t.clones) expect(c.cells).toBeGreaterThanOrEqual(0);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('under the late programme a clone without the invasive driver never sheds', () => {
+    fc.assert(
+      fc.property(
+        seed,
+        driverSet,
+        fc.integer({ min: 100, max: 1e9 }),
+        fc.boolean(),
+        (s, drivers, cells, vascular) => {
+          const ctx = contextOf(
+            { invasion: { programme: 'late', lateInvasiveFraction: 1, bloodRate: 1, lymphRate: 1 } },
+            s,
+          );
+          const t = tumourOf(PRIMARY_SITE, [{ drivers: drivers & ~INVASIVE, cells }], {
+            vascular,
+            capacity: 1e12,
+            primary: true,
+          });
+          const out: ShedBatch[] = [];
+          invade(t, ctx, cells, out);
+          expect(out).toEqual([]);
+          expect(tumourCells(t)).toBe(cells);
+          // The same clone with the driver does shed (the law is not empty).
+          t.clones[0] = { drivers: drivers | INVASIVE, cells, passengers: 0, parent: -1 };
+          invade(t, ctx, cells, out);
+          expect(out.length).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('shed cells take the route with a positive rate only, and a clone loses exactly the cells it shed', () => {
+    fc.assert(
+      fc.property(
+        seed,
+        driverSet,
+        fc.integer({ min: 1, max: 1e7 }),
+        fc.constantFrom('blood', 'lymph'),
+        uniform(0.001, 1),
+        uniform(0, 1),
+        (s, drivers, cells, only, rate, clusterFraction) => {
+          const ctx = contextOf(
+            {
+              invasion: {
+                programme: 'early',
+                earlyMaxFraction: 1,
+                bloodRate: only === 'blood' ? rate : 0,
+                lymphRate: only === 'lymph' ? rate : 0,
+                clusterFraction,
+              },
+            },
+            s,
+          );
+          const t = tumourOf(PRIMARY_SITE, [{ drivers, cells }], { vascular: true, capacity: 1e12 });
+          const out: ShedBatch[] = [];
+          invade(t, ctx, cells, out);
+          let shed = 0;
+          for (const b of out) {
+            expect(b.record.route).toBe(only === 'blood' ? ROUTE_BLOOD : ROUTE_LYMPH);
+            shed += b.singles + b.clusterCells;
+          }
+          expect(tumourCells(t)).toBe(cells - shed);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('without clusters every shed event is one cell', () => {
+    fc.assert(
+      fc.property(seed, fc.integer({ min: 1, max: 1e7 }), (s, cells) => {
+        const ctx = contextOf({ invasion: { clusterFraction: 0, bloodRate: 1, lymphRate: 1 } }, s);
+        const t = tumourOf(PRIMARY_SITE, [{ drivers: INVASIVE, cells }], { vascular: true, capacity: 1e12 });
+        const out: ShedBatch[] = [];
+        invade(t, ctx, cells, out);
+        for (const b of out) expect(b.clusterCells).toBe(0);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('the invasive fraction never rises with tumour size; late and mixed programmes follow the invasive driver', () => {
+    fc.assert(
+      fc.property(
+        uniform(0, 1),
+        fc.double({ min: 1, max: 1e10, noNaN: true }),
+        uniform(0.1, 10),
+        uniform(0, 1),
+        driverSet,
+        fc.double({ min: 1, max: 1e12, noNaN: true }),
+        fc.double({ min: 1, max: 1e3, noNaN: true }),
+        (earlyMax, half, h, late, drivers, n, factor) => {
+          const fraction = (programme: string, d: number, size: number) =>
+            invasiveFraction(
+              d,
+              size,
+              contextOf({
+                invasion: {
+                  programme,
+                  earlyMaxFraction: earlyMax,
+                  earlyHalfCells: half,
+                  earlyHillExponent: h,
+                  lateInvasiveFraction: late,
+                },
+              }),
+            );
+          expect(fraction('early', drivers, n * factor)).toBeLessThanOrEqual(fraction('early', drivers, n));
+          expect(fraction('early', drivers, n)).toBeLessThanOrEqual(earlyMax);
+          expect(fraction('late', drivers & ~INVASIVE, n)).toBe(0);
+          expect(fraction('late', drivers | INVASIVE, n)).toBe(late);
+          const early = fraction('early', drivers, n);
+          expect(fraction('mixed', drivers | INVASIVE, n)).toBeCloseTo(Math.min(1, early + late), 12);
+          expect(fraction('mixed', drivers & ~INVASIVE, n)).toBe(early);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  forModes('under the late programme every disseminated cell carries the invasive driver', (mode) => {
+    let shed = 0;
+    for (let s = 0; s < 3; s++) {
+      const sim = runToEnd(
+        createSimulation(
+          fastScenario({
+            invasion: { programme: 'late', lateInvasiveFraction: 0.2 },
+            growth: { driverMutationRate: 3e-5 },
+            representation: { mode },
+          }),
+          { seed: 50 + s },
+        ),
+      );
+      const r = result(sim);
+      shed += r.summary.funnel.shed ?? 0;
+      for (const m of r.metastases) expect(m.founder_drivers).toContain('invasive');
+      for (const store of [sim.ctx.state.dormantAble, sim.ctx.state.dormantUnable])
+        for (let i = 0; i < store.size; i++) expect((store.drivers[i] as number) & INVASIVE).toBe(INVASIVE);
+    }
+    expect(shed).toBeGreaterThan(0);
+  });
+
+  forModes('under the late programme colonies without the invasive driver never shed', (mode) => {
+    for (let s = 0; s < 3; s++) {
+      const r = run(
+        inoculated(mode, {
+          invasion: { programme: 'late', lateInvasiveFraction: 1, bloodRate: 0.5, lymphRate: 0.5 },
+          growth: { turnover: 0.05 },
+        }),
+        { seed: 60 + s },
+      );
+      expect(r.summary.colonies.founded).toBeGreaterThan(0);
+      // The only cells that ever entered a vessel are the inoculum.
+      expect(r.summary.funnel.shed).toBe(5000);
+    }
+  });
+});
