@@ -4,14 +4,26 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { clinical } from '../../src/engine/clinical.ts';
+import { chemoSurvival, clinical } from '../../src/engine/clinical.ts';
 import { funnelTotals } from '../../src/engine/observe.ts';
+import { outcomeRow } from '../../src/engine/outcomes.ts';
+import { divisionRate, netRate } from '../../src/engine/phases/growth.ts';
 import { deepMerge } from '../../src/engine/scenario.ts';
-import { type Scenario, SITES } from '../../src/engine/schema.ts';
-import { createSimulation, runToEnd, type Simulation, step } from '../../src/engine/simulation.ts';
-import { diameterMm, PRIMARY_SITE, tumourCells } from '../../src/engine/state.ts';
-import { cellsBySite, forModes, type Mode, SENTINEL, seed, siteIndex, sum } from '../support/phases.ts';
-import { arbitraryScenario, fastScenario } from '../support/scenarios.ts';
+import { ORGANS, type Scenario, SITES } from '../../src/engine/schema.ts';
+import { createSimulation, run, runToEnd, type Simulation, step } from '../../src/engine/simulation.ts';
+import { diameterMm, PRIMARY_SITE, type Tumour, tumourCells } from '../../src/engine/state.ts';
+import {
+  cellsBySite,
+  contextOf,
+  forModes,
+  type Mode,
+  SENTINEL,
+  seed,
+  siteIndex,
+  sum,
+  tumourOf,
+} from '../support/phases.ts';
+import { arbitraryScenario, fastScenario, uniform } from '../support/scenarios.ts';
 
 describe('clinical layer', () => {
   /** A run of the fast scenario to day 400 without surgery, so that colonies and dormant cells exist. */
@@ -36,8 +48,12 @@ describe('clinical layer', () => {
 
   forModes('chemotherapy never kills a dormant cell (and a full kill empties every colony)', (mode) => {
     for (let s = 0; s < 3; s++) {
+      // Every colony cell divides at 1/day or more, so 60 days of exposure kill all but e^-60 of them.
       const sim = established(mode, 120 + s, {
-        clinical: { chemotherapy: { enabled: true, cycles: 1, startDays: 0, killFraction: 1 } },
+        growth: { turnover: 1 },
+        clinical: {
+          chemotherapy: { enabled: true, cycles: 1, startDays: 0, killFraction: 1, exposureDays: 60 },
+        },
       });
       const state = sim.ctx.state;
       const before = cellsBySite(state);
@@ -50,6 +66,48 @@ describe('clinical layer', () => {
       expect(after.dormant).toEqual(before.dormant);
       expect(sum(after.colonies)).toBe(0);
     }
+  });
+
+  it('chemotherapy kills in proportion to division: a clone dividing at b keeps Binomial(n, 1 − k(1 − e^(−b·τ)))', () => {
+    const chemo = { enabled: true, cycles: 1, startDays: 0, killFraction: 0.6, exposureDays: 2 };
+    const sim = established('individual', 150, {
+      growth: { turnover: 0.05, lambda: 0.05 },
+      clinical: { chemotherapy: chemo },
+    });
+    const { ctx } = sim;
+    const n = 1e6;
+    const lung = siteIndex('lung');
+    // At capacity (g = 0) a clone divides at the turnover; far below it, much faster.
+    const slow = tumourOf(lung, [{ drivers: 0, cells: n }], { capacity: n });
+    const fast = tumourOf(lung, [{ drivers: 0, cells: n }], { capacity: 1e4 * n });
+    ctx.state.tumours.push(slow, fast);
+    ctx.state.clinical.surgeryDay = ctx.state.day;
+    clinical(ctx);
+    const kept = (t: Tumour, capacity: number) => {
+      const p = 1 - 0.6 * (1 - Math.exp(-divisionRate(ctx, netRate(ctx, true, capacity, n), 0) * 2));
+      const k = t.clones[0]?.cells ?? 0;
+      // Six standard deviations of the binomial: fails by chance with probability 2e-9.
+      expect(Math.abs(k - n * p)).toBeLessThan(6 * Math.sqrt(n * p * (1 - p)));
+      return p;
+    };
+    const pSlow = kept(slow, n);
+    const pFast = kept(fast, 1e4 * n);
+    expect(pSlow).toBeCloseTo(chemoSurvival(ctx, ctx.scenario.growth.turnover), 12);
+    expect(pSlow).toBeGreaterThan(0.9);
+    expect(pFast).toBeLessThan(0.75);
+  });
+
+  it('chemotherapy survival falls from 1 (no division) towards 1 − killFraction as division speeds up', () => {
+    fc.assert(
+      fc.property(uniform(0, 1), uniform(0.01, 60), uniform(0, 5), uniform(0, 5), (k, tau, b1, b2) => {
+        const ctx = contextOf({ clinical: { chemotherapy: { killFraction: k, exposureDays: tau } } });
+        expect(chemoSurvival(ctx, 0)).toBe(1);
+        const [lo, hi] = b1 < b2 ? [b1, b2] : [b2, b1];
+        expect(chemoSurvival(ctx, hi)).toBeLessThanOrEqual(chemoSurvival(ctx, lo));
+        expect(chemoSurvival(ctx, hi)).toBeGreaterThanOrEqual(1 - k - 1e-15);
+      }),
+      { numRuns: 100 },
+    );
   });
 
   forModes('radiotherapy never touches cells outside its field', (mode) => {
@@ -112,6 +170,33 @@ describe('clinical layer', () => {
     };
     expect(woken(0)).toBe(0);
     expect(woken(1)).toBeGreaterThan(0);
+  });
+
+  it('gives the stage at diagnosis from what was visible and what the sentinel node showed', () => {
+    const seen = new Set<unknown>();
+    for (let s = 0; s < 8; s++) {
+      const scenario = fastScenario({
+        time: { durationDays: 1500 },
+        clinical: { symptomaticMm: 10, metastasisDetectionMm: 3 },
+      });
+      const r = run(scenario, { seed: s });
+      const row = outcomeRow(r);
+      const stage = row.stage_at_diagnosis;
+      const sentinel = r.events.find((e) => e.type === 'node_status' && e.site === 'sentinelNode')?.detail;
+      seen.add(stage);
+      expect(stage === '').toBe(row.detection_day === -1);
+      if (row.metastatic_at_diagnosis === 1) expect(['regional', 'distant']).toContain(stage);
+      else expect(['', 'localized', 'regional']).toContain(stage);
+      if (sentinel === 'micro' || sentinel === 'macro') expect(stage).not.toBe('localized');
+      if (stage === 'regional' && row.metastatic_at_diagnosis === 0)
+        expect(['micro', 'macro']).toContain(sentinel);
+      const organs: readonly string[] = ORGANS;
+      expect(row.first_distant_site === '').toBe(row.first_distant_macro_day === -1);
+      if (row.first_distant_site !== '') expect(organs).toContain(row.first_distant_site);
+    }
+    // Both outcomes of the node rule occur, so the checks above are not empty.
+    expect(seen).toContain('localized');
+    expect(seen).toContain('regional');
   });
 
   it('the primary is never found before it reaches the detection size, and is found the step it does', () => {

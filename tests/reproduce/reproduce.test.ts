@@ -6,7 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/cli/scenarios.ts';
 import { asPatient } from '../../src/engine/scenario.ts';
-import { hahnfeldtOde, runReplicate, TARGETS } from '../../src/reproduce/targets.ts';
+import {
+  BREAST_POPULATION,
+  hahnfeldtOde,
+  runReplicate,
+  scenarioOfReplicate,
+  TARGETS,
+  targetScenarios,
+} from '../../src/reproduce/targets.ts';
 
 const REPRODUCED = [
   'luzzi-1998',
@@ -21,11 +28,11 @@ const REPRODUCED = [
 function evaluate(name: string, replicates?: number) {
   const target = TARGETS.find((t) => t.name === name);
   if (!target) throw new Error(name);
-  const scenario = loadScenarioFile(target.scenario);
   const n = replicates ?? target.ciReplicates;
+  const scenarioOf = (i: number) => loadScenarioFile(scenarioOfReplicate(target, i, n));
   return target.rows(
-    Array.from({ length: n }, (_, i) => target.measure(runReplicate(scenario, i), scenario)),
-    scenario,
+    Array.from({ length: n }, (_, i) => target.measure(runReplicate(scenarioOf(i), i), scenarioOf(i))),
+    scenarioOf(0),
   );
 }
 
@@ -53,9 +60,32 @@ describe('published results', () => {
     expect(n0.simulated).toBeLessThanOrEqual(1);
   });
 
-  it('every target names a built-in scenario and a source', () => {
+  it('a population target runs its scenarios at their shares, to within one replicate, for any ensemble size', () => {
+    const t = TARGETS.find((x) => x.name === 'breast-population');
+    if (!t) throw new Error('breast-population');
+    expect(BREAST_POPULATION.reduce((a, p) => a + p.share, 0)).toBeCloseTo(1, 12);
+    for (const n of [1, 2, 3, 7, 10, 60, 99, 1000]) {
+      const counts = new Map<string, number>();
+      for (let i = 0; i < n; i++) {
+        const name = scenarioOfReplicate(t, i, n);
+        counts.set(name, (counts.get(name) ?? 0) + 1);
+      }
+      for (const p of BREAST_POPULATION)
+        expect(Math.abs((counts.get(p.scenario) ?? 0) - p.share * n)).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('the population targets measure stage, survival and first sites on a small ensemble', () => {
+    const rows = evaluate('breast-population', 12);
+    expect(rows.map((r) => r.quantity)).toContain('distant metastases at diagnosis');
+    for (const r of rows) if (!Number.isNaN(r.simulated)) expect(r.simulated).toBeGreaterThanOrEqual(0);
+    const colorectal = evaluate('colorectal-population', 6);
+    expect(colorectal).toHaveLength(2);
+  });
+
+  it('every target names built-in scenarios and a source', () => {
     for (const t of TARGETS) {
-      expect(loadScenarioFile(t.scenario).name).toBe(t.scenario);
+      for (const name of targetScenarios(t)) expect(loadScenarioFile(name).name).toBe(name);
       expect(t.source).toMatch(/\d{4}/);
       expect(t.ciReplicates).toBeLessThanOrEqual(t.replicates);
     }

@@ -4,9 +4,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { angiogenesis } from '../../../src/engine/phases/angiogenesis.ts';
+import { loadScenarioFile } from '../../../src/cli/scenarios.ts';
+import { angiogenesis, switchProbability } from '../../../src/engine/phases/angiogenesis.ts';
+import { deepMerge, validateScenario } from '../../../src/engine/scenario.ts';
+import { run } from '../../../src/engine/simulation.ts';
 import { ANGIOGENIC, PRIMARY_SITE } from '../../../src/engine/state.ts';
-import { contextOf, driverSet, seed, tumourOf } from '../../support/phases.ts';
+import { contextOf, driverSet, forModes, seed, tumourOf } from '../../support/phases.ts';
 import { uniform } from '../../support/scenarios.ts';
 
 describe('phase 2, angiogenesis', () => {
@@ -63,5 +66,57 @@ describe('phase 2, angiogenesis', () => {
       }),
       { numRuns: 30 },
     );
+  });
+});
+
+describe('a smooth passage through the avascular limit (switchSteepness)', () => {
+  const p = (steepness: number, share: number, hazard = 0.5) => {
+    const ctx = contextOf({ angiogenesis: { switchSteepness: steepness } });
+    return switchProbability(ctx, hazard, share * ctx.scenario.angiogenesis.avascularCapacityCells);
+  };
+
+  it('steepness 0 is the step at the threshold; h > 0 rises continuously and is half the hazard there', () => {
+    const theta = contextOf().scenario.angiogenesis.switchThresholdFraction;
+    const full = -Math.expm1(-0.5 * 1);
+    expect(p(0, theta * 0.999)).toBe(0);
+    expect(p(0, theta)).toBeCloseTo(full, 15);
+    expect(p(4, theta)).toBeCloseTo(-Math.expm1(-0.25), 12);
+    fc.assert(
+      fc.property(uniform(0.01, 0.99), uniform(0.5, 20), (share, h) => {
+        const lo = p(h, share * theta);
+        const hi = p(h, Math.min(1, share * theta * 1.5));
+        expect(lo).toBeGreaterThan(0);
+        expect(hi).toBeGreaterThan(lo);
+        expect(hi).toBeLessThanOrEqual(full);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a steep ramp approaches the step', () => {
+    const theta = contextOf().scenario.angiogenesis.switchThresholdFraction;
+    expect(p(50, theta * 0.8)).toBeLessThan(1e-4);
+    expect(p(50, theta * 1.2)).toBeGreaterThan(0.9999 * p(0, theta * 1.2));
+  });
+
+  forModes('with a ramp, colonies switch below the threshold; with the step, never', (mode) => {
+    const below = (switchSteepness: number) => {
+      const r = run(
+        validateScenario(
+          deepMerge(loadScenarioFile('experimental-metastasis-liver') as unknown as Record<string, unknown>, {
+            time: { durationDays: 12 },
+            inoculation: { cells: 3000 },
+            angiogenesis: { metastasisSwitchHazard: 5, switchSteepness, switchThresholdFraction: 0.9 },
+            representation: { mode },
+          }),
+          'angiogenesis.test',
+        ),
+        { seed: 43 },
+      );
+      const limit = 0.9 * r.manifest.scenario.angiogenesis.avascularCapacityCells;
+      return r.events.filter((e) => e.type === 'angiogenic_switch' && e.value < limit).length;
+    };
+    expect(below(0)).toBe(0);
+    expect(below(2)).toBeGreaterThan(0);
   });
 });
