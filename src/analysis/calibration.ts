@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { setPath } from '../batch/plan.ts';
 import { outcomeColumns } from '../engine/model.ts';
+import { TEXT_COLUMNS } from '../engine/outcomes.ts';
 import { parameters as schemaParameters } from '../engine/parameters.ts';
 import { erfc } from '../engine/samplers.ts';
 import {
@@ -25,15 +26,6 @@ import { TARGETS } from '../reproduce/targets.ts';
 import type { AbcParameter, Prior } from './abc.ts';
 import { columnKind } from './sensitivity.ts';
 import type { Summary } from './summaries.ts';
-
-/**
- * The values the text columns of runs.csv take (engine/simulation.ts's outcome;
- * engine/clinical.ts's recurrence types, empty when there was no recurrence).
- */
-const TEXT_VALUES: Readonly<Record<string, readonly string[]>> = {
-  outcome: ['end', 'death'],
-  recurrence_type: ['local', 'regional', 'distant', ''],
-};
 
 const count = (description: string) => z.number().int().min(1).meta({ description });
 
@@ -407,7 +399,7 @@ function suitsColumn(t: TargetSpec, issue: (field: string, message: string) => v
   const column = t.column as string;
   const kind = columnKind(column);
   if (kind === 'text') {
-    const known = TEXT_VALUES[column] ?? [];
+    const known = TEXT_COLUMNS[column] ?? [];
     const values = known.map((v) => show(v)).join(', ');
     if (t.summary !== 'proportion')
       issue(

@@ -10,6 +10,7 @@ import seedrandom from 'seedrandom';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { outcomeColumns } from '../engine/model.ts';
+import { TEXT_COLUMNS } from '../engine/outcomes.ts';
 import { parameters } from '../engine/parameters.ts';
 import {
   deepMerge,
@@ -312,7 +313,7 @@ export function numericParameters(scale: Scale): Map<string, ParameterRange> {
 
 /** What a column of runs.csv holds: a quantity (never below 0), an event (-1: it never happened) or text. */
 export function columnKind(column: string): 'quantity' | 'event' | 'text' {
-  if (column === 'outcome' || column === 'recurrence_type') return 'text';
+  if (column in TEXT_COLUMNS) return 'text';
   if (
     /_(day|step)$/.test(column) ||
     column.endsWith('_at_detection') ||

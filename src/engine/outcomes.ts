@@ -38,6 +38,18 @@ export const OUTCOME_COLUMNS = [
   ...METASTATIC_SITES.flatMap((s) => [`micro_${s}`, `macro_${s}`]),
 ] as const;
 
+/**
+ * The values of the text columns (the rest are numbers): simulation.ts's outcome,
+ * clinical.ts's recurrence types and stage, an organ for the first distant site;
+ * empty when there was none.
+ */
+export const TEXT_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  outcome: ['end', 'death'],
+  stage_at_diagnosis: ['localized', 'regional', 'distant', ''],
+  first_distant_site: [...ORGANS, ''],
+  recurrence_type: ['local', 'regional', 'distant', ''],
+};
+
 export type OutcomeRow = Record<(typeof OUTCOME_COLUMNS)[number], number | string>;
 
 /** The first macrometastasis in an organ (lymph nodes excluded), if any. */
