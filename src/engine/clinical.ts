@@ -47,7 +47,7 @@ export function totalBurden(ctx: Context): number {
   return n;
 }
 
-/** Dormant cells in a store, at one site or (site -1) everywhere. */
+/** Cells in a dormant (or settling) store, at one site or (site -1) everywhere. */
 export function dormantCells(store: DtcStore, site = -1): number {
   let n = 0;
   for (let i = 0; i < store.size; i++)
@@ -63,7 +63,7 @@ export function cohortColonies(ctx: Context): number {
   return n;
 }
 
-/** AJCC status of a node station: the largest colony there, or ITC when only dormant cells are present. */
+/** AJCC status of a node station: the largest colony there, or ITC when only solitary (dormant or settling) cells are present. */
 export function nodeStatus(ctx: Context, site: number): string {
   const { state, scenario: s } = ctx;
   let best = -1;
@@ -74,14 +74,17 @@ export function nodeStatus(ctx: Context, site: number): string {
     if (c.site[i] === site && (c.count[i] as number) > 0)
       best = Math.max(best, sizeClass(c.cells[i] as number, s.body.cellsPerMm3));
   if (best >= 0) return SIZE_CLASSES[best] as string;
-  const dormant = dormantCells(state.dormantAble, site) + dormantCells(state.dormantUnable, site);
-  return dormant > 0 ? 'itc' : 'negative';
+  const solitary =
+    dormantCells(state.dormantAble, site) +
+    dormantCells(state.dormantUnable, site) +
+    dormantCells(state.settling, site);
+  return solitary > 0 ? 'itc' : 'negative';
 }
 
 /**
- * Keeps each cell of the matching tumours and dormant cells with probability
- * `survive`. Colonies left empty are removed here and counted as removed, so they
- * are never also counted as extinct.
+ * Keeps each cell of the matching tumours, dormant and settling cells with
+ * probability `survive`. Colonies left empty are removed here and counted as
+ * removed, so they are never also counted as extinct.
  */
 function cull(ctx: Context, where: (t: Tumour | number) => boolean, survive: number): void {
   const { state } = ctx;
@@ -96,8 +99,13 @@ function cull(ctx: Context, where: (t: Tumour | number) => boolean, survive: num
     return false;
   });
   state.coloniesRemoved += thinCohortColonies(ctx, where, survive);
-  const indexes = [ctx.cohorts.dormantAbleIndex, ctx.cohorts.dormantUnableIndex];
-  [state.dormantAble, state.dormantUnable].forEach((store, k) => {
+  const { cohorts } = ctx;
+  const stores = [
+    [state.dormantAble, cohorts.dormantAbleIndex, 'dormantRemoved'],
+    [state.dormantUnable, cohorts.dormantUnableIndex, 'dormantRemoved'],
+    [state.settling, cohorts.settlingIndex, 'settlingRemoved'],
+  ] as const;
+  for (const [store, index, stage] of stores) {
     for (let i = store.size - 1; i >= 0; i--) {
       if (!where(store.site[i] as number)) continue;
       const n = store.count[i] as number;
@@ -105,11 +113,11 @@ function cull(ctx: Context, where: (t: Tumour | number) => boolean, survive: num
       const left = n === 1 ? (bernoulli(u, survive) ? 1 : 0) : binomial(u, n, survive);
       if (left === n) continue;
       const gone = (n - left) * (store.cells[i] as number);
-      countFunnel(state, 'dormantRemoved', store.route[i] as Route, store.timing[i] as Timing, gone);
+      countFunnel(state, stage, store.route[i] as Route, store.timing[i] as Timing, gone);
       store.count[i] = left;
     }
-    dropEmptyRows(store, indexes[k] as Map<number, number>);
-  });
+    dropEmptyRows(store, index);
+  }
 }
 const atSite = (sites: number[]) => (x: Tumour | number) =>
   sites.includes(typeof x === 'number' ? x : x.site);

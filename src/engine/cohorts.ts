@@ -4,13 +4,15 @@
  * Dormant cells that share everything their future depends on (site, drivers and
  * drivers gained, route, timing, seeded by the primary or by a metastasis, unit
  * size, and a bucket of the primary's size when they left) are one row of a
- * DtcStore with a count. Small avascular colonies that share that key and their
- * size are one row of a ColonyStore with a count: sizes up
+ * DtcStore with a count; so are settling cells (extravasated, fate still to come),
+ * whose constant hazards make them exchangeable whatever their arrival day. Small
+ * avascular colonies that share that key and their size are one row of a
+ * ColonyStore with a count: sizes up
  * to `exactColonyCells` are exact cell counts, larger ones fall in geometric size
  * bins whose row keeps the members' mean size. The number of rows is bounded by
  * sites x driver sets x buckets x size bins, not by the number of cells.
  *
- * Exactness (docs/model.md, Representation): dormant rows are thinned with binomial
+ * Exactness (docs/model.md, Representation): dormant and settling rows are thinned with binomial
  * draws, which is exact in distribution because the cells of a row are independent
  * and exchangeable. Exact-size colony rows move with the exact one-step law of a
  * colony of that size (growth, immune kill, shedding loss), so m colonies of size n
@@ -108,6 +110,8 @@ export interface Cohorts {
   wholeIndex: Int32Array;
   dormantAbleIndex: Map<number, number>;
   dormantUnableIndex: Map<number, number>;
+  /** Settling cells are keyed as dormant ones (dormantKey, nothing gained). */
+  settlingIndex: Map<number, number>;
   colonyIndex: ColonyIndex;
   /** Where the next step's colony rows are built, swapped with the state's store. */
   spare: ColonyStore;
@@ -133,6 +137,7 @@ export function createCohorts(s: Scenario): Cohorts {
     edges: Float64Array.from(edges),
     dormantAbleIndex: new Map(),
     dormantUnableIndex: new Map(),
+    settlingIndex: new Map(),
     colonyIndex: {
       groups: new Map(),
       stamp: 1,

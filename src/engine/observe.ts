@@ -38,6 +38,7 @@ export const SERIES_COLUMNS = [
   'colonies',
   'early_share',
   'early_share_macro',
+  'dtc_settling',
   ...METASTATIC_SITES.flatMap((s) => [
     `dtc_dormant_${s}`,
     `dtc_cycling_${s}`,
@@ -107,6 +108,9 @@ export function observe(ctx: Context, primary: Tumour | undefined, series: Serie
       const k = (store.site[i] as number) * 4;
       perSite[k] = (perSite[k] as number) + (store.cells[i] as number) * (store.count[i] as number);
     }
+  let settling = 0;
+  const st = state.settling;
+  for (let i = 0; i < st.size; i++) settling += (st.cells[i] as number) * (st.count[i] as number);
   const row = [
     state.day,
     p,
@@ -121,6 +125,7 @@ export function observe(ctx: Context, primary: Tumour | undefined, series: Serie
     colonies,
     colonies ? early / colonies : 0,
     macro ? earlyMacro / macro : 0,
+    settling,
   ];
   for (const site of METASTATIC_SITE_INDEX)
     for (let j = 0; j < 4; j++) row.push(perSite[site * 4 + j] as number);

@@ -74,7 +74,7 @@ export function humanSummary(r: SimulationResult): string {
     `  primary detected: ${day(s.primary.detectedDay)}${s.primary.detectionMode ? ` by ${s.primary.detectionMode}` : ''}; surgery: ${day(s.surgeryDay)}`,
     `  first dissemination: ${day(s.firstDisseminationDay)}; first macrometastasis: ${day(s.firstMacroDay)}`,
     `  recurrence: ${s.recurrence.day < 0 ? 'none' : `${s.recurrence.type}, ${day(s.recurrence.day)}`}`,
-    `  metastases alive: ${s.colonies.alive} (micro ${s.colonies.micro}, macro ${s.colonies.macro}); early-derived share ${(100 * s.earlyShare).toFixed(0)}%; dormant DTCs ${s.dormantCells}`,
+    `  metastases alive: ${s.colonies.alive} (micro ${s.colonies.micro}, macro ${s.colonies.macro}); early-derived share ${(100 * s.earlyShare).toFixed(0)}%; dormant DTCs ${s.dormantCells}${s.settlingCells > 0 ? `; settling ${s.settlingCells}` : ''}`,
     `  funnel (cells): shed ${f.shed} -> killed ${f.killed} -> arrested ${f.arrested} -> extravasated ${f.extravasated} -> dormant ${f.dormant} / founded ${f.founded} -> micro ${f.micro} -> macro ${f.macro} (colonies)`,
   ].join('\n');
 }

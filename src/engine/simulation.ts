@@ -23,7 +23,7 @@ import { angiogenesisAtNewSite } from './phases/angiogenesisAtNewSite.ts';
 import { type Arrival, arrest } from './phases/arrest.ts';
 import { circulate, type Survivors, survive, updateBloodPool } from './phases/circulation.ts';
 import { stepCohortColonies } from './phases/cohortColonies.ts';
-import { colonise, dormancy, immuneAttack } from './phases/colonisation.ts';
+import { colonise, dormancy, immuneAttack, settle } from './phases/colonisation.ts';
 import { extravasate } from './phases/extravasation.ts';
 import { grow } from './phases/growth.ts';
 import { invade, type ShedBatch } from './phases/invasion.ts';
@@ -69,6 +69,7 @@ function initialState(s: Scenario): State {
     tumours: [],
     dormantAble: createDtcStore(),
     dormantUnable: createDtcStore(),
+    settling: createDtcStore(),
     colonies: createColonyStore(),
     ctcInBlood: 0,
     enteredBlood: 0,
@@ -108,6 +109,7 @@ function makeContext(scenario: Scenario, state: State, streams: Streams): Contex
   const cohorts = createCohorts(scenario);
   indexRows(cohorts.dormantAbleIndex, state.dormantAble.key, state.dormantAble.size);
   indexRows(cohorts.dormantUnableIndex, state.dormantUnable.key, state.dormantUnable.size);
+  indexRows(cohorts.settlingIndex, state.settling.key, state.settling.size);
   indexColonies(cohorts, state.colonies);
   return {
     scenario,
@@ -123,9 +125,10 @@ function makeContext(scenario: Scenario, state: State, streams: Streams): Contex
 /** Raised when a replicate would hold more records than the scenario's cap. */
 export class RecordCapError extends Error {}
 
-/** Tumour records plus dormant and colony rows: what a replicate's memory grows with. */
+/** Tumour records plus dormant, settling and colony rows: what a replicate's memory grows with. */
 export function records(state: State): number {
-  return state.tumours.length + state.dormantAble.size + state.dormantUnable.size + state.colonies.size;
+  const { dormantAble, dormantUnable, settling, colonies } = state;
+  return state.tumours.length + dormantAble.size + dormantUnable.size + settling.size + colonies.size;
 }
 
 /** Cells that reach the first capillary beds alive go through phases 5-8 like shed cells. */
@@ -230,6 +233,7 @@ export function step(sim: Simulation): void {
   const survivors: Survivors[] = [];
   circulate(ctx, shed, survivors); // 4. circulation with immune kill
   disseminate(ctx, survivors); // 5. arrest, 6. extravasation, 8. colonisation (new colonies are avascular: 7)
+  settle(ctx); // 8. settling cells divide, go dormant or die
   dormancy(ctx); // 8. dormant cells wake, progress or die
   updateBloodPool(ctx);
   removeExtinct(ctx);
@@ -376,6 +380,8 @@ export interface Summary {
     macro: number;
   };
   dormantCells: number;
+  /** Extravasated cells whose fate has not come yet (colonisation.settlingDays). */
+  settlingCells: number;
   earlyShare: number;
   funnel: Record<string, number>;
 }
@@ -444,6 +450,7 @@ export function result(sim: Simulation): SimulationResult {
       macro: colonies((m) => m.size_class === 'macro'),
     },
     dormantCells: dormantCells(state.dormantAble) + dormantCells(state.dormantUnable),
+    settlingCells: dormantCells(state.settling),
     earlyShare: alive ? colonies((m) => m.timing === 'early') / alive : 0,
     funnel: funnelTotals(state.funnel),
   };

@@ -79,7 +79,7 @@ export interface Tumour {
 }
 
 /**
- * Dormant disseminated cells, structure-of-arrays; swap-remove keeps them dense.
+ * Dormant (or settling) disseminated cells, structure-of-arrays; swap-remove keeps them dense.
  * A row holds `count` exchangeable cells (one in the reference representation);
  * its founding values are the count-weighted means of the cells merged into it.
  */
@@ -229,7 +229,11 @@ export function removeDtc(store: DtcStore, i: number): number {
   return last;
 }
 
-/** Funnel stages; every shed cell ends in exactly one of killed, extravasationFailed, diedAfterExtravasation, dormant, founded. */
+/**
+ * Funnel stages; every shed cell ends in exactly one of killed, extravasationFailed,
+ * diedAfterExtravasation, dormant, founded and settlingRemoved, or is still settling
+ * (an extravasated cell whose fate has not come yet: the settling store).
+ */
 export const FUNNEL_STAGES = [
   'shed',
   'killed',
@@ -242,6 +246,7 @@ export const FUNNEL_STAGES = [
   'dormantDied',
   'dormantWoke',
   'dormantRemoved',
+  'settlingRemoved',
   'micro',
   'macro',
 ] as const;
@@ -321,6 +326,11 @@ export interface State {
   tumours: Tumour[];
   dormantAble: DtcStore;
   dormantUnable: DtcStore;
+  /**
+   * Extravasated cells that have not yet divided, gone dormant or died (phase 8), in
+   * the dormant stores' layout; empty when colonisation.settlingDays is 0.
+   */
+  settling: DtcStore;
   /** Colony cohorts (empty in the reference representation). */
   colonies: ColonyStore;
   /** Cells in blood (singles and cluster cells) at the end of the step. */

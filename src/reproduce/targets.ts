@@ -246,7 +246,8 @@ export const TARGETS: Target[] = [
         extravasated: (r.summary.funnel.extravasated as number) / injected,
         micro3: seriesAt(r, 'colonies', 3) / injected,
         macro13: r.summary.colonies.macro / injected,
-        dormant13: r.summary.dormantCells / injected,
+        // Luzzi counted solitary cells: dormant ones and any still settling.
+        dormant13: (r.summary.dormantCells + r.summary.settlingCells) / injected,
       };
     },
     rows(ms) {

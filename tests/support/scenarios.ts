@@ -51,6 +51,7 @@ export const arbitraryScenario: fc.Arbitrary<Scenario> = fc
     survivalSingle: rate(1e-4, 0.05),
     colonyFraction: uniform(0, 0.5),
     requireColonisationDriver: fc.boolean(),
+    settlingDays: rate(0.05, 60),
     skip: uniform(0, 1),
     drainage: fc.constantFrom('systemic', 'portal'),
     chemo: fc.boolean(),
@@ -74,6 +75,7 @@ export const arbitraryScenario: fc.Arbitrary<Scenario> = fc
       colonisation: {
         colonyFraction: a.colonyFraction,
         requireColonisationDriver: a.requireColonisationDriver,
+        settlingDays: a.settlingDays,
       },
       inoculation: { enabled: a.inoculate, cells: 2000, vessel: 'portal' },
       representation: { mode: a.representation },

@@ -1,17 +1,19 @@
 /**
- * Phase 8, colonisation and immune escape. An extravasated cell dies, becomes a
- * dormant DTC, or starts dividing and founds a colony (Luzzi et al. 1998). A cell
- * without the colonisation driver cannot sustain growth: it goes dormant instead,
- * and may gain the driver at the site (parallel progression: Klein 2009,
- * Schmidt-Kittler et al. 2003). Dormant DTCs wake with a daily hazard (slowed by
- * endocrine therapy) and die with another. Small colonies face the site's immune
- * pressure until a clone gains the immune-evasion driver.
+ * Phase 8, colonisation and immune escape. An extravasated cell first settles as a
+ * solitary cell; it leaves that state with three competing hazards: it divides and
+ * founds a colony, becomes a dormant DTC, or dies (Luzzi et al. 1998). With
+ * colonisation.settlingDays 0 the fate is drawn at arrival. A cell without the
+ * colonisation driver cannot sustain growth: it goes dormant instead, and may gain
+ * the driver at the site (parallel progression: Klein 2009, Schmidt-Kittler et al.
+ * 2003). Dormant DTCs wake with a daily hazard (slowed by endocrine therapy) and die
+ * with another. Small colonies face the site's immune pressure until a clone gains
+ * the immune-evasion driver.
  */
 import { dormantKey } from '../cohorts.ts';
 import { type Context, countFunnel } from '../context.ts';
 import { multinomial } from '../multinomial.ts';
 import { bernoulli, binomial } from '../samplers.ts';
-import { SITES } from '../schema.ts';
+import { type Scenario, SITES } from '../schema.ts';
 import {
   addDtc,
   COLONISATION,
@@ -31,27 +33,87 @@ import type { Arrival } from './arrest.ts';
 
 const fates = new Float64Array(3);
 
+/**
+ * Shares of division, dormancy and death among the fates of a unit; a unit that
+ * cannot colonise goes dormant where it would have divided.
+ */
+function fateShares(c: Scenario['colonisation'], able: boolean): Float64Array {
+  fates[0] = able ? c.colonyFraction : 0;
+  fates[1] = able ? c.dormantFraction : c.dormantFraction + c.colonyFraction;
+  fates[2] = 1 - c.colonyFraction - c.dormantFraction;
+  return fates;
+}
+
+/**
+ * `n` units of a record meet their fate at a site: colonies, dormant cells and
+ * deaths, one multinomial draw. `arrivalDay` is the day they extravasated.
+ */
+function meetFates(ctx: Context, site: number, record: FoundingRecord, n: number, arrivalDay: number): void {
+  const { scenario: s, state } = ctx;
+  const c = s.colonisation;
+  const able = !c.requireColonisationDriver || (record.drivers & COLONISATION) !== 0;
+  const [colonies = 0, dormant = 0, died = 0] = multinomial(ctx.streams.colonisation, n, fateShares(c, able));
+  const { route, timing } = record;
+  countFunnel(state, 'founded', route, timing, colonies * record.cells);
+  countFunnel(state, 'dormant', route, timing, dormant * record.cells);
+  countFunnel(state, 'diedAfterExtravasation', route, timing, died * record.cells);
+  foundColonies(ctx, site, record, 0, colonies);
+  addDormant(ctx, able, arrivalDay, site, record, 0, dormant);
+}
+
+/** Extravasated units start settling, or meet their fate at once when settlingDays is 0. */
 export function colonise(ctx: Context, arrivals: readonly Arrival[]): void {
   const { scenario: s, state } = ctx;
-  const u = ctx.streams.colonisation;
-  const c = s.colonisation;
+  const settling = s.colonisation.settlingDays > 0;
   for (const a of arrivals) {
-    const able = !c.requireColonisationDriver || (a.record.drivers & COLONISATION) !== 0;
-    fates[0] = able ? c.colonyFraction : 0;
-    fates[1] = able ? c.dormantFraction : c.dormantFraction + c.colonyFraction;
-    fates[2] = 1 - c.colonyFraction - c.dormantFraction;
-    const [colonies = 0, dormant = 0, died = 0] = multinomial(u, a.units, fates);
     const record = { ...a.record, cells: a.unitCells };
-    const { route, timing } = record;
-    countFunnel(state, 'founded', route, timing, colonies * a.unitCells);
-    countFunnel(state, 'dormant', route, timing, dormant * a.unitCells);
-    countFunnel(state, 'diedAfterExtravasation', route, timing, died * a.unitCells);
-    foundColonies(ctx, a.site, record, 0, colonies);
-    addDormant(ctx, able, state.day, a.site, record, 0, dormant);
+    if (settling)
+      addRows(ctx, state.settling, ctx.cohorts.settlingIndex, state.day, a.site, record, 0, a.units);
+    else meetFates(ctx, a.site, record, a.units, state.day);
   }
 }
 
-/** Adds `count` dormant cells (units) of a record: merged into their cohort row, or one record each. */
+/**
+ * Settling cells leave with the competing hazards division, dormancy and death,
+ * colonyFraction, dormantFraction and the rest each divided by settlingDays: each
+ * leaves in a step with probability 1 - exp(-dt / settlingDays), exactly, and the
+ * exits split in those shares. The time to fate is exponential, so a cell's future
+ * does not depend on how long it has settled: cells of one key are exchangeable and
+ * a cohort row is exact in distribution whatever its members' arrival days.
+ */
+export function settle(ctx: Context): void {
+  const days = ctx.scenario.colonisation.settlingDays;
+  const store = ctx.state.settling;
+  if (days === 0 || store.size === 0) return;
+  const leave = (i: number, n: number) =>
+    meetFates(ctx, store.site[i] as number, dtcRecord(store, i), n, store.arrivalDay[i] as number);
+  if (ctx.counted) cohortExits(ctx, store, ctx.cohorts.settlingIndex, 1 / days, leave);
+  else exits(ctx, store, 1 / days, leave);
+}
+
+/** Adds `count` units of a record to a store: merged into their cohort row, or one record each. */
+function addRows(
+  ctx: Context,
+  store: DtcStore,
+  index: Map<number, number>,
+  day: number,
+  site: number,
+  record: FoundingRecord,
+  gained: number,
+  count: number,
+): void {
+  if (count === 0) return;
+  if (!ctx.counted) {
+    for (let i = 0; i < count; i++) addDtc(store, day, site, record, gained);
+    return;
+  }
+  const key = dormantKey(ctx.cohorts, site, record, gained);
+  const row = index.get(key);
+  if (row === undefined) index.set(key, addDtc(store, day, site, record, gained, count, key));
+  else mergeDtc(store, row, day, record, count);
+}
+
+/** Adds `count` dormant cells (units) of a record to the able or unable store. */
 function addDormant(
   ctx: Context,
   able: boolean,
@@ -61,21 +123,13 @@ function addDormant(
   gained: number,
   count: number,
 ): void {
-  if (count === 0) return;
-  const store = able ? ctx.state.dormantAble : ctx.state.dormantUnable;
-  if (!ctx.counted) {
-    for (let i = 0; i < count; i++) addDtc(store, day, site, record, gained);
-    return;
-  }
-  const index = able ? ctx.cohorts.dormantAbleIndex : ctx.cohorts.dormantUnableIndex;
-  const key = dormantKey(ctx.cohorts, site, record, gained);
-  const row = index.get(key);
-  if (row === undefined) index.set(key, addDtc(store, day, site, record, gained, count, key));
-  else mergeDtc(store, row, day, record, count);
+  const { state, cohorts } = ctx;
+  if (able) addRows(ctx, state.dormantAble, cohorts.dormantAbleIndex, day, site, record, gained, count);
+  else addRows(ctx, state.dormantUnable, cohorts.dormantUnableIndex, day, site, record, gained, count);
 }
 
 /**
- * Exits from a group of dormant DTCs that share their hazards, for the reference
+ * Exits from a group of dormant (or settling) DTCs that share their hazards, for the reference
  * representation: the number leaving is binomial, and who leaves is drawn without
  * replacement, so the cost is the number of exits, not the number of dormant cells.
  */

@@ -7,11 +7,20 @@ export const colonisation = section(
   {
     colonyFraction: prob(0.025, {
       source: 'Luzzi et al. 1998 (B16F1, liver)',
-      description: 'chance that an extravasated cell starts dividing at once',
+      description:
+        'chance that an extravasated cell eventually starts dividing (founds a colony) when it leaves the settling state',
     }),
     dormantFraction: prob(0.36, {
       source: 'Luzzi et al. 1998 (B16F1, liver)',
-      description: 'chance that an extravasated cell becomes a dormant DTC; the rest die',
+      description:
+        'chance that an extravasated cell eventually becomes a dormant DTC when it leaves the settling state; the rest die',
+    }),
+    settlingDays: num(0, 0, 3650, {
+      unit: 'day',
+      source:
+        'modelling choice; 1 day in the mouse scenarios, from Luzzi et al. 1998 (micrometastases by day 3, solitary cells at day 13)',
+      description:
+        'mean time an extravasated cell stays a solitary settling cell before it divides, goes dormant or dies (competing hazards colonyFraction, dormantFraction and the rest, each divided by it); 0: fate at arrival',
     }),
     wakeHazard: rate(5e-5, {
       source: 'Pan et al. 2017 (derived; calibrated)',

@@ -35,7 +35,7 @@ export const representation = section(
       unit: 'records',
       source: 'docs/model.md, Representation (about 200 bytes a record: 2e6 records is 400 MB)',
       description:
-        'a replicate holding more tumour records, dormant rows and colony rows than this stops with an error instead of exhausting memory',
+        'a replicate holding more tumour records, dormant and settling rows and colony rows than this stops with an error instead of exhausting memory',
     }),
   },
   'how disseminated disease is stored: counted cohorts or one record each',
