@@ -12,6 +12,7 @@ const BUILT_IN = [
   'breast-her2-early',
   'breast-her2-late',
   'breast-er-positive',
+  'breast-triple-negative',
   'colorectal-liver',
   'experimental-metastasis-liver',
   'experimental-metastasis-lung',
