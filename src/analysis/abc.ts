@@ -110,7 +110,7 @@ export interface AbcResult {
   posterior: Generation;
   scales: number[];
   scaleSources: ScaleSource[];
-  stopped: 'generations' | 'tolerance' | 'acceptance' | 'exact';
+  stopped: 'generations' | 'tolerance' | 'acceptance' | 'exact' | 'plateau';
 }
 
 export type Uniform = () => number;
@@ -582,10 +582,19 @@ export async function abcSmc(
   let stopped: AbcResult['stopped'] = 'generations';
   for (let g = 1; g <= settings.generations; g++) {
     const previous = generations[generations.length - 1] as Generation;
-    let tolerance = quantile(
-      previous.particles.map((p) => p.distance),
-      settings.quantile,
-    );
+    const distances = previous.particles.map((p) => p.distance);
+    let tolerance = quantile(distances, settings.quantile);
+    // Discrete summaries tie distances: a quantile at the tolerance that made this
+    // population would accept the same set again, generation after generation.
+    // Step to the largest distance below it instead; with none, it cannot fall.
+    if (tolerance >= previous.tolerance) {
+      const below = distances.filter((d) => d < previous.tolerance);
+      if (below.length === 0) {
+        stopped = 'plateau';
+        break;
+      }
+      tolerance = Math.max(...below);
+    }
     if (settings.finalTolerance !== undefined) tolerance = Math.max(tolerance, settings.finalTolerance);
     const kernel = kernelOf(parameters, previous);
     const accepted: {

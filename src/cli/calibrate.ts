@@ -310,6 +310,7 @@ const STOPPED: Record<AbcResult['stopped'], string> = {
   tolerance: 'where the final tolerance was reached',
   acceptance: 'the last before the acceptance rate fell below the minimum',
   exact: 'the first at tolerance 0, where every accepted simulation matches the observations',
+  plateau: 'the last whose particles all share one distance, so the tolerance cannot fall further',
 };
 
 function generationLine(g: Generation, population: number): string {

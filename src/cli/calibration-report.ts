@@ -141,7 +141,9 @@ export function calibrationReport(input: ReportInput): string {
         ? 'at the final tolerance'
         : result.stopped === 'exact'
           ? 'at tolerance 0: every accepted simulation matches the observations, so it cannot fall further'
-          : 'because the acceptance rate fell below the minimum (the last generation was abandoned)';
+          : result.stopped === 'plateau'
+            ? 'when every particle had the same distance: the tolerance cannot fall below it'
+            : 'because the acceptance rate fell below the minimum (the last generation was abandoned)';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>seedsoil calibration: ${esc(spec.name)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1d2430}figure{height:260px;margin:0}

@@ -150,6 +150,34 @@ describe('ABC-SMC recovers known posteriors', () => {
     expect(r.generations.length).toBeLessThan(13);
   });
 
+  it('lowers the tolerance at every generation when tied distances hold the quantile', async () => {
+    // Binomial(5, p) / 5 with 2 of 5 observed: distances are 0, 2, 4, ...; a 0.9 quantile sits on a tie.
+    const r = await abcSmc(
+      {
+        parameters: [{ name: 'p', prior: { kind: 'uniform', low: 0, high: 1 } }],
+        observed: [0.4],
+        uncertainty: [0.1],
+        seed: 6,
+        population: 200,
+        roundSize: 200,
+        generations: 12,
+        quantile: 0.9,
+      },
+      ({ proposals }) =>
+        proposals.map((p) => {
+          const u = streamOf(p.seed);
+          let k = 0;
+          for (let i = 0; i < 5; i++) if (u() < (p.theta[0] as number)) k++;
+          return [k / 5];
+        }),
+    );
+    const tolerances = r.generations.map((g) => g.tolerance);
+    for (let g = 1; g < tolerances.length; g++)
+      expect(tolerances[g] as number).toBeLessThan(tolerances[g - 1] as number);
+    expect(r.stopped).toBe('exact');
+    expect(r.posterior.tolerance).toBe(0);
+  });
+
   it('two correlated parameters: means within 0.05, sds within 10%, correlation within 0.08', async () => {
     // x1 = a + e1, x2 = a + b + e2, e ~ N(0, 0.2²), flat priors: a ~ N(x1, 0.04), b ~ N(x2 − x1, 0.08), corr −1/√2.
     const sigma = 0.2;
