@@ -168,7 +168,12 @@ const PHASES: [string, string, string][] = [
   ],
 ];
 
-function eventText(e: TissueEvent, patches: string[]): string {
+/** The event's hour as the page's clock counts it (steps × step length), not through its day, which rounds twice. */
+function eventHours(e: TissueEvent, stepSeconds: number): number {
+  return (e.step * stepSeconds) / 3600;
+}
+
+function eventText(e: TissueEvent, patches: string[], stepSeconds: number): string {
   const n = e.mesenchymal + e.epithelial;
   const who =
     n === 1
@@ -179,7 +184,7 @@ function eventText(e: TissueEvent, patches: string[]): string {
     e.type === 'intravasation'
       ? `${who} entered a ${e.detail || 'vessel'} in ${where}`
       : `${who} arrived in ${where}${e.detail ? `; ${e.detail}` : ''}`;
-  return `${(e.day * 24).toFixed(1)} h: ${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+  return `${eventHours(e, stepSeconds).toFixed(1)} h: ${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }
 
 /** The tissue view; `redraw` asks for a fresh picture of the run when the fields shown change. */
@@ -222,7 +227,7 @@ export function createTissueView(redraw: (view: View) => void): View {
     ctx.strokeStyle = FLASH_COLOR;
     for (const ev of recent) {
       if (ev.patch !== index) continue;
-      const age = (hours - ev.day * 24) / FLASH_HOURS;
+      const age = (hours - eventHours(ev, layout.stepSeconds)) / FLASH_HOURS;
       ctx.globalAlpha = Math.max(0, 1 - age);
       ctx.lineWidth = 2.5 * cssPixel;
       ctx.beginPath();
@@ -394,13 +399,13 @@ export function createTissueView(redraw: (view: View) => void): View {
       for (const e of chunk.events) {
         const li = document.createElement('li');
         li.dataset.type = e.type;
-        li.textContent = eventText(e, names);
+        li.textContent = eventText(e, names, stepSeconds);
         feed.prepend(li);
       }
       while (feed.childElementCount > FEED_LIMIT) feed.lastElementChild?.remove();
       events += chunk.events.length;
       feed.dataset.count = String(events);
-      recent = [...recent, ...chunk.events].filter((e) => e.day * 24 >= hours - FLASH_HOURS);
+      recent = [...recent, ...chunk.events].filter((e) => eventHours(e, stepSeconds) >= hours - FLASH_HOURS);
 
       chunk.frame.patches.forEach((p, i) => {
         const v = patches[i];
