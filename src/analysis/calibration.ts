@@ -337,6 +337,11 @@ function targetOf(
         `no such reproduce target (got ${show(t.reproduce)}, expected one of ${TARGETS.map((x) => x.name).join(', ')}${guess ? `; did you mean "${guess}"?` : ''})`,
       );
     }
+    if (target?.population)
+      issue(
+        'reproduce',
+        `${target.name} mixes the scenarios ${target.population.map((p) => p.scenario).join(', ')}; a calibration fits one scenario (fit its outcome columns instead, e.g. stage_at_diagnosis)`,
+      );
     if (t.quantity === undefined)
       issue('quantity', "missing (the reproduce target's quantity, as seedsoil reproduce prints it)");
     else if (target) {

@@ -17,6 +17,7 @@ import {
   PRIMARY_SITE,
   type Route,
   SIZE_CLASSES,
+  type State,
   sizeClass,
   type Timing,
   type Tumour,
@@ -145,15 +146,8 @@ function detect(ctx: Context, primary: Tumour): void {
   const visible = state.tumours.filter(
     (t) => t.founding && diameterMm(tumourCells(t), s.body.cellsPerMm3) >= s.clinical.metastasisDetectionMm,
   );
-  c.stageAtDiagnosis = visible.some((t) => t.site !== SENTINEL && t.site !== REGIONAL)
-    ? 'distant'
-    : visible.length > 0
-      ? 'regional'
-      : 'localized';
-  if (visible.length > 0) {
-    c.metastaticAtDiagnosis = true;
-    logEvent(state, 'metastasis_at_diagnosis', '', -1, 0);
-  }
+  c.stageAtDiagnosis = 'localized';
+  stageVisible(state, visible);
 }
 
 function surgery(ctx: Context, primary: Tumour): void {
@@ -165,10 +159,16 @@ function surgery(ctx: Context, primary: Tumour): void {
   primary.vascular = false;
   primary.capacity = s.angiogenesis.avascularCapacityCells;
   state.clinical.surgeryDay = state.day;
-  // Disease already visible at surgery is metastatic at diagnosis, not a later recurrence.
-  state.clinical.visibleAtSurgery = state.tumours
-    .filter((t) => diameterMm(tumourCells(t), s.body.cellsPerMm3) >= s.clinical.metastasisDetectionMm)
-    .map((t) => t.id);
+  // Disease already visible at surgery is metastatic at diagnosis, not a later recurrence,
+  // and stages the patient as it would have at detection.
+  const visible = state.tumours.filter(
+    (t) => diameterMm(tumourCells(t), s.body.cellsPerMm3) >= s.clinical.metastasisDetectionMm,
+  );
+  state.clinical.visibleAtSurgery = visible.map((t) => t.id);
+  stageVisible(
+    state,
+    visible.filter((t) => t.founding),
+  );
   logEvent(state, 'surgery', 'primary', primary.id, tumourCells(primary), 'residual cells');
   if (rule === 'none') return;
   const sentinel = nodeStatus(ctx, SENTINEL);
@@ -196,6 +196,19 @@ function surgery(ctx: Context, primary: Tumour): void {
 export function chemoSurvival(ctx: Context, rate: number): number {
   const chemo = ctx.scenario.clinical.chemotherapy;
   return 1 + chemo.killFraction * Math.expm1(-rate * chemo.exposureDays);
+}
+
+/**
+ * Raises the SEER stage for visible metastases: regional in the sentinel or
+ * regional node, distant anywhere else (organs and the distant node station).
+ */
+function stageVisible(state: State, visible: readonly Tumour[]): void {
+  const c = state.clinical;
+  if (visible.length === 0) return;
+  if (!c.metastaticAtDiagnosis) logEvent(state, 'metastasis_at_diagnosis', '', -1, 0);
+  c.metastaticAtDiagnosis = true;
+  if (visible.some((t) => t.site !== SENTINEL && t.site !== REGIONAL)) c.stageAtDiagnosis = 'distant';
+  else if (c.stageAtDiagnosis !== 'distant') c.stageAtDiagnosis = 'regional';
 }
 
 function adjuvant(ctx: Context): void {

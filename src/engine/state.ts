@@ -309,10 +309,10 @@ export interface ClinicalState {
   primaryCellsAtDetection: number;
   metastaticAtDiagnosis: boolean;
   /**
-   * SEER summary stage at diagnosis, set at detection and surgery: 'distant' (a visible
-   * metastasis in an organ or beyond the regional nodes), 'regional' (a visible node
-   * metastasis, or a node reported micro or macro at surgery), 'localized', or '' while
-   * undiagnosed.
+   * SEER summary stage at diagnosis, set at detection and raised at surgery: 'distant'
+   * (a metastasis visible by then in an organ or the distant node station),
+   * 'regional' (one visible in the sentinel or regional node, or a sentinel node
+   * reported micro or macro), 'localized', or '' while undiagnosed.
    */
   stageAtDiagnosis: '' | 'localized' | 'regional' | 'distant';
   /** Colonies at or above the detection size at surgery: not recurrences. */

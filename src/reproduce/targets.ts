@@ -78,6 +78,9 @@ export function targetScenarios(t: Target): readonly string[] {
 /** The scenario of replicate i of n: stratified by share, so every ensemble holds the population's mix. */
 export function scenarioOfReplicate(t: Target, i: number, n: number): string {
   if (!t.population) return t.scenario;
+  const total = t.population.reduce((a, p) => a + p.share, 0);
+  if (t.population.some((p) => p.share < 0) || Math.abs(total - 1) > 1e-9)
+    throw new Error(`${t.name}: population shares must be non-negative and sum to 1 (they sum to ${total})`);
   const at = (i + 0.5) / n;
   let cumulative = 0;
   for (const p of t.population) {
@@ -636,7 +639,7 @@ export const TARGETS: Target[] = [
         ),
         row(
           this,
-          'first distant site bone, share of patients with distant disease',
+          'first distant site bone, share of patients with an organ metastasis',
           '35–37%',
           site('bone'),
           relative(0.36),
@@ -670,7 +673,7 @@ export const TARGETS: Target[] = [
         ),
         row(
           this,
-          'first distant site liver, share of patients with distant disease',
+          'first distant site liver, share of patients with an organ metastasis',
           '70% (liver at first metastatic diagnosis)',
           shareOf(ms, 'firstSite', ORGAN_NAMES.indexOf('liver'), (m) => m.distant === 1),
           relative(0.7),

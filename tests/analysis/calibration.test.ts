@@ -161,14 +161,16 @@ describe('calibration specs', () => {
   luzzi: { reproduce: luzzi-1998, quantity: extravasated by day 3, observed: 0.8 }
   typo: { reproduce: luzi-1998, quantity: x, observed: 1 }
   wrong: { reproduce: luzzi-1998, quantity: extravasated, observed: 1 }
+  mixed: { reproduce: breast-population, quantity: distant metastases at diagnosis, observed: 0.06 }
 synthetic:
   values: { extravasation.probability: 1.5, growth.turnover: 0.1 }
   replicates: 5
   seed: 1
 `;
     expect(problems(spec)).toEqual([
-      'spec.yaml: targets.typo.reproduce: no such reproduce target (got "luzi-1998", expected one of luzzi-1998, meng-2004, hahnfeldt-1999, hosseini-2016, tubiana-1991, pan-2017, hu-2019, franssen-2019; did you mean "luzzi-1998"?)',
+      'spec.yaml: targets.typo.reproduce: no such reproduce target (got "luzi-1998", expected one of luzzi-1998, meng-2004, hahnfeldt-1999, hosseini-2016, tubiana-1991, pan-2017, hu-2019, franssen-2019, breast-population, colorectal-population; did you mean "luzzi-1998"?)',
       'spec.yaml: targets.wrong.quantity: not a quantity of luzzi-1998 (got "extravasated", expected one of "extravasated by day 3", "micrometastases at day 3", "macrometastases at day 13", "solitary dormant cells at day 13")',
+      'spec.yaml: targets.mixed.reproduce: breast-population mixes the scenarios breast-er-positive, breast-her2-early, breast-triple-negative; a calibration fits one scenario (fit its outcome columns instead, e.g. stage_at_diagnosis)',
       'spec.yaml: synthetic.values.extravasation.probability: outside the allowed range (got 1.5, expected 0 … 1)',
       'spec.yaml: synthetic.values.growth.turnover: not one of the parameters fitted (expected one of extravasation.probability, growth.lambda, inoculation.cells)',
     ]);

@@ -199,6 +199,35 @@ describe('clinical layer', () => {
     expect(seen).toContain('regional');
   });
 
+  it('stages disease that became visible between detection and surgery as at diagnosis', () => {
+    let distant = 0;
+    for (let s = 0; s < 6; s++) {
+      const sim = createSimulation(
+        fastScenario({
+          time: { durationDays: 1500 },
+          growth: { colonyLambdaFactor: 2 },
+          invasion: { bloodRate: 0.002 },
+          colonisation: { requireColonisationDriver: false },
+          angiogenesis: { metastasisSwitchHazard: 0.05 },
+          clinical: { symptomaticMm: 10, metastasisDetectionMm: 3, surgery: { delayDays: 300 } },
+        }),
+        { seed: s },
+      );
+      const c = sim.ctx.state.clinical;
+      while (!sim.ctx.state.ended && c.surgeryDay < 0) step(sim);
+      const organs = sim.ctx.state.tumours.filter(
+        (t) =>
+          c.visibleAtSurgery.includes(t.id) && t.founding && ORGANS.some((o) => SITES.indexOf(o) === t.site),
+      );
+      if (organs.length > 0) {
+        distant++;
+        expect(c.stageAtDiagnosis).toBe('distant');
+        expect(c.metastaticAtDiagnosis).toBe(true);
+      }
+    }
+    expect(distant).toBeGreaterThan(0);
+  });
+
   it('the primary is never found before it reaches the detection size, and is found the step it does', () => {
     fc.assert(
       fc.property(arbitraryScenario, seed, fc.boolean(), (scenario, s, screening) => {

@@ -13,7 +13,8 @@ export const angiogenesis = section(
     }),
     switchThresholdFraction: prob(0.5, {
       source: 'MODEL.md',
-      description: 'the switch hazard applies once N >= this fraction of the avascular K',
+      description:
+        'the switch hazard applies once N >= this fraction of the avascular K (with switchSteepness > 0: where the ramp reaches half the hazard)',
     }),
     switchSteepness: num(0, 0, 50, {
       unit: 'Hill exponent',
@@ -23,11 +24,13 @@ export const angiogenesis = section(
     }),
     switchHazard: rate(0.01, {
       source: 'modelling choice (calibrated per scenario)',
-      description: 'daily hazard of the angiogenic switch of a primary above threshold',
+      description:
+        'daily hazard of the angiogenic switch of a primary above threshold (at N/K_avascular = r it is scaled by the ramp r^h/(θ^h + r^h) when switchSteepness h > 0)',
     }),
     metastasisSwitchHazard: rate(0.002, {
       source: 'modelling choice; Luzzi 1998 (1 in 100 micrometastases grow)',
-      description: 'daily hazard of the angiogenic switch of a colony above threshold (phase 7)',
+      description:
+        'daily hazard of the angiogenic switch of a colony above threshold (phase 7; scaled by the same ramp when switchSteepness > 0)',
     }),
     b: rate(
       5.85,
