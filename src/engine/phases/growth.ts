@@ -36,7 +36,14 @@ export function stepProbabilities(divide: number, die: number, h: number): [numb
  */
 export function substeps(divide: number, die: number, dt: number): number {
   const [pDivide, pDie] = stepProbabilities(divide, die, dt);
-  return Math.max(1, Math.ceil(pDivide + pDie), Math.ceil(Math.abs(pDivide - pDie) / 0.1));
+  let k = Math.max(1, Math.ceil(pDivide + pDie), Math.ceil(Math.abs(pDivide - pDie) / 0.1));
+  // A shrinking tumour's probabilities are concave in the step (expm1(g·h)/g with g < 0),
+  // so a k-th of the step can hold more than a k-th of them: check the substep itself.
+  for (;;) {
+    const [a, b] = stepProbabilities(divide, die, dt / k);
+    if (a + b <= 1) return k;
+    k++;
+  }
 }
 
 /**

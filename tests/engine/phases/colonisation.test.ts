@@ -221,6 +221,21 @@ describe('phase 8, colonisation, dormancy and immune escape', () => {
     expect(plain(5)).toBeLessThan(plain(0));
   });
 
+  forModes('a dormant cell that leaves wakes with probability wake / (wake + death) (5 SE)', (mode) => {
+    for (const [wakeHazard, dormantDeathHazard] of [
+      [0.03, 0.01],
+      [0.01, 0.04],
+    ] as const) {
+      const f = run(inoculated(mode, { colonisation: { wakeHazard, dormantDeathHazard } }), { seed: 7 })
+        .summary.funnel;
+      const woke = f.dormantWoke as number;
+      const n = woke + (f.dormantDied as number);
+      const p = wakeHazard / (wakeHazard + dormantDeathHazard);
+      expect(n).toBeGreaterThan(200);
+      expect(Math.abs(woke / n - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / n));
+    }
+  });
+
   forModes('with no waking hazard no dormant cell ever wakes; with no death either, none is lost', (mode) => {
     for (let s = 0; s < 3; s++) {
       const woke = run(inoculated(mode, { colonisation: { wakeHazard: 0, dormantDeathHazard: 0.01 } }), {

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { driverCount, grow } from '../../../src/engine/phases/growth.ts';
+import { driverCount, grow, stepProbabilities, substeps } from '../../../src/engine/phases/growth.ts';
 import { SITES } from '../../../src/engine/schema.ts';
 import { createSimulation, run, runToEnd } from '../../../src/engine/simulation.ts';
 import { PRIMARY_SITE, type State, tumourCells } from '../../../src/engine/state.ts';
@@ -85,6 +85,53 @@ describe('phase 1, growth', () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+
+  it('splits a step into substeps whose division and death probabilities sum to at most 1', () => {
+    fc.assert(
+      fc.property(uniform(0, 20), uniform(0, 20), fc.constantFrom(0.1, 0.5, 1, 2), (divide, die, dt) => {
+        const k = substeps(divide, die, dt);
+        const [a, b] = stepProbabilities(divide, die, dt / k);
+        expect(a + b).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 300 },
+    );
+    // A shrinking tumour where a half step held more than half the full step's probability.
+    const [a, b] = stepProbabilities(0.986083, 1.041998, 1 / substeps(0.986083, 1.041998, 1));
+    expect(a + b).toBeLessThanOrEqual(1);
+  });
+
+  it('grows by exp((b − d)·dt) on average, above or below capacity, primary or colony, on endocrine therapy or not', () => {
+    fc.assert(
+      fc.property(
+        seed,
+        fc.integer({ min: 1e5, max: 1e8 }),
+        uniform(0.2, 5),
+        uniform(0, 1),
+        uniform(0.005, 0.05),
+        uniform(1, 5),
+        fc.boolean(),
+        fc.constantFrom(1, 0.5),
+        (s, cells, room, turnover, lambda, factor, colony, f) => {
+          const ctx = contextOf(
+            { growth: { turnover, lambda, colonyLambdaFactor: factor, driverMutationRate: 0 } },
+            s,
+          );
+          ctx.therapy.divisionFactor = f;
+          const capacity = cells * room;
+          const t = tumourOf(PRIMARY_SITE, [{ drivers: 0, cells }], { capacity, primary: !colony });
+          const g = (colony ? lambda * factor : lambda) * Math.log(capacity / cells);
+          const b = (turnover + Math.max(g, 0)) * f;
+          const d = turnover * f + Math.max(-g, 0);
+          const dt = ctx.scenario.time.dt;
+          grow(t, ctx);
+          // Offspring of one cell over dt have variance below (b + d)·dt·e^(2|b − d|dt); 8 SD bounds a chance failure.
+          const sd = Math.sqrt(cells * (b + d) * dt * Math.exp(2 * Math.abs(b - d) * dt));
+          expect(Math.abs(tumourCells(t) - cells * Math.exp((b - d) * dt))).toBeLessThan(8 * sd + 1);
+        },
+      ),
+      { numRuns: 80 },
     );
   });
 
