@@ -123,18 +123,18 @@ describe('ABC-SMC recovers known posteriors', () => {
       expect(Math.abs((got as number) / gammaQuantile(q) - 1)).toBeLessThan(0.02);
   });
 
-  it('stops at tolerance 0 instead of resampling it for the remaining generations', async () => {
-    // Binomial(5, p) / 5 with 2 of 5 observed: distances are multiples of 0.2 / 0.1 = 2.
-    const r = await abcSmc(
+  /** Binomial(5, p) / 5 with 2 of 5 observed, uncertainty 0.1: distances are 0, 2, 4, ... (discrete). */
+  const twoOfFive = (seed: number, population: number, quantile: number) =>
+    abcSmc(
       {
         parameters: [{ name: 'p', prior: { kind: 'uniform', low: 0, high: 1 } }],
         observed: [0.4],
         uncertainty: [0.1],
-        seed: 5,
-        population: 300,
-        roundSize: 300,
+        seed,
+        population,
+        roundSize: population,
         generations: 12,
-        quantile: 0.3,
+        quantile,
       },
       ({ proposals }) =>
         proposals.map((p) => {
@@ -144,6 +144,9 @@ describe('ABC-SMC recovers known posteriors', () => {
           return [k / 5];
         }),
     );
+
+  it('stops at tolerance 0 instead of resampling it for the remaining generations', async () => {
+    const r = await twoOfFive(5, 300, 0.3);
     expect(r.stopped).toBe('exact');
     expect(r.posterior.tolerance).toBe(0);
     expect(r.generations.filter((g) => g.tolerance === 0)).toHaveLength(1);
@@ -151,26 +154,8 @@ describe('ABC-SMC recovers known posteriors', () => {
   });
 
   it('lowers the tolerance at every generation when tied distances hold the quantile', async () => {
-    // Binomial(5, p) / 5 with 2 of 5 observed: distances are 0, 2, 4, ...; a 0.9 quantile sits on a tie.
-    const r = await abcSmc(
-      {
-        parameters: [{ name: 'p', prior: { kind: 'uniform', low: 0, high: 1 } }],
-        observed: [0.4],
-        uncertainty: [0.1],
-        seed: 6,
-        population: 200,
-        roundSize: 200,
-        generations: 12,
-        quantile: 0.9,
-      },
-      ({ proposals }) =>
-        proposals.map((p) => {
-          const u = streamOf(p.seed);
-          let k = 0;
-          for (let i = 0; i < 5; i++) if (u() < (p.theta[0] as number)) k++;
-          return [k / 5];
-        }),
-    );
+    // A 0.9 quantile of the distances sits on a tie.
+    const r = await twoOfFive(6, 200, 0.9);
     const tolerances = r.generations.map((g) => g.tolerance);
     for (let g = 1; g < tolerances.length; g++)
       expect(tolerances[g] as number).toBeLessThan(tolerances[g - 1] as number);

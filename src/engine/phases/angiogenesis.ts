@@ -31,7 +31,8 @@ export function switchProbability(ctx: Context, hazard: number, n: number): numb
   const theta = a.switchThresholdFraction;
   const r = n / a.avascularCapacityCells;
   const h = a.switchSteepness;
-  const ramp = h === 0 ? (r >= theta ? 1 : 0) : 1 / (1 + (theta / r) ** h);
+  if (h === 0 && r < theta) return 0;
+  const ramp = h === 0 ? 1 : 1 / (1 + (theta / r) ** h);
   return -Math.expm1(-hazard * ramp * ctx.scenario.time.dt);
 }
 

@@ -41,40 +41,17 @@ import {
   addDtc,
   COLONISATION,
   type DtcStore,
-  type FoundingRecord,
   mergeDtc,
-  ROUTE_BLOOD,
   ROUTE_LYMPH,
   type State,
 } from '../../../src/engine/state.ts';
+import { contextOf, founding, funnelCount, MODES, type Mode, seed } from '../../support/phases.ts';
 import { arbitraryScenario, fastScenario, uniform } from '../../support/scenarios.ts';
 import { chiSquareHomogeneity, chiSquareSurvival } from '../../support/stats.ts';
 
-const MODES = ['cohorts', 'individual'] as const;
-type Mode = (typeof MODES)[number];
 const LEVEL = 0.001;
 const REPLICATES = 300;
 const LIVER = SITES.indexOf('liver');
-const seed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
-
-function founding(drivers: number, route = ROUTE_BLOOD): FoundingRecord {
-  return {
-    disseminationDay: 0,
-    origin: 0,
-    primaryCellsAtDissemination: 1e6,
-    drivers,
-    passengers: 0,
-    route,
-    timing: 1,
-    generation: 1,
-    cells: 1,
-  };
-}
-
-/** A fresh run's context, for calling the phase by hand. */
-function contextOf(overrides: Record<string, unknown>, s: number): Context {
-  return createSimulation(fastScenario(overrides), { seed: s }).ctx;
-}
 
 const units = (store: DtcStore) => {
   let n = 0;
@@ -84,17 +61,13 @@ const units = (store: DtcStore) => {
 
 /** Units still settling, founded and dormant, and cells dead after extravasation (units of one cell each here). */
 function fates(state: State): [number, number, number, number] {
-  const died = funnelTotal(state, 'diedAfterExtravasation');
+  const died = funnelCount(state, 'diedAfterExtravasation');
   return [
     units(state.settling),
     state.coloniesFounded,
     units(state.dormantAble) + units(state.dormantUnable),
     died,
   ];
-}
-
-function funnelTotal(state: State, stage: string): number {
-  return funnelTotals(state.funnel)[stage] as number;
 }
 
 // ---------------------------------------------------------------- exact distributions
@@ -244,8 +217,8 @@ describe('settling: the exact law, stepping the phase by hand', () => {
             expect(diedCells % cells).toBe(0);
             expect(settling + founded + dormant + diedCells / cells).toBe(n);
             const st = ctx.state;
-            expect(funnelTotal(st, 'founded')).toBe(founded * cells);
-            expect(funnelTotal(st, 'dormant')).toBe(dormant * cells);
+            expect(funnelCount(st, 'founded')).toBe(founded * cells);
+            expect(funnelCount(st, 'dormant')).toBe(dormant * cells);
             for (let i = 0; i < st.dormantAble.size; i++) expect(st.dormantAble.cells[i]).toBe(cells);
             for (const t of st.tumours) if (t.founding) expect(t.clones[0]?.cells).toBe(cells);
             for (let i = 0; i < st.colonies.size; i++) expect(st.colonies.cells[i]).toBe(cells);
