@@ -128,7 +128,7 @@ function detect(ctx: Context, primary: Tumour): void {
   const c = state.clinical;
   const d = diameterMm(tumourCells(primary), s.body.cellsPerMm3);
   let mode = '';
-  if (d >= s.clinical.symptomaticMm) mode = 'symptoms';
+  if (d >= state.patient.symptomaticMm) mode = 'symptoms';
   const screen = s.clinical.screening;
   if (screen.enabled && state.day >= c.nextScreenDay) {
     c.nextScreenDay += screen.intervalDays;

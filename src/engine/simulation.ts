@@ -28,6 +28,7 @@ import { extravasate } from './phases/extravasation.ts';
 import { grow } from './phases/growth.ts';
 import { invade, type ShedBatch } from './phases/invasion.ts';
 import { createStream, GENERATOR, restoreStream, type Stream, type StreamState } from './random.ts';
+import { normal } from './samplers.ts';
 import { asPatient } from './scenario.ts';
 import { type AnyScenario, type Scenario, SITES } from './schema.ts';
 import {
@@ -35,6 +36,7 @@ import {
   driverMask,
   FUNNEL_STAGES,
   type FunnelRow,
+  type PatientTraits,
   PRIMARY_SITE,
   ROUTE_INOCULATION,
   ROUTES,
@@ -81,6 +83,7 @@ function initialState(s: Scenario): State {
     shedBloodSinceObservation: 0,
     shedLymphSinceObservation: 0,
     firstClassSeen: new Uint8Array(SITES.length),
+    patient: { lambdaFactor: 1, symptomaticMm: s.clinical.symptomaticMm },
     clinical: {
       detectedDay: -1,
       detectionMode: '',
@@ -102,6 +105,19 @@ function initialState(s: Scenario): State {
     },
     events: [],
     ended: false,
+  };
+}
+
+/**
+ * Draws a patient's traits from a stream of their own, both always, so that
+ * changing one spread never shifts the other's draw or any phase's stream.
+ */
+function patientTraits(s: Scenario, u: Stream): PatientTraits {
+  const zGrowth = normal(u);
+  const zSymptoms = normal(u);
+  return {
+    lambdaFactor: Math.exp(s.growth.lambdaSpread * zGrowth),
+    symptomaticMm: s.clinical.symptomaticMm * Math.exp(s.clinical.symptomaticSpread * zSymptoms),
   };
 }
 
@@ -146,6 +162,7 @@ export function createSimulation(scenario: Scenario, options: RunOptions = {}): 
     STREAM_NAMES.map((name) => [name, wrap(createStream(seed, replicate, name))]),
   ) as Streams;
   const state = initialState(scenario);
+  state.patient = patientTraits(scenario, createStream(seed, replicate, 'patient'));
   const ctx = makeContext(scenario, state, streams);
   if (scenario.primary.enabled) {
     state.tumours.push({

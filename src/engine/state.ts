@@ -319,6 +319,14 @@ export interface ClinicalState {
   visibleAtSurgery: number[];
 }
 
+/** What differs between patients of one scenario, drawn once at the start of a run. */
+export interface PatientTraits {
+  /** Multiplies the Gompertz rate of the primary and its colonies (growth.lambdaSpread). */
+  lambdaFactor: number;
+  /** Primary diameter at which this patient's tumour is found by symptoms (clinical.symptomaticSpread). */
+  symptomaticMm: number;
+}
+
 export interface State {
   day: number;
   stepIndex: number;
@@ -347,6 +355,7 @@ export interface State {
   shedLymphSinceObservation: number;
   /** Per site: 1 once the first micro (bit 0) / macro (bit 1) colony was seen. */
   firstClassSeen: Uint8Array;
+  patient: PatientTraits;
   clinical: ClinicalState;
   events: SimEvent[];
   ended: boolean;

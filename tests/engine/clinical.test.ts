@@ -230,11 +230,12 @@ describe('clinical layer', () => {
 
   it('the primary is never found before it reaches the detection size, and is found the step it does', () => {
     fc.assert(
-      fc.property(arbitraryScenario, seed, fc.boolean(), (scenario, s, screening) => {
+      fc.property(arbitraryScenario, seed, fc.boolean(), uniform(0, 1), (scenario, s, screening, spread) => {
         const sc: Scenario = {
           ...scenario,
           clinical: {
             ...scenario.clinical,
+            symptomaticSpread: spread,
             screening: {
               ...scenario.clinical.screening,
               enabled: screening,
@@ -251,13 +252,83 @@ describe('clinical layer', () => {
           const primary = state.tumours[0];
           if (!primary || primary.founding) break;
           const d = diameterMm(tumourCells(primary), rho);
-          if (state.clinical.detectedDay < 0) expect(d).toBeLessThan(sc.clinical.symptomaticMm);
-          else if (state.clinical.detectionMode === 'symptoms')
-            expect(d).toBeGreaterThanOrEqual(sc.clinical.symptomaticMm);
+          // Each patient has their own size at symptomatic detection.
+          const symptomatic = state.patient.symptomaticMm;
+          if (state.clinical.detectedDay < 0) expect(d).toBeLessThan(symptomatic);
+          else if (state.clinical.detectionMode === 'symptoms') expect(d).toBeGreaterThanOrEqual(symptomatic);
           else expect(d).toBeGreaterThanOrEqual(sc.clinical.screening.thresholdMm);
         }
       }),
       { numRuns: 15 },
     );
   });
+
+  it("patients' traits are lognormal around the scenario's values, and each spread moves only its own trait", () => {
+    // One-sample Kolmogorov-Smirnov test of ln(trait / median) / σ against the
+    // standard normal, over 2,000 patients; 1.95/√n is the 0.1% critical value.
+    const n = 2000;
+    const base = fastScenario({ growth: { lambdaSpread: 0.7 }, clinical: { symptomaticSpread: 0.4 } });
+    const onlySymptoms = deepMerge(base, { growth: { lambdaSpread: 0 } }) as Scenario;
+    const growthZ: number[] = [];
+    const symptomsZ: number[] = [];
+    for (let r = 0; r < n; r++) {
+      const p = createSimulation(base, { seed: 11, replicate: r }).ctx.state.patient;
+      growthZ.push(Math.log(p.lambdaFactor) / 0.7);
+      symptomsZ.push(Math.log(p.symptomaticMm / base.clinical.symptomaticMm) / 0.4);
+      const q = createSimulation(onlySymptoms, { seed: 11, replicate: r }).ctx.state.patient;
+      expect(q.lambdaFactor).toBe(1);
+      expect(q.symptomaticMm).toBe(p.symptomaticMm);
+    }
+    for (const z of [growthZ, symptomsZ]) expect(ksNormal(z)).toBeLessThan(1.95 / Math.sqrt(n));
+    // The two traits are drawn independently.
+    const r = correlation(growthZ, symptomsZ);
+    expect(Math.abs(r)).toBeLessThan(3.3 / Math.sqrt(n));
+  });
+
+  it("a patient's growth factor scales the Gompertz rate of the primary and of its colonies", () => {
+    const sim = createSimulation(fastScenario({ growth: { lambdaSpread: 1, colonyLambdaFactor: 3 } }), {
+      seed: 5,
+    });
+    const ctx = sim.ctx;
+    const f = ctx.state.patient.lambdaFactor;
+    expect(f).not.toBe(1);
+    const lambda = ctx.scenario.growth.lambda;
+    expect(netRate(ctx, false, 1e6, 10)).toBeCloseTo(lambda * f * Math.log(1e5), 12);
+    expect(netRate(ctx, true, 1e6, 10)).toBeCloseTo(lambda * f * 3 * Math.log(1e5), 12);
+  });
 });
+
+/** Kolmogorov-Smirnov distance of a sample from the standard normal (Φ by the Zelen-Severo series). */
+function ksNormal(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  let d = 0;
+  sorted.forEach((x, i) => {
+    const f = normalCdf(x);
+    d = Math.max(d, Math.abs(f - i / sorted.length), Math.abs((i + 1) / sorted.length - f));
+  });
+  return d;
+}
+
+/** Abramowitz & Stegun 26.2.17 (absolute error below 7.5e-8), independent of the engine's erfc. */
+function normalCdf(x: number): number {
+  const t = 1 / (1 + 0.2316419 * Math.abs(x));
+  const poly =
+    t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
+  const upper = (Math.exp((-x * x) / 2) / Math.sqrt(2 * Math.PI)) * poly;
+  return x >= 0 ? 1 - upper : upper;
+}
+
+function correlation(a: readonly number[], b: readonly number[]): number {
+  const ma = a.reduce((s, x) => s + x, 0) / a.length;
+  const mb = b.reduce((s, x) => s + x, 0) / b.length;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  a.forEach((x, i) => {
+    const y = b[i] as number;
+    sab += (x - ma) * (y - mb);
+    saa += (x - ma) ** 2;
+    sbb += (y - mb) ** 2;
+  });
+  return sab / Math.sqrt(saa * sbb);
+}

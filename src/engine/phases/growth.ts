@@ -85,10 +85,14 @@ export function addCells(c: Clone, n: number, passengers: number): void {
   c.cells += n;
 }
 
-/** The Gompertz net rate g = lambda ln(K/N) of a tumour of n cells (colonies with their own lambda). */
+/**
+ * The Gompertz net rate g = lambda ln(K/N) of a tumour of n cells (colonies with
+ * their own lambda), lambda scaled by the patient's own growth factor.
+ */
 export function netRate(ctx: Context, colony: boolean, capacity: number, n: number): number {
   const s = ctx.scenario.growth;
-  return (colony ? s.lambda * s.colonyLambdaFactor : s.lambda) * Math.log(capacity / n);
+  const lambda = s.lambda * ctx.state.patient.lambdaFactor;
+  return (colony ? lambda * s.colonyLambdaFactor : lambda) * Math.log(capacity / n);
 }
 
 /**

@@ -30,7 +30,15 @@ export const clinical = section(
     symptomaticMm: num(10, 0, 500, {
       unit: 'mm',
       source: 'MODEL.md (clinical detection about 10 mm, 1e9 cells)',
-      description: 'primary diameter at which it is found by symptoms',
+      description:
+        'primary diameter at which it is found by symptoms (the median patient, with symptomaticSpread)',
+    }),
+    symptomaticSpread: num(0, 0, 3, {
+      unit: 'ln mm',
+      source:
+        'modelling choice: tumours found by symptoms range from under 1 cm to over 5 cm (Carter, Allen & Henson 1989 size classes); calibrated (docs/calibration.md)',
+      description:
+        "between-patient spread of the diameter at symptomatic detection: each patient's is symptomaticMm·exp(σZ), Z standard normal (lognormal, symptomaticMm the median); 0: the same for every patient",
     }),
     metastasisDetectionMm: num(8, 0, 500, {
       unit: 'mm',

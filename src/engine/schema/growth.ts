@@ -10,6 +10,13 @@ export const growth = section(
       source: 'set so volume doubling at 1 cm is about 160 days (serial ultrasound series; docs/model.md)',
       description: 'Gompertz rate: net growth per cell is lambda * ln(K/N)',
     }),
+    lambdaSpread: num(0, 0, 3, {
+      unit: 'ln units',
+      source:
+        'Weedon-Fekjær et al. 2008, Breast Cancer Res 10:R41 (growth from 10 to 20 mm: under 1.2 months in 5% of tumours, over 6.3 years in 5%)',
+      description:
+        "between-patient spread of the Gompertz rate: each patient's lambda (primary and colonies) is lambda·exp(σZ), Z standard normal (lognormal, lambda the median); 0: the same for every patient",
+    }),
     turnover: rate(0.5, {
       source: 'Franssen et al. 2019 (22-33 h cycle of cycling cells)',
       description: 'd0: baseline division and death rate per cell, on top of net growth',
