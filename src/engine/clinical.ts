@@ -130,7 +130,7 @@ function detect(ctx: Context, primary: Tumour): void {
   let mode = '';
   if (d >= state.patient.symptomaticMm) mode = 'symptoms';
   const screen = s.clinical.screening;
-  if (screen.enabled && state.day >= c.nextScreenDay) {
+  if (screen.enabled && state.patient.screened && state.day >= c.nextScreenDay) {
     c.nextScreenDay += screen.intervalDays;
     if (!mode && d >= screen.thresholdMm && bernoulli(ctx.streams.clinical, screen.sensitivity))
       mode = 'screening';

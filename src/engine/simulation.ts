@@ -83,7 +83,7 @@ function initialState(s: Scenario): State {
     shedBloodSinceObservation: 0,
     shedLymphSinceObservation: 0,
     firstClassSeen: new Uint8Array(SITES.length),
-    patient: { lambdaFactor: 1, symptomaticMm: s.clinical.symptomaticMm },
+    patient: { lambdaFactor: 1, symptomaticMm: s.clinical.symptomaticMm, screened: true },
     clinical: {
       detectedDay: -1,
       detectionMode: '',
@@ -109,15 +109,17 @@ function initialState(s: Scenario): State {
 }
 
 /**
- * Draws a patient's traits from a stream of their own, both always, so that
- * changing one spread never shifts the other's draw or any phase's stream.
+ * Draws a patient's traits from a stream of their own, all of them always, so
+ * that changing one parameter never shifts another trait's draw or any phase's stream.
  */
 function patientTraits(s: Scenario, u: Stream): PatientTraits {
   const zGrowth = normal(u);
   const zSymptoms = normal(u);
+  const screened = u() < s.clinical.screening.participation;
   return {
     lambdaFactor: Math.exp(s.growth.lambdaSpread * zGrowth),
     symptomaticMm: s.clinical.symptomaticMm * Math.exp(s.clinical.symptomaticSpread * zSymptoms),
+    screened,
   };
 }
 

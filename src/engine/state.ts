@@ -325,6 +325,8 @@ export interface PatientTraits {
   lambdaFactor: number;
   /** Primary diameter at which this patient's tumour is found by symptoms (clinical.symptomaticSpread). */
   symptomaticMm: number;
+  /** Whether this patient takes part in screening (clinical.screening.participation). */
+  screened: boolean;
 }
 
 export interface State {

@@ -230,15 +230,16 @@ describe('clinical layer', () => {
 
   it('the primary is never found before it reaches the detection size, and is found the step it does', () => {
     fc.assert(
-      fc.property(arbitraryScenario, seed, fc.boolean(), uniform(0, 1), (scenario, s, screening, spread) => {
+      fc.property(arbitraryScenario, seed, fc.boolean(), uniform(0, 1), (scenario, s, screening, share) => {
         const sc: Scenario = {
           ...scenario,
           clinical: {
             ...scenario.clinical,
-            symptomaticSpread: spread,
+            symptomaticSpread: share,
             screening: {
               ...scenario.clinical.screening,
               enabled: screening,
+              participation: share,
               intervalDays: 50,
               thresholdMm: 3,
             },
@@ -256,6 +257,7 @@ describe('clinical layer', () => {
           const symptomatic = state.patient.symptomaticMm;
           if (state.clinical.detectedDay < 0) expect(d).toBeLessThan(symptomatic);
           else if (state.clinical.detectionMode === 'symptoms') expect(d).toBeGreaterThanOrEqual(symptomatic);
+          else if (!state.patient.screened) expect.unreachable('found at a screen it does not attend');
           else expect(d).toBeGreaterThanOrEqual(sc.clinical.screening.thresholdMm);
         }
       }),
@@ -263,16 +265,24 @@ describe('clinical layer', () => {
     );
   });
 
-  it("patients' traits are lognormal around the scenario's values, and each spread moves only its own trait", () => {
+  it("patients' traits follow their laws, and each parameter moves only its own trait", () => {
     // One-sample Kolmogorov-Smirnov test of ln(trait / median) / σ against the
     // standard normal, over 2,000 patients; 1.95/√n is the 0.1% critical value.
     const n = 2000;
-    const base = fastScenario({ growth: { lambdaSpread: 0.7 }, clinical: { symptomaticSpread: 0.4 } });
-    const onlySymptoms = deepMerge(base, { growth: { lambdaSpread: 0 } }) as Scenario;
+    const base = fastScenario({
+      growth: { lambdaSpread: 0.7 },
+      clinical: { symptomaticSpread: 0.4, screening: { participation: 0.3 } },
+    });
+    const onlySymptoms = deepMerge(base, {
+      growth: { lambdaSpread: 0 },
+      clinical: { screening: { participation: 0.9 } },
+    }) as Scenario;
+    let screened = 0;
     const growthZ: number[] = [];
     const symptomsZ: number[] = [];
     for (let r = 0; r < n; r++) {
       const p = createSimulation(base, { seed: 11, replicate: r }).ctx.state.patient;
+      if (p.screened) screened++;
       growthZ.push(Math.log(p.lambdaFactor) / 0.7);
       symptomsZ.push(Math.log(p.symptomaticMm / base.clinical.symptomaticMm) / 0.4);
       const q = createSimulation(onlySymptoms, { seed: 11, replicate: r }).ctx.state.patient;
@@ -280,6 +290,8 @@ describe('clinical layer', () => {
       expect(q.symptomaticMm).toBe(p.symptomaticMm);
     }
     for (const z of [growthZ, symptomsZ]) expect(ksNormal(z)).toBeLessThan(1.95 / Math.sqrt(n));
+    // Binomial(2000, 0.3): mean 600, sd 20.5; 4 sd either side.
+    expect(Math.abs(screened - 0.3 * n)).toBeLessThan(4 * Math.sqrt(n * 0.3 * 0.7));
     // The two traits are drawn independently.
     const r = correlation(growthZ, symptomsZ);
     expect(Math.abs(r)).toBeLessThan(3.3 / Math.sqrt(n));

@@ -9,6 +9,12 @@ export const clinical = section(
     screening: section(
       {
         enabled: flag(false, 'regular screening of the primary'),
+        participation: prob(1, {
+          source:
+            'modelling choice; of the order of 0.7 for mammography in the US (women 50-74 screened within two years)',
+          description:
+            'chance that a patient takes part in screening at all (drawn once per patient); the others are found by symptoms',
+        }),
         startDay: num(0, 0, 1e5, { unit: 'day', source: 'programme', description: 'first screen' }),
         intervalDays: num(730, 1, 1e5, {
           unit: 'day',
