@@ -26,6 +26,7 @@ import type { Difference, MedianEstimate } from '../analysis/statistics.ts';
 import { scenarioHash, sha256Hex } from '../engine/hash.ts';
 import { outcomeColumns } from '../engine/model.ts';
 import { toCsv } from '../engine/output.ts';
+import { parseSeed } from '../engine/schema.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import { BatchError, batchCommand } from './batch.ts';
 import { loadScenarioFile } from './scenarios.ts';
@@ -230,12 +231,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     );
   const out = values.out ?? 'comparison.html';
   const workDir = join(dirname(out), `${basename(out, '.html')}-runs`);
-  let seed: number | undefined;
-  if (values.seed !== undefined) {
-    seed = Number(values.seed);
-    if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1)
-      throw new BatchError(`--seed: expected an integer from 0 to 2147483647 (got "${values.seed}")`);
-  }
+  const seed = values.seed === undefined ? undefined : parseSeed(values.seed, '--seed');
   const options = { replicates: values.replicates, workers: values.workers, seed };
   const [sourceA, sourceB] = positionals as [string, string];
   const sources: [ArmSource, ArmSource] = [

@@ -1,4 +1,4 @@
-/** The `seedsoil` command line: run one replicate, check scenario files, print the editor schema. */
+/** The `seedsoil` command line: run one replicate, check and list scenarios, print the editor schema. */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,24 +7,25 @@ import { DEFAULT_ENDPOINT, ENDPOINTS } from '../analysis/comparison.ts';
 import { runModel } from '../engine/model.ts';
 import { parameterTable } from '../engine/parameters.ts';
 import { formatIssue, ScenarioError } from '../engine/scenario.ts';
-import { scenarioSchema } from '../engine/schema.ts';
+import { parseSeed, scenarioSchema } from '../engine/schema.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import { BatchError, batchCommand, mergeCommand } from './batch.ts';
 import { CALIBRATE_HELP, calibrateCommand } from './calibrate.ts';
 import { compareCommand } from './compare.ts';
 import { closeEnsemble } from './ensemble.ts';
 import { reproduceCommand } from './reproduce.ts';
-import { loadScenarioFile } from './scenarios.ts';
+import { loadScenarioFile, scenarioList } from './scenarios.ts';
 import { sensitivityCommand } from './sensitivity.ts';
 
 /** Each command's synopsis and what it does: `seedsoil COMMAND --help` prints its entry. */
 const COMMANDS: Record<string, { synopsis: string; help: string }> = {
   run: {
     synopsis: 'seedsoil run [FILE|NAME] [--seed N] [--replicate I] [--out DIR]',
-    help: `run one replicate (default scenario: breast-her2-early); with --out, write
-timeseries.csv, events.csv, metastases.csv, funnel.csv, summary.json, manifest.json
-(a tissue scenario writes cells.csv instead of metastases.csv)
-  --seed N        the run's seed (default: the scenario's seed)
+    help: `run one replicate of a scenario file or a built-in (seedsoil scenarios lists them;
+default breast-her2-early); with --out, write timeseries.csv, events.csv,
+metastases.csv, funnel.csv, summary.json, manifest.json (a tissue scenario writes
+cells.csv instead of metastases.csv)
+  --seed N        the run's seed, an integer from 0 to 2147483647 (default: the scenario's seed)
   --replicate I   replicate index: its random streams are derived from the seed and I`,
   },
   batch: {
@@ -54,7 +55,8 @@ log-rank test for the chosen endpoint, medians with 95% CIs and B − A with an
 unpaired bootstrap 95% CI, and a paired one when the arms share their seed;
 failed replicates are left out and counted; writes an offline HTML report and a
 CSV of every number in it
-  --seed N        run both arms at this seed (as the page does), so that replicate i is paired
+  --seed N        run both arms at this seed (as the page does), so that replicate i is paired;
+                  an integer from 0 to 2147483647
   --endpoint E    ${Object.entries(ENDPOINTS)
     .map(([k, e]) => `${k} (${e.name})`)
     .join(', ')}; default ${DEFAULT_ENDPOINT}`,
@@ -63,7 +65,7 @@ CSV of every number in it
     synopsis: 'seedsoil reproduce [--replicates N] [--only NAME] [--ci] [--out DIR] [--workers W]',
     help: `run the published targets as ensembles on a pool of worker threads; table to
 stdout, DIR/validation.csv and .md (default docs/ for a full run, validation-out/
-for --only, --ci or --replicates)`,
+for --only, --ci or --replicates); a progress line on stderr as each target finishes`,
   },
   sensitivity: {
     synopsis: 'seedsoil sensitivity SPEC [--out DIR] [--workers W] [--shard I/N|auto] [--resume]',
@@ -78,6 +80,10 @@ indices and writes DIR/indices.csv, DIR/points.csv and an offline DIR/report.htm
   check: {
     synopsis: 'seedsoil check FILE|NAME...',
     help: 'validate scenario files; errors as "file: path.to.field: what is wrong"',
+  },
+  scenarios: {
+    synopsis: 'seedsoil scenarios',
+    help: 'list the built-in scenarios (the names run, batch and check accept) with their descriptions',
   },
   schema: {
     synopsis: 'seedsoil schema',
@@ -97,6 +103,8 @@ usage:
 ${Object.values(COMMANDS)
   .map((c) => `  ${c.synopsis}\n${indent(c.help.split('\n  --')[0] as string)}`)
   .join('\n')}
+  seedsoil --version
+      print the version of seedsoil (the engine version written into every manifest)
 
 seedsoil COMMAND --help tells more of one command.
 `;
@@ -138,7 +146,7 @@ function runCommand(args: string[]): number {
   const ref = positionals[0] ?? 'breast-her2-early';
   const scenario = loadOrReport(ref);
   if (!scenario) return 1;
-  const seed = parseInteger('seed', values.seed, scenario.seed);
+  const seed = values.seed === undefined ? scenario.seed : parseSeed(values.seed, '--seed');
   const replicate = parseInteger('replicate', values.replicate, 0);
   const run = runModel(scenario, { seed, replicate });
   console.log(run.summaryText());
@@ -187,6 +195,13 @@ export async function main(argv: string[]): Promise<number> {
         return await reproduceCommand(rest);
       case 'sensitivity':
         return await sensitivityCommand(rest);
+      case 'scenarios':
+        if (rest.length) throw new Error(`scenarios: takes no arguments (got ${rest.join(' ')})`);
+        console.log(scenarioList());
+        return 0;
+      case '--version':
+        console.log(`seedsoil ${ENGINE_VERSION}`);
+        return 0;
       case 'params':
         process.stdout.write(parameterTable());
         return 0;

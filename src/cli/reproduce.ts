@@ -36,6 +36,23 @@ function markdownTable(rows: TargetRow[], replicates: Record<string, number>): s
   return `${lines.join('\n')}\n`;
 }
 
+/** One line on stderr per finished target, as batch reports its replicates: stdout keeps the table. */
+function progress(
+  targetsDone: number,
+  targets: number,
+  name: string,
+  n: number,
+  done: number,
+  total: number,
+  started: number,
+): void {
+  const seconds = (Date.now() - started) / 1000;
+  const eta = done > 0 ? ((total - done) * seconds) / done : 0;
+  process.stderr.write(
+    `${targetsDone}/${targets} targets: ${name} done (${n} replicates); ${done}/${total} replicates in ${seconds.toFixed(1)} s, ETA ${Math.ceil(eta)} s\n`,
+  );
+}
+
 export async function reproduceCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -72,6 +89,9 @@ export async function reproduceCommand(args: string[]): Promise<number> {
   // the table is the same whatever the number of workers and the order they finish in.
   const tasks = plan.flatMap((p) => Array.from({ length: p.n }, (_, i) => ({ p, i })));
   const started = Date.now();
+  const left = new Map(plan.map((p) => [p, p.n]));
+  let done = 0;
+  let targetsDone = 0;
   const pool = createPool(Math.min(workers, tasks.length));
   const stop = () => pool.stop();
   process.once('SIGINT', stop);
@@ -83,6 +103,11 @@ export async function reproduceCommand(args: string[]): Promise<number> {
       ({ p, i }, m) => {
         if (m instanceof Error) throw new BatchError(`${p.target.name}, replicate ${i}: ${m.message}`);
         p.measurements[i] = m;
+        done++;
+        const remaining = (left.get(p) as number) - 1;
+        left.set(p, remaining);
+        if (remaining === 0)
+          progress(++targetsDone, plan.length, p.target.name, p.n, done, tasks.length, started);
       },
     );
   } finally {

@@ -1,8 +1,8 @@
 /** Scenario files on disk: built-in names resolve to scenarios/NAME.yaml, anything else is a path. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadScenario, type Resolver, type ScenarioSource } from '../engine/scenario.ts';
+import { loadScenario, type Resolver, type ScenarioSource, unknownScenario } from '../engine/scenario.ts';
 import type { AnyScenario } from '../engine/schema.ts';
 
 export const SCENARIO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../scenarios');
@@ -11,10 +11,31 @@ function isPathLike(ref: string): boolean {
   return ref.includes('/') || ref.includes('\\') || /\.(ya?ml|json)$/i.test(ref);
 }
 
+/** The built-in scenarios' names, in alphabetical order. */
+export function builtInNames(): string[] {
+  return readdirSync(SCENARIO_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort();
+}
+
+/** `seedsoil scenarios`: each built-in's name and the first line of its description. */
+export function scenarioList(): string {
+  const names = builtInNames();
+  const width = Math.max(...names.map((n) => n.length));
+  return names
+    .map((name) => {
+      const line = loadScenarioFile(name).description.split('\n')[0]?.trim() ?? '';
+      return `${name.padEnd(width)}  ${line}`.trimEnd();
+    })
+    .join('\n');
+}
+
 export function readSource(ref: string, from?: string): ScenarioSource {
   if (!isPathLike(ref)) {
     const file = resolve(SCENARIO_DIR, `${ref}.yaml`);
-    if (!existsSync(file)) throw new Error(`no built-in scenario named "${ref}"`);
+    if (!existsSync(file))
+      throw new Error(unknownScenario(ref, builtInNames(), '`seedsoil scenarios` lists them'));
     return { name: ref, text: readFileSync(file, 'utf8') };
   }
   const file = isAbsolute(ref) || !from || !isPathLike(from) ? resolve(ref) : resolve(dirname(from), ref);

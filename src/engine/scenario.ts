@@ -56,7 +56,16 @@ export function parseScenarioText(source: ScenarioSource): Raw {
       { file: source.name, path: '(file)', message: `malformed YAML/JSON: ${message}` },
     ]);
   }
-  if (data === null || data === undefined) data = {};
+  // An empty file (or one of comments only) is more likely a mistake than a wish for every default.
+  if (data === null || data === undefined) {
+    throw new ScenarioError([
+      {
+        file: source.name,
+        path: '(file)',
+        message: 'empty (expected a mapping of parameters; write {} for every default)',
+      },
+    ]);
+  }
   if (!isPlainObject(data)) {
     throw new ScenarioError([
       { file: source.name, path: '(root)', message: `expected a mapping of parameters (got ${show(data)})` },
@@ -253,6 +262,18 @@ function editDistance(a: string, b: string): number {
     }
   }
   return row[b.length] as number;
+}
+
+/**
+ * The message for a scenario name that is not built in, with the closest built-in
+ * name (by edit distance, or the one name it begins) as a suggestion; `hint` is
+ * said instead when none is close.
+ */
+export function unknownScenario(name: string, builtIn: readonly string[], hint?: string): string {
+  const prefixed = builtIn.filter((b) => name.length >= 3 && b.startsWith(name));
+  const guess = suggest(name, builtIn) ?? (prefixed.length === 1 ? prefixed[0] : undefined);
+  const more = guess ? ` (did you mean "${guess}"?)` : hint ? ` (${hint})` : '';
+  return `no built-in scenario named "${name}"${more}`;
 }
 
 export function suggest(key: string, candidates: readonly string[]): string | undefined {

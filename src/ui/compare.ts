@@ -23,7 +23,8 @@ import {
   quantity,
 } from '../analysis/comparison.ts';
 import type { Difference, MedianEstimate } from '../analysis/statistics.ts';
-import { BUILT_IN, baseRaw, describeError, parseSeed } from './scenarios.ts';
+import { parseSeed } from '../engine/schema.ts';
+import { BUILT_IN, baseRaw, describeError } from './scenarios.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ARMS = ['A', 'B'] as const;

@@ -5,7 +5,7 @@
  * parameter panel is resolved and validated once (scenarios.ts); the page shows
  * it, and the session opens it in the worker and draws it on the view of its scale.
  */
-import type { Scale } from '../engine/schema.ts';
+import { parseSeed, type Scale } from '../engine/schema.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import { setupCompare } from './compare.ts';
 import { createControls } from './controls.ts';
@@ -17,7 +17,6 @@ import {
   chosenFromFile,
   DEFAULT_SCENARIO,
   describeError,
-  parseSeed,
   parseShareHash,
   resolveChoice,
   setPath,

@@ -12,9 +12,10 @@ import {
   resolveExtends,
   ScenarioError,
   type ScenarioSource,
+  unknownScenario,
   validateScenario,
 } from '../engine/scenario.ts';
-import type { AnyScenario } from '../engine/schema.ts';
+import { type AnyScenario, parseSeed } from '../engine/schema.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -31,7 +32,7 @@ export const DEFAULT_SCENARIO = 'breast-her2-early';
 
 export const resolver: Resolver = (ref) => {
   const text = BUILT_IN[ref.replace(/^.*\//, '').replace(/\.ya?ml$/, '')];
-  if (text === undefined) throw new Error(`no built-in scenario named "${ref}"`);
+  if (text === undefined) throw new Error(unknownScenario(ref, Object.keys(BUILT_IN)));
   return { name: ref, text };
 };
 
@@ -139,26 +140,15 @@ export function shareHash({ choice, seed }: Chosen): string {
   return `#${params.toString()}`;
 }
 
-/** A seed as the schema allows it: an integer from 0 to 2^31 - 1. */
-export function parseSeed(text: string, what: string): number {
-  const seed = Number(text);
-  if (text.trim() === '' || !Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1) {
-    throw new Error(`${what}: expected an integer from 0 to 2147483647 (got "${text}")`);
-  }
-  return seed;
-}
-
 /** Reads and validates a share link; throws with a message naming what is wrong. */
 export function parseShareHash(hash: string): Chosen | null {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   if (!params.has('seed') && !params.has('scenario')) return null;
   const base = params.get('scenario');
   if (base !== null && BUILT_IN[base] === undefined)
-    throw new Error(`link: scenario: no built-in scenario named "${base}"`);
-  const seedText = params.get('seed') ?? '1';
-  const seed = Number(seedText);
-  if (!Number.isInteger(seed) || seed < 0)
-    throw new Error(`link: seed: expected a non-negative integer (got "${seedText}")`);
+    throw new Error(`link: scenario: ${unknownScenario(base, Object.keys(BUILT_IN))}`);
+  // The same rule and message as --seed and a scenario file's seed.
+  const seed = parseSeed(params.get('seed') ?? '1', 'link: seed');
   let diff: Raw = {};
   const encoded = params.get('diff');
   if (encoded) {

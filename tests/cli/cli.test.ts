@@ -1,10 +1,10 @@
-/** The command line, run as a user would: `seedsoil run`, `seedsoil check`. */
+/** The command line, run as a user would: `seedsoil run`, `check`, `scenarios`, `--version`. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadScenarioFile } from '../../src/cli/scenarios.ts';
+import { loadScenarioFile, SCENARIO_DIR } from '../../src/cli/scenarios.ts';
 import { runFiles } from '../../src/engine/output.ts';
 import { run } from '../../src/engine/simulation.ts';
 
@@ -54,5 +54,89 @@ describe('seedsoil check', () => {
     const r = seedsoil('check', 'teaching-basic', bad);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(`${bad}: invasion.programm: unknown key (did you mean "programme"?)`);
+  });
+});
+
+describe('seedsoil --version and usage', () => {
+  it('prints the engine version, which is the package version', () => {
+    const r = seedsoil('--version');
+    expect(r.code).toBe(0);
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+    expect(r.stdout.trim()).toBe(`seedsoil ${pkg.version}`);
+  });
+
+  it('lists scenarios and --version in the usage, and the new flags in each command', () => {
+    const usage = seedsoil('--help').stdout;
+    expect(usage).toMatch(/^ {2}seedsoil scenarios$/m);
+    expect(usage).toMatch(/^ {2}seedsoil --version$/m);
+    expect(seedsoil('scenarios', '--help').stdout).toMatch(/usage: seedsoil scenarios\n\nlist the built-in/);
+    expect(seedsoil('run', '--help').stdout).toMatch(/seedsoil scenarios lists them/);
+    expect(seedsoil('run', '--help').stdout).toMatch(/--seed N .* integer from 0 to 2147483647/);
+    expect(seedsoil('compare', '--help').stdout).toMatch(/integer from 0 to 2147483647/);
+    expect(seedsoil('reproduce', '--help').stdout).toMatch(/progress line on stderr/);
+  });
+});
+
+describe('seedsoil scenarios', () => {
+  it('lists every built-in with the first line of its description', () => {
+    const r = seedsoil('scenarios');
+    expect(r.code).toBe(0);
+    const files = readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.yaml'));
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(files.length);
+    for (const file of files) {
+      const name = file.replace(/\.yaml$/, '');
+      const line = lines.find((l) => l.startsWith(`${name} `));
+      expect(line, name).toBeDefined();
+      expect(line?.replace(/^\S+\s+/, '')).toBe(loadScenarioFile(name).description.split('\n')[0]);
+    }
+    expect(r.stdout).toMatch(/^breast-her2-early +HER2\+ breast cancer; cells disseminate early/m);
+  });
+});
+
+describe('bad input runs nothing', () => {
+  it('suggests the nearest built-in for a misspelt scenario name', () => {
+    const r = seedsoil('run', 'breast-her2-erly');
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      'breast-her2-erly: (file): no built-in scenario named "breast-her2-erly" (did you mean "breast-her2-early"?)',
+    );
+    expect(r.stdout).toBe('');
+    expect(seedsoil('check', 'melanoma').stderr).toMatch(/"melanoma" \(`seedsoil scenarios` lists them\)/);
+  });
+
+  it('refuses a --seed outside 0…2^31−1 with the message a scenario file gets', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seedsoil-'));
+    const out = join(dir, 'out');
+    const message = 'not a valid seed (got 99999999999, expected an integer from 0 to 2147483647)';
+    const r = seedsoil('run', 'teaching-basic', '--seed', '99999999999', '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`seedsoil: --seed: ${message}`);
+    expect(r.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
+    const file = join(dir, 'seed.yaml');
+    writeFileSync(file, 'extends: teaching-basic\nseed: 99999999999\n');
+    expect(seedsoil('check', file).stderr.trim()).toBe(`${file}: seed: ${message}`);
+    expect(seedsoil('run', 'teaching-basic', '--seed', '2.5').stderr).toMatch(
+      /--seed: not a valid seed \(got 2\.5,/,
+    );
+    expect(seedsoil('run', 'teaching-basic', '--seed=-1').stderr).toMatch(
+      /--seed: not a valid seed \(got -1,/,
+    );
+  });
+
+  it('refuses an empty scenario file, naming it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seedsoil-'));
+    const empty = join(dir, 'empty.yaml');
+    writeFileSync(empty, '');
+    const r = seedsoil('check', empty);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toBe(
+      `${empty}: (file): empty (expected a mapping of parameters; write {} for every default)`,
+    );
+    const out = join(dir, 'out');
+    expect(seedsoil('run', empty, '--out', out).code).toBe(1);
+    expect(existsSync(out)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 /** `seedsoil compare` as a user runs it: options, pairing, failed replicates, what a folder may hold. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,29 @@ describe('seedsoil compare', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/--endpoint: expected one of distant, macro, recurrence, death \(got "cure"\)/);
     expect(r.stdout).toBe('');
+  });
+
+  it('refuses a --seed outside 0…2^31−1 with the seed message, and runs nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seedsoil-compare-'));
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(process.cwd(), 'bin/seedsoil.js'),
+        'compare',
+        'teaching-basic',
+        'teaching-basic',
+        '--seed',
+        '99999999999',
+      ],
+      // In an empty folder, where the default report and its runs would appear.
+      { encoding: 'utf8', cwd: dir },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      'seedsoil: --seed: not a valid seed (got 99999999999, expected an integer from 0 to 2147483647)',
+    );
+    expect(r.stdout).toBe('');
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('prints its own help', () => {

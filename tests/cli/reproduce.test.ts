@@ -27,6 +27,11 @@ describe('seedsoil reproduce', () => {
         out,
       );
       expect(r.stdout).toMatch(new RegExp(`6 replicates on ${workers} workers`));
+      // Progress goes to stderr, one line per finished target; the table alone to stdout.
+      expect(r.stderr).toMatch(
+        /^1\/1 targets: luzzi-1998 done \(6 replicates\); 6\/6 replicates in [\d.]+ s, ETA 0 s$/m,
+      );
+      expect(r.stdout).not.toMatch(/targets:/);
       return readFileSync(join(out, 'validation.csv'), 'utf8');
     });
     expect(tables[1]).toBe(tables[0]);

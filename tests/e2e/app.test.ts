@@ -215,4 +215,18 @@ describe('web app', () => {
     expect(await page.inputValue('#scenario')).toBe('breast-her2-early');
     await page.close();
   });
+
+  it('refuses a seed outside 0…2^31−1 in a link and in the seed box with the message a file gets', async () => {
+    const message = 'not a valid seed (got 99999999999, expected an integer from 0 to 2147483647)';
+    const page = await open('#scenario=teaching-basic&seed=99999999999');
+    expect(await page.textContent('#error')).toContain(`link: seed: ${message}`);
+    expect(await page.inputValue('#seed')).toBe('1');
+    await page.fill('#seed', '99999999999');
+    await page.dispatchEvent('#seed', 'change');
+    expect(await page.textContent('#error')).toContain(`seed: ${message}`);
+    expect(await page.textContent('#error')).not.toContain('link:');
+    // Nothing ran at the refused seed: the link still carries the one that opened.
+    expect(await page.evaluate(() => location.hash)).toMatch(/seed=1(&|$)/);
+    await page.close();
+  });
 });

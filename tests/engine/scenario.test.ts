@@ -1,11 +1,12 @@
 /** Scenario files: the built-ins validate; bad input is refused with the field, the value and what was expected. */
 import { readdirSync, readFileSync } from 'node:fs';
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fileResolver, loadScenarioFile, readSource, SCENARIO_DIR } from '../../src/cli/scenarios.ts';
 import { parameters, parameterTable } from '../../src/engine/parameters.ts';
-import { asPatient, loadScenario } from '../../src/engine/scenario.ts';
-import { scenarioSchema } from '../../src/engine/schema.ts';
+import { asPatient, loadScenario, unknownScenario } from '../../src/engine/scenario.ts';
+import { MAX_SEED, parseSeed, scenarioSchema } from '../../src/engine/schema.ts';
 import { refusal } from '../support/scenarios.ts';
 
 const BUILT_IN = [
@@ -143,6 +144,82 @@ describe('bad input', () => {
     expect(messages('extends: no-such-scenario\n')[0]).toMatch(/extends: cannot load "no-such-scenario"/);
     const resolver = (ref: string) => ({ name: ref, text: `extends: ${ref === 'a' ? 'b' : 'a'}\n` });
     expect(() => loadScenario({ name: 'a', text: 'extends: b\n' }, resolver)).toThrow(/extends itself/);
+  });
+
+  it('refuses an empty file, and one of comments only, naming the file', () => {
+    const empty = 'bad.yaml: (file): empty (expected a mapping of parameters; write {} for every default)';
+    expect(messages('')).toEqual([empty]);
+    expect(messages('# nothing yet\n\n')).toEqual([empty]);
+    expect(loadScenario({ name: 'defaults.yaml', text: '{}\n' }).name).toBe('unnamed');
+  });
+
+  it('refuses a seed outside 0…2^31−1 or not an integer, with the one seed message', () => {
+    const expected = 'expected an integer from 0 to 2147483647';
+    expect(messages('seed: 99999999999\n')).toEqual([
+      `bad.yaml: seed: not a valid seed (got 99999999999, ${expected})`,
+    ]);
+    expect(messages('seed: 1.5\n')).toEqual([`bad.yaml: seed: not a valid seed (got 1.5, ${expected})`]);
+    expect(messages('seed: -1\n')).toEqual([`bad.yaml: seed: not a valid seed (got -1, ${expected})`]);
+    expect(messages('seed: 2147483648\n')).toEqual([
+      `bad.yaml: seed: not a valid seed (got 2147483648, ${expected})`,
+    ]);
+    expect(messages('batch:\n  latinHypercube:\n    seed: -1\n    ranges: {}\n')).toEqual([
+      `bad.yaml: batch.latinHypercube.seed: not a valid seed (got -1, ${expected})`,
+    ]);
+    expect(loadScenario({ name: 'ok.yaml', text: `seed: ${MAX_SEED}\n` }).seed).toBe(MAX_SEED);
+    expect(loadScenario({ name: 'ok.yaml', text: 'seed: 0\n' }).seed).toBe(0);
+  });
+
+  it('refuses a malformed flag or link seed as the schema does', () => {
+    expect(parseSeed('7', '--seed')).toBe(7);
+    expect(parseSeed(' 2147483647 ', '--seed')).toBe(MAX_SEED);
+    expect(() => parseSeed('99999999999', '--seed')).toThrow(
+      '--seed: not a valid seed (got 99999999999, expected an integer from 0 to 2147483647)',
+    );
+    expect(() => parseSeed('', 'seed')).toThrow('seed: not a valid seed (got "", expected');
+    expect(() => parseSeed('seven', 'link: seed')).toThrow(
+      'link: seed: not a valid seed (got "seven", expected',
+    );
+    expect(() => parseSeed('Infinity', 'seed')).toThrow('(got "Infinity", expected');
+  });
+
+  // Every number typed as text gets, after its field, the words a scenario file with it gets.
+  test.prop([
+    fc.oneof(
+      fc.integer({ min: 0, max: MAX_SEED }),
+      fc.integer({ min: MAX_SEED + 1, max: Number.MAX_SAFE_INTEGER }),
+      fc.integer({ min: Number.MIN_SAFE_INTEGER, max: -1 }),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+    ),
+  ])('a seed is accepted or refused alike by a file and by text', (value) => {
+    const text = String(value);
+    let fromText: string | number;
+    try {
+      fromText = parseSeed(text, 'seed');
+    } catch (e) {
+      fromText = `bad.yaml: ${(e as Error).message}`;
+    }
+    let fromFile: string | number;
+    try {
+      fromFile = loadScenario({ name: 'bad.yaml', text: `{"seed": ${text}}` }).seed;
+    } catch (e) {
+      fromFile = (e as Error).message;
+    }
+    expect(fromText).toEqual(fromFile);
+  });
+
+  it('suggests the nearest built-in for an unknown scenario name', () => {
+    const names = ['breast-her2-early', 'breast-her2-late', 'teaching-basic'];
+    expect(unknownScenario('breast-her2-erly', names)).toBe(
+      'no built-in scenario named "breast-her2-erly" (did you mean "breast-her2-early"?)',
+    );
+    expect(unknownScenario('teaching', names)).toBe(
+      'no built-in scenario named "teaching" (did you mean "teaching-basic"?)',
+    );
+    expect(unknownScenario('melanoma', names, 'see the list')).toBe(
+      'no built-in scenario named "melanoma" (see the list)',
+    );
+    expect(unknownScenario('melanoma', names)).toBe('no built-in scenario named "melanoma"');
   });
 
   it('accepts JSON as well as YAML', () => {

@@ -3,7 +3,7 @@
  * parameter sweeps.
  */
 import { z } from 'zod';
-import { int, num, section } from './common.ts';
+import { int, num, section, seed } from './common.ts';
 
 const sweepValue = z.union([z.number(), z.string(), z.boolean()]);
 
@@ -34,7 +34,7 @@ export const batch = section(
           source: 'study design',
           description: 'number of points',
         }),
-        seed: int(1, 0, 2 ** 31 - 1, {
+        seed: seed(1, {
           unit: 'integer',
           source: 'study design',
           description: 'seed of the sampling (independent of the simulation seed)',

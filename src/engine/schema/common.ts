@@ -38,6 +38,48 @@ export function num(def: number, min: number, max: number, meta: ParamMeta) {
 export function int(def: number, min: number, max: number, meta: ParamMeta) {
   return z.number().int().min(min).max(max).default(def).meta(meta);
 }
+/** The largest seed: 31 bits, which every generator, tool and language reads exactly. */
+export const MAX_SEED = 2 ** 31 - 1;
+
+export function isSeed(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_SEED;
+}
+
+/**
+ * The one message for a bad seed, wherever it was given (a scenario file, a
+ * command-line flag, a share link, the page's seed box); `got` is the value as
+ * the user wrote it.
+ */
+export function seedProblem(got: string): string {
+  return `not a valid seed (got ${got}, expected an integer from 0 to ${MAX_SEED})`;
+}
+
+/**
+ * A seed typed as text (`--seed`, a link's `seed=`, the seed box), checked by the
+ * same rule as a scenario file's; throws "field: not a valid seed (…)".
+ */
+export function parseSeed(text: string, field: string): number {
+  const typed = text.trim();
+  const value = typed === '' ? Number.NaN : Number(typed);
+  if (isSeed(value)) return value;
+  const got = Number.isFinite(value) ? typed : JSON.stringify(text);
+  throw new Error(`${field}: ${seedProblem(got)}`);
+}
+
+/** A seed in a scenario: a number checked by `isSeed`, refused with `seedProblem`'s message. */
+export function seed(def: number, meta: ParamMeta) {
+  return (
+    z
+      .number()
+      .check((ctx) => {
+        if (!isSeed(ctx.value))
+          ctx.issues.push({ code: 'custom', message: seedProblem(String(ctx.value)), input: ctx.value });
+      })
+      .default(def)
+      // The check is opaque to JSON Schema: state the same range for editors and the parameter reference.
+      .meta({ ...meta, type: 'integer', minimum: 0, maximum: MAX_SEED })
+  );
+}
 export function prob(def: number, meta: Omit<ParamMeta, 'unit'>) {
   return num(def, 0, 1, { unit: 'probability', ...meta });
 }

@@ -18,7 +18,7 @@ import { body } from './body.ts';
 import { circulation } from './circulation.ts';
 import { clinical } from './clinical.ts';
 import { colonisation } from './colonisation.ts';
-import { int, misplaced } from './common.ts';
+import { misplaced, seed } from './common.ts';
 import { extravasation } from './extravasation.ts';
 import { growth } from './growth.ts';
 import { inoculation } from './inoculation.ts';
@@ -33,12 +33,16 @@ import { tissue } from './tissue.ts';
 export {
   DRIVERS,
   type DriverName,
+  isSeed,
+  MAX_SEED,
   METASTATIC_SITES,
   NODES,
   ORGANS,
   type ParamMeta,
+  parseSeed,
   SITES,
   type SiteName,
+  seedProblem,
 } from './common.ts';
 export type { TissueParameters } from './tissue.ts';
 
@@ -51,7 +55,7 @@ const identity = {
     .string()
     .optional()
     .meta({ description: 'built-in scenario name or relative file this one changes' }),
-  seed: int(1, 0, 2 ** 31 - 1, {
+  seed: seed(1, {
     unit: 'integer',
     source: 'scenario choice',
     description: 'seed of the named random streams',
