@@ -57,7 +57,7 @@ export const DEFAULT_ENDPOINT: Endpoint = 'distant';
 /** The distributions compared between arms, by outcome column; -1 in a row means undefined there. */
 export const QUANTITIES = {
   metastases: 'metastases (micro + macro) at the end',
-  early_share: 'early-derived share of live metastases',
+  early_share: 'early-derived share of live colonies (any size)',
   primary_mm_at_first_seeding: 'primary diameter (mm) when the first cell left',
 } as const;
 export type Quantity = keyof typeof QUANTITIES;

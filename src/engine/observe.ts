@@ -123,8 +123,9 @@ export function observe(ctx: Context, primary: Tumour | undefined, series: Serie
     (state.ctcInBlood * s.body.sampleVolumeMl) / s.body.bloodVolumeMl,
     burden,
     colonies,
-    colonies ? early / colonies : 0,
-    macro ? earlyMacro / macro : 0,
+    // A share of no colonies is undefined, not 0: NaN, an empty cell in timeseries.csv, a gap in the chart.
+    colonies ? early / colonies : Number.NaN,
+    macro ? earlyMacro / macro : Number.NaN,
     settling,
   ];
   for (const site of METASTATIC_SITE_INDEX)

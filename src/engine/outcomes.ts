@@ -91,7 +91,7 @@ export function outcomeRow(r: SimulationResult): OutcomeRow {
     colonies_founded: s.colonies.founded,
     colonies_alive: s.colonies.alive,
     metastases: s.colonies.micro + s.colonies.macro,
-    early_share: s.colonies.alive > 0 ? s.earlyShare : -1,
+    early_share: s.earlyShare ?? -1,
     dormant_cells: s.dormantCells,
   };
   for (const site of METASTATIC_SITES)

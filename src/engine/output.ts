@@ -64,17 +64,26 @@ export function runFiles(r: SimulationResult): Record<string, string> {
   };
 }
 
-/** A few lines for a person at a terminal. */
+/**
+ * A few lines for a person at a terminal. Each count carries its unit and says which
+ * of summary.json's keys it is: colonies (colonies.*) are never mixed with cells
+ * (the funnel's stages, dormant and settling DTCs).
+ */
 export function humanSummary(r: SimulationResult): string {
   const s = r.summary;
+  const c = s.colonies;
   const day = (d: number) => (d < 0 ? 'never' : `day ${Math.round(d)} (year ${(d / 365.25).toFixed(1)})`);
   const f = s.funnel;
+  const share = s.earlyShare === null ? 'undefined (no colony alive)' : `${(100 * s.earlyShare).toFixed(0)}%`;
   return [
     `${s.scenario} — seed ${s.seed}, replicate ${s.replicate}: ${Math.round(s.daysSimulated)} days, ${s.outcome === 'death' ? `died ${day(s.deathDay)}` : 'alive at end'}`,
     `  primary detected: ${day(s.primary.detectedDay)}${s.primary.detectionMode ? ` by ${s.primary.detectionMode}` : ''}; surgery: ${day(s.surgeryDay)}`,
     `  first dissemination: ${day(s.firstDisseminationDay)}; first macrometastasis: ${day(s.firstMacroDay)}`,
     `  recurrence: ${s.recurrence.day < 0 ? 'none' : `${s.recurrence.type}, ${day(s.recurrence.day)}`}`,
-    `  metastases alive: ${s.colonies.alive} (micro ${s.colonies.micro}, macro ${s.colonies.macro}); early-derived share ${(100 * s.earlyShare).toFixed(0)}%; dormant DTCs ${s.dormantCells}${s.settlingCells > 0 ? `; settling ${s.settlingCells}` : ''}`,
-    `  funnel (cells): shed ${f.shed} -> killed ${f.killed} -> arrested ${f.arrested} -> extravasated ${f.extravasated} -> dormant ${f.dormant} / founded ${f.founded} -> micro ${f.micro} -> macro ${f.macro} (colonies)`,
+    `  colonies founded: ${c.founded} (directly ${c.foundedDirectly}, by waking dormant cells ${c.foundedByWaking}); extinct ${c.extinct}, removed ${c.removed}`,
+    `  colonies alive: ${c.alive} (ITC size ${c.itc}, micrometastases ${c.micro}, macrometastases ${c.macro}); early-derived share ${share}`,
+    `  disseminated cells now: dormant ${s.dormantCells}${s.settlingCells > 0 ? `, settling ${s.settlingCells}` : ''}`,
+    `  funnel (cells): shed ${f.shed} -> killed ${f.killed} -> arrested ${f.arrested} -> extravasated ${f.extravasated} -> dormant ${f.dormant} / founded a colony directly ${f.founded}; woke and founded a colony ${f.dormantWoke}`,
+    `  funnel (colonies, each counted once): reached micrometastasis size ${f.micro} -> macrometastasis size ${f.macro}`,
   ].join('\n');
 }

@@ -77,6 +77,8 @@ function initialState(s: Scenario): State {
     enteredBlood: 0,
     funnel: new Float64Array(FUNNEL_STAGES.length * ROUTES.length * TIMINGS.length),
     coloniesFounded: 0,
+    coloniesFoundedDirectly: 0,
+    coloniesFoundedByWaking: 0,
     coloniesExtinct: 0,
     coloniesRemoved: 0,
     firstDisseminationDay: -1,
@@ -353,7 +355,10 @@ export function resume(json: string): Simulation {
     ctx,
     seed: data.seed,
     replicate: data.replicate,
-    series: data.series,
+    // JSON has no NaN: an undefined share (observe.ts) comes back as null.
+    series: Object.fromEntries(
+      Object.entries(data.series).map(([k, v]) => [k, v.map((x) => x ?? Number.NaN)]),
+    ),
     nextObservationDay: data.nextObservationDay,
   };
 }
@@ -390,18 +395,33 @@ export interface Summary {
   deathDay: number;
   firstDisseminationDay: number;
   firstMacroDay: number;
+  /**
+   * Counts of colonies, never cells (a cluster founds one colony): founded =
+   * foundedDirectly + foundedByWaking = alive + extinct + removed, and alive, by size
+   * class now, = itc + micro + macro. The funnel's cumulative `micro` and `macro`
+   * count colonies that ever reached that size, these the ones alive at it now.
+   */
   colonies: {
     founded: number;
+    /** Founded by extravasated units that divided without going dormant (funnel `founded` counts their cells). */
+    foundedDirectly: number;
+    /** Founded by dormant units that woke (funnel `dormantWoke` counts their cells). */
+    foundedByWaking: number;
     alive: number;
     extinct: number;
     removed: number;
+    /** Alive and still of isolated-tumour-cell size: the cycling DTCs of the time series. */
+    itc: number;
     micro: number;
     macro: number;
   };
+  /** Dormant DTCs now, in cells. */
   dormantCells: number;
   /** Extravasated cells whose fate has not come yet (colonisation.settlingDays). */
   settlingCells: number;
-  earlyShare: number;
+  /** Share of the colonies alive now that came from early-disseminated cells; null (undefined) when none is alive. */
+  earlyShare: number | null;
+  /** Totals per funnel stage: cells, except micro and macro (colonies that ever reached that size). */
   funnel: Record<string, number>;
 }
 
@@ -462,15 +482,18 @@ export function result(sim: Simulation): SimulationResult {
     firstMacroDay: firstMacro ? firstMacro.day : -1,
     colonies: {
       founded: state.coloniesFounded,
+      foundedDirectly: state.coloniesFoundedDirectly,
+      foundedByWaking: state.coloniesFoundedByWaking,
       alive,
       extinct: state.coloniesExtinct,
       removed: state.coloniesRemoved,
+      itc: colonies((m) => m.size_class === 'itc'),
       micro: colonies((m) => m.size_class === 'micro'),
       macro: colonies((m) => m.size_class === 'macro'),
     },
     dormantCells: dormantCells(state.dormantAble) + dormantCells(state.dormantUnable),
     settlingCells: dormantCells(state.settling),
-    earlyShare: alive ? colonies((m) => m.timing === 'early') / alive : 0,
+    earlyShare: alive ? colonies((m) => m.timing === 'early') / alive : null,
     funnel: funnelTotals(state.funnel),
   };
   return {

@@ -230,9 +230,14 @@ export function removeDtc(store: DtcStore, i: number): number {
 }
 
 /**
- * Funnel stages; every shed cell ends in exactly one of killed, extravasationFailed,
- * diedAfterExtravasation, dormant, founded and settlingRemoved, or is still settling
- * (an extravasated cell whose fate has not come yet: the settling store).
+ * Funnel stages, cumulative counts of cells (micro and macro: of colonies). Every shed
+ * cell ends in exactly one of killed, extravasationFailed, diedAfterExtravasation,
+ * dormant, founded and settlingRemoved, or is still settling (an extravasated cell
+ * whose fate has not come yet: the settling store). `founded` counts the cells that
+ * founded a colony directly, without dormancy; dormant cells that wake found a colony
+ * each and are counted in `dormantWoke` instead. A cluster's cells found one colony,
+ * so cells founding colonies can outnumber the colonies founded. `micro` and `macro`
+ * count each colony once, when it first reaches that size class.
  */
 export const FUNNEL_STAGES = [
   'shed',
@@ -347,8 +352,14 @@ export interface State {
   ctcInBlood: number;
   /** Cells that entered blood since the pool was last updated. */
   enteredBlood: number;
+  /** Cells through each funnel stage (micro and macro: colonies), by route and timing. */
   funnel: Float64Array;
+  /** Colonies founded: one per founding unit (a cluster founds one colony), by either path below. */
   coloniesFounded: number;
+  /** Colonies founded by extravasated units that divided without going dormant. */
+  coloniesFoundedDirectly: number;
+  /** Colonies founded by dormant units that woke. */
+  coloniesFoundedByWaking: number;
   coloniesExtinct: number;
   coloniesRemoved: number;
   firstDisseminationDay: number;

@@ -33,6 +33,38 @@ describe('seedsoil run', () => {
     expect(readFileSync(join(again, 'timeseries.csv'), 'utf8')).toBe(expected['timeseries.csv']);
   });
 
+  it('prints each count under the name and unit summary.json gives it', () => {
+    // Seeds where colonies are founded by waking dormant cells and colonies of ITC size are alive.
+    for (const [name, seed] of [
+      ['breast-her2-early', '7'],
+      ['teaching-basic', '7'],
+    ]) {
+      const out = join(mkdtempSync(join(tmpdir(), 'seedsoil-')), 'run');
+      const r = seedsoil('run', name as string, '--seed', seed as string, '--out', out);
+      expect(r.code).toBe(0);
+      const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+      const { colonies: c, funnel: f } = summary;
+      expect(c.foundedByWaking).toBeGreaterThan(0);
+      expect(r.stdout).toContain(
+        `colonies founded: ${c.founded} (directly ${c.foundedDirectly}, by waking dormant cells ${c.foundedByWaking}); extinct ${c.extinct}, removed ${c.removed}`,
+      );
+      expect(r.stdout).toContain(
+        `colonies alive: ${c.alive} (ITC size ${c.itc}, micrometastases ${c.micro}, macrometastases ${c.macro})`,
+      );
+      expect(r.stdout).toContain(
+        `founded a colony directly ${f.founded}; woke and founded a colony ${f.dormantWoke}`,
+      );
+      expect(r.stdout).toContain(
+        `funnel (colonies, each counted once): reached micrometastasis size ${f.micro} -> macrometastasis size ${f.macro}`,
+      );
+      expect(r.stdout).toContain(
+        c.alive === 0
+          ? 'early-derived share undefined (no colony alive)'
+          : `early-derived share ${(100 * summary.earlyShare).toFixed(0)}%`,
+      );
+    }
+  });
+
   it('writes nothing when the scenario is bad', () => {
     const dir = mkdtempSync(join(tmpdir(), 'seedsoil-'));
     const bad = join(dir, 'bad.yaml');

@@ -80,7 +80,7 @@ function replicate(scenario: Scenario, seed: number, r: number): Replicate {
   }
   const f = summary.funnel;
   const continuous: Record<string, number> = {
-    'early-derived share': summary.colonies.alive > 0 ? summary.earlyShare : -1,
+    'early-derived share': summary.earlyShare ?? -1,
     'dormant cells at detection': summary.dormantAtDetection,
     'colonies at detection': summary.coloniesAtDetection,
     'recurrence day': summary.recurrence.day >= 0 ? summary.recurrence.day : Number.POSITIVE_INFINITY,

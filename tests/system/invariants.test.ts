@@ -79,8 +79,12 @@ describe('counts', () => {
           bad = badCount(sim);
         }
         expect(bad).toBeUndefined();
-        for (const col of Object.values(sim.series))
-          for (const v of col) expect(v >= 0 && Number.isFinite(v)).toBe(true);
+        // Every column is a count or a size, except the early-derived shares: undefined
+        // (NaN) while no colony (macrometastasis) is alive, in [0, 1] otherwise.
+        for (const [name, col] of Object.entries(sim.series))
+          for (const v of col)
+            if (name.startsWith('early_share')) expect(Number.isNaN(v) || (v >= 0 && v <= 1)).toBe(true);
+            else expect(v >= 0 && Number.isFinite(v)).toBe(true);
       }),
       { numRuns: 25 },
     );

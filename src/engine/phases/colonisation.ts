@@ -58,6 +58,7 @@ function meetFates(ctx: Context, site: number, record: FoundingRecord, n: number
   countFunnel(state, 'dormant', route, timing, dormant * record.cells);
   countFunnel(state, 'diedAfterExtravasation', route, timing, died * record.cells);
   foundColonies(ctx, site, record, 0, colonies);
+  state.coloniesFoundedDirectly += colonies;
   addDormant(ctx, able, arrivalDay, site, record, 0, dormant);
 }
 
@@ -211,6 +212,7 @@ export function dormancy(ctx: Context): void {
     const woke = n === 1 ? (bernoulli(u, wake / (wake + die)) ? 1 : 0) : binomial(u, n, wake / (wake + die));
     if (woke > 0) {
       foundColonies(ctx, able.site[i] as number, dtcRecord(able, i), able.gained[i] as number, woke);
+      state.coloniesFoundedByWaking += woke;
       count(i, able, 'dormantWoke', woke);
     }
     if (n > woke) count(i, able, 'dormantDied', n - woke);
