@@ -66,7 +66,7 @@ export function drawBodyMap(svg: SVGSVGElement, latest: Record<string, number>):
     title.textContent =
       site === 'primary'
         ? `primary: ${cells.toExponential(2)} cells`
-        : `${site}: dormant cells ${dormant}, cycling DTCs ${itc}, micro ${micro}, macro ${macro}`;
+        : `${site}: dormant DTCs ${dormant} cells; colonies alive: ${itc} of ITC size (cycling DTCs), ${micro} micro-, ${macro} macrometastases`;
     c.append(title);
     const label = document.createElementNS(SVG, 'text');
     label.setAttribute('x', String(x));

@@ -12,7 +12,41 @@ Chart.defaults.font.size = 11;
 
 type Point = { x: number; y: number };
 const YEAR = 365.25;
-const FUNNEL_SHOWN = ['shed', 'killed', 'arrested', 'extravasated', 'dormant', 'founded', 'micro', 'macro'];
+
+/**
+ * The funnel's bars: a stage of the engine's funnel (summary.json's `funnel`), its
+ * label and its unit. Cells and colonies are separate datasets, so the legend says
+ * which bar counts what; a colony founded by a woken dormant cell is counted in its
+ * own bar, not in `founded` (cells that founded a colony directly).
+ */
+export const FUNNEL_BARS: readonly { stage: string; label: string; unit: 'cells' | 'colonies' }[] = [
+  { stage: 'shed', label: 'shed', unit: 'cells' },
+  { stage: 'killed', label: 'killed', unit: 'cells' },
+  { stage: 'arrested', label: 'arrested', unit: 'cells' },
+  { stage: 'extravasated', label: 'extravasated', unit: 'cells' },
+  { stage: 'dormant', label: 'dormant', unit: 'cells' },
+  { stage: 'founded', label: 'founded directly', unit: 'cells' },
+  { stage: 'dormantWoke', label: 'woke and founded', unit: 'cells' },
+  { stage: 'micro', label: 'micrometastases', unit: 'colonies' },
+  { stage: 'macro', label: 'macrometastases', unit: 'colonies' },
+];
+
+/**
+ * A log axis for counts: its minimum a decade below 1, so that a count of 1 is a bar
+ * a decade high, while 0 (not drawable on a log axis) is no bar. Ticks only at powers
+ * of ten from 1 up: a count has no fractions.
+ */
+export const COUNT_LOG_AXIS = {
+  type: 'logarithmic',
+  min: 0.1,
+  suggestedMax: 10,
+  ticks: {
+    callback: (v: number | string) => {
+      const n = Number(v);
+      return n >= 1 && Number.isInteger(Math.log10(n)) ? n.toLocaleString('en') : '';
+    },
+  },
+} as const;
 
 export function line(
   label: string,
@@ -30,13 +64,17 @@ export function line(
   };
 }
 
-/** A line chart over time: `scales` holds the y axis (or axes), `xLabel` names the time unit. */
+/**
+ * A line chart over time: `scales` holds the y axis (or axes), `xLabel` names the time
+ * unit; `decimate` thins long series (LTTB), which only series without gaps allow.
+ */
 export function timeChart(
   canvas: HTMLCanvasElement,
   title: string,
   datasets: ChartDataset<'line', Point[]>[],
   scales: Record<string, object>,
   xLabel = 'years',
+  decimate = true,
 ): Chart<'line', Point[]> {
   const config: ChartConfiguration<'line', Point[]> = {
     type: 'line',
@@ -46,7 +84,7 @@ export function timeChart(
       normalized: true,
       plugins: {
         title: { display: true, text: title },
-        decimation: { enabled: true, algorithm: 'lttb', samples: 400 },
+        decimation: { enabled: decimate, algorithm: 'lttb', samples: 400 },
         legend: { labels: { boxWidth: 10 } },
       },
       scales: { x: { type: 'linear', title: { display: true, text: xLabel } }, ...scales },
@@ -80,42 +118,60 @@ export function createRunCharts(byId: (id: string) => HTMLCanvasElement): RunCha
   });
   const mets = timeChart(
     byId('chart-mets'),
-    'Metastases by size class (all sites)',
-    [line('cycling DTC / ITC', '#f1c40f'), line('micro', '#e67e22'), line('macro', '#c0392b')],
+    'Colonies alive by size class (all sites)',
+    [
+      line('ITC size (cycling DTCs)', '#f1c40f'),
+      line('micrometastases', '#e67e22'),
+      line('macrometastases', '#c0392b'),
+    ],
     { y: { beginAtZero: true } },
   );
   const early = timeChart(
     byId('chart-early'),
-    'Share of metastases from early-disseminated cells',
-    [line('all colonies', '#16a085'), line('macrometastases', '#2c3e50')],
+    'Share of live colonies from early-disseminated cells (none alive: a gap)',
+    // Points drawn, so that a share between two gaps still shows.
+    [
+      line('all colonies', '#16a085', { pointRadius: 1 }),
+      line('macrometastases', '#2c3e50', { pointRadius: 1 }),
+    ],
     { y: { min: 0, max: 1 } },
+    'years',
+    // The share is undefined (NaN: a gap) while no colony is alive, and LTTB's averages
+    // are not defined over gaps: this chart draws every point.
+    false,
   );
+
   const dtc = new Chart(byId('chart-dtc'), {
     type: 'bar',
     data: {
       labels: METASTATIC_SITES as unknown as string[],
       datasets: [
-        { label: 'dormant DTC cells', data: [], backgroundColor: '#2980b9' },
-        { label: 'cycling DTCs', data: [], backgroundColor: '#f39c12' },
+        { label: 'dormant DTCs (cells)', data: [], backgroundColor: '#2980b9' },
+        { label: 'cycling DTCs (colonies of ITC size)', data: [], backgroundColor: '#f39c12' },
       ],
     },
     options: {
-      plugins: { title: { display: true, text: 'Disseminated cells per site (now)' } },
+      plugins: { title: { display: true, text: 'Disseminated tumour cells per site (now)' } },
       scales: { y: { beginAtZero: true } },
     },
   });
-  const funnel = new Chart(byId('chart-funnel'), {
+  const funnel = new Chart<'bar', (number | null)[], string>(byId('chart-funnel'), {
     type: 'bar',
     data: {
-      labels: FUNNEL_SHOWN,
-      datasets: [{ label: 'cumulative count', data: [], backgroundColor: '#34495e' }],
+      labels: FUNNEL_BARS.map((b) => b.label),
+      // One dataset per unit, each null on the other's bars; not grouped, so every bar is full width.
+      datasets: [
+        { label: 'cells', data: [], backgroundColor: '#34495e', grouped: false },
+        { label: 'colonies', data: [], backgroundColor: '#c0392b', grouped: false },
+      ],
     },
     options: {
       plugins: {
-        title: { display: true, text: 'The funnel: cells (micro, macro: colonies), log scale' },
-        legend: { display: false },
+        title: { display: true, text: 'The funnel so far: cells, then colonies (log scale)' },
+        legend: { labels: { boxWidth: 10 } },
       },
-      scales: { y: { type: 'logarithmic', min: 0.5 } },
+      // Every bar named: Chart.js would skip every other label where they crowd.
+      scales: { x: { ticks: { autoSkip: false } }, y: COUNT_LOG_AXIS },
     },
   });
 
@@ -141,7 +197,7 @@ export function createRunCharts(byId: (id: string) => HTMLCanvasElement): RunCha
       dtc.data.datasets.forEach((d) => {
         d.data = [];
       });
-      (funnel.data.datasets[0] as { data: number[] }).data = [];
+      for (const d of funnel.data.datasets) d.data = [];
       for (const c of [primary, ctc, dtc, mets, early, funnel]) c.update('none');
     },
     append(columns) {
@@ -163,6 +219,12 @@ export function createRunCharts(byId: (id: string) => HTMLCanvasElement): RunCha
       for (const c of [primary, ctc, mets, early]) {
         const points = c.data.datasets.reduce((sum, d) => sum + d.data.length, 0);
         c.canvas.parentElement?.setAttribute('data-points', String(points));
+        // Undefined values (an early-derived share while nothing is alive) are gaps, not zeros.
+        const gaps = c.data.datasets.reduce(
+          (sum, d) => sum + d.data.filter((p) => Number.isNaN(p.y)).length,
+          0,
+        );
+        c.canvas.parentElement?.setAttribute('data-gaps', String(gaps));
       }
     },
     siteBars(latest) {
@@ -175,8 +237,24 @@ export function createRunCharts(byId: (id: string) => HTMLCanvasElement): RunCha
       dtc.update('none');
     },
     funnel(totals) {
-      (funnel.data.datasets[0] as { data: number[] }).data = FUNNEL_SHOWN.map((s) => totals[s] ?? 0);
+      funnel.data.datasets.forEach((d, i) => {
+        const unit = i === 0 ? 'cells' : 'colonies';
+        d.data = FUNNEL_BARS.map((b) => (b.unit === unit ? (totals[b.stage] ?? 0) : null));
+      });
       funnel.update('none');
+      // What each bar shows and how tall it is drawn, for tests and assistive tools.
+      const bars = FUNNEL_BARS.map((b, k) => {
+        const bar = funnel.getDatasetMeta(b.unit === 'cells' ? 0 : 1).data[k] as unknown as {
+          height?: number;
+        };
+        return {
+          stage: b.stage,
+          unit: b.unit,
+          count: totals[b.stage] ?? 0,
+          px: Number.isFinite(bar?.height) ? Math.round(bar?.height as number) : 0,
+        };
+      });
+      funnel.canvas.parentElement?.setAttribute('data-bars', JSON.stringify(bars));
     },
   };
 }

@@ -51,11 +51,23 @@ const PHASES: [string, string, string][] = [
   ],
 ];
 
+/**
+ * The unit of a phase's count: the funnel's stages count cells, except micro and
+ * macro, which count colonies that have reached that size (each once, as in the
+ * funnel chart and summary.json's `funnel`).
+ */
+const PHASE_UNITS: Record<string, [string, string]> = {
+  micro: ['micrometastasis', 'micrometastases'],
+  macro: ['macrometastasis', 'macrometastases'],
+};
+
 function renderPhases(funnel: Record<string, number>, primaryCells: number, switched: boolean): void {
   const value = (key: string) => {
     if (key === 'primary') return `${primaryCells.toExponential(2)} cells`;
     if (key === 'switch') return switched ? 'switched' : 'avascular';
-    return `${funnel[key] ?? 0} ${key === 'micro' || key === 'macro' ? 'colonies' : 'cells'}`;
+    const n = funnel[key] ?? 0;
+    const [one, many] = PHASE_UNITS[key] ?? ['cell', 'cells'];
+    return `${n} ${n === 1 ? one : many}${key in PHASE_UNITS ? ' so far' : ''}`;
   };
   $('phases').replaceChildren(
     ...PHASES.map(([name, text, key]) => {

@@ -72,6 +72,71 @@ describe('web app', () => {
     await page.close();
   });
 
+  it('gives each count one definition: funnel bars, phases and feed agree with the engine; 1 shows, no share is a gap', async () => {
+    let ones = 0;
+    // breast-her2-early seed 1 founds its colonies only by waking dormant cells;
+    // teaching-basic seed 7 has one macrometastasis and years without a live colony.
+    for (const [name, seed] of [
+      ['breast-her2-early', 1],
+      ['teaching-basic', 7],
+    ] as const) {
+      const page = await open(`#scenario=${name}&seed=${seed}`);
+      await runToEnd(page);
+      const node = run(loadScenarioFile(name), { seed });
+      const f = node.summary.funnel;
+      const bars = JSON.parse(
+        (await page.getAttribute('figure:has(#chart-funnel)', 'data-bars')) ?? '[]',
+      ) as {
+        stage: string;
+        unit: string;
+        count: number;
+        px: number;
+      }[];
+      expect(bars.map((b) => [b.stage, b.unit, b.count])).toEqual(
+        [
+          'shed',
+          'killed',
+          'arrested',
+          'extravasated',
+          'dormant',
+          'founded',
+          'dormantWoke',
+          'micro',
+          'macro',
+        ].map((stage) => [stage, stage === 'micro' || stage === 'macro' ? 'colonies' : 'cells', f[stage]]),
+      );
+      // A count of 1 is a bar a person sees (a decade of the log axis, at least a tenth
+      // of the tallest bar's height); 0 is none.
+      const tallest = Math.max(...bars.map((b) => b.px));
+      for (const b of bars) {
+        if (b.count >= 1) expect(b.px, `${name} ${b.stage}`).toBeGreaterThanOrEqual(tallest / 10);
+        else expect(b.px, `${name} ${b.stage}`).toBe(0);
+        if (b.count === 1) ones++;
+      }
+      // The feed's first colony is in the bars: founded directly or by a dormant cell that woke.
+      const feed = await page.$$eval('#feed li', (items) => items.map((li) => li.getAttribute('data-type')));
+      expect(feed.includes('first_colony')).toBe((f.founded ?? 0) + (f.dormantWoke ?? 0) > 0);
+      expect(node.summary.colonies.founded > 0).toBe(feed.includes('first_colony'));
+      const phase = (key: string) => page.textContent(`[data-phase="${key}"]`);
+      const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many} so far`;
+      expect(await phase('micro')).toBe(plural(f.micro ?? 0, 'micrometastasis', 'micrometastases'));
+      expect(await phase('macro')).toBe(plural(f.macro ?? 0, 'macrometastasis', 'macrometastases'));
+      // An early-derived share of no colony is a gap in the chart, as it is an empty cell in timeseries.csv.
+      const column = (c: string) => node.series[c] as number[];
+      const macro = column('day').map((_, i) =>
+        Object.keys(node.series)
+          .filter((c) => c.startsWith('mets_macro_'))
+          .reduce((n, c) => n + (column(c)[i] as number), 0),
+      );
+      const undefinedShares =
+        column('colonies').filter((n) => n === 0).length + macro.filter((n) => n === 0).length;
+      expect(Number(await page.getAttribute('figure:has(#chart-early)', 'data-gaps'))).toBe(undefinedShares);
+      expect(undefinedShares).toBeGreaterThan(0);
+      await page.close();
+    }
+    expect(ones).toBeGreaterThan(0);
+  }, 120_000);
+
   it('exports a paused run as the run so far, matching what is drawn', async () => {
     const page = await open('#scenario=teaching-basic&seed=5');
     for (let i = 0; i < 3; i++) await page.click('#step');
