@@ -62,6 +62,57 @@ export const QUANTITIES = {
 } as const;
 export type Quantity = keyof typeof QUANTITIES;
 
+/**
+ * How each quantity's distribution is binned in the histograms of the page and of
+ * the report: bins [edges[k], edges[k + 1]), the last one closed on the right.
+ * A count's bins are labelled by the integers they hold ("3–4"), a measure's by
+ * their edges ("0.2–0.4": 0.2 in, 0.4 in the next bin).
+ */
+export const BINS: Record<Quantity, { edges: readonly number[]; integer: boolean; axis: string }> = {
+  metastases: {
+    edges: [0, 1, 2, 3, 5, 10, 20, Number.POSITIVE_INFINITY],
+    integer: true,
+    axis: 'metastases (micro + macro) at the end',
+  },
+  early_share: {
+    edges: [0, 0.2, 0.4, 0.6, 0.8, 1],
+    integer: false,
+    axis: 'early-derived share of live colonies (a bin holds its lower edge)',
+  },
+  primary_mm_at_first_seeding: {
+    edges: [0, 1, 2, 5, 10, 20, 50, Number.POSITIVE_INFINITY],
+    integer: false,
+    axis: 'primary diameter (mm) when the first cell left (a bin holds its lower edge)',
+  },
+};
+
+/** The labels of a quantity's bins, as the page and the report print them. */
+export function binLabels(q: Quantity): string[] {
+  const { edges, integer } = BINS[q];
+  return edges.slice(0, -1).map((e, k) => {
+    const next = edges[k + 1] as number;
+    if (next === Number.POSITIVE_INFINITY) return `≥${e}`;
+    if (!integer) return `${e}–${next}`;
+    return next - e === 1 ? `${e}` : `${e}–${next - 1}`;
+  });
+}
+
+/** Counts of `values` in the bins [edges[k], edges[k + 1]), the last bin closed on the right; others are left out. */
+export function histogram(values: readonly number[], edges: readonly number[]): number[] {
+  const counts = new Array<number>(edges.length - 1).fill(0);
+  const last = edges.length - 2;
+  for (const v of values) {
+    for (let k = 0; k <= last; k++) {
+      const next = edges[k + 1] as number;
+      if (v >= (edges[k] as number) && (v < next || (k === last && v === next))) {
+        counts[k] = (counts[k] as number) + 1;
+        break;
+      }
+    }
+  }
+  return counts;
+}
+
 /** Censored (0), the event (1), or death before the event (2, the competing risk). */
 export type Status = 0 | 1 | 2;
 
@@ -131,6 +182,10 @@ export interface ArmReport {
   /** Numbers at risk at whole years, for the table under the curves. */
   atRisk: { years: number; atRisk: number }[];
   quantities: Record<Quantity, MedianEstimate>;
+  /** Replicates that define each quantity (the early-derived share needs a live colony). */
+  defined: Record<Quantity, number>;
+  /** Counts of each quantity's values in its BINS. */
+  histograms: Record<Quantity, number[]>;
 }
 
 export interface Comparison {
@@ -175,8 +230,14 @@ function armReport(arm: Arm, endpoint: Endpoint): ArmReport {
   incidence.push({ ...(incidence[incidence.length - 1] as CurvePoint), years: end });
   const wholeYears = Array.from({ length: Math.floor(end) + 1 }, (_, y) => y);
   const quantities = {} as Record<Quantity, MedianEstimate>;
-  for (const q of Object.keys(QUANTITIES) as Quantity[])
-    quantities[q] = medianWithCi(finite(quantity(arm, q)));
+  const defined = {} as Record<Quantity, number>;
+  const histograms = {} as Record<Quantity, number[]>;
+  for (const q of Object.keys(QUANTITIES) as Quantity[]) {
+    const values = finite(quantity(arm, q));
+    quantities[q] = medianWithCi(values);
+    defined[q] = values.length;
+    histograms[q] = histogram(values, BINS[q].edges);
+  }
   return {
     label: arm.label,
     replicates: arm.rows.length,
@@ -187,6 +248,8 @@ function armReport(arm: Arm, endpoint: Endpoint): ArmReport {
     medianYears: kaplanMeierMedian(fit),
     atRisk: survivalAt(fit, wholeYears).map((r) => ({ years: r.time, atRisk: r.atRisk })),
     quantities,
+    defined,
+    histograms,
   };
 }
 

@@ -12,6 +12,8 @@ import { parseArgs } from 'node:util';
 import seedrandom from 'seedrandom';
 import {
   type Arm,
+  BINS,
+  binLabels,
   type Comparison,
   compareArms,
   DEFAULT_ENDPOINT,
@@ -19,10 +21,17 @@ import {
   type Endpoint,
   QUANTITIES,
   type Quantity,
-  quantity,
 } from '../analysis/comparison.ts';
+import {
+  armNames,
+  atRiskYears,
+  differenceText,
+  logRankText,
+  medianText,
+  pairedText,
+  survivalMedianText,
+} from '../analysis/comparison-text.ts';
 import { type CsvRow, parseCsv } from '../analysis/csv.ts';
-import type { Difference, MedianEstimate } from '../analysis/statistics.ts';
 import { scenarioHash, sha256Hex } from '../engine/hash.ts';
 import { outcomeColumns } from '../engine/model.ts';
 import { toCsv } from '../engine/output.ts';
@@ -116,27 +125,38 @@ function arm(a: ArmSource): Arm {
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
 
-function report(sources: [ArmSource, ArmSource], a: Arm, b: Arm, c: Comparison): string {
+/** An arm's name on the report's legends and headers, as the page names it: a built-in's name, a file's or a folder's. */
+const nameOf = (s: ArmSource) => basename(s.source);
+
+function report(sources: [ArmSource, ArmSource], c: Comparison): string {
   const chartJs = readFileSync(
     join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'),
     'utf8',
   );
-  const values = (x: Arm) =>
-    Object.fromEntries(
-      (Object.keys(QUANTITIES) as Quantity[]).map((q) => [q, quantity(x, q).filter(Number.isFinite)]),
-    );
+  const names = armNames(nameOf(sources[0]), nameOf(sources[1]));
+  const quantities = Object.keys(QUANTITIES) as Quantity[];
+  // Counts, bins and their labels come from analysis/comparison.ts, as on the page.
   const data = JSON.stringify({
-    arms: c.arms.map((r, i) => ({ ...r, values: values(i === 0 ? a : b) })),
-    titles: QUANTITIES,
+    arms: c.arms.map((r, i) => ({ ...r, name: names[i] })),
+    histograms: quantities.map((q) => ({
+      key: q,
+      title: QUANTITIES[q],
+      axis: BINS[q].axis,
+      labels: binLabels(q),
+    })),
   }).replaceAll('<', '\\u003c');
   const endpoint = ENDPOINTS[c.endpoint];
-  const rows = (Object.keys(QUANTITIES) as Quantity[])
-    .map((q) => {
-      const d = c.differences[q];
-      const [ma, mb] = c.arms.map((r) => median(r.quantities[q]));
-      return `<tr><th>${QUANTITIES[q]}</th><td>${ma}</td><td>${mb}</td><td>${interval(d.unpaired)}</td><td>${interval(d.paired)} (${d.pairs})</td></tr>`;
-    })
+  const [nameA, nameB] = names.map(escapeHtml) as [string, string];
+  const rows = quantities
+    .map(
+      (q) =>
+        `<tr><th>${QUANTITIES[q]}</th>${c.arms.map((r) => `<td>${medianText(r.quantities[q], r.defined[q])}</td>`).join('')}<td>${differenceText(c.differences[q].unpaired)}</td><td>${pairedText(c, q)}</td></tr>`,
+    )
     .join('');
+  const years = atRiskYears(c, 11);
+  const line = (key: 'survival' | 'incidence', title: string, y: string) =>
+    `new Chart(document.getElementById('${key}'), { type: 'line', data: { datasets: d.arms.map((arm, i) => ({ label: arm.name, data: arm.${key}.map((s) => ({ x: s.years, y: s.value })), stepped: 'before', borderColor: colors[i], pointRadius: 0 })) },
+  options: { animation: false, maintainAspectRatio: false, plugins: { title: { display: true, text: ${JSON.stringify(title)} } }, scales: { x: { type: 'linear', title: { display: true, text: 'years from the start of the run' } }, y: { min: 0, max: 1, title: { display: true, text: ${JSON.stringify(y)} } } } } });`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>seedsoil comparison</title>
 <style>body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1d2430}figure{height:280px;margin:0}
@@ -147,46 +167,29 @@ function report(sources: [ArmSource, ArmSource], a: Arm, b: Arm, c: Comparison):
 <p>Endpoint: ${endpoint.name}; the event is ${endpoint.event}. Time runs from the start of each run (the
 primary's first simulated day). Death before the event is a competing risk (censored in the Kaplan–Meier
 curve); replicates without either are censored at the end of their run.
-Events: A ${c.arms[0].events}, B ${c.arms[1].events}; deaths before the event: A ${c.arms[0].competing}, B ${c.arms[1].competing}.
-Median years to the event (Kaplan–Meier, 95% CI): A ${median(c.arms[0].medianYears)}, B ${median(c.arms[1].medianYears)}.
-Log-rank test: ${logRankText(c)}.</p>
-<table><tr><th>at risk, year</th>${atRiskYears(c)
-    .map((y) => `<th>${y}</th>`)
-    .join('')}</tr>${c.arms
+Events: ${nameA} ${c.arms[0].events}, ${nameB} ${c.arms[1].events}; deaths before the event: ${nameA} ${c.arms[0].competing}, ${nameB} ${c.arms[1].competing}.
+Median years to the event (Kaplan–Meier, 95% CI): ${nameA} ${survivalMedianText(c.arms[0].medianYears, c.arms[0].events)}, ${nameB} ${survivalMedianText(c.arms[1].medianYears, c.arms[1].events)}.
+Log-rank test: ${logRankText(c.logRank)}.</p>
+<table><tr><th>at risk, year</th>${years.map((y) => `<th>${y}</th>`).join('')}</tr>${c.arms
     .map(
-      (r) =>
-        `<tr><th>arm ${r.label}</th>${atRiskYears(c)
-          .map((y) => `<td>${r.atRisk[y]?.atRisk ?? 0}</td>`)
-          .join('')}</tr>`,
+      (r, i) =>
+        `<tr><th>${i === 0 ? nameA : nameB}</th>${years.map((y) => `<td>${r.atRisk[y]?.atRisk ?? 0}</td>`).join('')}</tr>`,
     )
     .join('')}</table>
-<table><tr><th>median [95% CI]</th><th>arm A</th><th>arm B</th><th>B − A, unpaired bootstrap</th><th>B − A, paired bootstrap (pairs)</th></tr>${rows}</table>
-<div class="grid"><figure><canvas id="km"></canvas></figure><figure><canvas id="incidence"></canvas></figure><figure><canvas id="metastases"></canvas></figure>
-<figure><canvas id="early_share"></canvas></figure><figure><canvas id="primary_mm_at_first_seeding"></canvas></figure></div>
+<table><tr><th>median [95% CI]</th><th>${nameA}</th><th>${nameB}</th><th>${nameB} − ${nameA}, unpaired bootstrap</th><th>${nameB} − ${nameA}, paired bootstrap</th></tr>${rows}</table>
+<div class="grid"><figure><canvas id="survival"></canvas></figure><figure><canvas id="incidence"></canvas></figure>${quantities.map((q) => `<figure><canvas id="${q}"></canvas></figure>`).join('')}</div>
 <script>
 const d = ${data};
 const colors = ['#c0392b', '#2980b9'];
-new Chart(document.getElementById('km'), { type: 'line', data: { datasets: d.arms.map((arm, i) => ({ label: 'arm ' + arm.label, data: arm.survival.map((s) => ({ x: s.years, y: s.value })), stepped: 'before', borderColor: colors[i], pointRadius: 0 })) },
-  options: { animation: false, maintainAspectRatio: false, plugins: { title: { display: true, text: ${JSON.stringify(`${endpoint.name[0]?.toUpperCase()}${endpoint.name.slice(1)}: fraction free of the event (Kaplan–Meier, deaths censored)`)} } }, scales: { x: { type: 'linear', title: { display: true, text: 'years' } }, y: { min: 0, max: 1 } } } });
-new Chart(document.getElementById('incidence'), { type: 'line', data: { datasets: d.arms.map((arm, i) => ({ label: 'arm ' + arm.label, data: arm.incidence.map((s) => ({ x: s.years, y: s.value })), stepped: 'before', borderColor: colors[i], pointRadius: 0 })) },
-  options: { animation: false, maintainAspectRatio: false, plugins: { title: { display: true, text: 'Cumulative incidence of the event, death competing (Aalen–Johansen)' } }, scales: { x: { type: 'linear', title: { display: true, text: 'years' } }, y: { min: 0, max: 1 } } } });
-for (const [key, edges] of [['metastases', [0, 1, 2, 3, 5, 10, 20, 1e300]], ['early_share', [0, 0.2, 0.4, 0.6, 0.8, 1.0001]], ['primary_mm_at_first_seeding', [0, 1, 2, 5, 10, 20, 50, 1e300]]]) {
-  const count = (xs) => edges.slice(0, -1).map((e, k) => xs.filter((v) => v >= e && v < edges[k + 1]).length);
-  new Chart(document.getElementById(key), { type: 'bar', data: { labels: edges.slice(0, -1).map((e, k) => edges[k + 1] > 1e299 ? '≥' + e : e + '–' + Math.min(1e9, Math.round(edges[k + 1] * 1000) / 1000)), datasets: d.arms.map((arm, i) => ({ label: 'arm ' + arm.label, data: count(arm.values[key]), backgroundColor: colors[i] })) },
-    options: { animation: false, maintainAspectRatio: false, plugins: { title: { display: true, text: d.titles[key] } } } });
+${line('survival', `${endpoint.name[0]?.toUpperCase()}${endpoint.name.slice(1)}: fraction free of the event (Kaplan–Meier, deaths censored)`, 'fraction free of the event')}
+${line('incidence', 'Cumulative incidence of the event, death competing (Aalen–Johansen)', 'cumulative incidence')}
+for (const h of d.histograms) {
+  new Chart(document.getElementById(h.key), { type: 'bar', data: { labels: h.labels, datasets: d.arms.map((arm, i) => ({ label: arm.name, data: arm.histograms[h.key], backgroundColor: colors[i] })) },
+    options: { animation: false, maintainAspectRatio: false, plugins: { title: { display: true, text: h.title } }, scales: { x: { title: { display: true, text: h.axis } }, y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'replicates' } } } } });
 }
 </script></body></html>
 `;
 }
-
-/** Whole years at which the numbers at risk are shown: at most eleven, evenly spaced. */
-function atRiskYears(c: Comparison): number[] {
-  const last = Math.max(c.arms[0].atRisk.length, c.arms[1].atRisk.length) - 1;
-  const every = Math.max(1, Math.ceil(last / 10));
-  return Array.from({ length: Math.floor(last / every) + 1 }, (_, k) => k * every);
-}
-
-const fixed = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(3));
 
 const describeArm = (s: ArmSource) =>
   `arm ${s.label}: ${s.source} (${s.rows.length} replicates${s.failed ? `; ${s.failed} failed and left out` : ''}; seed ${s.seeds.join(', ')})`;
@@ -202,14 +205,6 @@ function design(c: Comparison, sources: [ArmSource, ArmSource]): string {
     ? 'Replicate i of both arms shares its seed (paired design).'
     : `The arms have different seeds (${sources.map((s) => s.seeds.join('/')).join(' and ')}): not paired, so no paired interval (give --seed to run both arms at one seed).`;
 }
-
-/** The log-rank test, or why there is none (no event, or an arm never at risk at one). */
-const logRankText = (c: Comparison) =>
-  c.logRank.df === 0
-    ? 'not defined (no event in either arm, or one arm never at risk at an event)'
-    : `chi-square ${c.logRank.chiSquare.toFixed(3)}, p = ${c.logRank.p.toPrecision(3)}`;
-const median = (m: MedianEstimate) => `${fixed(m.median)} [${fixed(m.low)}, ${fixed(m.high)}]`;
-const interval = (d: Difference) => `${fixed(d.difference)} [${fixed(d.low)}, ${fixed(d.high)}]`;
 
 export async function compareCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -244,23 +239,24 @@ export async function compareCommand(args: string[]): Promise<number> {
 
   console.log(sources.map(describeArm).join('; '));
   if (!c.paired) console.log(design(c, sources));
+  // The same words as the page's compare view (analysis/comparison-text.ts); ";" separates them.
   console.log(
-    `${ENDPOINTS[endpoint].name}: events A ${c.arms[0].events}, B ${c.arms[1].events} (deaths before the event: A ${c.arms[0].competing}, B ${c.arms[1].competing}); log-rank ${logRankText(c)}`,
+    `${ENDPOINTS[endpoint].name}: events A ${c.arms[0].events}, B ${c.arms[1].events} (deaths before the event: A ${c.arms[0].competing}, B ${c.arms[1].competing}); log-rank ${logRankText(test)}`,
   );
   console.log(
-    `  median years to the event: A ${median(c.arms[0].medianYears)}, B ${median(c.arms[1].medianYears)} (Kaplan–Meier, 95% CI)`,
+    `  median years to the event (Kaplan–Meier, 95% CI): A ${survivalMedianText(c.arms[0].medianYears, c.arms[0].events)}; B ${survivalMedianText(c.arms[1].medianYears, c.arms[1].events)}`,
   );
-  const shownYears = atRiskYears(c);
+  const shownYears = atRiskYears(c, 11);
   console.log(`  at risk at years ${shownYears.join(', ')}:`);
   for (const r of c.arms)
     console.log(`    ${r.label}: ${shownYears.map((y) => r.atRisk[y]?.atRisk ?? 0).join(', ')}`);
   for (const q of Object.keys(QUANTITIES) as Quantity[]) {
-    const d = c.differences[q];
+    const [ra, rb] = c.arms;
     console.log(
-      `${q}: median A ${median(c.arms[0].quantities[q])}, B ${median(c.arms[1].quantities[q])}; B − A ${interval(d.unpaired)} unpaired${c.paired ? `, ${interval(d.paired)} paired over ${d.pairs} pairs` : ''} (95% bootstrap)`,
+      `${q}: median A ${medianText(ra.quantities[q], ra.defined[q])}; B ${medianText(rb.quantities[q], rb.defined[q])}; B − A (95% bootstrap) unpaired ${differenceText(c.differences[q].unpaired)}; paired ${pairedText(c, q)}`,
     );
   }
-  writeFileSync(out, report(sources, a, b, c));
+  writeFileSync(out, report(sources, c));
   const numbers = [
     { quantity: 'log_rank_chi_square', value: test.chiSquare },
     { quantity: 'log_rank_p', value: test.p },

@@ -2,9 +2,11 @@
  * The compare view: two scenarios, N replicates each, spread over a pool of
  * workers (cores - 1). Replicate i of both arms uses the same seed and replicate
  * index, so the arms differ only in what the scenarios change (paired seeds).
- * Each replicate is the batch's outcome row and the numbers are analysis/
- * comparison.ts', so the page shows what `seedsoil compare` prints for the same
- * replicates.
+ * An arm is a built-in scenario or the one the run view shows (loaded from a
+ * file, opened from a link or edited), under its name. Each replicate is the
+ * batch's outcome row; the numbers, the histograms' bins and the words are
+ * analysis/comparison.ts' and comparison-text.ts', so the page shows what
+ * `seedsoil compare` prints for the same replicates.
  */
 import { Chart, type ChartDataset } from 'chart.js';
 import * as Comlink from 'comlink';
@@ -12,7 +14,8 @@ import seedrandom from 'seedrandom';
 import type { EngineApi } from '../../workers/protocol.ts';
 import {
   type Arm,
-  type ArmReport,
+  BINS,
+  binLabels,
   compareArms,
   DEFAULT_ENDPOINT,
   ENDPOINTS,
@@ -20,61 +23,114 @@ import {
   type OutcomeRecord,
   QUANTITIES,
   type Quantity,
-  quantity,
 } from '../analysis/comparison.ts';
-import type { Difference, MedianEstimate } from '../analysis/statistics.ts';
+import {
+  armNames,
+  atRiskYears,
+  differenceText,
+  logRankText,
+  medianText,
+  pairedText,
+  survivalMedianText,
+} from '../analysis/comparison-text.ts';
 import { parseSeed } from '../engine/schema.ts';
-import { BUILT_IN, baseRaw, describeError } from './scenarios.ts';
+import { chartPng } from './chart-export.ts';
+import { BUILT_IN, baseRaw, type Chosen, describeError } from './scenarios.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const ARMS = ['A', 'B'] as const;
 const COLORS = ['#c0392b', '#2980b9'];
+/** The arm pickers' value for the scenario the run view shows (no built-in name has a colon). */
+const CURRENT = ':current';
 
-/** Counts in the bins [edges[k], edges[k + 1]), the last bin closed on the right. */
-function histogram(values: number[], edges: number[]): number[] {
-  const counts = new Array<number>(edges.length - 1).fill(0);
-  const last = edges.length - 2;
-  for (const v of values) {
-    const i = edges.findIndex(
-      (e, k) => k <= last && v >= e && (v < (edges[k + 1] as number) || (k === last && v === edges[k + 1])),
-    );
-    if (i >= 0) counts[i] = (counts[i] as number) + 1;
-  }
-  return counts;
+/** Escapes text for innerHTML: a file's name may hold markup characters. */
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
+
+/** What a chart shows, on its figure for tests and assistive tools: title, legend, axis titles, ticks. */
+function describe(chart: Chart): void {
+  const title = (key: string) => {
+    const t = (chart.options.scales?.[key] as { title?: { display?: boolean; text?: unknown } } | undefined)
+      ?.title;
+    return t?.display ? String(t.text) : '';
+  };
+  chart.canvas.parentElement?.setAttribute(
+    'data-chart',
+    JSON.stringify({
+      title: chart.options.plugins?.title?.text,
+      legend: chart.data.datasets.map((d) => d.label),
+      labels: chart.data.labels ?? [],
+      x: title('x'),
+      y: title('y'),
+      yTicks: chart.scales.y?.ticks.map((t) => t.value) ?? [],
+      data: chart.data.datasets.map((d) => d.data),
+    }),
+  );
 }
 
-function barChart(id: string, title: string): Chart<'bar'> {
-  return new Chart($<HTMLCanvasElement>(id), {
+function histogramChart(q: Quantity): Chart<'bar'> {
+  return new Chart($<HTMLCanvasElement>(`chart-${q}`), {
     type: 'bar',
     data: {
-      labels: [],
-      datasets: ARMS.map((a, i) => ({ label: `arm ${a}`, data: [], backgroundColor: COLORS[i] })),
+      labels: binLabels(q),
+      datasets: COLORS.map((color) => ({ label: '', data: [], backgroundColor: color })),
     },
-    options: { plugins: { title: { display: true, text: title } }, scales: { y: { beginAtZero: true } } },
+    options: {
+      plugins: {
+        title: { display: true, text: `${QUANTITIES[q][0]?.toUpperCase()}${QUANTITIES[q].slice(1)}` },
+      },
+      scales: {
+        x: { title: { display: true, text: BINS[q].axis } },
+        // Counts of replicates: whole numbers only on the axis.
+        y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'replicates' } },
+      },
+    },
   });
 }
 
-export function setupCompare(): void {
+export interface CompareView {
+  /** The run view's scenario has changed: the pickers' "current scenario" says which it now is. */
+  refresh(): void;
+}
+
+/** `current` is the scenario the run view shows, offered as an arm. */
+export function setupCompare(current: () => Chosen): CompareView {
   // Replicates here are patient-scale outcomes (metastasis-free time), so tissue scenarios are not offered.
   const patientScale = Object.keys(BUILT_IN)
     .filter((name) => baseRaw(name).scale !== 'tissue')
     .sort();
-  for (const id of ['arm-a', 'arm-b']) {
-    const sel = $<HTMLSelectElement>(id);
+  const pickers = [$<HTMLSelectElement>('arm-a'), $<HTMLSelectElement>('arm-b')];
+  const currentOptions = pickers.map((sel) => {
+    const option = new Option('', CURRENT);
+    sel.append(option);
     for (const name of patientScale) sel.append(new Option(name, name));
-  }
-  $<HTMLSelectElement>('arm-a').value = 'breast-her2-early';
-  $<HTMLSelectElement>('arm-b').value = 'breast-her2-late';
+    return option;
+  });
+  const refresh = () => {
+    const c = current();
+    const tissue = c.scenario.scale === 'tissue';
+    for (const option of currentOptions) {
+      option.textContent = `current scenario: ${c.name}${tissue ? ' (tissue scale: not comparable)' : ''}`;
+      option.disabled = tissue;
+      if (tissue && option.selected) {
+        const sel = option.parentElement as HTMLSelectElement;
+        sel.value = sel === pickers[0] ? 'breast-her2-early' : 'breast-her2-late';
+      }
+    }
+  };
+  refresh();
+  (pickers[0] as HTMLSelectElement).value = 'breast-her2-early';
+  (pickers[1] as HTMLSelectElement).value = 'breast-her2-late';
 
   const km = new Chart($<HTMLCanvasElement>('chart-km'), {
     type: 'line',
     data: {
-      datasets: ARMS.map(
-        (a, i): ChartDataset<'line', { x: number; y: number }[]> => ({
-          label: `arm ${a}`,
+      datasets: COLORS.map(
+        (color): ChartDataset<'line', { x: number; y: number }[]> => ({
+          label: '',
           data: [],
           stepped: 'before',
-          borderColor: COLORS[i],
+          borderColor: color,
+          backgroundColor: color,
           pointRadius: 0,
         }),
       ),
@@ -82,20 +138,27 @@ export function setupCompare(): void {
     options: {
       parsing: false,
       plugins: { title: { display: true, text: '' } },
-      scales: { x: { type: 'linear', title: { display: true, text: 'years' } }, y: { min: 0, max: 1 } },
+      scales: {
+        x: {
+          type: 'linear',
+          beginAtZero: true,
+          title: { display: true, text: 'years from the start of the run' },
+        },
+        y: { min: 0, max: 1, title: { display: true, text: 'fraction free of the event' } },
+      },
     },
   });
-  const counts = barChart('chart-count', 'Metastases (micro + macro) at the end');
-  const shares = barChart('chart-share', 'Early-derived share of metastases');
-  const seeding = barChart('chart-seeding', 'Primary diameter (mm) when the first cell left');
+  const quantities = Object.keys(QUANTITIES) as Quantity[];
+  const histograms = quantities.map(histogramChart);
+  const charts: Chart[] = [km, ...histograms];
 
   const endpoints = $<HTMLSelectElement>('compare-endpoint');
   for (const [key, e] of Object.entries(ENDPOINTS)) endpoints.append(new Option(e.name, key));
   endpoints.value = DEFAULT_ENDPOINT;
-  /** The replicates of the last comparison, redrawn when the endpoint changes. */
-  let shown: { arms: Arm[]; total: number } | undefined;
+  /** The replicates and arm names of the last comparison, redrawn when the endpoint changes. */
+  let shown: { arms: Arm[]; names: [string, string]; total: number } | undefined;
   endpoints.addEventListener('change', () => {
-    if (shown) render(shown.arms, shown.total, true);
+    if (shown) render(shown.arms, shown.names, shown.total, true);
   });
   let pool: { worker: Worker; api: Comlink.Remote<EngineApi> }[] = [];
   let generation = 0;
@@ -107,23 +170,12 @@ export function setupCompare(): void {
     pool = [];
   };
 
-  const fixed = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(2));
-  const median = (m: MedianEstimate) =>
-    Number.isNaN(m.median) ? '–' : `${fixed(m.median)} [${fixed(m.low)}, ${fixed(m.high)}]`;
-  const interval = (d: Difference) =>
-    Number.isNaN(d.difference) ? '–' : `${fixed(d.difference)} [${fixed(d.low)}, ${fixed(d.high)}]`;
   let drawn = 0;
   /** Replicates per arm whose run failed (a record cap, say): left out of every number, and said so. */
   let failed = [0, 0];
   let lastFailure = '';
-  /** Whole years at which the numbers at risk are shown: at most six, evenly spaced. */
-  const atRiskYears = (a: ArmReport, b: ArmReport) => {
-    const last = Math.max(a.atRisk.length, b.atRisk.length) - 1;
-    const every = Math.max(1, Math.ceil(last / 5));
-    return Array.from({ length: Math.floor(last / every) + 1 }, (_, k) => k * every);
-  };
 
-  const render = (arms: Arm[], total: number, force = false) => {
+  const render = (arms: Arm[], names: [string, string], total: number, force = false) => {
     const finished = (arms[0] as Arm).rows.length + (arms[1] as Arm).rows.length;
     const lost = (failed[0] as number) + (failed[1] as number);
     // The bootstraps cost more as replicates accumulate: redraw at most once a second until the end.
@@ -131,67 +183,67 @@ export function setupCompare(): void {
     drawn = performance.now();
     const endpoint = $<HTMLSelectElement>('compare-endpoint').value as Endpoint;
     const c = compareArms(arms[0] as Arm, arms[1] as Arm, endpoint, seedrandom.alea('seedsoil-compare'));
+    const [nameA, nameB] = names;
+    const title = ENDPOINTS[endpoint].name;
     km.options.plugins = {
       title: {
         display: true,
-        text: `${ENDPOINTS[endpoint].name}: fraction free of the event (Kaplan–Meier, deaths censored)`,
+        text: `${title[0]?.toUpperCase()}${title.slice(1)}: fraction free of the event (Kaplan–Meier, deaths censored)`,
       },
     };
     c.arms.forEach((r, a) => {
-      (km.data.datasets[a] as { data: { x: number; y: number }[] }).data = r.survival.map((s) => ({
-        x: s.years,
-        y: s.value,
-      }));
+      const dataset = km.data.datasets[a] as ChartDataset<'line', { x: number; y: number }[]>;
+      dataset.label = names[a];
+      dataset.data = r.survival.map((s) => ({ x: s.years, y: s.value }));
     });
     km.update('none');
-    // Bins [e, next) (the last one closed), labelled as the command line's report labels them.
-    const fill = (chart: Chart<'bar'>, q: Quantity, edges: number[]) => {
-      chart.data.labels = edges
-        .slice(0, -1)
-        .map((e, k) => (edges[k + 1] === Number.POSITIVE_INFINITY ? `≥${e}` : `${e}–${edges[k + 1]}`));
-      arms.forEach((arm, a) => {
-        (chart.data.datasets[a] as { data: number[] }).data = histogram(
-          quantity(arm, q).filter(Number.isFinite),
-          edges,
-        );
+    histograms.forEach((chart, k) => {
+      const q = quantities[k] as Quantity;
+      c.arms.forEach((r, a) => {
+        const dataset = chart.data.datasets[a] as ChartDataset<'bar', number[]>;
+        dataset.label = names[a];
+        dataset.data = r.histograms[q];
       });
       chart.update('none');
-    };
-    fill(counts, 'metastases', [0, 1, 2, 3, 5, 10, 20, Number.POSITIVE_INFINITY]);
-    fill(shares, 'early_share', [0, 0.2, 0.4, 0.6, 0.8, 1]);
-    fill(seeding, 'primary_mm_at_first_seeding', [0, 1, 2, 5, 10, 20, 50, Number.POSITIVE_INFINITY]);
+    });
+    for (const chart of charts) describe(chart);
+
     const [a, b] = c.arms;
+    const [hA, hB] = [escapeHtml(nameA), escapeHtml(nameB)];
+    const years = atRiskYears(c, 6);
     $('compare-table').innerHTML =
-      `<tr><th>median [95% CI]</th><th>arm A (${a.replicates})</th><th>arm B (${b.replicates})</th><th>B − A, unpaired</th><th>B − A, paired</th></tr>` +
-      `<tr><th>${ENDPOINTS[endpoint].name}: events (deaths before)</th><td>${a.events} (${a.competing})</td><td>${b.events} (${b.competing})</td><td colspan="2">${c.logRank.df === 0 ? 'log-rank not defined (no event)' : `log-rank p = ${c.logRank.p.toPrecision(3)}`}</td></tr>` +
-      `<tr><th>median years to the event (Kaplan–Meier)</th><td>${median(a.medianYears)}</td><td>${median(b.medianYears)}</td><td colspan="2"></td></tr>` +
-      `<tr><th>at risk at years ${atRiskYears(a, b).join(', ')}</th>${[a, b]
-        .map(
-          (r) =>
-            `<td>${atRiskYears(a, b)
-              .map((y) => r.atRisk[y]?.atRisk ?? 0)
-              .join(', ')}</td>`,
-        )
+      `<tr><th>median [95% CI]</th><th>${hA} (${a.replicates})</th><th>${hB} (${b.replicates})</th><th>${hB} − ${hA}, unpaired bootstrap</th><th>${hB} − ${hA}, paired bootstrap</th></tr>` +
+      `<tr data-row="events"><th>${ENDPOINTS[endpoint].name}: events (deaths before)</th><td>${a.events} (${a.competing})</td><td>${b.events} (${b.competing})</td><td colspan="2">log-rank ${logRankText(c.logRank)}</td></tr>` +
+      `<tr data-row="median-years"><th>median years to the event (Kaplan–Meier)</th><td>${survivalMedianText(a.medianYears, a.events)}</td><td>${survivalMedianText(b.medianYears, b.events)}</td><td colspan="2"></td></tr>` +
+      `<tr data-row="at-risk"><th>at risk at years ${years.join(', ')}</th>${[a, b]
+        .map((r) => `<td>${years.map((y) => r.atRisk[y]?.atRisk ?? 0).join(', ')}</td>`)
         .join('')}<td colspan="2"></td></tr>` +
-      (Object.keys(QUANTITIES) as Quantity[])
+      quantities
         .map(
           (q) =>
-            `<tr><th>${QUANTITIES[q]}</th><td>${median(a.quantities[q])}</td><td>${median(b.quantities[q])}</td><td>${interval(c.differences[q].unpaired)}</td><td>${interval(c.differences[q].paired)} (${c.differences[q].pairs} pairs)</td></tr>`,
+            `<tr data-row="${q}"><th>${QUANTITIES[q]}</th><td>${medianText(a.quantities[q], a.defined[q])}</td><td>${medianText(b.quantities[q], b.defined[q])}</td><td>${differenceText(c.differences[q].unpaired)}</td><td>${pairedText(c, q)}</td></tr>`,
         )
         .join('');
-    status.textContent = `${finished + lost} of ${total} replicates${lost ? ` (${failed[0]} in arm A and ${failed[1]} in arm B failed and are left out: ${lastFailure})` : ''}`;
+    status.textContent = `${finished + lost} of ${total} replicates${lost ? ` (${failed[0]} of ${nameA} and ${failed[1]} of ${nameB} failed and are left out: ${lastFailure})` : ''}`;
     status.dataset.done = String(finished + lost === total);
   };
 
   $('compare-run').addEventListener('click', async () => {
     cancel();
     const run = ++generation;
-    const arms = [$<HTMLSelectElement>('arm-a').value, $<HTMLSelectElement>('arm-b').value].map((n) =>
-      baseRaw(n),
-    );
+    $('compare-downloads').replaceChildren();
+    let arms: { raw: object; name: string }[];
     const n = Number($<HTMLInputElement>('replicates').value);
     let seed: number;
     try {
+      // The current scenario as it is now: later changes in the run view do not reach a comparison under way.
+      arms = pickers.map((sel) => {
+        if (sel.value !== CURRENT) return { raw: baseRaw(sel.value), name: sel.value };
+        const c = current();
+        if (c.scenario.scale === 'tissue')
+          throw new Error(`${c.name}: compare works on patient-scale scenarios (this one is tissue scale)`);
+        return { raw: c.scenario, name: c.name };
+      });
       seed = parseSeed($<HTMLInputElement>('compare-seed').value, 'compare seed');
       if (!Number.isInteger(n) || n < 2 || n > 2000)
         throw new Error(`replicates: expected an integer from 2 to 2000 (got "${n}")`);
@@ -199,6 +251,7 @@ export function setupCompare(): void {
       status.textContent = describeError(e);
       return;
     }
+    const names = armNames((arms[0] as { name: string }).name, (arms[1] as { name: string }).name);
     const size = Math.max(1, (navigator.hardwareConcurrency || 2) - 1);
     pool = Array.from({ length: size }, () => {
       const worker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), {
@@ -208,11 +261,11 @@ export function setupCompare(): void {
     });
     const tasks: [number, number][] = [];
     for (let i = 0; i < n; i++) for (let a = 0; a < 2; a++) tasks.push([a, i]);
-    const results: Arm[] = ARMS.map((label) => ({ label, replicates: [], rows: [] }));
+    const results: Arm[] = ['A', 'B'].map((label) => ({ label, replicates: [], rows: [] }));
     failed = [0, 0];
-    shown = { arms: results, total: tasks.length };
+    shown = { arms: results, names, total: tasks.length };
     status.dataset.done = 'false';
-    render(results, tasks.length, true);
+    render(results, names, tasks.length, true);
     let next = 0;
     try {
       await Promise.all(
@@ -221,23 +274,23 @@ export function setupCompare(): void {
             const [arm, replicate] = tasks[next++] as [number, number];
             let row: OutcomeRecord;
             try {
-              row = (await api.batchRow({ ...(arms[arm] as object), seed }, replicate, 0)).row;
+              row = (await api.batchRow({ ...(arms[arm]?.raw as object), seed }, replicate, 0)).row;
             } catch (e) {
               if (run !== generation) return;
               // One replicate's failure (as batch records it in runs.csv's error column).
               failed[arm] = (failed[arm] as number) + 1;
               lastFailure = describeError(e);
-              render(results, tasks.length);
+              render(results, names, tasks.length);
               continue;
             }
             if (run !== generation) return;
             (results[arm] as Arm).replicates.push(replicate);
             (results[arm] as Arm).rows.push(row);
-            render(results, tasks.length);
+            render(results, names, tasks.length);
           }
         }),
       );
-      render(results, tasks.length, true);
+      render(results, names, tasks.length, true);
     } catch (e) {
       if (run === generation) status.textContent = `stopped: ${describeError(e)}`;
     }
@@ -247,4 +300,23 @@ export function setupCompare(): void {
     cancel();
     status.textContent += ' — cancelled';
   });
+
+  // Pictures for slides and papers: each chart 1600 px wide on white (chart-export.ts).
+  $('compare-export').addEventListener('click', () => {
+    const files: [string, Chart][] = [
+      ['kaplan-meier.png', km],
+      ...quantities.map((q, k): [string, Chart] => [`${q.replaceAll('_', '-')}.png`, histograms[k] as Chart]),
+    ];
+    $('compare-downloads').replaceChildren(
+      ...files.map(([name, chart]) => {
+        const a = document.createElement('a');
+        a.href = chartPng(chart);
+        a.download = name;
+        a.textContent = name;
+        return a;
+      }),
+    );
+  });
+
+  return { refresh };
 }

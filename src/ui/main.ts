@@ -17,6 +17,7 @@ import {
   chosenFromFile,
   DEFAULT_SCENARIO,
   describeError,
+  editedName,
   parseShareHash,
   resolveChoice,
   setPath,
@@ -67,7 +68,7 @@ function main(): void {
     attempt(() => {
       const next = structuredClone(chosen.choice);
       setPath(next.diff, path, value);
-      return resolveChoice(next, chosen.seed);
+      return resolveChoice(next, chosen.seed, undefined, editedName(chosen.name));
     }),
   );
   const session = createSession({
@@ -85,11 +86,14 @@ function main(): void {
     error: showError,
   });
   const controls = createControls(session, () => chosen);
+  // The compare view offers the scenario shown here as an arm, under its name.
+  const compare = setupCompare(() => chosen);
 
   const show = (c: Chosen) => {
     select.value = c.choice.base ?? '';
     seedBox.value = String(c.seed);
     params.show(c.scenario);
+    compare.refresh();
   };
   /** Shows what `make` resolves and opens it, or says why it cannot. */
   const attempt = (make: () => Chosen | null) => {
@@ -136,7 +140,6 @@ function main(): void {
   };
   tabs.run.addEventListener('click', () => showTab('run'));
   tabs.compare.addEventListener('click', () => showTab('compare'));
-  setupCompare();
 
   // So does a first run that fails to open.
   show(chosen);

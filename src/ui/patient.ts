@@ -6,6 +6,7 @@
 import { asPatient } from '../engine/scenario.ts';
 import type { Scenario } from '../engine/schema.ts';
 import { drawBodyMap } from './bodymap.ts';
+import { chartPng } from './chart-export.ts';
 import { createRunCharts } from './charts.ts';
 import type { Speeds, View } from './view.ts';
 
@@ -158,6 +159,6 @@ export function createPatientView(): View {
         },
       };
     },
-    images: () => charts.all.map((c, i): [string, string] => [`chart-${i + 1}.png`, c.toBase64Image()]),
+    images: () => charts.all.map((c, i): [string, string] => [`chart-${i + 1}.png`, chartPng(c)]),
   };
 }

@@ -47,7 +47,12 @@ export interface Chosen {
   choice: ScenarioChoice;
   scenario: AnyScenario;
   seed: number;
+  /** What the page calls it (the compare view's legends): a built-in's name, a file's, "… (edited)". */
+  name: string;
 }
+
+/** The name of a scenario whose parameters were changed from `name`'s. */
+export const editedName = (name: string): string => (name.endsWith(' (edited)') ? name : `${name} (edited)`);
 
 /** A deep-frozen value: the resolved built-ins are shared by every choice made from them. */
 function frozen<T>(value: T): T {
@@ -72,16 +77,17 @@ export function baseRaw(base: string | null): Raw {
 }
 
 /**
- * Resolves and validates a choice (`file` names it in errors); the seed defaults
- * to the scenario's. Throws ScenarioError naming the fields.
+ * Resolves and validates a choice (`file` names it in errors, `name` on the page);
+ * the seed defaults to the scenario's. Throws ScenarioError naming the fields.
  */
 export function resolveChoice(
   choice: ScenarioChoice,
   seed?: number,
   file = choice.base ?? 'scenario',
+  name = file,
 ): Chosen {
   const scenario = validateScenario(deepMerge(baseRaw(choice.base), choice.diff), file);
-  return { choice, scenario, seed: seed ?? scenario.seed };
+  return { choice, scenario, seed: seed ?? scenario.seed, name };
 }
 
 /** A user's file, parsed once: its `extends` (a built-in) becomes the base, the rest the changes. */
@@ -158,7 +164,8 @@ export function parseShareHash(hash: string): Chosen | null {
       throw new Error('link: diff: not a valid encoded scenario');
     }
   }
-  return resolveChoice({ base, diff }, seed);
+  const name = base ?? 'scenario';
+  return resolveChoice({ base, diff }, seed, name, Object.keys(diff).length ? editedName(name) : name);
 }
 
 /** The current scenario as a file `seedsoil` accepts. */

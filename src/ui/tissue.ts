@@ -12,6 +12,7 @@ import { asTissue } from '../engine/scenario.ts';
 import type { TissueScenario } from '../engine/schema.ts';
 import type { TissueEvent } from '../engine/tissue/context.ts';
 import type { PatchFrame, TissueLayout } from '../engine/tissue/frame.ts';
+import { chartPng } from './chart-export.ts';
 import { createTissueCharts, type TissueCharts, TYPE_COLORS } from './tissue-charts.ts';
 import type { View } from './view.ts';
 
@@ -440,7 +441,7 @@ export function createTissueView(redraw: (view: View) => void): View {
     images() {
       return [
         ...patches.map((p): [string, string] => [`patch-${p.name}.png`, p.canvas.toDataURL('image/png')]),
-        ...charts.all.map((c, i): [string, string] => [`chart-${i + 1}.png`, c.toBase64Image()]),
+        ...charts.all.map((c, i): [string, string] => [`chart-${i + 1}.png`, chartPng(c)]),
       ];
     },
   };

@@ -5,7 +5,24 @@
  */
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { type Arm, compareArms, endpointTimes, type OutcomeRecord } from '../../src/analysis/comparison.ts';
+import {
+  type Arm,
+  BINS,
+  binLabels,
+  compareArms,
+  endpointTimes,
+  histogram,
+  type OutcomeRecord,
+  QUANTITIES,
+  type Quantity,
+} from '../../src/analysis/comparison.ts';
+import {
+  differenceText,
+  logRankText,
+  medianText,
+  pairedText,
+  survivalMedianText,
+} from '../../src/analysis/comparison-text.ts';
 
 const row = (over: Partial<Record<string, number>>): OutcomeRecord => ({
   days_simulated: 3652.5,
@@ -116,5 +133,37 @@ describe('comparison of two arms', () => {
     const c = compareArms(arm('A', rows), arm('B', rows), 'distant', u(), 5);
     expect(c.arms[0].replicates).toBe(165_000);
     expect(c.logRank.chiSquare).toBe(0);
+  });
+});
+
+describe('histograms and words shared by the page and seedsoil compare', () => {
+  it('bins each value once, the last bin closed, and labels a count by the integers a bin holds', () => {
+    expect(binLabels('metastases')).toEqual(['0', '1', '2', '3–4', '5–9', '10–19', '≥20']);
+    expect(histogram([0, 1, 2, 3, 4, 5, 19, 20, 1e6], BINS.metastases.edges)).toEqual([1, 1, 1, 2, 1, 1, 2]);
+    expect(binLabels('early_share')).toEqual(['0–0.2', '0.2–0.4', '0.4–0.6', '0.6–0.8', '0.8–1']);
+    expect(histogram([0, 0.2, 0.79, 0.8, 1, 1.01], BINS.early_share.edges)).toEqual([1, 1, 0, 1, 2]);
+    expect(binLabels('primary_mm_at_first_seeding')[0]).toBe('0–1');
+  });
+
+  it('says why a number is missing instead of NaN: no event, no value, fewer than six values, no pairs', () => {
+    const none = arm('A', [row({}), row({})]);
+    const c = compareArms(none, none, 'distant', u());
+    const words = [
+      logRankText(c.logRank),
+      ...c.arms.map((r) => survivalMedianText(r.medianYears, r.events)),
+      ...(Object.keys(QUANTITIES) as Quantity[]).flatMap((q) => [
+        ...c.arms.map((r) => medianText(r.quantities[q], r.defined[q])),
+        differenceText(c.differences[q].unpaired),
+        pairedText(c, q),
+      ]),
+    ];
+    for (const w of words) expect(w).not.toMatch(/NaN|undefined/);
+    expect(words).toContain('not reached (no events)');
+    expect(words).toContain('0 (no 95% CI from fewer than 6 values)');
+    expect(words).toContain('none (no replicate defines it)');
+    expect(words).toContain('none (an arm has no value)');
+    expect(words).toContain('none (no replicate defines it in both arms)');
+    expect(c.arms[0].histograms.metastases).toEqual([2, 0, 0, 0, 0, 0, 0]);
+    expect(c.arms[0].defined.early_share).toBe(0);
   });
 });

@@ -4,7 +4,7 @@
  * Screenshots of each view are kept in test-artifacts/.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -192,34 +192,63 @@ describe('web app', () => {
     await again.close();
   });
 
-  it('finishes a comparison of two arms', async () => {
+  it('compares a loaded scenario with a built-in one, names both, and prints what seedsoil compare prints', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seedsoil-compare-'));
+    const file = 'liver-slow.yaml';
+    const text = 'extends: experimental-metastasis-liver\ngrowth: { lambda: 0.35 }\n';
+    writeFileSync(join(dir, file), text);
     const page = await open();
-    await page.click('#tab-compare');
-    await page.fill('#replicates', '6');
-    await page.click('#compare-run');
-    await page.waitForSelector('#compare-status[data-done="true"]', { timeout: 90_000 });
-    const header = await page.textContent('#compare-table tr');
-    expect(header).toContain('arm A (6)');
-    expect(header).toContain('arm B (6)');
-    await page.screenshot({ path: `${ARTIFACTS}/compare-view.png`, fullPage: true });
-    const table = await page.$$eval('#compare-table tr', (rows) =>
-      rows.map((r) => Array.from(r.children, (c) => c.textContent ?? '')),
+    await page.setInputFiles('#file', { name: file, mimeType: 'text/yaml', buffer: Buffer.from(text) });
+    await page.waitForFunction(
+      (name) => document.querySelector('#arm-a option[value=":current"]')?.textContent?.includes(name),
+      file,
     );
+    await page.click('#tab-compare');
+    await page.selectOption('#arm-a', ':current');
+    await page.selectOption('#arm-b', 'experimental-metastasis-lung');
+    await page.fill('#replicates', '8');
+    await page.fill('#compare-seed', '3');
+    await page.click('#compare-run');
+    await page.waitForSelector('#compare-status[data-done="true"]', { timeout: 60_000 });
+    await page.screenshot({ path: `${ARTIFACTS}/compare-view.png`, fullPage: true });
+    const names = [file, 'experimental-metastasis-lung'];
+    const charts = await page.$$eval('#compare-charts figure', (figures) =>
+      figures.map((f) => JSON.parse(f.getAttribute('data-chart') ?? '{}')),
+    );
+    expect(charts).toHaveLength(4);
+    for (const c of charts) {
+      expect(c.legend, c.title).toEqual(names);
+      expect(c.x, c.title).not.toBe('');
+      expect(c.y, c.title).not.toBe('');
+    }
+    const header = (await page.textContent('#compare-table tr')) ?? '';
+    for (const name of names) expect(header).toContain(`${name} (8)`);
+    expect(header).toContain(`${names[1]} − ${names[0]}`);
+    const view = (await page.textContent('#compare-view')) ?? '';
+    expect(view).not.toMatch(/NaN|arm [AB]\b/);
+    const rows = Object.fromEntries(
+      await page.$$eval('#compare-table tr[data-row]', (trs) =>
+        trs.map((tr) => [
+          tr.getAttribute('data-row'),
+          Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? ''),
+        ]),
+      ),
+    ) as Record<string, string[]>;
     await page.close();
 
-    // `seedsoil compare` on the same replicates (both arms at seed 1, as the page ran
-    // them) prints the same numbers: one outcome definition, one comparison.
-    const dir = mkdtempSync(join(tmpdir(), 'seedsoil-compare-'));
+    // `seedsoil compare` on the same file and built-in, both arms at the page's seed.
     const cli = spawnSync(
       process.execPath,
       [
         'bin/seedsoil.js',
         'compare',
-        'breast-her2-early',
-        'breast-her2-late',
+        join(dir, file),
+        'experimental-metastasis-lung',
         '--replicates',
-        '6',
+        '8',
         '--seed',
+        '3',
+        '--workers',
         '1',
         '--out',
         join(dir, 'report.html'),
@@ -227,31 +256,130 @@ describe('web app', () => {
       { encoding: 'utf8' },
     );
     expect(cli.status, cli.stderr).toBe(0);
-    const numbers = readFileSync(join(dir, 'report.csv'), 'utf8').trim().split('\n').slice(1);
-    const value = (quantity: string, arm: string) => {
-      const line = numbers.find((l) => l.startsWith(`${quantity},${arm},`)) as string;
-      // An undefined number is an empty cell.
-      const [, , , v, low, high] = line.split(',').map((x) => (x === '' ? Number.NaN : Number(x)));
-      const f = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(2));
-      return Number.isNaN(v as number)
-        ? '–'
-        : `${f(v as number)} [${f(low as number)}, ${f(high as number)}]`;
+    const printed = (pattern: RegExp) => {
+      const m = cli.stdout.match(pattern);
+      expect(m, `${pattern} in\n${cli.stdout}`).not.toBeNull();
+      return (m as RegExpMatchArray).slice(1);
     };
-    for (const [quantity, label] of [
-      ['metastases', 'metastases'],
-      ['early_share', 'early-derived share'],
-      ['primary_mm_at_first_seeding', 'primary diameter'],
-    ] as const) {
-      const row = table.find((r) => r[0]?.startsWith(label)) as string[];
-      expect([row[1], row[2]], quantity).toEqual([
-        value(`median_${quantity}`, 'A'),
-        value(`median_${quantity}`, 'B'),
+    const [eventsA, eventsB, deathsA, deathsB, logRank] = printed(
+      /^time to a distant macrometastasis: events A (\d+), B (\d+) \(deaths before the event: A (\d+), B (\d+)\); log-rank (.*)$/m,
+    );
+    expect(logRank).toMatch(/^chi-square \d/);
+    expect(rows.events).toEqual([
+      `${eventsA} (${deathsA})`,
+      `${eventsB} (${deathsB})`,
+      `log-rank ${logRank}`,
+    ]);
+    expect(rows['median-years']).toEqual([
+      ...printed(/median years to the event \(Kaplan–Meier, 95% CI\): A (.*); B (.*)$/m),
+      '',
+    ]);
+    for (const q of ['metastases', 'early_share', 'primary_mm_at_first_seeding'])
+      expect(rows[q], q).toEqual(
+        printed(
+          new RegExp(
+            `^${q}: median A (.*); B (.*); B − A \\(95% bootstrap\\) unpaired (.*); paired (.*)$`,
+            'm',
+          ),
+        ),
+      );
+    // The histograms: the report's bins, labels and counts, with the same names.
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    const report = JSON.parse((html.match(/^const d = (.*);$/m) as RegExpMatchArray)[1] as string) as {
+      arms: { name: string; histograms: Record<string, number[]> }[];
+      histograms: { key: string; labels: string[] }[];
+    };
+    expect(report.arms.map((a) => a.name)).toEqual(names);
+    report.histograms.forEach((h, k) => {
+      const shown = charts[k + 1];
+      expect(shown.labels, h.key).toEqual(h.labels);
+      expect(shown.data, h.key).toEqual(report.arms.map((a) => a.histograms[h.key]));
+      // Counts of replicates: whole-number ticks only.
+      expect(shown.yTicks.length, h.key).toBeGreaterThan(1);
+      for (const t of shown.yTicks) expect(Number.isInteger(t), `${h.key} tick ${t}`).toBe(true);
+    });
+    expect(charts[1].labels).toEqual(['0', '1', '2', '3–4', '5–9', '10–19', '≥20']);
+  }, 120_000);
+
+  it('says why a number is missing instead of printing NaN', async () => {
+    const page = await open();
+    await page.click('#tab-compare');
+    // No event in either arm, no live colony (no early-derived share), fewer than six values.
+    await page.selectOption('#arm-a', 'hahnfeldt-lewis-lung');
+    await page.selectOption('#arm-b', 'breast-her2-late');
+    await page.fill('#replicates', '4');
+    await page.click('#compare-run');
+    await page.waitForSelector('#compare-status[data-done="true"]', { timeout: 60_000 });
+    const view = (await page.textContent('#compare-view')) ?? '';
+    expect(view).not.toContain('NaN');
+    expect(view).toContain('log-rank not defined (no event in either arm');
+    expect(view).toContain('not reached (no events)');
+    expect(view).toContain('(no 95% CI from fewer than 6 values)');
+    expect(view).toContain('none (no replicate defines it)');
+    expect(view).toContain('none (an arm has no value)');
+    await page.close();
+  });
+
+  it('exports charts 1600 px wide on white, with their titles, from the run and compare views', async () => {
+    const page = await open('#scenario=teaching-basic&seed=5');
+    await page.click('#step');
+    await page.click('#export');
+    await page.waitForSelector('#downloads a[download="chart-1.png"]');
+    const pictures = await page.$$eval('#downloads a[download$=".png"]', (as) =>
+      as.map((a) => (a as HTMLAnchorElement).href),
+    );
+    await page.click('#tab-compare');
+    await page.selectOption('#arm-a', 'hahnfeldt-lewis-lung');
+    await page.selectOption('#arm-b', 'breast-her2-late');
+    await page.fill('#replicates', '2');
+    await page.click('#compare-run');
+    await page.waitForSelector('#compare-status[data-done="true"]', { timeout: 60_000 });
+    await page.click('#compare-export');
+    await page.waitForSelector('#compare-downloads a[download="kaplan-meier.png"]');
+    pictures.push(
+      ...(await page.$$eval('#compare-downloads a', (as) => as.map((a) => (a as HTMLAnchorElement).href))),
+    );
+    expect(pictures).toHaveLength(6 + 4);
+    for (const url of pictures) {
+      const png = Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
+      expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+      expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR');
+      const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+      expect(width).toBeGreaterThanOrEqual(1600);
+      expect(height).toBeGreaterThan(600);
+      // The corners are opaque white; the title (top tenth) and the x axis title (bottom tenth) draw dark pixels.
+      const seen = await page.evaluate(async (src) => {
+        const img = new Image();
+        img.src = src;
+        await img.decode();
+        const canvas = document.createElement('canvas');
+        canvas.width = img.width;
+        canvas.height = img.height;
+        const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+        ctx.drawImage(img, 0, 0);
+        const pixel = (x: number, y: number) => Array.from(ctx.getImageData(x, y, 1, 1).data);
+        const dark = (y0: number, y1: number) => {
+          const d = ctx.getImageData(0, y0, img.width, y1 - y0).data;
+          let n = 0;
+          for (let i = 0; i < d.length; i += 4) if ((d[i] as number) < 128 && (d[i + 3] as number) > 200) n++;
+          return n;
+        };
+        const tenth = Math.round(img.height / 10);
+        return {
+          corners: [pixel(0, 0), pixel(img.width - 1, img.height - 1)],
+          title: dark(0, tenth),
+          bottom: dark(img.height - tenth, img.height),
+        };
+      }, url);
+      expect(seen.corners).toEqual([
+        [255, 255, 255, 255],
+        [255, 255, 255, 255],
       ]);
-      expect(row[3], quantity).toBe(value(`difference_${quantity}_unpaired`, 'B-A'));
-      const pairs = numbers.find((l) => l.startsWith(`pairs_${quantity},`))?.split(',')[3];
-      expect(row[4], quantity).toBe(`${value(`difference_${quantity}_paired`, 'B-A')} (${pairs} pairs)`);
+      expect(seen.title).toBeGreaterThan(500);
+      expect(seen.bottom).toBeGreaterThan(500);
     }
-  }, 180_000);
+    await page.close();
+  });
 
   it('shows the error of a bad scenario file and keeps working', async () => {
     const page = await open('#scenario=teaching-basic&seed=2');
