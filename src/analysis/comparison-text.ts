@@ -32,6 +32,7 @@ export function medianText(m: MedianEstimate, defined: number): string {
  */
 export function survivalMedianText(m: MedianEstimate, events: number): string {
   if (events === 0) return 'not reached (no events)';
+  if (Number.isNaN(m.median) && Number.isNaN(m.low)) return 'not reached (the curve stays above one half)';
   const f = (x: number) => (Number.isNaN(x) ? 'not reached' : fixed(x));
   return `${f(m.median)} [${f(m.low)}, ${f(m.high)}]`;
 }
