@@ -23,10 +23,10 @@
  *   loop checks one typed array instead of three; m is overwritten in place and
  *   the old values of the row above are kept in a scratch row, which halves the
  *   memory m needs and keeps a 201 × 201 patch in a core's cache.
- * - Runs without mesenchymal-like cells. Most points have none; there
+ * - Stretches without mesenchymal-like cells. Most points have none; there
  *   dt Θ c_M and dt Γ1 c_M are +0, and adding +0 to a value that is never −0
  *   leaves it unchanged, so those terms are left out without changing a bit.
- *   Such runs are found by reading the cell counts a word (four points) at a
+ *   Such stretches are found by reading the cell counts a word (four points) at a
  *   time.
  * - ECM left alone where its factor is exactly 1: multiplying by 1 changes
  *   nothing, and not touching the ECM there saves its memory traffic.
