@@ -1,19 +1,36 @@
 /**
- * Tissue-scale benchmarks (`npm run bench`): the paper's default configuration
- * (tissue-franssen: 201 × 201, 388 cells, two secondary patches, 28,000 steps),
- * then the cost per step against the grid side and against the number of cells.
- * Measured one after the other in one process, so ratios are meaningful.
+ * Tissue-scale benchmarks (`npm run bench`, run from the project root): the
+ * paper's default configuration (tissue-franssen: 201 × 201, 388 cells, two
+ * secondary patches, 28,000 steps), the peer MetaSpread timed beside seedsoil in
+ * the same run, then the cost per step against the grid side and against the
+ * number of cells. Measured one after the other in one process, so ratios are
+ * meaningful on a shared machine even when absolute times are not.
  *
- * Reference (measured on a machine of this kind): MetaSpread (Python on Mesa
- * 2.1.2) takes a median 0.226 s per step at the default configuration, so
- * 28,000 steps take about 1.8 hours; the goal is 1000 times less per step.
+ * The peer is MetaSpread (the public Python reimplementation, on Mesa 2.1.2) as
+ * its kit runs it: `../shared/peers/metaspread/run.sh STEPS --gridsize G` from the
+ * project root prints one JSON line with the median seconds per step over STEPS
+ * steps after one warm-up step, at its default configuration (388 cells, three
+ * grids) with side G. seedsoil runs the same steps of the same configuration
+ * (tissue-franssen with side G: 388 cells, three patches), from step 0, with one
+ * warm-up step and the same number of timed steps, repeated on fresh runs
+ * because its steps are far shorter than a timer's noise. Both do almost nothing
+ * but the MMP-2/ECM update in these first steps (no division before step 2000,
+ * no arrival before step 180). When the peer is absent or fails, the bench says
+ * so and prints seedsoil's times alone; it never divides by a figure measured
+ * elsewhere.
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadScenarioFile } from '../src/cli/scenarios.ts';
 import { asTissue, deepMerge, validateScenario } from '../src/engine/scenario.ts';
 import type { AnyScenario } from '../src/engine/schema.ts';
 import { createTissueSimulation, runTissueSteps, tissueResult } from '../src/engine/tissue/simulation.ts';
 
-const METASPREAD_SECONDS_PER_STEP = 0.226;
+/** The peer's runner, relative to the project root (the bench runs from the root). */
+const PEER = '../shared/peers/metaspread/run.sh';
+const PEER_STEPS = 30;
+const PEER_SIDES = [51, 101, 201];
 
 function seconds(f: () => void): number {
   const t0 = performance.now();
@@ -30,15 +47,84 @@ const r = tissueResult(sim);
 const perStep = wall / franssen.tissue.time.steps;
 const cellsAtEnd = r.summary.patches.reduce((a, p) => a + p.mesenchymal + p.epithelial, 0);
 console.log('tissue scale: tissue-franssen (201 × 201, 388 cells, 2 secondary patches), 28,000 steps');
-console.log(`  wall time ${wall.toFixed(2)} s; ${(perStep * 1e3).toFixed(3)} ms per step (goal <= 0.226 ms)`);
-console.log(
-  `  MetaSpread reference ${METASPREAD_SECONDS_PER_STEP} s per step: ${(METASPREAD_SECONDS_PER_STEP / perStep).toFixed(0)}× fewer seconds per step (goal >= 1000×)`,
-);
+console.log(`  wall time ${wall.toFixed(2)} s; ${(perStep * 1e3).toFixed(3)} ms per step`);
 console.log(
   `  cells at the end: ${cellsAtEnd}; heap used ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB`,
 );
 
-// 2 and 3: a fixed population (no division, no vessels) so only the size varies.
+// 2. Side by side with MetaSpread: the same configuration and steps, in this run.
+function franssenAt(side: number): AnyScenario {
+  return validateScenario(
+    deepMerge(franssen as unknown as Record<string, unknown>, { tissue: { lattice: { side } } }),
+    'bench',
+  );
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/** seedsoil's median seconds per step over steps 2..STEPS + 1 of fresh runs (one warm-up step each). */
+function seedsoilFirstSteps(side: number, steps: number, runs: number): number {
+  const scenario = asTissue(franssenAt(side));
+  runTissueSteps(createTissueSimulation(scenario, { seed: 998 }), 500); // compile the code paths first
+  const perStep: number[] = [];
+  for (let k = 0; k < runs; k++) {
+    const run = createTissueSimulation(scenario, { replicate: k });
+    runTissueSteps(run, 1);
+    perStep.push(seconds(() => runTissueSteps(run, steps)) / steps);
+  }
+  return median(perStep);
+}
+
+type Peer = { ok: true; seconds: number } | { ok: false; why: string };
+
+function peerFirstSteps(side: number, steps: number): Peer {
+  const out = spawnSync(PEER, [String(steps), '--gridsize', String(side)], {
+    cwd: process.cwd(),
+    encoding: 'utf8',
+    timeout: 3_600_000,
+  });
+  const line = out.stdout?.trim().split('\n').at(-1) ?? '';
+  if (out.status === 0) {
+    try {
+      const seconds = (JSON.parse(line) as { median_s_per_step?: unknown }).median_s_per_step;
+      if (typeof seconds === 'number' && seconds > 0) return { ok: true, seconds };
+    } catch {
+      // reported below
+    }
+  }
+  const why = out.error?.message ?? out.stderr?.trim().split('\n').at(-1) ?? `exit status ${out.status}`;
+  return { ok: false, why: `exit status ${out.status}: ${why}` };
+}
+
+console.log(
+  `side by side with MetaSpread, ${PEER_STEPS} steps after one warm-up step from step 0 (medians; seconds per step):`,
+);
+const peerPresent = existsSync(resolve(process.cwd(), PEER));
+if (!peerPresent)
+  console.log(`  MetaSpread is absent (no ${PEER} from ${process.cwd()}): seedsoil's times alone, no ratio`);
+for (const side of PEER_SIDES) {
+  const ours = seedsoilFirstSteps(side, PEER_STEPS, 51);
+  const label = `  side ${String(side).padStart(3)}: seedsoil ${(ours * 1e3).toFixed(4)} ms`;
+  if (!peerPresent) {
+    console.log(label);
+    continue;
+  }
+  const peer = peerFirstSteps(side, PEER_STEPS);
+  if (peer.ok)
+    console.log(
+      `${label}, MetaSpread ${(peer.seconds * 1e3).toFixed(1)} ms: ${(peer.seconds / ours).toFixed(0)}× fewer seconds per step`,
+    );
+  else console.log(`${label}, MetaSpread failed (${peer.why}): no ratio`);
+}
+console.log(
+  `  (seedsoil's first steps are its cheapest: the ECM is left alone where MMP-2 has not reached; its mean over the whole run is ${(perStep * 1e3).toFixed(3)} ms per step, above)`,
+);
+
+// 3 and 4: a fixed population (no division, no vessels) so only the size varies.
 function fixed(side: number, cells: number): AnyScenario {
   return validateScenario(
     deepMerge(franssen as unknown as Record<string, unknown>, {

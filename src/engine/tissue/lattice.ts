@@ -26,10 +26,20 @@ export interface Patch {
   occupancy: Uint8Array;
   /** Mesenchymal-like cells per point (the epithelial-like ones are the rest). */
   mesenchymal: Uint8Array;
-  /** MMP-2 and ECM, current values; `mmpNext` is the buffer of the next step. */
+  /**
+   * The same bytes four points at a time: the field update finds the stretches
+   * of a row without mesenchymal-like cells by reading a word instead of four bytes.
+   */
+  mesenchymalWords: Int32Array;
+  /** MMP-2 and ECM: views of `fields`. */
   mmp: Float64Array;
-  mmpNext: Float64Array;
   ecm: Float64Array;
+  /**
+   * MMP-2 (`size` values), then ECM (`size`), then one row of scratch: the field
+   * update runs over one array, in place, keeping the previous row's old MMP-2 in
+   * the scratch row (see phases/fields.ts).
+   */
+  fields: Float64Array;
   vessel: Uint8Array;
   /** Padded indices of the vessel points, in the order they were placed. */
   vesselPoints: number[];
@@ -47,7 +57,9 @@ export function createPatch(index: number, side: number, sheds: boolean): Patch 
   const stride = side + 2;
   const size = stride * stride;
   const occupancy = new Uint8Array(size).fill(GHOST);
-  const ecm = new Float64Array(size);
+  const mesenchymal = new Uint8Array(size);
+  const fields = new Float64Array(2 * size + stride);
+  const ecm = fields.subarray(size, 2 * size);
   for (let y = 1; y <= side; y++) {
     for (let x = 1; x <= side; x++) {
       occupancy[y * stride + x] = 0;
@@ -59,10 +71,12 @@ export function createPatch(index: number, side: number, sheds: boolean): Patch 
     side,
     stride,
     occupancy,
-    mesenchymal: new Uint8Array(size),
-    mmp: new Float64Array(size),
-    mmpNext: new Float64Array(size),
+    mesenchymal,
+    // Every interior byte lies in a whole word: the last one ends before the bottom ghost row.
+    mesenchymalWords: new Int32Array(mesenchymal.buffer, 0, size >> 2),
+    mmp: fields.subarray(0, size),
     ecm,
+    fields,
     vessel: new Uint8Array(size),
     vesselPoints: [],
     sheds,

@@ -87,7 +87,8 @@ export function createTissueSimulation(
   const state: TissueState = {
     step: 0,
     patches,
-    cells: patches.map(() => createCells()),
+    // Only a patch that sheds needs to find the cells at a point (intravasation).
+    cells: patches.map((p) => createCells(1024, p.sheds ? p.occupancy.length : 0)),
     vasculature: { exitStep: [], mesenchymal: [], epithelial: [], head: 0 },
     counters: {
       births: patches.map(() => 0),

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deepMerge } from '../../../src/engine/scenario.ts';
+import { NONE } from '../../../src/engine/tissue/cells.ts';
 import { vasculatureCells } from '../../../src/engine/tissue/context.ts';
 import { GHOST, MESENCHYMAL } from '../../../src/engine/tissue/lattice.ts';
 import { tissueFiles } from '../../../src/engine/tissue/output.ts';
@@ -36,6 +37,18 @@ function latticeProblem(sim: TissueSimulation): string | undefined {
         return `cell ${j} of patch ${patch.index} at ${p}, not an interior point`;
       count[p] = (count[p] as number) + 1;
       if (cells.type[j] === MESENCHYMAL) mes[p] = (mes[p] as number) + 1;
+    }
+    // The per-point index of a shedding patch lists exactly the cells at each point.
+    if (cells.atPoint.length > 0) {
+      for (let p = 0; p < count.length; p++) {
+        let listed = 0;
+        for (let j = cells.atPoint[p] as number; j !== NONE; j = cells.nextAt[j] as number) {
+          if (cells.pos[j] !== p || j >= cells.n)
+            return `index lists cell ${j} at ${p}, it is at ${cells.pos[j]}`;
+          if (++listed > cells.n) return `index list at ${p} has a cycle`;
+        }
+        if (listed !== count[p]) return `index lists ${listed} cells at ${p}, the store has ${count[p]}`;
+      }
     }
     for (let p = 0; p < count.length; p++) {
       if (onFrame(p)) {

@@ -6,6 +6,7 @@
  * reach normal vessels only in company. One entry is one cluster (or a single
  * cell when it was alone); it leaves the vasculature after a fixed time.
  */
+import { takePoint } from '../cells.ts';
 import { daysOf, patchName, type TissueContext } from '../context.ts';
 import { MESENCHYMAL, NO_VESSEL, type Patch, pointX, pointY, RUPTURED } from '../lattice.ts';
 
@@ -21,15 +22,15 @@ export function intravasate(ctx: TissueContext, patch: Patch, point: number): vo
   const s = patch.stride;
   let nM = 0;
   let nE = 0;
-  for (let i = 0; i < cells.n; i++) {
-    const p = cells.pos[i] as number;
-    if (p !== point && p !== point - 1 && p !== point + 1 && p !== point - s && p !== point + s) continue;
-    cells.pos[i] = -1;
-    patch.occupancy[p] = (patch.occupancy[p] as number) - 1;
-    if (cells.type[i] === MESENCHYMAL) {
-      patch.mesenchymal[p] = (patch.mesenchymal[p] as number) - 1;
-      nM++;
-    } else nE++;
+  // The store's per-point index gives the cells of the five points directly.
+  for (const q of [point, point - 1, point + 1, point - s, point + s]) {
+    takePoint(cells, q, (i) => {
+      patch.occupancy[q] = (patch.occupancy[q] as number) - 1;
+      if (cells.type[i] === MESENCHYMAL) {
+        patch.mesenchymal[q] = (patch.mesenchymal[q] as number) - 1;
+        nM++;
+      } else nE++;
+    });
   }
   const { state, k } = ctx;
   const v = state.vasculature;

@@ -21,7 +21,7 @@
  * with two draws per candidate (about 4 per 100 cells at the defaults) instead of 100.
  */
 
-import { compact } from '../cells.ts';
+import { compact, moveCell } from '../cells.ts';
 import type { TissueContext } from '../context.ts';
 import { MESENCHYMAL } from '../lattice.ts';
 import { canLead, intravasate } from './intravasation.ts';
@@ -71,7 +71,7 @@ export function move(ctx: TissueContext): void {
         mesenchymal[p] = (mesenchymal[p] as number) - 1;
         mesenchymal[target] = (mesenchymal[target] as number) + 1;
       }
-      cells.pos[i] = target;
+      moveCell(cells, i, target);
     }
     if (removed) compact(cells);
   }
