@@ -1,6 +1,6 @@
 /** Scenario files on disk: built-in names resolve to scenarios/NAME.yaml, anything else is a path. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadScenario, type Resolver, type ScenarioSource, unknownScenario } from '../engine/scenario.ts';
 import type { AnyScenario } from '../engine/schema.ts';
@@ -38,8 +38,10 @@ export function readSource(ref: string, from?: string): ScenarioSource {
       throw new Error(unknownScenario(ref, builtInNames(), '`seedsoil scenarios` lists them'));
     return { name: ref, text: readFileSync(file, 'utf8') };
   }
-  const file = isAbsolute(ref) || !from || !isPathLike(from) ? resolve(ref) : resolve(dirname(from), ref);
-  return { name: ref, text: readFileSync(file, 'utf8') };
+  // A path in a file is relative to that file; its name carries the folder so that
+  // what it extends in turn resolves from there too.
+  const name = isAbsolute(ref) || !from || !isPathLike(from) ? ref : join(dirname(from), ref);
+  return { name, text: readFileSync(resolve(name), 'utf8') };
 }
 
 export const fileResolver: Resolver = (ref, from) => readSource(ref, from);

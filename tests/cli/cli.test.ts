@@ -1,11 +1,12 @@
 /** The command line, run as a user would: `seedsoil run`, `check`, `scenarios`, `--version`. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile, SCENARIO_DIR } from '../../src/cli/scenarios.ts';
 import { runFiles } from '../../src/engine/output.ts';
+import { asPatient } from '../../src/engine/scenario.ts';
 import { run } from '../../src/engine/simulation.ts';
 
 function seedsoil(...args: string[]) {
@@ -170,5 +171,19 @@ describe('bad input runs nothing', () => {
     const out = join(dir, 'out');
     expect(seedsoil('run', empty, '--out', out).code).toBe(1);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('resolves a chain of relative extends from each file, not from the working folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seedsoil-'));
+    mkdirSync(join(dir, 'deep'));
+    writeFileSync(
+      join(dir, 'deep', 'base.yaml'),
+      'extends: teaching-basic\nname: base\ngrowth: { lambda: 0.002 }\n',
+    );
+    writeFileSync(join(dir, 'deep', 'middle.yaml'), 'extends: base.yaml\nname: middle\n');
+    writeFileSync(join(dir, 'top.yaml'), 'extends: deep/middle.yaml\nname: top\n');
+    const s = loadScenarioFile(join(dir, 'top.yaml'));
+    expect(s.name).toBe('top');
+    expect(asPatient(s).growth.lambda).toBe(0.002);
   });
 });
