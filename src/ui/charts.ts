@@ -125,7 +125,14 @@ export interface RunCharts {
   funnel(totals: Record<string, number>): void;
 }
 
-export function createRunCharts(byId: (id: string) => HTMLCanvasElement): RunCharts {
+/** Lets the page handle input and paint between pieces of work, so none is a long task. */
+export const yieldToPage = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Builds the charts one per task: each costs some 15 ms of layout, and together
+ * they would hold the page's main thread for some 90 ms while it loads.
+ */
+export async function createRunCharts(byId: (id: string) => HTMLCanvasElement): Promise<RunCharts> {
   const primary = timeChart(
     byId('chart-primary'),
     'Primary tumour (cells, log scale)',
@@ -137,9 +144,11 @@ export function createRunCharts(byId: (id: string) => HTMLCanvasElement): RunCha
     ],
     { y: { type: 'logarithmic', min: 1 } },
   );
+  await yieldToPage();
   const ctc = timeChart(byId('chart-ctc'), 'CTCs per 7.5 mL of blood', [line('CTCs per sample', '#d35400')], {
     y: { beginAtZero: true },
   });
+  await yieldToPage();
   const mets = timeChart(
     byId('chart-mets'),
     'Colonies alive by size class (all sites)',
@@ -150,6 +159,7 @@ export function createRunCharts(byId: (id: string) => HTMLCanvasElement): RunCha
     ],
     { y: { beginAtZero: true } },
   );
+  await yieldToPage();
   const early = timeChart(
     byId('chart-early'),
     'Share of live colonies from early-disseminated cells (none alive: a gap)',
@@ -165,6 +175,7 @@ export function createRunCharts(byId: (id: string) => HTMLCanvasElement): RunCha
     false,
   );
 
+  await yieldToPage();
   const dtc = new Chart(byId('chart-dtc'), {
     type: 'bar',
     data: {
@@ -187,6 +198,7 @@ export function createRunCharts(byId: (id: string) => HTMLCanvasElement): RunCha
   });
   // The site axis's labels, for tests and assistive tools.
   figureOf(dtc)?.setAttribute('data-labels', JSON.stringify(dtc.data.labels));
+  await yieldToPage();
   const funnel = new Chart<'bar', (number | null)[], string>(byId('chart-funnel'), {
     type: 'bar',
     data: {

@@ -235,8 +235,8 @@ function milestones(chunk: Chunk, latest: Record<string, number>, seen: Set<stri
   return out.sort((a, b) => a.day - b.day || STOPS.indexOf(a.key) - STOPS.indexOf(b.key));
 }
 
-export function createPatientView(): View {
-  const charts = createRunCharts((id) => $<HTMLCanvasElement>(id));
+export async function createPatientView(): Promise<View> {
+  const charts = await createRunCharts((id) => $<HTMLCanvasElement>(id));
   const feed = $('feed');
   let scenario: Scenario | undefined;
   /** The latest value of every time-series column. */
