@@ -35,8 +35,9 @@ const LARGE: [number, string][] = [
 ];
 
 /**
- * A count as a class reads it: whole numbers with thousands separators up to a
- * million, then "1.2 million", "3.4 billion"; never an exponent.
+ * A number as a class reads it: whole numbers with thousands separators up to a
+ * million, then "1.2 million", "3.4 billion"; fractions below 100 with two
+ * significant digits; never an exponent.
  */
 export function readable(n: number): string {
   if (!Number.isFinite(n)) return String(n);
@@ -47,12 +48,14 @@ export function readable(n: number): string {
       return `${x.toLocaleString('en', { maximumFractionDigits: x < 10 ? 1 : 0 })} ${word}`;
     }
   }
+  // A mean or a rate below 100 keeps two significant digits: 0.0015 CTCs per sample is not 0.
+  if (abs < 100 && !Number.isInteger(n)) return n.toLocaleString('en', { maximumSignificantDigits: 2 });
   return Math.round(n).toLocaleString('en');
 }
 
 /** A count with its unit in the right number: "1 cell", "0 cells", "2.5 million cells". */
 export function count(n: number, one: string, many: string): string {
-  return `${readable(n)} ${Math.round(n) === 1 && Math.abs(n) < 1e6 ? one : many}`;
+  return `${readable(n)} ${n === 1 ? one : many}`;
 }
 
 export const cells = (n: number): string => count(n, 'cell', 'cells');

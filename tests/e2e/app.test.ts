@@ -651,7 +651,7 @@ describe('web app for a class', () => {
     await bad.page.close();
   }, 120_000);
 
-  it('runs a whole scenario with no console warning, page error or failed request', async () => {
+  it('runs whole scenarios and a comparison with no console warning, page error or failed request', async () => {
     const { page, problems } = await openAt('', SIZES.desktop);
     await page.locator('#params').evaluate((d) => {
       (d as HTMLDetailsElement).open = true;
@@ -667,6 +667,16 @@ describe('web app for a class', () => {
     await page.fill('#replicates', '2');
     await page.click('#compare-run');
     await page.waitForSelector('#compare-status[data-done="true"]', { timeout: 60_000 });
+    // A tissue scenario: the parameter panel hides the patient's fields and shows the tissue's.
+    await page.click('#tab-run');
+    await page.selectOption('#scenario', 'tissue-teaching');
+    await page.waitForSelector('#status[data-step]');
+    await page.$eval('#speed', (s) => {
+      const select = s as HTMLSelectElement;
+      select.value = select.options[select.options.length - 1]?.value ?? '';
+    });
+    await page.click('#run');
+    await page.waitForSelector('#status[data-done="true"]', { timeout: 60_000 });
     expect(problems).toEqual([]);
     await page.close();
   }, 120_000);
