@@ -1,8 +1,12 @@
 /**
  * The body map: the primary, the lymph-node chain and the distant organs as an
  * SVG, each showing its burden (cells, dormant cells, colonies by size class).
+ * The colours and sizes are explained by the legend beside it (index.html): red the
+ * primary or a macrometastasis, orange a micrometastasis, yellow disseminated cells
+ * and small colonies, grey nothing; the radius grows with the burden.
  */
 import { NODES, ORGANS } from '../engine/schema.ts';
+import { cells as cellCount, count, siteShort, siteThe } from './words.ts';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const LAYOUT: Record<string, [number, number]> = {
@@ -65,15 +69,15 @@ export function drawBodyMap(svg: SVGSVGElement, latest: Record<string, number>):
     const title = document.createElementNS(SVG, 'title');
     title.textContent =
       site === 'primary'
-        ? `primary: ${cells.toExponential(2)} cells`
-        : `${site}: dormant DTCs ${dormant} cells; colonies alive: ${itc} of ITC size (cycling DTCs), ${micro} micro-, ${macro} macrometastases`;
+        ? `The primary tumour: ${cellCount(cells)}`
+        : `In ${siteThe(site)}: ${count(dormant, 'dormant cell', 'dormant cells')}; colonies alive: ${count(itc, 'small colony', 'small colonies')} (isolated tumour cells), ${count(micro, 'micrometastasis', 'micrometastases')}, ${count(macro, 'macrometastasis', 'macrometastases')}`;
     c.append(title);
     const label = document.createElementNS(SVG, 'text');
     label.setAttribute('x', String(x));
     label.setAttribute('y', String(y + 34));
     label.setAttribute('text-anchor', 'middle');
-    label.setAttribute('font-size', '10');
-    label.textContent = site.replace('Node', ' node');
+    label.setAttribute('font-size', '12');
+    label.textContent = siteShort(site);
     g.append(c, label);
     svg.append(g);
   }

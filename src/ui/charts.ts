@@ -4,11 +4,22 @@
  */
 import { Chart, type ChartConfiguration, type ChartDataset, registerables } from 'chart.js';
 import { METASTATIC_SITES } from '../engine/schema.ts';
+import { count, readable, siteShort } from './words.ts';
 
-Chart.register(...registerables);
+/** Every chart's canvas is an image named by the chart's title; its figure's caption gives the numbers. */
+const accessibleName = {
+  id: 'seedsoil-accessible-name',
+  afterInit(chart: Chart) {
+    const title = chart.options.plugins?.title?.text;
+    if (title)
+      chart.canvas.setAttribute('aria-label', Array.isArray(title) ? title.join(' ') : String(title));
+  },
+};
+
+Chart.register(...registerables, accessibleName);
 Chart.defaults.animation = false;
 Chart.defaults.maintainAspectRatio = false;
-Chart.defaults.font.size = 11;
+Chart.defaults.font.size = 12;
 
 type Point = { x: number; y: number };
 const YEAR = 365.25;
@@ -93,6 +104,19 @@ export function timeChart(
   return new Chart(canvas, config);
 }
 
+/** The figure around a chart's canvas: where its data-* attributes and its caption are. */
+export const figureOf = (chart: Chart): HTMLElement | null => chart.canvas.closest('figure');
+
+/** Writes a chart's text alternative: its latest numbers, in the figure's caption. */
+function caption(chart: Chart, text: string): void {
+  const box = figureOf(chart)?.querySelector('figcaption');
+  if (box) box.textContent = text;
+}
+
+const YEAR_TEXT = (day: number) => `Year ${(day / YEAR).toFixed(1)}`;
+const percent = (share: number | undefined) =>
+  share === undefined || Number.isNaN(share) ? 'none alive' : `${Math.round(share * 100)}%`;
+
 export interface RunCharts {
   all: Chart[];
   reset(symptomaticCells: number, screeningCells: number): void;
@@ -101,7 +125,14 @@ export interface RunCharts {
   funnel(totals: Record<string, number>): void;
 }
 
-export function createRunCharts(byId: (id: string) => HTMLCanvasElement): RunCharts {
+/** Lets the page handle input and paint between pieces of work, so none is a long task. */
+export const yieldToPage = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Builds the charts one per task: each costs some 15 ms of layout, and together
+ * they would hold the page's main thread for some 90 ms while it loads.
+ */
+export async function createRunCharts(byId: (id: string) => HTMLCanvasElement): Promise<RunCharts> {
   const primary = timeChart(
     byId('chart-primary'),
     'Primary tumour (cells, log scale)',
@@ -113,9 +144,11 @@ export function createRunCharts(byId: (id: string) => HTMLCanvasElement): RunCha
     ],
     { y: { type: 'logarithmic', min: 1 } },
   );
+  await yieldToPage();
   const ctc = timeChart(byId('chart-ctc'), 'CTCs per 7.5 mL of blood', [line('CTCs per sample', '#d35400')], {
     y: { beginAtZero: true },
   });
+  await yieldToPage();
   const mets = timeChart(
     byId('chart-mets'),
     'Colonies alive by size class (all sites)',
@@ -126,6 +159,7 @@ export function createRunCharts(byId: (id: string) => HTMLCanvasElement): RunCha
     ],
     { y: { beginAtZero: true } },
   );
+  await yieldToPage();
   const early = timeChart(
     byId('chart-early'),
     'Share of live colonies from early-disseminated cells (none alive: a gap)',
@@ -141,20 +175,30 @@ export function createRunCharts(byId: (id: string) => HTMLCanvasElement): RunCha
     false,
   );
 
+  await yieldToPage();
   const dtc = new Chart(byId('chart-dtc'), {
     type: 'bar',
     data: {
-      labels: METASTATIC_SITES as unknown as string[],
+      labels: METASTATIC_SITES.map(siteShort),
       datasets: [
         { label: 'dormant DTCs (cells)', data: [], backgroundColor: '#2980b9' },
         { label: 'cycling DTCs (colonies of ITC size)', data: [], backgroundColor: '#f39c12' },
       ],
     },
     options: {
-      plugins: { title: { display: true, text: 'Disseminated tumour cells per site (now)' } },
-      scales: { y: { beginAtZero: true } },
+      plugins: {
+        title: { display: true, text: 'Disseminated tumour cells per site (now)' },
+        legend: { labels: { boxWidth: 10 } },
+      },
+      // Room for the first rotated site name, which Chart.js would cut at the left edge.
+      layout: { padding: { left: 24 } },
+      // Every site named: Chart.js would skip every other label where they crowd.
+      scales: { x: { ticks: { autoSkip: false } }, y: { beginAtZero: true } },
     },
   });
+  // The site axis's labels, for tests and assistive tools.
+  figureOf(dtc)?.setAttribute('data-labels', JSON.stringify(dtc.data.labels));
+  await yieldToPage();
   const funnel = new Chart<'bar', (number | null)[], string>(byId('chart-funnel'), {
     type: 'bar',
     data: {
@@ -198,7 +242,10 @@ export function createRunCharts(byId: (id: string) => HTMLCanvasElement): RunCha
         d.data = [];
       });
       for (const d of funnel.data.datasets) d.data = [];
-      for (const c of [primary, ctc, dtc, mets, early, funnel]) c.update('none');
+      for (const c of [primary, ctc, dtc, mets, early, funnel]) {
+        c.update('none');
+        caption(c, 'No run yet.');
+      }
     },
     append(columns) {
       const day = columns.day as Float64Array;
@@ -209,23 +256,43 @@ export function createRunCharts(byId: (id: string) => HTMLCanvasElement): RunCha
       push(primary, 2, day, new Float64Array(n).fill(thresholds[0] as number));
       push(primary, 3, day, new Float64Array(n).fill(thresholds[1] as number));
       push(ctc, 0, day, columns.ctc_per_sample as Float64Array);
-      push(mets, 0, day, sum(columns, 'dtc_cycling_', n));
-      push(mets, 1, day, sum(columns, 'mets_micro_', n));
-      push(mets, 2, day, sum(columns, 'mets_macro_', n));
+      const alive = ['dtc_cycling_', 'mets_micro_', 'mets_macro_'].map((prefix) => sum(columns, prefix, n));
+      alive.forEach((ys, i) => {
+        push(mets, i, day, ys);
+      });
       push(early, 0, day, columns.early_share as Float64Array);
       push(early, 1, day, columns.early_share_macro as Float64Array);
       for (const c of [primary, ctc, mets, early]) c.update('none');
       // Lets tests and assistive tools see that data arrived without reaching into Chart.js.
       for (const c of [primary, ctc, mets, early]) {
         const points = c.data.datasets.reduce((sum, d) => sum + d.data.length, 0);
-        c.canvas.parentElement?.setAttribute('data-points', String(points));
+        figureOf(c)?.setAttribute('data-points', String(points));
         // Undefined values (an early-derived share while nothing is alive) are gaps, not zeros.
         const gaps = c.data.datasets.reduce(
           (sum, d) => sum + d.data.filter((p) => Number.isNaN(p.y)).length,
           0,
         );
-        c.canvas.parentElement?.setAttribute('data-gaps', String(gaps));
+        figureOf(c)?.setAttribute('data-gaps', String(gaps));
       }
+      const last = (c: string) => columns[c]?.[n - 1];
+      const at = YEAR_TEXT(day[n - 1] as number);
+      caption(
+        primary,
+        `${at}: the primary tumour has ${count(last('primary_cells') ?? 0, 'cell', 'cells')}; its capacity K is ${readable(last('primary_capacity_cells') ?? 0)} cells.`,
+      );
+      caption(
+        ctc,
+        `${at}: ${readable(last('ctc_per_sample') ?? 0)} circulating tumour cells per 7.5 mL of blood.`,
+      );
+      const [itc, micro, macro] = alive.map((ys) => ys[n - 1] as number) as [number, number, number];
+      caption(
+        mets,
+        `${at}: colonies alive: ${count(itc, 'colony', 'colonies')} of ITC size, ${count(micro, 'micrometastasis', 'micrometastases')}, ${count(macro, 'macrometastasis', 'macrometastases')}.`,
+      );
+      caption(
+        early,
+        `${at}: from early-disseminated cells: ${percent(last('early_share'))} of live colonies, ${percent(last('early_share_macro'))} of macrometastases.`,
+      );
     },
     siteBars(latest) {
       (dtc.data.datasets[0] as { data: number[] }).data = METASTATIC_SITES.map(
@@ -235,6 +302,15 @@ export function createRunCharts(byId: (id: string) => HTMLCanvasElement): RunCha
         (s) => latest[`dtc_cycling_${s}`] ?? 0,
       );
       dtc.update('none');
+      const where = METASTATIC_SITES.flatMap((s) => {
+        const dormant = latest[`dtc_dormant_${s}`] ?? 0;
+        const cycling = latest[`dtc_cycling_${s}`] ?? 0;
+        if (dormant + cycling === 0) return [];
+        return [
+          `${siteShort(s)} ${count(dormant, 'dormant cell', 'dormant cells')} and ${count(cycling, 'small colony', 'small colonies')}`,
+        ];
+      });
+      caption(dtc, `Now: ${where.length ? where.join('; ') : 'no disseminated tumour cells anywhere'}.`);
     },
     funnel(totals) {
       funnel.data.datasets.forEach((d, i) => {
@@ -254,7 +330,16 @@ export function createRunCharts(byId: (id: string) => HTMLCanvasElement): RunCha
           px: Number.isFinite(bar?.height) ? Math.round(bar?.height as number) : 0,
         };
       });
-      funnel.canvas.parentElement?.setAttribute('data-bars', JSON.stringify(bars));
+      figureOf(funnel)?.setAttribute('data-bars', JSON.stringify(bars));
+      caption(
+        funnel,
+        `So far: ${FUNNEL_BARS.map((b) => {
+          const n = totals[b.stage] ?? 0;
+          return b.unit === 'cells'
+            ? `${b.label} ${count(n, 'cell', 'cells')}`
+            : count(n, b.label.replace(/ses$/, 'sis'), b.label);
+        }).join(', ')}.`,
+      );
     },
   };
 }

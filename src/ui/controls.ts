@@ -3,7 +3,7 @@
  * the share link and the export of the run's files and pictures. Each scale's
  * units (speeds, the observation interval, where a run is) come from its view.
  */
-import { type Chosen, scenarioYaml, shareHash } from './scenarios.ts';
+import { scenarioYaml } from './scenarios.ts';
 import type { Run, Session } from './session.ts';
 import type { Status, View } from './view.ts';
 
@@ -26,8 +26,8 @@ function download(name: string, href: string): HTMLAnchorElement {
   return a;
 }
 
-/** `chosen` is what the page shows now, which a share link carries. */
-export function createControls(session: Session, chosen: () => Chosen): Controls {
+/** `link` is the share link's hash for what the page shows now. */
+export function createControls(session: Session, link: () => string): Controls {
   const speed = $<HTMLSelectElement>('speed');
   const status = $('status');
   const box = $('downloads');
@@ -41,7 +41,7 @@ export function createControls(session: Session, chosen: () => Chosen): Controls
 
   $('share').addEventListener('click', () => {
     const input = $<HTMLInputElement>('share-url');
-    input.value = `${location.origin}${location.pathname}${shareHash(chosen())}`;
+    input.value = `${location.origin}${location.pathname}${link()}`;
     input.hidden = false;
     input.select();
     void navigator.clipboard?.writeText(input.value).catch(() => undefined);

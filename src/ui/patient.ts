@@ -3,12 +3,14 @@
  * the run's counts, and the feed of what just happened. It is the page's View
  * (view.ts) of patient runs.
  */
+import type { Chunk } from '../../workers/protocol.ts';
 import { asPatient } from '../engine/scenario.ts';
-import type { Scenario } from '../engine/schema.ts';
+import { METASTATIC_SITES, type Scenario } from '../engine/schema.ts';
 import { drawBodyMap } from './bodymap.ts';
 import { chartPng } from './chart-export.ts';
 import { createRunCharts } from './charts.ts';
-import type { Speeds, View } from './view.ts';
+import type { Milestone, Speeds, View } from './view.ts';
+import { cells, count, eventSentence, feedLine, siteThe } from './words.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -64,47 +66,184 @@ const PHASE_UNITS: Record<string, [string, string]> = {
 
 function renderPhases(funnel: Record<string, number>, primaryCells: number, switched: boolean): void {
   const value = (key: string) => {
-    if (key === 'primary') return `${primaryCells.toExponential(2)} cells`;
+    if (key === 'primary') return cells(primaryCells);
     if (key === 'switch') return switched ? 'switched' : 'avascular';
     const n = funnel[key] ?? 0;
     const [one, many] = PHASE_UNITS[key] ?? ['cell', 'cells'];
-    return `${n} ${n === 1 ? one : many}${key in PHASE_UNITS ? ' so far' : ''}`;
+    return `${count(n, one, many)}${key in PHASE_UNITS ? ' so far' : ''}`;
   };
   $('phases').replaceChildren(
     ...PHASES.map(([name, text, key]) => {
       const li = document.createElement('li');
+      li.dataset.step = key;
       li.innerHTML = `<b>${name}</b> <span class="value" data-phase="${key}">${value(key)}</span><br>${text}`;
       return li;
     }),
   );
 }
 
-const EVENT_TEXT: Record<string, (site: string, value: number, detail: string) => string> = {
-  first_dissemination: (_s, v, d) =>
-    `First cell left the primary (by ${d}) when it had ${v.toExponential(1)} cells.`,
-  angiogenic_switch: (s) => `Angiogenic switch at ${s}: new vessels let it grow.`,
-  detection: (_s, v, d) => `Primary found by ${d} at ${v.toFixed(1)} mm.`,
-  metastasis_at_diagnosis: () => 'A metastasis was already visible at diagnosis.',
-  surgery: (_s, v) => `Surgery removed the primary (${v} cells left behind).`,
-  node_status: (s, _v, d) => `${s}: ${d}.`,
-  chemotherapy_cycle: (_s, v) => `Chemotherapy cycle ${v}.`,
-  endocrine_start: () => 'Endocrine therapy started.',
-  endocrine_end: () => 'Endocrine therapy ended.',
-  radiotherapy: () => 'Radiotherapy to the breast and nodes.',
-  first_colony: (s) => `A disseminated cell started a colony in ${s}.`,
-  first_micro: (s) => `First micrometastasis in ${s}.`,
-  first_macro: (s) => `First macrometastasis in ${s}.`,
-  recurrence: (s, _v, d) => `Recurrence (${d}) in ${s}.`,
-  death: () => 'The tumour burden reached the lethal level.',
-};
+/** The order of the guided mode's stops when several fall on the same day: the order of the phases. */
+const STOPS = [
+  'shed',
+  'circulation',
+  'arrest',
+  'extravasation',
+  'dormant',
+  'switch',
+  'first_colony',
+  'first_micro',
+  'site_switch',
+  'first_macro',
+  'detection',
+  'surgery',
+];
 
-export function createPatientView(): View {
-  const charts = createRunCharts((id) => $<HTMLCanvasElement>(id));
+/**
+ * The first time each phase happens in this chunk (guided mode). Events carry
+ * their day; phases seen only in the funnel's totals (arrest, extravasation,
+ * dormancy) are placed at the chunk's end, or before the first colony event of the
+ * chunk, which cannot come before them.
+ */
+function milestones(chunk: Chunk, latest: Record<string, number>, seen: Set<string>): Milestone[] {
+  const out: Milestone[] = [];
+  const add = (m: Milestone) => {
+    if (seen.has(m.key)) return;
+    seen.add(m.key);
+    out.push(m);
+  };
+  const colonyDays = chunk.events
+    .filter((e) => e.type.startsWith('first_') && e.type !== 'first_dissemination')
+    .map((e) => e.day);
+  const funnelDay = Math.min(chunk.day, ...colonyDays);
+  for (const e of chunk.events) {
+    const where = siteThe(e.site);
+    if (e.type === 'first_dissemination')
+      add({
+        key: 'shed',
+        day: e.day,
+        text: `Invasion and intravasation: a first cell broke away from the primary tumour and entered ${e.detail === 'blood' ? 'the blood' : 'the lymph'}.`,
+        site: 'primary',
+        charts: ['chart-funnel'],
+        phase: 'shed',
+      });
+    else if (e.type === 'angiogenic_switch' && e.site === 'primary')
+      add({
+        key: 'switch',
+        day: e.day,
+        text: 'Angiogenesis: the primary tumour made its own new blood vessels, so it can now grow past 1–2 mm.',
+        site: 'primary',
+        charts: ['chart-primary'],
+        phase: 'switch',
+      });
+    else if (e.type === 'angiogenic_switch')
+      add({
+        key: 'site_switch',
+        day: e.day,
+        text: `Angiogenesis at the new site: the metastasis in ${where} made its own blood vessels, so it can grow past 2 mm.`,
+        site: e.site,
+        charts: ['chart-mets'],
+        phase: 'micro',
+      });
+    else if (e.type === 'first_colony')
+      add({
+        key: 'first_colony',
+        day: e.day,
+        text: `Colonisation: a disseminated cell in ${where} began to divide and founded a colony.`,
+        site: e.site,
+        charts: ['chart-mets', 'chart-dtc'],
+        phase: 'macro',
+      });
+    else if (e.type === 'first_micro')
+      add({
+        key: 'first_micro',
+        day: e.day,
+        text: `Micrometastasis: a colony in ${where} has grown past 0.2 mm (a micrometastasis, up to 2 mm).`,
+        site: e.site,
+        charts: ['chart-mets'],
+        phase: 'micro',
+      });
+    else if (e.type === 'first_macro')
+      add({
+        key: 'first_macro',
+        day: e.day,
+        text: `Macrometastasis: a metastasis in ${where} has grown past 2 mm.`,
+        site: e.site,
+        charts: ['chart-mets', 'chart-funnel'],
+        phase: 'macro',
+      });
+    else if (e.type === 'detection')
+      add({
+        key: 'detection',
+        day: e.day,
+        text: `Detection: the primary tumour was found by ${e.detail === 'screening' ? 'screening' : 'its symptoms'} at ${e.value.toFixed(1)} mm across.`,
+        site: 'primary',
+        charts: ['chart-primary'],
+        phase: 'primary',
+      });
+    else if (e.type === 'surgery')
+      add({
+        key: 'surgery',
+        day: e.day,
+        text: 'Surgery removed the primary tumour; the cells that had already left it stay in the body.',
+        site: 'primary',
+        charts: ['chart-primary'],
+        phase: 'primary',
+      });
+  }
+  const funnel = chunk.funnel;
+  const day = chunk.columns.day;
+  const ctc = chunk.columns.ctc_per_sample;
+  const firstCtc = ctc ? ctc.findIndex((n) => n > 0) : -1;
+  if (firstCtc >= 0 || (funnel.killed ?? 0) > 0)
+    add({
+      key: 'circulation',
+      day: firstCtc >= 0 ? (day?.[firstCtc] as number) : funnelDay,
+      text: 'Circulation: tumour cells travel in the blood, where most are killed by immune cells and shear within hours.',
+      site: '',
+      charts: ['chart-ctc', 'chart-funnel'],
+      phase: 'killed',
+    });
+  if ((funnel.arrested ?? 0) > 0)
+    add({
+      key: 'arrest',
+      day: funnelDay,
+      text: 'Arrest: a cell that survived the circulation stopped in the first small vessel or lymph node it met.',
+      site: '',
+      charts: ['chart-funnel'],
+      phase: 'arrested',
+    });
+  if ((funnel.extravasated ?? 0) > 0)
+    add({
+      key: 'extravasation',
+      day: funnelDay,
+      text: 'Extravasation: a cell squeezed out of the vessel into the tissue of a new site.',
+      site: '',
+      charts: ['chart-funnel'],
+      phase: 'extravasated',
+    });
+  if ((funnel.dormant ?? 0) > 0) {
+    const site = METASTATIC_SITES.find((s) => (latest[`dtc_dormant_${s}`] ?? 0) > 0) ?? '';
+    add({
+      key: 'dormant',
+      day: funnelDay,
+      text: `Dormancy: a disseminated cell is asleep${site ? ` in ${siteThe(site)}` : ''}; it neither divides nor dies for now, and may wake years later.`,
+      site,
+      charts: ['chart-dtc', 'chart-funnel'],
+      phase: 'macro',
+    });
+  }
+  return out.sort((a, b) => a.day - b.day || STOPS.indexOf(a.key) - STOPS.indexOf(b.key));
+}
+
+export async function createPatientView(): Promise<View> {
+  const charts = await createRunCharts((id) => $<HTMLCanvasElement>(id));
   const feed = $('feed');
   let scenario: Scenario | undefined;
   /** The latest value of every time-series column. */
   let latest: Record<string, number> = {};
   let switched = false;
+  /** The phases whose first time the run has passed (guided mode). */
+  let seen = new Set<string>();
 
   const open = (): Scenario => {
     if (!scenario) throw new Error('no run is open');
@@ -121,6 +260,7 @@ export function createPatientView(): View {
       scenario = s;
       latest = {};
       switched = false;
+      seen = new Set();
       feed.replaceChildren();
       const cellsAt = (mm: number) => (Math.PI / 6) * mm ** 3 * s.body.cellsPerMm3;
       charts.reset(cellsAt(s.clinical.symptomaticMm), cellsAt(s.clinical.screening.thresholdMm));
@@ -144,10 +284,11 @@ export function createPatientView(): View {
         if (e.type === 'angiogenic_switch' && e.site === 'primary') switched = true;
         const li = document.createElement('li');
         li.dataset.type = e.type;
-        li.textContent = `Year ${(e.day / YEAR).toFixed(1)}: ${EVENT_TEXT[e.type]?.(e.site, e.value, e.detail) ?? e.type}`;
+        li.textContent = feedLine(e.day, eventSentence(e.type, e.site, e.value, e.detail));
         feed.prepend(li);
       }
       renderPhases(funnel, latest.primary_cells ?? 0, switched);
+      const reached = milestones(chunk, latest, seen);
       const day = Math.round(chunk.day);
       return {
         text: `Day ${day} (year ${(chunk.day / YEAR).toFixed(1)})`,
@@ -157,6 +298,7 @@ export function createPatientView(): View {
           shed: String(funnel.shed ?? 0),
           primaryCells: String(latest.primary_cells ?? 0),
         },
+        reached,
       };
     },
     images: () => charts.all.map((c, i): [string, string] => [`chart-${i + 1}.png`, chartPng(c)]),

@@ -138,12 +138,22 @@ function fromBase64Url(text: string): string {
   return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
 }
 
-export function shareHash({ choice, seed }: Chosen): string {
+/** The link's part after `#`: the scenario, the seed, the changes and, when on, the guided mode for class. */
+export function shareHash({ choice, seed }: Chosen, guided = false): string {
   const params = new URLSearchParams();
   if (choice.base) params.set('scenario', choice.base);
   params.set('seed', String(seed));
   if (Object.keys(choice.diff).length) params.set('diff', toBase64Url(JSON.stringify(choice.diff)));
+  if (guided) params.set('guided', '1');
   return `#${params.toString()}`;
+}
+
+/** Whether a link opens the guided mode (`guided=1`; `0` or none: not); throws naming anything else. */
+export function parseGuided(hash: string): boolean {
+  const value = new URLSearchParams(hash.replace(/^#/, '')).get('guided');
+  if (value === null || value === '0') return false;
+  if (value === '1') return true;
+  throw new Error(`link: guided: expected 1 (on) or 0 (off) (got "${value}")`);
 }
 
 /** Reads and validates a share link; throws with a message naming what is wrong. */

@@ -143,12 +143,12 @@ export function createTissueCharts(byId: (id: string) => HTMLCanvasElement): Tis
       funnel.update('none');
     },
     logCells(on) {
-      cells.options.scales = {
-        ...cells.options.scales,
-        y: on
-          ? { type: 'logarithmic', min: 1 }
-          : { type: 'linear', beginAtZero: true, ticks: { precision: 0 } },
-      };
+      // Only the y axis is replaced: spreading the resolved scales into a new object hands
+      // Chart.js its own resolvers back, which it ignores with a console warning.
+      const scales = cells.options.scales as Record<string, unknown>;
+      scales.y = on
+        ? { type: 'logarithmic', min: 1 }
+        : { type: 'linear', beginAtZero: true, ticks: { precision: 0 } };
       cells.update('none');
     },
   };

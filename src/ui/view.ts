@@ -16,6 +16,24 @@ export interface Status {
   where: string;
   /** The status element's data-* values (camelCase keys); tests and assistive tools read them. */
   data: Record<string, string>;
+  /** Phases that happened for the first time in this chunk, in order: where the guided mode stops. */
+  reached?: Milestone[];
+}
+
+/** The first time a phase happens in a run, as the guided mode shows it. */
+export interface Milestone {
+  /** Which phase (e.g. "arrest", "first_macro"); each happens once per run. */
+  key: string;
+  /** When (day of the run). */
+  day: number;
+  /** One sentence for a class. */
+  text: string;
+  /** The site to ring on the body map, if any ("" for none). */
+  site: string;
+  /** The canvas ids of the charts that show it. */
+  charts: string[];
+  /** The data-phase key of the phase in the list of phases, if any. */
+  phase: string;
 }
 
 /** The speeds a view offers: an amount per frame in the view's own unit (days, steps). */

@@ -423,3 +423,261 @@ describe('web app', () => {
     await page.close();
   });
 });
+
+/** A page at a given size that records every console warning and error and every page error. */
+async function openAt(
+  hash: string,
+  size: { width: number; height: number },
+): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: size });
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'warning' || m.type() === 'error') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`${r.status()}: ${r.url()}`);
+  });
+  await page.goto(`${base}${hash}`);
+  await page.waitForSelector('#status[data-day]');
+  return { page, problems };
+}
+
+const SIZES = {
+  desktop: { width: 1440, height: 900 },
+  projector: { width: 1024, height: 768 },
+  phone: { width: 390, height: 844 },
+} as const;
+
+describe('web app for a class', () => {
+  it('lays out the run view at 1440×900, 1024×768 and 390×844 with nothing cut off', async () => {
+    for (const [name, size] of Object.entries(SIZES)) {
+      const { page, problems } = await openAt('#scenario=teaching-basic&seed=42', size);
+      await runToEnd(page);
+      await page.screenshot({ path: `${ARTIFACTS}/layout-${name}-${size.width}x${size.height}.png` });
+      await page.screenshot({
+        path: `${ARTIFACTS}/layout-${name}-${size.width}x${size.height}-full.png`,
+        fullPage: true,
+      });
+      // No sideways scrolling, and every part of the run view within the page's width.
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(width, name).toBeLessThanOrEqual(size.width);
+      const boxes = await page.$$eval(
+        '#controls, #charts figure, #body-map, #body-legend, #phases, #feed, #status, #run, #guided, #story h2',
+        (els) =>
+          els.map((el) => {
+            const r = el.getBoundingClientRect();
+            return { id: el.id || el.tagName, left: r.left, right: r.right, width: r.width };
+          }),
+      );
+      for (const b of boxes) {
+        expect(b.left, `${name} ${b.id}`).toBeGreaterThanOrEqual(0);
+        expect(b.right, `${name} ${b.id}`).toBeLessThanOrEqual(size.width);
+      }
+      // The charts and the story are wide enough to read.
+      const readable = await page.$$eval('#charts figure, #body-map, #phases, #feed', (els) =>
+        els.map((el) => el.getBoundingClientRect().width),
+      );
+      for (const w of readable) expect(w, name).toBeGreaterThan(280);
+      // On a projector the body map sits beside the charts, within the first screen's height
+      // below the controls; on a phone the parts are stacked in one column.
+      const top = (sel: string) => page.$eval(sel, (el) => el.getBoundingClientRect().top + window.scrollY);
+      const left = (sel: string) => page.$eval(sel, (el) => el.getBoundingClientRect().left);
+      if (name === 'phone') {
+        expect(await left('#charts')).toBe(await left('#story'));
+        expect(await top('#story')).toBeGreaterThan(await top('#charts'));
+      } else {
+        expect(await top('#body-map'), name).toBeLessThan(size.height);
+        expect(await left('#story'), name).toBeGreaterThan(await left('#charts'));
+      }
+      expect(problems, name).toEqual([]);
+      await page.close();
+    }
+  }, 120_000);
+
+  it('writes what happened in words, with units and plurals: no identifiers in a full teaching-basic run', async () => {
+    const { page } = await openAt('#scenario=teaching-basic&seed=42', SIZES.desktop);
+    await runToEnd(page);
+    const texts = await page.$$eval(
+      '#feed li, #phases li, #charts figcaption, #body-map title, #body-map text, #status',
+      (els) => els.map((el) => (el instanceof HTMLElement ? el.innerText : (el.textContent ?? ''))),
+    );
+    const feed = await page.$$eval('#feed li', (els) => els.map((el) => el.textContent ?? ''));
+    expect(feed.length).toBeGreaterThan(5);
+    for (const t of texts) {
+      // camelCase identifiers (sentinelNode), snake_case (first_macro), exponents (0.00e+0).
+      expect(t).not.toMatch(/\b[a-z]{2,}[A-Z][a-z]+/);
+      expect(t).not.toMatch(/\b[a-z]+_[a-z_]+\b/);
+      expect(t).not.toMatch(/\d[eE][+-]?\d/);
+      // "1 cells", "1 colonies", "1 micrometastases": a count of one takes the singular.
+      expect(t).not.toMatch(/(^|[^\d.,])1 (cells|colonies|micrometastases|macrometastases)\b/);
+    }
+    expect(feed.join('\n')).toContain('isolated tumour cells in the sentinel lymph node');
+    // The site axis of the disseminated cells chart is in words.
+    const labels = JSON.parse((await page.getAttribute('figure:has(#chart-dtc)', 'data-labels')) ?? '[]');
+    expect(labels).toContain('sentinel node');
+    for (const label of labels) expect(label).not.toMatch(/[a-z][A-Z]/);
+    await page.close();
+  });
+
+  it('explains the body map: a legend of colours and sizes', async () => {
+    const { page } = await openAt('#scenario=teaching-basic&seed=42', SIZES.desktop);
+    const legend = (await page.textContent('#body-legend')) ?? '';
+    for (const words of [
+      'primary tumour or a macrometastasis',
+      'micrometastasis',
+      'disseminated cells',
+      'larger circle',
+    ])
+      expect(legend).toContain(words);
+    await page.close();
+  });
+
+  it('exposes tabs, the status line and the charts to assistive tools, in text of at least 14 px', async () => {
+    const { page } = await openAt('#scenario=teaching-basic&seed=42', SIZES.desktop);
+    await page.click('#step');
+    await page.waitForFunction(() => Number(document.getElementById('status')?.dataset.day) > 0);
+    const tab = (id: string) =>
+      page.$eval(`#${id}`, (el) => [el.getAttribute('role'), el.getAttribute('aria-selected')]);
+    expect(await page.getAttribute('.tabs', 'role')).toBe('tablist');
+    expect(await tab('tab-run')).toEqual(['tab', 'true']);
+    expect(await tab('tab-compare')).toEqual(['tab', 'false']);
+    await page.click('#tab-compare');
+    expect(await tab('tab-run')).toEqual(['tab', 'false']);
+    expect(await tab('tab-compare')).toEqual(['tab', 'true']);
+    await page.click('#tab-run');
+    expect(await page.getAttribute('#status', 'aria-live')).toBe('polite');
+    expect(await page.getAttribute('#status', 'role')).toBe('status');
+    // Each chart: an image named by its title, and a caption with its latest numbers.
+    const charts = await page.$$eval('#charts figure', (figures) =>
+      figures.map((f) => ({
+        role: f.querySelector('canvas')?.getAttribute('role'),
+        name: f.querySelector('canvas')?.getAttribute('aria-label') ?? '',
+        caption: f.querySelector('figcaption')?.textContent ?? '',
+      })),
+    );
+    expect(charts).toHaveLength(6);
+    for (const c of charts) {
+      expect(c.role).toBe('img');
+      expect(c.name.length).toBeGreaterThan(10);
+      expect(c.caption.length).toBeGreaterThan(20);
+    }
+    expect(charts[0]?.caption).toMatch(
+      /^Year 0\.\d: the primary tumour has [\d,.]+( million| billion)? cells/,
+    );
+    // Body text: every visible element with text of its own.
+    const small = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('body *'))
+        .filter((el) => {
+          const own = Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent?.trim());
+          const r = el.getBoundingClientRect();
+          return own && r.width > 0 && r.height > 0 && !(el instanceof SVGElement);
+        })
+        .map((el) => [el.tagName, el.id, (el.textContent ?? '').slice(0, 30), getComputedStyle(el).fontSize])
+        .filter(([, , , size]) => Number.parseFloat(size as string) < 14),
+    );
+    expect(small).toEqual([]);
+    await page.close();
+  });
+
+  it('guides a class: pauses at each phase, rings it on the body map and the charts, explains it, and opens from a link', async () => {
+    const { page, problems } = await openAt('#scenario=teaching-basic&seed=42&guided=1', SIZES.projector);
+    expect(await page.isChecked('#guided')).toBe(true);
+    await page.click('#run');
+    const seen: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const state = await page.waitForFunction(
+        () => {
+          const guide = document.getElementById('guide') as HTMLElement;
+          const status = document.getElementById('status') as HTMLElement;
+          if (!guide.hidden) return 'stopped';
+          if (status.dataset.done === 'true') return 'done';
+          return false;
+        },
+        undefined,
+        { timeout: 30_000 },
+      );
+      if ((await state.jsonValue()) === 'done') break;
+      const key = (await page.getAttribute('#guide', 'data-key')) as string;
+      const text = (await page.textContent('#guide-text')) ?? '';
+      // One sentence.
+      expect(text, key).toMatch(/^Year \d+\.\d: [A-Z].*\.$/);
+      expect(text, key).not.toMatch(/\. [A-Z]/);
+      expect(seen, key).not.toContain(key);
+      seen.push(key);
+      // The run is paused where the phase first happened: its day is at most a month past it.
+      const day = Number(await page.getAttribute('#status', 'data-day'));
+      const year = Number(text.slice(5, text.indexOf(':')));
+      expect(day / 365.25 - year, key).toBeLessThan(31 / 365.25 + 0.05);
+      await page.waitForTimeout(50);
+      expect(Number(await page.getAttribute('#status', 'data-day')), `${key} paused`).toBe(day);
+      expect(await page.$$('#charts figure.highlight'), key).not.toHaveLength(0);
+      if (['first_colony', 'first_micro', 'first_macro', 'detection', 'surgery'].includes(key))
+        expect(await page.$$('#body-map g.highlight'), key).toHaveLength(1);
+      if (key === 'first_macro') await page.screenshot({ path: `${ARTIFACTS}/guided-macro-1024x768.png` });
+      await page.click('#guide-next');
+    }
+    for (const key of [
+      'shed',
+      'circulation',
+      'arrest',
+      'extravasation',
+      'first_colony',
+      'first_micro',
+      'first_macro',
+      'detection',
+      'surgery',
+    ])
+      expect(seen).toContain(key);
+    expect(seen.indexOf('shed')).toBeLessThan(seen.indexOf('arrest'));
+    expect(seen.indexOf('first_micro')).toBeLessThan(seen.indexOf('first_macro'));
+    // The run went on to the end, the same run as without the guide.
+    const node = run(loadScenarioFile('teaching-basic'), { seed: 42 });
+    expect(Number(await page.getAttribute('#status', 'data-shed'))).toBe(node.summary.funnel.shed);
+    // Its share link opens in the guided mode again; turning it off drops it from the link.
+    await page.click('#share');
+    expect(await page.inputValue('#share-url')).toMatch(/[#&]guided=1(&|$)/);
+    await page.uncheck('#guided');
+    expect(await page.evaluate(() => location.hash)).not.toContain('guided');
+    expect(problems).toEqual([]);
+    await page.close();
+
+    const bad = await openAt('#scenario=teaching-basic&seed=42&guided=yes', SIZES.desktop);
+    expect(await bad.page.textContent('#error')).toContain(
+      'link: guided: expected 1 (on) or 0 (off) (got "yes")',
+    );
+    expect(await bad.page.isChecked('#guided')).toBe(false);
+    await bad.page.close();
+  }, 120_000);
+
+  it('runs whole scenarios and a comparison with no console warning, page error or failed request', async () => {
+    const { page, problems } = await openAt('', SIZES.desktop);
+    await page.locator('#params').evaluate((d) => {
+      (d as HTMLDetailsElement).open = true;
+    });
+    await runToEnd(page);
+    await page.click('#export');
+    await page.waitForSelector('#downloads a[download="events.csv"]');
+    await page.selectOption('#scenario', 'teaching-basic');
+    await page.waitForFunction(() => location.hash.includes('teaching-basic'));
+    await page.waitForSelector('#status[data-day]');
+    await runToEnd(page);
+    await page.click('#tab-compare');
+    await page.fill('#replicates', '2');
+    await page.click('#compare-run');
+    await page.waitForSelector('#compare-status[data-done="true"]', { timeout: 60_000 });
+    // A tissue scenario: the parameter panel hides the patient's fields and shows the tissue's.
+    await page.click('#tab-run');
+    await page.selectOption('#scenario', 'tissue-teaching');
+    await page.waitForSelector('#status[data-step]');
+    await page.$eval('#speed', (s) => {
+      const select = s as HTMLSelectElement;
+      select.value = select.options[select.options.length - 1]?.value ?? '';
+    });
+    await page.click('#run');
+    await page.waitForSelector('#status[data-done="true"]', { timeout: 60_000 });
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+});

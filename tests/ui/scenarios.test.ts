@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/engine/scenario.ts';
 import { parseSeed } from '../../src/engine/schema.ts';
-import { parseShareHash, resolver, shareHash } from '../../src/ui/scenarios.ts';
+import { parseGuided, parseShareHash, resolver, shareHash } from '../../src/ui/scenarios.ts';
 
 const SEED_MESSAGE = 'not a valid seed (got 99999999999, expected an integer from 0 to 2147483647)';
 
@@ -50,5 +50,25 @@ describe('the seed box', () => {
     expect(() => parseSeed('99999999999', 'seed')).toThrow(`seed: ${SEED_MESSAGE}`);
     expect(() => parseSeed('', 'seed')).toThrow('seed: not a valid seed (got "",');
     expect(parseSeed('12', 'seed')).toBe(12);
+  });
+});
+
+describe('the guided mode in a link', () => {
+  it('is on with guided=1, off with 0 or none, and refused otherwise', () => {
+    expect(parseGuided('#scenario=teaching-basic&seed=42&guided=1')).toBe(true);
+    expect(parseGuided('#scenario=teaching-basic&seed=42&guided=0')).toBe(false);
+    expect(parseGuided('#scenario=teaching-basic&seed=42')).toBe(false);
+    for (const bad of ['yes', 'true', '', '2'])
+      expect(() => parseGuided(`#seed=1&guided=${bad}`)).toThrow(
+        `link: guided: expected 1 (on) or 0 (off) (got "${bad}")`,
+      );
+  });
+
+  it('is carried by a share link only when on', () => {
+    const chosen = parseShareHash('#scenario=teaching-basic&seed=42');
+    if (!chosen) throw new Error('no choice');
+    expect(shareHash(chosen, true)).toBe('#scenario=teaching-basic&seed=42&guided=1');
+    expect(shareHash(chosen)).toBe('#scenario=teaching-basic&seed=42');
+    expect(parseShareHash(shareHash(chosen, true))?.seed).toBe(42);
   });
 });
