@@ -392,7 +392,13 @@ export const TARGETS: Target[] = [
     ciReplicates: 20,
     measure(result) {
       const r = patientRun(result);
-      const macro = r.metastases.filter((m) => m.size_class === 'macro' && m.generation === 1);
+      // Tubiana and Koscielny's sizes are those of primaries that seeded before surgery;
+      // cells shed by a local recurrence that regrew from the residual are not among them.
+      const surgery = r.summary.surgeryDay;
+      const macro = r.metastases.filter(
+        (m) =>
+          m.size_class === 'macro' && m.generation === 1 && (surgery < 0 || m.dissemination_day <= surgery),
+      );
       return {
         seedingMm: macro.flatMap((m) => Array<number>(m.count).fill(m.primary_diameter_at_dissemination_mm)),
       };
