@@ -10,6 +10,7 @@ import { MAX_SEED, parseSeed, scenarioSchema } from '../../src/engine/schema.ts'
 import { refusal } from '../support/scenarios.ts';
 
 const BUILT_IN = [
+  'breast',
   'breast-her2-early',
   'breast-her2-late',
   'breast-er-positive',
@@ -47,6 +48,25 @@ describe('built-in scenarios', () => {
     });
     expect(strip(late)).toEqual(strip(early));
     expect([early.invasion.programme, late.invasion.programme]).toEqual(['early', 'late']);
+  });
+
+  it('the breast subtypes share every parameter of breast.yaml but growth rate, therapy and programme', () => {
+    const base = asPatient(loadScenarioFile('breast'));
+    const strip = (s: typeof base) => ({
+      ...s,
+      name: '',
+      description: '',
+      growth: { ...s.growth, lambda: 0 },
+      invasion: { ...s.invasion, programme: '' },
+      clinical: { ...s.clinical, endocrine: null, chemotherapy: null },
+    });
+    for (const name of [
+      'breast-er-positive',
+      'breast-her2-early',
+      'breast-her2-late',
+      'breast-triple-negative',
+    ])
+      expect(strip(asPatient(loadScenarioFile(name))), name).toEqual(strip(base));
   });
 
   it('scenarios/schema.json is generated from the schema', () => {
