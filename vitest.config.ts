@@ -9,6 +9,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  */
 const SLOW_FIRST = [
   'tests/system/cohorts.test.ts',
+  'tests/e2e/app.test.ts',
   'tests/cli/calibrate.test.ts',
   'tests/reproduce/reproduce.test.ts',
   'tests/system/invariants.test.ts',

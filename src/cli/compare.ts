@@ -68,7 +68,10 @@ async function armRows(
       // Both arms at one seed, as the page runs them: the scenario file with its seed replaced.
       file = join(workDir, `arm-${label}-seed-${options.seed}.yaml`);
       mkdirSync(workDir, { recursive: true });
-      writeFileSync(file, `extends: ${existsSync(arm) ? resolve(arm) : arm}\nseed: ${options.seed}\n`);
+      writeFileSync(
+        file,
+        `extends: ${JSON.stringify(existsSync(arm) ? resolve(arm) : arm)}\nseed: ${options.seed}\n`,
+      );
       scenario = loadScenarioFile(file);
     }
     // One folder per resolved scenario, replicate count and engine version: a change to the

@@ -99,15 +99,6 @@ export function resolveExtends(source: ScenarioSource, resolve?: Resolver, seen:
       },
     ]);
   }
-  if (seen.includes(parent)) {
-    throw new ScenarioError([
-      {
-        file: source.name,
-        path: 'extends',
-        message: `extends itself through ${[...seen, parent].join(' -> ')}`,
-      },
-    ]);
-  }
   let base: ScenarioSource;
   try {
     if (!resolve) throw new Error('no resolver for extends');
@@ -117,7 +108,19 @@ export function resolveExtends(source: ScenarioSource, resolve?: Resolver, seen:
       { file: source.name, path: 'extends', message: `cannot load "${parent}" (${(e as Error).message})` },
     ]);
   }
-  return deepMerge(resolveExtends(base, resolve, [...seen, parent]), raw);
+  // A loop is a file met twice, by the name the resolver gives it: the same relative
+  // text (`../base.yaml`) names different files in different folders.
+  const chain = seen.length === 0 ? [source.name] : seen;
+  if (chain.includes(base.name)) {
+    throw new ScenarioError([
+      {
+        file: source.name,
+        path: 'extends',
+        message: `extends itself through ${[...chain, base.name].join(' -> ')}`,
+      },
+    ]);
+  }
+  return deepMerge(resolveExtends(base, resolve, [...chain, base.name]), raw);
 }
 
 export function validateScenario(raw: unknown, file: string): AnyScenario {

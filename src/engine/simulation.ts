@@ -18,6 +18,7 @@ import {
   type Series,
   trackSizeClass,
 } from './observe.ts';
+import { drawPatientTraits } from './patient.ts';
 import { angiogenesis } from './phases/angiogenesis.ts';
 import { angiogenesisAtNewSite } from './phases/angiogenesisAtNewSite.ts';
 import { type Arrival, arrest } from './phases/arrest.ts';
@@ -28,7 +29,6 @@ import { extravasate } from './phases/extravasation.ts';
 import { grow } from './phases/growth.ts';
 import { invade, type ShedBatch } from './phases/invasion.ts';
 import { createStream, GENERATOR, restoreStream, type Stream, type StreamState } from './random.ts';
-import { normal } from './samplers.ts';
 import { asPatient } from './scenario.ts';
 import { type AnyScenario, type Scenario, SITES } from './schema.ts';
 import {
@@ -36,7 +36,6 @@ import {
   driverMask,
   FUNNEL_STAGES,
   type FunnelRow,
-  type PatientTraits,
   PRIMARY_SITE,
   ROUTE_INOCULATION,
   ROUTES,
@@ -110,21 +109,6 @@ function initialState(s: Scenario): State {
   };
 }
 
-/**
- * Draws a patient's traits from a stream of their own, all of them always, so
- * that changing one parameter never shifts another trait's draw or any phase's stream.
- */
-function patientTraits(s: Scenario, u: Stream): PatientTraits {
-  const zGrowth = normal(u);
-  const zSymptoms = normal(u);
-  const screened = u() < s.clinical.screening.participation;
-  return {
-    lambdaFactor: Math.exp(s.growth.lambdaSpread * zGrowth),
-    symptomaticMm: s.clinical.symptomaticMm * Math.exp(s.clinical.symptomaticSpread * zSymptoms),
-    screened,
-  };
-}
-
 function makeContext(scenario: Scenario, state: State, streams: Streams): Context {
   const cohorts = createCohorts(scenario);
   indexRows(cohorts.dormantAbleIndex, state.dormantAble.key, state.dormantAble.size);
@@ -166,7 +150,7 @@ export function createSimulation(scenario: Scenario, options: RunOptions = {}): 
     STREAM_NAMES.map((name) => [name, wrap(createStream(seed, replicate, name))]),
   ) as Streams;
   const state = initialState(scenario);
-  state.patient = patientTraits(scenario, createStream(seed, replicate, 'patient'));
+  state.patient = drawPatientTraits(scenario, seed, replicate);
   const ctx = makeContext(scenario, state, streams);
   if (scenario.primary.enabled) {
     state.tumours.push({

@@ -4,6 +4,7 @@
  * (view.ts) of patient runs.
  */
 import type { Chunk } from '../../workers/protocol.ts';
+import { drawPatientTraits } from '../engine/patient.ts';
 import { asPatient } from '../engine/scenario.ts';
 import { METASTATIC_SITES, type Scenario } from '../engine/schema.ts';
 import { drawBodyMap } from './bodymap.ts';
@@ -255,7 +256,7 @@ export async function createPatientView(): Promise<View> {
       $('charts').hidden = !shown;
       $('story-patient').hidden = !shown;
     },
-    reset(next) {
+    reset(next, _layout, seed) {
       const s = asPatient(next);
       scenario = s;
       latest = {};
@@ -263,7 +264,14 @@ export async function createPatientView(): Promise<View> {
       seen = new Set();
       feed.replaceChildren();
       const cellsAt = (mm: number) => (Math.PI / 6) * mm ** 3 * s.body.cellsPerMm3;
-      charts.reset(cellsAt(s.clinical.symptomaticMm), cellsAt(s.clinical.screening.thresholdMm));
+      // The page runs replicate 0: its patient's own detection size, and a screening line
+      // only for a patient who is screened.
+      const patient = drawPatientTraits(s, seed, 0);
+      const screened = s.clinical.screening.enabled && patient.screened;
+      charts.reset(
+        cellsAt(patient.symptomaticMm),
+        screened ? cellsAt(s.clinical.screening.thresholdMm) : Number.NaN,
+      );
     },
     speeds: () => SPEEDS,
     frameDays: (days) => days,

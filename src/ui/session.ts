@@ -135,7 +135,7 @@ export function createSession(hooks: SessionHooks): Session {
     const { chosen, view } = hooks.next();
     current = undefined;
     const layout = await ask((api) => api.open(chosen.scenario, chosen.seed));
-    view.reset(chosen.scenario, layout);
+    view.reset(chosen.scenario, layout, chosen.seed);
     hooks.opening(view);
     current = { chosen, view, ...(await draw(view, 0)) };
     hooks.opened(current);

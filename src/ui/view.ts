@@ -47,10 +47,10 @@ export interface View {
   /** Shows this view's parts of the page, or hides them. */
   show(shown: boolean): void;
   /**
-   * Clears the view for a new run of `scenario`, whose scale is this view's;
-   * `layout` is the run's fixed picture where the scale draws one.
+   * Clears the view for a new run of `scenario` at `seed`, whose scale is this
+   * view's; `layout` is the run's fixed picture where the scale draws one.
    */
-  reset(scenario: AnyScenario, layout: TissueLayout | undefined): void;
+  reset(scenario: AnyScenario, layout: TissueLayout | undefined, seed: number): void;
   /** The speeds offered for the run. */
   speeds(): Speeds;
   /** Simulated days one frame covers at `speed`, one of the speeds' values. */

@@ -185,5 +185,12 @@ describe('bad input runs nothing', () => {
     const s = loadScenarioFile(join(dir, 'top.yaml'));
     expect(s.name).toBe('top');
     expect(asPatient(s).growth.lambda).toBe(0.002);
+    // Each folder's base.yaml extending ../base.yaml is a chain, not a loop.
+    mkdirSync(join(dir, 'deep', 'deeper'));
+    writeFileSync(join(dir, 'deep', 'deeper', 'base.yaml'), 'extends: ../base.yaml\nname: deeper\n');
+    writeFileSync(join(dir, 'deep', 'deeper', 'run.yaml'), 'extends: base.yaml\nname: run\n');
+    expect(asPatient(loadScenarioFile(join(dir, 'deep', 'deeper', 'run.yaml'))).growth.lambda).toBe(0.002);
+    writeFileSync(join(dir, 'loop.yaml'), 'extends: ./deep/../loop.yaml\nname: loop\n');
+    expect(() => loadScenarioFile(join(dir, 'loop.yaml'))).toThrow(/extends itself/);
   });
 });

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { chemoSurvival, clinical } from '../../src/engine/clinical.ts';
 import { funnelTotals } from '../../src/engine/observe.ts';
 import { outcomeRow } from '../../src/engine/outcomes.ts';
+import { drawPatientTraits } from '../../src/engine/patient.ts';
 import { divisionRate, netRate } from '../../src/engine/phases/growth.ts';
 import { deepMerge } from '../../src/engine/scenario.ts';
 import { ORGANS, type Scenario, SITES } from '../../src/engine/schema.ts';
@@ -285,6 +286,8 @@ describe('clinical layer', () => {
       if (p.screened) screened++;
       growthZ.push(Math.log(p.lambdaFactor) / 0.7);
       symptomsZ.push(Math.log(p.symptomaticMm / base.clinical.symptomaticMm) / 0.4);
+      // The page draws the same traits to place its detection lines.
+      expect(drawPatientTraits(base, 11, r)).toEqual(p);
       const q = createSimulation(onlySymptoms, { seed: 11, replicate: r }).ctx.state.patient;
       expect(q.lambdaFactor).toBe(1);
       expect(q.symptomaticMm).toBe(p.symptomaticMm);

@@ -59,6 +59,9 @@ export const arbitraryScenario: fc.Arbitrary<Scenario> = fc
     endocrine: fc.boolean(),
     inoculate: fc.boolean(),
     representation: fc.constantFrom('cohorts', 'individual'),
+    lambdaSpread: uniform(0, 0.8),
+    symptomaticSpread: uniform(0, 0.8),
+    participation: uniform(0, 1),
   })
   .map((a) =>
     fastScenario({
@@ -79,7 +82,10 @@ export const arbitraryScenario: fc.Arbitrary<Scenario> = fc
       },
       inoculation: { enabled: a.inoculate, cells: 2000, vessel: 'portal' },
       representation: { mode: a.representation },
+      growth: { lambdaSpread: a.lambdaSpread },
       clinical: {
+        symptomaticSpread: a.symptomaticSpread,
+        screening: { participation: a.participation },
         chemotherapy: { enabled: a.chemo },
         radiotherapy: { enabled: a.radiotherapy },
         endocrine: { enabled: a.endocrine },

@@ -10,7 +10,7 @@ export const growth = section(
       source: 'set so volume doubling at 1 cm is about 160 days (serial ultrasound series; docs/model.md)',
       description: 'Gompertz rate: net growth per cell is lambda * ln(K/N)',
     }),
-    lambdaSpread: num(0, 0, 3, {
+    lambdaSpread: num(0, 0, 1, {
       unit: 'ln units',
       source:
         'Weedon-Fekjær et al. 2008, Breast Cancer Res 10:R41 (growth from 10 to 20 mm: under 1.2 months in 5% of tumours, over 6.3 years in 5%)',

@@ -1,0 +1,24 @@
+/**
+ * What differs between patients of one scenario: drawn once per run from a
+ * stream of its own; the page draws the same traits to show a run's own detection lines.
+ */
+import { createStream } from './random.ts';
+import { normal } from './samplers.ts';
+import type { Scenario } from './schema.ts';
+import type { PatientTraits } from './state.ts';
+
+/**
+ * Draws a patient's traits from a stream of their own, all of them always, so
+ * that changing one parameter never shifts another trait's draw or any phase's stream.
+ */
+export function drawPatientTraits(s: Scenario, seed: number, replicate: number): PatientTraits {
+  const u = createStream(seed, replicate, 'patient');
+  const zGrowth = normal(u);
+  const zSymptoms = normal(u);
+  const screened = u() < s.clinical.screening.participation;
+  return {
+    lambdaFactor: Math.exp(s.growth.lambdaSpread * zGrowth),
+    symptomaticMm: s.clinical.symptomaticMm * Math.exp(s.clinical.symptomaticSpread * zSymptoms),
+    screened,
+  };
+}
