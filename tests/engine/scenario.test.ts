@@ -50,13 +50,15 @@ describe('built-in scenarios', () => {
     expect([early.invasion.programme, late.invasion.programme]).toEqual(['early', 'late']);
   });
 
-  it('the breast subtypes share every parameter of breast.yaml but growth rate, therapy and programme', () => {
+  it('the breast subtypes share every parameter of breast.yaml but growth rate, therapy, programme and wake hazard', () => {
     const base = asPatient(loadScenarioFile('breast'));
     const strip = (s: typeof base) => ({
       ...s,
       name: '',
       description: '',
       growth: { ...s.growth, lambda: 0 },
+      // ER+ dormant cells wake at their own rate (fitted to Pan 2017).
+      colonisation: { ...s.colonisation, wakeHazard: 0 },
       invasion: { ...s.invasion, programme: '' },
       clinical: { ...s.clinical, endocrine: null, chemotherapy: null },
     });

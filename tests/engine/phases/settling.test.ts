@@ -296,6 +296,8 @@ function frozenColonise(ctx: Context, arrivals: readonly Arrival[]): void {
     countFunnel(state, 'dormant', route, timing, dormant * a.unitCells);
     countFunnel(state, 'diedAfterExtravasation', route, timing, died * a.unitCells);
     foundColonies(ctx, a.site, record, 0, colonies);
+    // Counted since (summary.json's foundedDirectly); no draw depends on it.
+    state.coloniesFoundedDirectly += colonies;
     if (dormant === 0) continue;
     const store = able ? state.dormantAble : state.dormantUnable;
     if (!ctx.counted) {
