@@ -59,7 +59,7 @@ export const arbitraryScenario: fc.Arbitrary<Scenario> = fc
     endocrine: fc.boolean(),
     inoculate: fc.boolean(),
     representation: fc.constantFrom('cohorts', 'individual'),
-    lambdaSpread: uniform(0, 0.8),
+    lambdaSpread: uniform(0, 0.3),
     symptomaticSpread: uniform(0, 0.8),
     participation: uniform(0, 1),
   })
