@@ -9,8 +9,8 @@ import { loadScenarioFile } from '../../src/cli/scenarios.ts';
 import { asPatient } from '../../src/engine/scenario.ts';
 import { run } from '../../src/engine/simulation.ts';
 
-/** The scenarios held to this; breast-her2-early joins once it is recalibrated. */
-const FOR_CLASS = ['teaching-basic'];
+/** The scenarios held to this: the one a class opens first and the page's default. */
+const FOR_CLASS = ['teaching-basic', 'breast-her2-early'];
 
 /** Each phase a class must see, and how a run shows that it happened. */
 type Result = ReturnType<typeof run>;
