@@ -36,6 +36,7 @@ import {
   driverMask,
   FUNNEL_STAGES,
   type FunnelRow,
+  type PatientTraits,
   PRIMARY_SITE,
   ROUTE_INOCULATION,
   ROUTES,
@@ -62,7 +63,7 @@ export interface RunOptions {
   wrapStream?: (s: Stream) => Stream;
 }
 
-function initialState(s: Scenario): State {
+function initialState(s: Scenario, patient: PatientTraits): State {
   return {
     day: 0,
     stepIndex: 0,
@@ -84,7 +85,7 @@ function initialState(s: Scenario): State {
     shedBloodSinceObservation: 0,
     shedLymphSinceObservation: 0,
     firstClassSeen: new Uint8Array(SITES.length),
-    patient: { lambdaFactor: 1, symptomaticMm: s.clinical.symptomaticMm, screened: true },
+    patient,
     clinical: {
       detectedDay: -1,
       detectionMode: '',
@@ -149,8 +150,7 @@ export function createSimulation(scenario: Scenario, options: RunOptions = {}): 
   const streams = Object.fromEntries(
     STREAM_NAMES.map((name) => [name, wrap(createStream(seed, replicate, name))]),
   ) as Streams;
-  const state = initialState(scenario);
-  state.patient = drawPatientTraits(scenario, seed, replicate);
+  const state = initialState(scenario, drawPatientTraits(scenario, seed, replicate));
   const ctx = makeContext(scenario, state, streams);
   if (scenario.primary.enabled) {
     state.tumours.push({
