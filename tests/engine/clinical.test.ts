@@ -24,7 +24,7 @@ import {
   sum,
   tumourOf,
 } from '../support/phases.ts';
-import { arbitraryScenario, fastScenario, uniform } from '../support/scenarios.ts';
+import { arbitraryScenario, capped, fastScenario, uniform } from '../support/scenarios.ts';
 
 describe('clinical layer', () => {
   /** A run of the fast scenario to day 400 without surgery, so that colonies and dormant cells exist. */
@@ -231,37 +231,44 @@ describe('clinical layer', () => {
 
   it('the primary is never found before it reaches the detection size, and is found the step it does', () => {
     fc.assert(
-      fc.property(arbitraryScenario, seed, fc.boolean(), uniform(0, 1), (scenario, s, screening, share) => {
-        const sc: Scenario = {
-          ...scenario,
-          clinical: {
-            ...scenario.clinical,
-            symptomaticSpread: share,
-            screening: {
-              ...scenario.clinical.screening,
-              enabled: screening,
-              participation: share,
-              intervalDays: 50,
-              thresholdMm: 3,
+      fc.property(
+        arbitraryScenario,
+        seed,
+        fc.boolean(),
+        uniform(0, 1),
+        capped((scenario, s, screening, share) => {
+          const sc: Scenario = {
+            ...scenario,
+            clinical: {
+              ...scenario.clinical,
+              symptomaticSpread: share,
+              screening: {
+                ...scenario.clinical.screening,
+                enabled: screening,
+                participation: share,
+                intervalDays: 50,
+                thresholdMm: 3,
+              },
             },
-          },
-        };
-        const sim = createSimulation(sc, { seed: s });
-        const state = sim.ctx.state;
-        const rho = sc.body.cellsPerMm3;
-        while (!state.ended && state.clinical.detectedDay < 0) {
-          step(sim);
-          const primary = state.tumours[0];
-          if (!primary || primary.founding) break;
-          const d = diameterMm(tumourCells(primary), rho);
-          // Each patient has their own size at symptomatic detection.
-          const symptomatic = state.patient.symptomaticMm;
-          if (state.clinical.detectedDay < 0) expect(d).toBeLessThan(symptomatic);
-          else if (state.clinical.detectionMode === 'symptoms') expect(d).toBeGreaterThanOrEqual(symptomatic);
-          else if (!state.patient.screened) expect.unreachable('found at a screen it does not attend');
-          else expect(d).toBeGreaterThanOrEqual(sc.clinical.screening.thresholdMm);
-        }
-      }),
+          };
+          const sim = createSimulation(sc, { seed: s });
+          const state = sim.ctx.state;
+          const rho = sc.body.cellsPerMm3;
+          while (!state.ended && state.clinical.detectedDay < 0) {
+            step(sim);
+            const primary = state.tumours[0];
+            if (!primary || primary.founding) break;
+            const d = diameterMm(tumourCells(primary), rho);
+            // Each patient has their own size at symptomatic detection.
+            const symptomatic = state.patient.symptomaticMm;
+            if (state.clinical.detectedDay < 0) expect(d).toBeLessThan(symptomatic);
+            else if (state.clinical.detectionMode === 'symptoms')
+              expect(d).toBeGreaterThanOrEqual(symptomatic);
+            else if (!state.patient.screened) expect.unreachable('found at a screen it does not attend');
+            else expect(d).toBeGreaterThanOrEqual(sc.clinical.screening.thresholdMm);
+          }
+        }),
+      ),
       { numRuns: 15 },
     );
   });

@@ -9,7 +9,7 @@ import { outcomeRow } from '../../src/engine/outcomes.ts';
 import { humanSummary, runFiles } from '../../src/engine/output.ts';
 import type { Scenario } from '../../src/engine/schema.ts';
 import { run, type Summary } from '../../src/engine/simulation.ts';
-import { arbitraryScenario } from '../support/scenarios.ts';
+import { arbitraryScenario, capped } from '../support/scenarios.ts';
 
 const seed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
 
@@ -158,7 +158,11 @@ function checkCounts(scenario: Scenario, s: number, singleCells: boolean): void 
 describe('counts', () => {
   it('have one definition in summary.json, the printed summary, funnel.csv, metastases.csv, timeseries.csv and runs.csv', () => {
     fc.assert(
-      fc.property(arbitraryScenario, seed, (scenario, s) => checkCounts(scenario, s, false)),
+      fc.property(
+        arbitraryScenario,
+        seed,
+        capped((scenario, s) => checkCounts(scenario, s, false)),
+      ),
       { numRuns: 30 },
     );
   });
@@ -166,7 +170,11 @@ describe('counts', () => {
   it('count colonies as the cells that founded them when every unit is one cell', () => {
     const single = arbitraryScenario.map((s) => ({ ...s, invasion: { ...s.invasion, clusterFraction: 0 } }));
     fc.assert(
-      fc.property(single, seed, (scenario, s) => checkCounts(scenario, s, true)),
+      fc.property(
+        single,
+        seed,
+        capped((scenario, s) => checkCounts(scenario, s, true)),
+      ),
       { numRuns: 20 },
     );
   });

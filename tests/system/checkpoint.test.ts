@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runFiles } from '../../src/engine/output.ts';
 import { checkpoint, createSimulation, result, resume, runToEnd } from '../../src/engine/simulation.ts';
-import { arbitraryScenario, fastScenario, uniform } from '../support/scenarios.ts';
+import { arbitraryScenario, capped, fastScenario, uniform } from '../support/scenarios.ts';
 
 describe('checkpoints', () => {
   it('resume bit-identically from any day', () => {
@@ -12,14 +12,14 @@ describe('checkpoints', () => {
         arbitraryScenario,
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
         uniform(0, 1),
-        (scenario, seed, cut) => {
+        capped((scenario, seed, cut) => {
           const whole = runFiles(result(runToEnd(createSimulation(scenario, { seed }))));
           const first = runToEnd(createSimulation(scenario, { seed }), cut * scenario.time.durationDays);
           const json = checkpoint(first);
           const resumed = resume(json);
           expect(checkpoint(resumed)).toBe(json);
           expect(runFiles(result(runToEnd(resumed)))).toEqual(whole);
-        },
+        }),
       ),
       { numRuns: 20 },
     );

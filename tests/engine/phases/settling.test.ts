@@ -46,7 +46,7 @@ import {
   type State,
 } from '../../../src/engine/state.ts';
 import { contextOf, founding, funnelCount, MODES, type Mode, seed } from '../../support/phases.ts';
-import { arbitraryScenario, fastScenario, uniform } from '../../support/scenarios.ts';
+import { arbitraryScenario, capped, fastScenario, uniform } from '../../support/scenarios.ts';
 import { chiSquareHomogeneity, chiSquareSurvival } from '../../support/stats.ts';
 
 const LEVEL = 0.001;
@@ -358,33 +358,41 @@ describe('settlingDays 0', () => {
 describe('settling: bookkeeping', () => {
   it('accounts for every shed cell exactly once at every step, while cells settle', () => {
     fc.assert(
-      fc.property(arbitraryScenario, uniform(0.1, 30), seed, (scenario, settlingDays, s) => {
-        const sim = createSimulation(
-          { ...scenario, colonisation: { ...scenario.colonisation, settlingDays } },
-          { seed: s },
-        );
-        const cells = (st: DtcStore) => {
-          let n = 0;
-          for (let i = 0; i < st.size; i++) n += (st.count[i] as number) * (st.cells[i] as number);
-          return n;
-        };
-        while (!sim.ctx.state.ended) {
-          step(sim);
-          const f = funnelTotals(sim.ctx.state.funnel);
-          const settling = cells(sim.ctx.state.settling);
-          const fated =
-            (f.diedAfterExtravasation ?? 0) + (f.dormant ?? 0) + (f.founded ?? 0) + (f.settlingRemoved ?? 0);
-          expect(fated + settling).toBe(f.extravasated);
-          expect((f.killed ?? 0) + (f.extravasationFailed ?? 0) + fated + settling).toBe(f.shed);
-          // Every row holds at least one unit: one expect per step, not one per row
-          // (thousands of rows in individual mode made the expects most of the cost).
-          const st = sim.ctx.state.settling;
-          const empty: number[] = [];
-          for (let i = 0; i < st.size; i++) if (!((st.count[i] as number) > 0)) empty.push(i);
-          expect(empty, `rows without units at day ${sim.ctx.state.day}`).toEqual([]);
-        }
-        expect(result(sim).summary.settlingCells).toBe(cells(sim.ctx.state.settling));
-      }),
+      fc.property(
+        arbitraryScenario,
+        uniform(0.1, 30),
+        seed,
+        capped((scenario, settlingDays, s) => {
+          const sim = createSimulation(
+            { ...scenario, colonisation: { ...scenario.colonisation, settlingDays } },
+            { seed: s },
+          );
+          const cells = (st: DtcStore) => {
+            let n = 0;
+            for (let i = 0; i < st.size; i++) n += (st.count[i] as number) * (st.cells[i] as number);
+            return n;
+          };
+          while (!sim.ctx.state.ended) {
+            step(sim);
+            const f = funnelTotals(sim.ctx.state.funnel);
+            const settling = cells(sim.ctx.state.settling);
+            const fated =
+              (f.diedAfterExtravasation ?? 0) +
+              (f.dormant ?? 0) +
+              (f.founded ?? 0) +
+              (f.settlingRemoved ?? 0);
+            expect(fated + settling).toBe(f.extravasated);
+            expect((f.killed ?? 0) + (f.extravasationFailed ?? 0) + fated + settling).toBe(f.shed);
+            // Every row holds at least one unit: one expect per step, not one per row
+            // (thousands of rows in individual mode made the expects most of the cost).
+            const st = sim.ctx.state.settling;
+            const empty: number[] = [];
+            for (let i = 0; i < st.size; i++) if (!((st.count[i] as number) > 0)) empty.push(i);
+            expect(empty, `rows without units at day ${sim.ctx.state.day}`).toEqual([]);
+          }
+          expect(result(sim).summary.settlingCells).toBe(cells(sim.ctx.state.settling));
+        }),
+      ),
       { numRuns: 25 },
     );
   });
