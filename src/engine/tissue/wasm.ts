@@ -58,7 +58,7 @@ const PLAIN: Record<string, number[]> = {
   'f64x2.add': simd(0xf0),
   'f64x2.sub': simd(0xf1),
   'f64x2.mul': simd(0xf2),
-  'f64x2.convert_low_i32x4_u': simd(0xff),
+  'f64x2.convert_low_i32x4_s': simd(0xfe),
 };
 
 /** Memory instructions: opcode and natural alignment (log2 of bytes); an `offset=N` may follow. */

@@ -141,7 +141,7 @@ const KERNEL = assemble({
         local.get $pc
         v128.load8x8_u
         i32x4.extend_low_i16x8_u
-        f64x2.convert_low_i32x4_u
+        f64x2.convert_low_i32x4_s ;; one instruction on x64, unlike _u; counts are at most 255
         local.set $cells
         ;; m' = (keep m + r (((left + right) + up) + down)) + prod c, 0 below tiny.
         local.get $pm
