@@ -25,12 +25,16 @@ import { resolve } from 'node:path';
 import { loadScenarioFile } from '../src/cli/scenarios.ts';
 import { asTissue, deepMerge, validateScenario } from '../src/engine/scenario.ts';
 import type { AnyScenario } from '../src/engine/schema.ts';
+import { updateFields } from '../src/engine/tissue/phases/fields.ts';
 import { createTissueSimulation, runTissueSteps, tissueResult } from '../src/engine/tissue/simulation.ts';
 
 /** The peer's runner, relative to the project root (the bench runs from the root). */
 const PEER = '../shared/peers/metaspread/run.sh';
 const PEER_STEPS = 30;
 const PEER_SIDES = [51, 101, 201];
+/** Sides timed for seedsoil alone (the peer takes minutes per step there). */
+const OWN_SIDES = [401];
+const CELLS = 388;
 
 function seconds(f: () => void): number {
   const t0 = performance.now();
@@ -101,28 +105,66 @@ function peerFirstSteps(side: number, steps: number): Peer {
 }
 
 console.log(
-  `side by side with MetaSpread, ${PEER_STEPS} steps after one warm-up step from step 0 (medians; seconds per step):`,
+  `side by side with MetaSpread, ${PEER_STEPS} steps after one warm-up step from step 0 (medians; ${CELLS} cells; per point: per point of one patch of side × side):`,
 );
 const peerPresent = existsSync(resolve(process.cwd(), PEER));
 if (!peerPresent)
   console.log(`  MetaSpread is absent (no ${PEER} from ${process.cwd()}): seedsoil's times alone, no ratio`);
-for (const side of PEER_SIDES) {
+/** Seconds per step as ms per step, ns per lattice point (one patch) and ns per cell. */
+function costs(secondsPerStep: number, side: number): string {
+  const ms = (secondsPerStep * 1e3).toFixed(4);
+  const perPoint = ((secondsPerStep * 1e9) / (side * side)).toFixed(2);
+  const perCell = ((secondsPerStep * 1e9) / CELLS).toFixed(0);
+  return `${ms} ms per step, ${perPoint} ns per point, ${perCell} ns per cell`;
+}
+
+for (const side of [...PEER_SIDES, ...OWN_SIDES]) {
   const ours = seedsoilFirstSteps(side, PEER_STEPS, 51);
-  const label = `  side ${String(side).padStart(3)}: seedsoil ${(ours * 1e3).toFixed(4)} ms`;
-  if (!peerPresent) {
+  const label = `  side ${String(side).padStart(3)}: seedsoil ${costs(ours, side)}`;
+  if (!peerPresent || !PEER_SIDES.includes(side)) {
     console.log(label);
     continue;
   }
   const peer = peerFirstSteps(side, PEER_STEPS);
   if (peer.ok)
     console.log(
-      `${label}, MetaSpread ${(peer.seconds * 1e3).toFixed(1)} ms: ${(peer.seconds / ours).toFixed(0)}× fewer seconds per step`,
+      `${label}\n            MetaSpread ${costs(peer.seconds, side)}: ${(peer.seconds / ours).toFixed(0)}× fewer seconds per step`,
     );
   else console.log(`${label}, MetaSpread failed (${peer.why}): no ratio`);
 }
 console.log(
-  `  (seedsoil's first steps are its cheapest: the ECM is left alone where MMP-2 has not reached; its mean over the whole run is ${(perStep * 1e3).toFixed(3)} ms per step, above)`,
+  `  (these first steps hold 388 cells and no division; seedsoil's mean over the whole run, as the tumour grows to about 52,000 cells, is ${(perStep * 1e3).toFixed(3)} ms per step, above)`,
 );
+
+// The field update alone (MMP-2 and ECM), in one patch whose MMP-2 has spread for
+// 2000 steps, so every point holds MMP-2 above the floor and the ECM is read and written everywhere.
+function fieldsNsPerPoint(side: number, calls: number): { median: number; least: number } {
+  const sim = createTissueSimulation(asTissue(fixed(side, CELLS)));
+  runTissueSteps(sim, 2000);
+  const primary = sim.ctx.state.patches.slice(0, 1);
+  const ctx = { ...sim.ctx, state: { ...sim.ctx.state, patches: primary } };
+  const perPoint: number[] = [];
+  for (let k = 0; k < 15; k++) {
+    const s = seconds(() => {
+      for (let c = 0; c < calls; c++) updateFields(ctx);
+    });
+    perPoint.push((s * 1e9) / calls / (side * side));
+  }
+  return { median: median(perPoint), least: Math.min(...perPoint) };
+}
+
+// On a shared machine the least of the repeats is the nearest to the hardware's own pace.
+console.log('  the field update alone (one patch; median and least of 15 repeats):');
+for (const [side, calls] of [
+  [201, 500],
+  [401, 125],
+  [1001, 20],
+] as const) {
+  const t = fieldsNsPerPoint(side, calls);
+  console.log(
+    `    side ${String(side).padStart(4)}: ${t.median.toFixed(2)} ns per lattice point per step (least ${t.least.toFixed(2)})`,
+  );
+}
 
 // 3 and 4: a fixed population (no division, no vessels) so only the size varies.
 function fixed(side: number, cells: number): AnyScenario {
@@ -162,3 +204,18 @@ for (const cells of [4000, 40000, 120000]) {
     `    ${String(cells).padStart(6)} cells: ${ms.toFixed(4)} ms per step, ${(((ms - base) * 1e6) / (cells - 388)).toFixed(2)} ns per added cell`,
   );
 }
+
+// 5. The 1 cm × 1 cm scenario, run whole (as `seedsoil run tissue-centimetre` does).
+const centimetre = asTissue(loadScenarioFile('tissue-centimetre'));
+const big = createTissueSimulation(centimetre);
+const bigWall = seconds(() => runTissueSteps(big, centimetre.tissue.time.steps));
+const bigSummary = tissueResult(big).summary;
+const bigCells = bigSummary.patches.reduce((a, p) => a + p.mesenchymal + p.epithelial, 0);
+const active = big.ctx.state.patches.filter((p) => p.fieldsActive).length;
+console.log('tissue scale: tissue-centimetre (1001 × 1001, 388 cells, 2 secondary patches), 28,000 steps');
+console.log(
+  `  wall time ${bigWall.toFixed(1)} s; ${((bigWall / centimetre.tissue.time.steps) * 1e3).toFixed(2)} ms per step`,
+);
+console.log(
+  `  cells at the end: ${bigCells}; arrivals ${bigSummary.funnel.arrived}; patches with fields at the end: ${active} of ${big.ctx.state.patches.length}`,
+);

@@ -8,6 +8,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build as esbuild } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,8 @@ import type { AnyScenario } from '../../src/engine/schema.ts';
 import { tissueFiles } from '../../src/engine/tissue/output.ts';
 import { createTissueSimulation, runTissueSteps, tissueResult } from '../../src/engine/tissue/simulation.ts';
 import { launchChromium, serveApp } from '../support/browser.ts';
+import { type FieldDigest, fieldDigest } from '../support/field-digest.ts';
+import { smallTissue } from '../support/tissue.ts';
 
 const ARTIFACTS = 'test-artifacts';
 /** Background colours of a patch: intact ECM when the ECM is shown, plain grey when not. */
@@ -302,6 +305,50 @@ describe('tissue view', () => {
     }
     expect(errors).toEqual([]);
     expect(await page.isHidden('#error')).toBe(true);
+    await page.close();
+  });
+
+  it('computes the same MMP-2 and ECM bytes in a browser worker as in Node (the WebAssembly field kernel)', async () => {
+    // The engine bundled on its own into a module worker that answers one run with its field digest.
+    const bundle = await esbuild({
+      stdin: {
+        contents: `import { fieldDigest } from './tests/support/field-digest.ts';
+          self.onmessage = (e) => self.postMessage(fieldDigest(e.data.scenario, e.data.seed));`,
+        resolveDir: process.cwd(),
+        loader: 'ts',
+      },
+      bundle: true,
+      format: 'esm',
+      write: false,
+      logLevel: 'warning',
+    });
+    const code = bundle.outputFiles[0]?.text ?? '';
+    const page = await browser.newPage();
+    await page.goto(base);
+    // An odd side (the last pair of a row takes in the ghost) and an even one, with secondary patches seeded.
+    const runs = [
+      { scenario: asTissue(loadScenarioFile('tissue-teaching')), seed: 7 },
+      { scenario: smallTissue({ tissue: { lattice: { side: 30 } } }), seed: 3 },
+    ];
+    for (const { scenario, seed } of runs) {
+      const inBrowser = await page.evaluate(
+        ({ code, scenario, seed }) =>
+          new Promise<FieldDigest>((resolve, reject) => {
+            const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+            const worker = new Worker(url, { type: 'module' });
+            worker.onmessage = (e) => {
+              resolve(e.data as FieldDigest);
+              worker.terminate();
+            };
+            worker.onerror = (e) => reject(new Error(e.message));
+            worker.postMessage({ scenario, seed });
+          }),
+        { code, scenario, seed },
+      );
+      const inNode = fieldDigest(scenario, seed);
+      expect(inNode.active).toBeGreaterThan(scenario.tissue.lattice.side ** 2);
+      expect(inBrowser, scenario.name).toEqual(inNode);
+    }
     await page.close();
   });
 

@@ -26,6 +26,7 @@ const BUILT_IN = [
   'stress-seeding',
   'tissue-franssen',
   'tissue-teaching',
+  'tissue-centimetre',
 ];
 
 const messages = (text: string) => refusal(() => loadScenario({ name: 'bad.yaml', text }, fileResolver));

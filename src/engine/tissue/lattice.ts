@@ -24,22 +24,19 @@ export interface Patch {
   stride: number;
   /** Cells per point. */
   occupancy: Uint8Array;
+  /**
+   * The WebAssembly memory that holds the fields, the scratch row and the
+   * mesenchymal-like counts, the field kernel's whole input (phases/fields.ts).
+   * It never grows, so the views below stay valid.
+   */
+  memory: WebAssembly.Memory;
   /** Mesenchymal-like cells per point (the epithelial-like ones are the rest). */
   mesenchymal: Uint8Array;
-  /**
-   * The same bytes four points at a time: the field update finds the stretches
-   * of a row without mesenchymal-like cells by reading a word instead of four bytes.
-   */
-  mesenchymalWords: Int32Array;
-  /** MMP-2 and ECM: views of `fields`. */
+  /** MMP-2 and ECM. */
   mmp: Float64Array;
   ecm: Float64Array;
-  /**
-   * MMP-2 (`size` values), then ECM (`size`), then one row of scratch: the field
-   * update runs over one array, in place, keeping the previous row's old MMP-2 in
-   * the scratch row (see phases/fields.ts).
-   */
-  fields: Float64Array;
+  /** One row of scratch for the in-place MMP-2 update. */
+  scratch: Float64Array;
   vessel: Uint8Array;
   /** Padded indices of the vessel points, in the order they were placed. */
   vesselPoints: number[];
@@ -57,26 +54,27 @@ export function createPatch(index: number, side: number, sheds: boolean): Patch 
   const stride = side + 2;
   const size = stride * stride;
   const occupancy = new Uint8Array(size).fill(GHOST);
-  const mesenchymal = new Uint8Array(size);
-  const fields = new Float64Array(2 * size + stride);
-  const ecm = fields.subarray(size, 2 * size);
   for (let y = 1; y <= side; y++) {
     for (let x = 1; x <= side; x++) {
       occupancy[y * stride + x] = 0;
     }
   }
+  // MMP-2, ECM, the scratch row, then the counts and 16 bytes that the kernel's
+  // eight-byte reads of the counts may touch past the last point.
+  const countsAt = 8 * (2 * size + stride);
+  const memory = new WebAssembly.Memory({ initial: Math.ceil((countsAt + size + 16) / 65536) });
+  const ecm = new Float64Array(memory.buffer, 8 * size, size);
   ecm.fill(1);
   return {
     index,
     side,
     stride,
     occupancy,
-    mesenchymal,
-    // Every interior byte lies in a whole word: the last one ends before the bottom ghost row.
-    mesenchymalWords: new Int32Array(mesenchymal.buffer, 0, size >> 2),
-    mmp: fields.subarray(0, size),
+    memory,
+    mesenchymal: new Uint8Array(memory.buffer, countsAt, size),
+    mmp: new Float64Array(memory.buffer, 0, size),
     ecm,
-    fields,
+    scratch: new Float64Array(memory.buffer, 16 * size, stride),
     vessel: new Uint8Array(size),
     vesselPoints: [],
     sheds,

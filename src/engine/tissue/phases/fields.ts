@@ -17,27 +17,237 @@
  * far below the precision of the ECM factor), but left alone they decay into
  * subnormal numbers far from the tumour, whose arithmetic is many times slower.
  *
- * Speed. This is most of a step, so it is written for the machine, and every
- * value is the same double, bit for bit, as the plain double loop gives:
- * - One array, in place. m and w live in one Float64Array (lattice.ts), so the
- *   loop checks one typed array instead of three; m is overwritten in place and
- *   the old values of the row above are kept in a scratch row, which halves the
- *   memory m needs and keeps a 201 × 201 patch in a core's cache.
- * - Stretches without mesenchymal-like cells. Most points have none; there
- *   dt Θ c_M and dt Γ1 c_M are +0, and adding +0 to a value that is never −0
- *   leaves it unchanged, so those terms are left out without changing a bit.
- *   Such stretches are found by reading the cell counts a word (four points) at a
- *   time.
- * - ECM left alone where its factor is exactly 1: multiplying by 1 changes
- *   nothing, and not touching the ECM there saves its memory traffic.
- * Each point's expression keeps the original order of operations:
- * keep m + r (((left + right) + up) + down) + production, and
- * 1 − (Γ1 c + Γ2 m); regrouping a sum would change the last bit.
+ * Speed. This is most of a step, so it runs as WebAssembly with 128-bit SIMD,
+ * two points at a time, and still gives the plain double loop's doubles bit for
+ * bit: each lane does the same IEEE operations in the same order as the
+ * reference (((left + right) + up) + down for the neighbours, then
+ * keep m + r Σ + production, and 1 − (Γ1 c + Γ2 m)); WebAssembly's f64x2 add
+ * and multiply round like JavaScript's numbers and never fuse into an FMA. The
+ * two choices (`v < TINY ? 0 : v`, `k > 0 ? w k : 0`) become masks, so the loop
+ * has no branch per point. Node and Chromium run the same V8, and the
+ * browser tests compare their fields byte for byte.
+ * - In place. MMP-2, ECM and the cell counts live in the patch's WebAssembly
+ *   memory (lattice.ts); m is overwritten row by row, the old values of the row
+ *   above kept in a scratch row, so a 201 × 201 patch stays in a core's cache.
+ * - Whole pairs. With an odd side the last pair of a row takes in the right ghost
+ *   point; what is written there is scratch, mirrored again before it is read.
  */
 import type { TissueContext } from '../context.ts';
 import { mirrorEdges, type Patch } from '../lattice.ts';
+import { assemble } from '../wasm.ts';
 
 const TINY = 1e-250;
+
+/**
+ * The kernel: for each row, for each pair of points (x, x + 1) from x = 1.
+ * $m, $w, $s, $c are byte offsets of MMP-2, ECM, the scratch row and the counts.
+ */
+const KERNEL = assemble({
+  name: 'fields',
+  params: {
+    ...{ m: 'i32', w: 'i32', s: 'i32', c: 'i32', side: 'i32', stride: 'i32' },
+    ...{ r: 'f64', keep: 'f64', prod: 'f64', g1: 'f64', g2: 'f64', tiny: 'f64' },
+  },
+  locals: {
+    ...{ i: 'i32', last: 'i32', down: 'i32', pm: 'i32', pw: 'i32', ps: 'i32', pc: 'i32', rowEnd: 'i32' },
+    ...{ vr: 'v128', vkeep: 'v128', vprod: 'v128', vg1: 'v128', vg2: 'v128', vtiny: 'v128' },
+    ...{ one: 'v128', zero: 'v128', prev: 'v128', here: 'v128', cells: 'v128', k: 'v128' },
+  },
+  code: `
+    local.get $r
+    f64x2.splat
+    local.set $vr
+    local.get $keep
+    f64x2.splat
+    local.set $vkeep
+    local.get $prod
+    f64x2.splat
+    local.set $vprod
+    local.get $g1
+    f64x2.splat
+    local.set $vg1
+    local.get $g2
+    f64x2.splat
+    local.set $vg2
+    local.get $tiny
+    f64x2.splat
+    local.set $vtiny
+    f64.const 1
+    f64x2.splat
+    local.set $one
+    f64.const 0
+    f64x2.splat
+    local.set $zero
+    ;; down: the stride in bytes. The scratch row starts as the top ghost row.
+    local.get $stride
+    i32.const 3
+    i32.shl
+    local.set $down
+    local.get $s
+    local.get $m
+    local.get $down
+    memory.copy
+    ;; i: the index of the row's first point, from (1, 1) to (1, side).
+    local.get $stride
+    i32.const 1
+    i32.add
+    local.set $i
+    local.get $side
+    local.get $stride
+    i32.mul
+    i32.const 1
+    i32.add
+    local.set $last
+    loop ;; rows
+      local.get $i
+      i32.const 3
+      i32.shl
+      local.get $m
+      i32.add
+      local.set $pm
+      local.get $i
+      i32.const 3
+      i32.shl
+      local.get $w
+      i32.add
+      local.set $pw
+      local.get $i
+      local.get $c
+      i32.add
+      local.set $pc
+      local.get $s
+      i32.const 8
+      i32.add
+      local.set $ps
+      local.get $side
+      i32.const 1
+      i32.sub
+      i32.const 3
+      i32.shl
+      local.get $pm
+      i32.add
+      local.set $rowEnd
+      ;; The old value left of the row (its ghost) in the high lane of prev.
+      local.get $pm
+      i32.const 16
+      i32.sub
+      v128.load
+      local.set $prev
+      loop ;; pairs of points
+        local.get $pm
+        v128.load
+        local.set $here
+        ;; The pair's cell counts as doubles.
+        local.get $pc
+        v128.load8x8_u
+        i32x4.extend_low_i16x8_u
+        f64x2.convert_low_i32x4_s ;; one instruction on x64, unlike _u; counts are at most 255
+        local.set $cells
+        ;; m' = (keep m + r (((left + right) + up) + down)) + prod c, 0 below tiny.
+        local.get $pm
+        local.get $vkeep
+        local.get $here
+        f64x2.mul
+        local.get $vr
+        local.get $prev ;; left: the high lane of the previous pair and the low lane of this one
+        local.get $here
+        i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23
+        local.get $pm ;; right: not yet overwritten
+        v128.load offset=8
+        f64x2.add
+        local.get $ps ;; up: the row above's old values
+        v128.load
+        f64x2.add
+        local.get $pm ;; down
+        local.get $down
+        i32.add
+        v128.load
+        f64x2.add
+        f64x2.mul
+        f64x2.add
+        local.get $vprod
+        local.get $cells
+        f64x2.mul
+        f64x2.add
+        local.tee $k
+        local.get $k
+        local.get $vtiny
+        f64x2.lt
+        v128.andnot
+        v128.store
+        ;; w' = w k where k = 1 - (g1 c + g2 m) is positive, else 0.
+        local.get $pw
+        local.get $pw
+        v128.load
+        local.get $one
+        local.get $vg1
+        local.get $cells
+        f64x2.mul
+        local.get $vg2
+        local.get $here
+        f64x2.mul
+        f64x2.add
+        f64x2.sub
+        local.tee $k
+        f64x2.mul
+        local.get $k
+        local.get $zero
+        f64x2.gt
+        v128.and
+        v128.store
+        ;; The old pair: up for the next row, left for the next pair.
+        local.get $ps
+        local.get $here
+        v128.store
+        local.get $here
+        local.set $prev
+        local.get $pw
+        i32.const 16
+        i32.add
+        local.set $pw
+        local.get $ps
+        i32.const 16
+        i32.add
+        local.set $ps
+        local.get $pc
+        i32.const 2
+        i32.add
+        local.set $pc
+        local.get $pm
+        i32.const 16
+        i32.add
+        local.tee $pm
+        local.get $rowEnd
+        i32.le_u
+        br_if 0
+      end
+      local.get $i
+      local.get $stride
+      i32.add
+      local.tee $i
+      local.get $last
+      i32.le_u
+      br_if 0
+    end
+  `,
+});
+
+type Kernel = (...args: number[]) => void;
+
+let compiled: WebAssembly.Module | undefined;
+const kernels = new WeakMap<WebAssembly.Memory, Kernel>();
+
+/** The kernel bound to a patch's memory, instantiated on first use. */
+function kernelOf(memory: WebAssembly.Memory): Kernel {
+  let kernel = kernels.get(memory);
+  if (!kernel) {
+    compiled ??= new WebAssembly.Module(KERNEL);
+    const instance = new WebAssembly.Instance(compiled, { env: { memory } });
+    kernel = instance.exports.fields as Kernel;
+    kernels.set(memory, kernel);
+  }
+  return kernel;
+}
 
 export function updateFields(ctx: TissueContext): void {
   for (const patch of ctx.state.patches) {
@@ -46,130 +256,21 @@ export function updateFields(ctx: TissueContext): void {
 }
 
 function updatePatch(ctx: TissueContext, patch: Patch): void {
-  const { mmpSpread: r, mmpKeep: keep, mmpProduction: prod, ecmByCells: g1, ecmByMmp: g2 } = ctx.k;
-  const { side, stride, mesenchymal: cm, mesenchymalWords: words, fields: f } = patch;
-  const size = stride * stride;
-  const ecmAt = size;
-  const scratch = 2 * size;
+  const k = ctx.k;
   mirrorEdges(patch, patch.mmp);
-  // The scratch row holds the old m of the row above, by column: first the top ghost row.
-  for (let x = 0; x < stride; x++) f[scratch + x] = f[x] as number;
-  for (let y = 1; y <= side; y++) {
-    const row = y * stride;
-    const first = row + 1;
-    const last = row + side;
-    // The words that may hold mesenchymal-like cells; the points outside [a, b] hold none.
-    let wa = first >> 2;
-    const wEnd = last >> 2;
-    while (wa <= wEnd && words[wa] === 0) wa++;
-    if (wa > wEnd) {
-      withoutCells(f, stride, scratch - row, ecmAt, first, last, row, r, keep, g2);
-      continue;
-    }
-    let wb = wEnd;
-    while (words[wb] === 0) wb--;
-    const a = Math.max(first, wa << 2);
-    const b = Math.min(last, (wb << 2) + 3);
-    const up = scratch - row;
-    if (a > first) withoutCells(f, stride, up, ecmAt, first, a - 1, row, r, keep, g2);
-    // Left of a later stretch: the point before it, already updated, so its old value in the scratch row.
-    withCells(f, cm, stride, up, ecmAt, a, b, a > first ? up + a - 1 : row, r, keep, prod, g1, g2);
-    if (b < last) withoutCells(f, stride, up, ecmAt, b + 1, last, up + b, r, keep, g2);
-  }
+  kernelOf(patch.memory)(
+    patch.mmp.byteOffset,
+    patch.ecm.byteOffset,
+    patch.scratch.byteOffset,
+    patch.mesenchymal.byteOffset,
+    patch.side,
+    patch.stride,
+    k.mmpSpread,
+    k.mmpKeep,
+    k.mmpProduction,
+    k.ecmByCells,
+    k.ecmByMmp,
+    TINY,
+  );
   mirrorEdges(patch, patch.ecm);
-}
-
-/**
- * Points from..to of one row, none holding a mesenchymal-like cell. `up` is the
- * offset from a point to its column in the scratch row; f[leftAt] is the old m
- * left of `from` (read here rather than passed as a number, so the loop keeps it
- * unboxed). Two points per turn of the loop, which halves the loop's own checks.
- * The ECM factor 1 − Γ2 m is at most 1; where it is exactly 1 the ECM is not read.
- */
-function withoutCells(
-  f: Float64Array,
-  stride: number,
-  up: number,
-  ecmAt: number,
-  from: number,
-  to: number,
-  leftAt: number,
-  r: number,
-  keep: number,
-  g2: number,
-): void {
-  const tiny = TINY; // read once: a module constant is reloaded and type-checked on every use in a loop
-  let left = f[leftAt] as number;
-  let here = f[from] as number;
-  let i = from;
-  for (; i < to; i += 2) {
-    // Points i and i + 1: old values left, here, next, after; `| 0` spares the overflow checks.
-    const next = f[i + 1] as number;
-    const after = f[i + 2] as number;
-    const u = (up + i) | 0;
-    const d = (i + stride) | 0;
-    const m0 = keep * here + r * (left + next + (f[u] as number) + (f[d] as number));
-    const m1 = keep * next + r * (here + after + (f[u + 1] as number) + (f[d + 1] as number));
-    f[u] = here;
-    f[u + 1] = next;
-    f[i] = m0 < tiny ? 0 : m0;
-    f[i + 1] = m1 < tiny ? 0 : m1;
-    const k0 = 1 - g2 * here;
-    const k1 = 1 - g2 * next;
-    const e = (ecmAt + i) | 0;
-    if (k0 < 1) {
-      const w = f[e] as number;
-      f[e] = k0 > 0 ? w * k0 : 0;
-    }
-    if (k1 < 1) {
-      const w = f[e + 1] as number;
-      f[e + 1] = k1 > 0 ? w * k1 : 0;
-    }
-    left = next;
-    here = after;
-  }
-  if (i === to) {
-    const value =
-      keep * here + r * (left + (f[i + 1] as number) + (f[up + i] as number) + (f[i + stride] as number));
-    f[up + i] = here;
-    f[i] = value < tiny ? 0 : value;
-    const k = 1 - g2 * here;
-    if (k < 1) {
-      const w = f[ecmAt + i] as number;
-      f[ecmAt + i] = k > 0 ? w * k : 0;
-    }
-  }
-}
-
-/** As `withoutCells`, one point at a time, with the mesenchymal-like cells' production and degradation. */
-function withCells(
-  f: Float64Array,
-  cm: Uint8Array,
-  stride: number,
-  up: number,
-  ecmAt: number,
-  from: number,
-  to: number,
-  leftAt: number,
-  r: number,
-  keep: number,
-  prod: number,
-  g1: number,
-  g2: number,
-): void {
-  const tiny = TINY;
-  let left = f[leftAt] as number;
-  let here = f[from] as number;
-  for (let i = from; i <= to; i++) {
-    const right = f[i + 1] as number;
-    const cells = cm[i] as number;
-    const value =
-      keep * here + r * (left + right + (f[up + i] as number) + (f[i + stride] as number)) + prod * cells;
-    f[up + i] = here;
-    f[i] = value < tiny ? 0 : value;
-    const k = 1 - (g1 * cells + g2 * here);
-    f[ecmAt + i] = k > 0 ? (f[ecmAt + i] as number) * k : 0;
-    left = here;
-    here = right;
-  }
 }
