@@ -5,7 +5,13 @@
  * table rows out. Nothing here changes how the engine runs.
  */
 import seedrandom from 'seedrandom';
-import { medianWithCi, tQuantile975 } from '../analysis/statistics.ts';
+import {
+  kaplanMeierFit,
+  medianWithCi,
+  type SurvivalAt,
+  survivalAt,
+  tQuantile975,
+} from '../analysis/statistics.ts';
 import { type RunResult, runModel } from '../engine/model.ts';
 import { asPatient } from '../engine/scenario.ts';
 import { type AnyScenario, ORGANS, type Scenario } from '../engine/schema.ts';
@@ -108,6 +114,16 @@ function proportionCi(successes: number, n: number): [number, number, number] {
   const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
   const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
   return [p, Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+/**
+ * The Kaplan–Meier risk of the event by time `at` (1 − S(at)) with Greenwood's
+ * log-scale 95% interval, as 1 − summary(survfit(...), times = at).
+ */
+function riskBy(times: readonly number[], events: readonly boolean[], at: number): [number, number, number] {
+  if (times.length === 0) return [Number.NaN, Number.NaN, Number.NaN];
+  const [s] = survivalAt(kaplanMeierFit(times, events), [at]) as [SurvivalAt];
+  return [1 - s.survival, 1 - s.upper, 1 - s.lower];
 }
 
 /**
@@ -426,22 +442,34 @@ export const TARGETS: Target[] = [
     ciReplicates: 100,
     measure(result, s) {
       const r = patientRun(result);
-      // T1 (≤ 2 cm), disease-free 5 years after diagnosis; distant recurrence in years 5–20.
+      // T1 (≤ 2 cm), alive and free of recurrence 5 years after diagnosis; followed from
+      // year 5 to the first of distant recurrence (the event), another recurrence, death,
+      // the end of the run or year 20 (censored). Pan et al. estimated the risk by
+      // Kaplan–Meier over the same window, so patients followed less than 15 years count.
       const det = r.summary.primary.detectedDay;
       const mm = r.summary.primary.cellsAtDetection;
       const t1 = det >= 0 && mm > 0 && Math.cbrt((6 * mm) / (Math.PI * asPatient(s).body.cellsPerMm3)) <= 20;
       const rec = r.summary.recurrence;
+      const died = r.summary.deathDay;
+      const start = det + 5 * YEAR;
       const eligible =
         t1 &&
-        r.summary.daysSimulated >= det + 20 * YEAR - 1 &&
-        !(rec.day >= 0 && rec.day < det + 5 * YEAR) &&
+        r.summary.daysSimulated >= start &&
+        !(rec.day >= 0 && rec.day < start) &&
+        !(died >= 0 && died < start) &&
         !r.summary.metastaticAtDiagnosis;
       const node = (site: string) =>
         r.events.find((e) => e.type === 'node_status' && e.site === site)?.detail ?? 'negative';
       const positive = (status: string) => status === 'micro' || status === 'macro';
       const group = !positive(node('sentinelNode')) ? 0 : positive(node('regionalNode')) ? 2 : 1;
-      const distant = rec.type === 'distant' && rec.day <= det + 20 * YEAR;
-      return { eligible: eligible ? 1 : 0, group, distant: distant ? 1 : 0 };
+      const end = Math.min(
+        det + 20 * YEAR,
+        r.summary.daysSimulated,
+        rec.day >= 0 ? rec.day : Number.POSITIVE_INFINITY,
+        died >= 0 ? died : Number.POSITIVE_INFINITY,
+      );
+      const distant = rec.type === 'distant' && rec.day >= 0 && rec.day <= det + 20 * YEAR;
+      return { eligible: eligible ? 1 : 0, group, years: (end - start) / YEAR, distant: distant ? 1 : 0 };
     },
     rows(ms) {
       const groups = [
@@ -451,12 +479,15 @@ export const TARGETS: Target[] = [
       ] as const;
       return groups.map(([label, text, value], g) => {
         const members = ms.filter((m) => m.eligible === 1 && m.group === g);
-        const events = members.filter((m) => m.distant === 1).length;
         return row(
           this,
-          `distant recurrence years 5–20, ${label}`,
+          `distant recurrence years 5–20, ${label} (Kaplan–Meier)`,
           text,
-          proportionCi(events, members.length),
+          riskBy(
+            members.map((m) => m.years as number),
+            members.map((m) => m.distant === 1),
+            15,
+          ),
           relative(value),
           '±25% relative',
         );

@@ -47,17 +47,33 @@ describe('published results', () => {
     });
   }
 
-  it('pan-2017 (not yet reproduced) runs its check on eligible patients', () => {
+  it('pan-2017 runs its check on eligible patients', () => {
     const rows = evaluate('pan-2017');
     expect(rows.map((r) => r.quantity)).toEqual([
-      'distant recurrence years 5–20, T1N0',
-      'distant recurrence years 5–20, T1N1–3',
-      'distant recurrence years 5–20, T1N4–9',
+      'distant recurrence years 5–20, T1N0 (Kaplan–Meier)',
+      'distant recurrence years 5–20, T1N1–3 (Kaplan–Meier)',
+      'distant recurrence years 5–20, T1N4–9 (Kaplan–Meier)',
     ]);
-    // At least the node-negative group has patients; its rate is a proportion.
+    // At least the node-negative group has patients; its risk is a probability.
     const n0 = rows[0] as (typeof rows)[number];
     expect(n0.simulated).toBeGreaterThanOrEqual(0);
     expect(n0.simulated).toBeLessThanOrEqual(1);
+  });
+
+  it('pan-2017 estimates the risk by Kaplan–Meier, so patients followed less than 15 years count until censored', () => {
+    const t = TARGETS.find((x) => x.name === 'pan-2017');
+    if (!t) throw new Error('pan-2017');
+    // Node-negative: distant recurrence at 2 and 10 years, censored at 3 and 15.
+    // S(15) = 3/4 · 1/2 = 3/8, a risk of 5/8 (half had the event, but one left at 3 years).
+    const ms = [
+      { eligible: 1, group: 0, years: 2, distant: 1 },
+      { eligible: 1, group: 0, years: 3, distant: 0 },
+      { eligible: 1, group: 0, years: 10, distant: 1 },
+      { eligible: 1, group: 0, years: 15, distant: 0 },
+      { eligible: 0, group: 0, years: 1, distant: 1 },
+    ];
+    const [n0] = t.rows(ms, loadScenarioFile(t.scenario));
+    expect(n0?.simulated).toBeCloseTo(5 / 8, 12);
   });
 
   it('a population target runs its scenarios at their shares, to within one replicate, for any ensemble size', () => {
