@@ -36,6 +36,7 @@ import {
 import { parseSeed } from '../engine/schema.ts';
 import { chartPng } from './chart-export.ts';
 import { BUILT_IN, baseRaw, type Chosen, describeError } from './scenarios.ts';
+import { yieldToPage } from './tasks.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const COLORS = ['#c0392b', '#2980b9'];
@@ -92,12 +93,17 @@ export interface CompareView {
   refresh(): void;
 }
 
-/** `current` is the scenario the run view shows, offered as an arm. */
-export function setupCompare(current: () => Chosen): CompareView {
+/**
+ * `current` is the scenario the run view shows, offered as an arm. Built in pieces,
+ * each its own task (tasks.ts), as the page loads.
+ */
+export async function setupCompare(current: () => Chosen): Promise<CompareView> {
   // Replicates here are patient-scale outcomes (metastasis-free time), so tissue scenarios are not offered.
-  const patientScale = Object.keys(BUILT_IN)
-    .filter((name) => baseRaw(name).scale !== 'tissue')
-    .sort();
+  const patientScale: string[] = [];
+  for (const name of Object.keys(BUILT_IN).sort()) {
+    if (baseRaw(name).scale !== 'tissue') patientScale.push(name);
+    await yieldToPage();
+  }
   const pickers = [$<HTMLSelectElement>('arm-a'), $<HTMLSelectElement>('arm-b')];
   const currentOptions = pickers.map((sel) => {
     const option = new Option('', CURRENT);
@@ -121,6 +127,7 @@ export function setupCompare(current: () => Chosen): CompareView {
   (pickers[0] as HTMLSelectElement).value = 'breast-her2-early';
   (pickers[1] as HTMLSelectElement).value = 'breast-her2-late';
 
+  await yieldToPage();
   const km = new Chart($<HTMLCanvasElement>('chart-km'), {
     type: 'line',
     data: {
@@ -149,7 +156,11 @@ export function setupCompare(current: () => Chosen): CompareView {
     },
   });
   const quantities = Object.keys(QUANTITIES) as Quantity[];
-  const histograms = quantities.map(histogramChart);
+  const histograms: Chart<'bar'>[] = [];
+  for (const q of quantities) {
+    await yieldToPage();
+    histograms.push(histogramChart(q));
+  }
   const charts: Chart[] = [km, ...histograms];
 
   const endpoints = $<HTMLSelectElement>('compare-endpoint');

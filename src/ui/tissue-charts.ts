@@ -6,6 +6,7 @@
 import { Chart } from 'chart.js';
 // Also registers Chart.js's parts and the shared defaults (no animation) once for both views.
 import { line, timeChart } from './charts.ts';
+import { yieldToPage } from './tasks.ts';
 
 type Point = { x: number; y: number };
 
@@ -28,12 +29,14 @@ const FUNNEL_SHOWN = [
 export interface TissueCharts {
   all: Chart[];
   reset(patches: string[]): void;
-  append(columns: Record<string, Float64Array>): void;
+  /** Adds the new rows; each chart is redrawn in its own task. */
+  append(columns: Record<string, Float64Array>): Promise<void>;
   funnel(totals: Record<string, number>): void;
   logCells(on: boolean): void;
 }
 
-export function createTissueCharts(byId: (id: string) => HTMLCanvasElement): TissueCharts {
+/** Builds the charts one per task (tasks.ts), as the page loads. */
+export async function createTissueCharts(byId: (id: string) => HTMLCanvasElement): Promise<TissueCharts> {
   const cells = timeChart(
     byId('chart-tissue-cells'),
     'Cells by type in each patch',
@@ -41,6 +44,7 @@ export function createTissueCharts(byId: (id: string) => HTMLCanvasElement): Tis
     { y: { type: 'logarithmic', min: 1 } },
     'hours',
   );
+  await yieldToPage();
   const vessels = timeChart(
     byId('chart-tissue-vessels'),
     'Vasculature (cumulative, except "in vessels now")',
@@ -54,6 +58,7 @@ export function createTissueCharts(byId: (id: string) => HTMLCanvasElement): Tis
     { y: { beginAtZero: true, ticks: { precision: 0 } } },
     'hours',
   );
+  await yieldToPage();
   const front = timeChart(
     byId('chart-tissue-front'),
     'Invasion front in the primary (99th percentile from the centre)',
@@ -68,6 +73,7 @@ export function createTissueCharts(byId: (id: string) => HTMLCanvasElement): Tis
     },
     'hours',
   );
+  await yieldToPage();
   const funnel = new Chart(byId('chart-tissue-funnel'), {
     type: 'bar',
     data: {
@@ -116,7 +122,7 @@ export function createTissueCharts(byId: (id: string) => HTMLCanvasElement): Tis
       (funnel.data.datasets[0] as { data: number[] }).data = [];
       for (const c of [...lines, funnel]) c.update('none');
     },
-    append(columns) {
+    async append(columns) {
       const hours = columns.hours;
       if (!hours || hours.length === 0) return;
       names.forEach((name, i) => {
@@ -133,6 +139,7 @@ export function createTissueCharts(byId: (id: string) => HTMLCanvasElement): Tis
       push(front, 2, hours, columns.primary_ecm_remaining);
       for (const c of lines) {
         c.update('none');
+        await yieldToPage();
         // Lets tests and assistive tools see that data arrived without reaching into Chart.js.
         const points = c.data.datasets.reduce((sum, d) => sum + d.data.length, 0);
         c.canvas.parentElement?.setAttribute('data-points', String(points));

@@ -13,6 +13,7 @@ import type { TissueScenario } from '../engine/schema.ts';
 import type { TissueEvent } from '../engine/tissue/context.ts';
 import type { PatchFrame, TissueLayout } from '../engine/tissue/frame.ts';
 import { chartPng } from './chart-export.ts';
+import { yieldToPage } from './tasks.ts';
 import { createTissueCharts, type TissueCharts, TYPE_COLORS } from './tissue-charts.ts';
 import type { View } from './view.ts';
 
@@ -189,8 +190,8 @@ function eventText(e: TissueEvent, patches: string[], stepSeconds: number): stri
 }
 
 /** The tissue view; `redraw` asks for a fresh picture of the run when the fields shown change. */
-export function createTissueView(redraw: (view: View) => void): View {
-  const charts: TissueCharts = createTissueCharts((id) => $<HTMLCanvasElement>(id));
+export async function createTissueView(redraw: (view: View) => void): Promise<View> {
+  const charts: TissueCharts = await createTissueCharts((id) => $<HTMLCanvasElement>(id));
   const showEcm = $<HTMLInputElement>('show-ecm');
   const showMmp = $<HTMLInputElement>('show-mmp');
   const box = $('patches');
@@ -313,7 +314,7 @@ export function createTissueView(redraw: (view: View) => void): View {
       };
     },
     wantsFields: () => showEcm.checked || showMmp.checked,
-    reset(s, next) {
+    async reset(s, next) {
       if (!next) throw new Error('a tissue run comes with its layout');
       scenario = asTissue(s);
       layout = next;
@@ -387,12 +388,14 @@ export function createTissueView(redraw: (view: View) => void): View {
       feed.replaceChildren();
       feed.dataset.count = '0';
     },
-    apply(received) {
+    // In pieces, each its own task (tasks.ts); the status comes when all are drawn.
+    async apply(received) {
       const chunk = received as TissueChunk;
-      charts.append(chunk.columns);
+      await charts.append(chunk.columns);
       const n = chunk.columns.step?.length ?? 0;
       if (n > 0) for (const [k, col] of Object.entries(chunk.columns)) latest[k] = col[n - 1] as number;
       charts.funnel(chunk.funnel);
+      await yieldToPage();
       const { steps, stepSeconds } = open().layout;
       hours = (chunk.step * stepSeconds) / 3600;
       const names = patches.map((p) => p.name);
