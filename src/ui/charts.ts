@@ -111,7 +111,7 @@ export function timeChart(
 export const figureOf = (chart: Chart): HTMLElement | null => chart.canvas.closest('figure');
 
 /** Writes a chart's text alternative: its latest numbers, in the figure's caption. */
-function caption(chart: Chart, text: string): void {
+export function caption(chart: Chart, text: string): void {
   const box = figureOf(chart)?.querySelector('figcaption');
   if (box) box.textContent = text;
 }
