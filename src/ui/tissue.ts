@@ -16,6 +16,7 @@ import { chartPng } from './chart-export.ts';
 import { yieldToPage } from './tasks.ts';
 import { createTissueCharts, type TissueCharts, TYPE_COLORS } from './tissue-charts.ts';
 import type { View } from './view.ts';
+import { count, patchShort, patchThe, readable } from './words.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -60,8 +61,7 @@ const SECONDS_PER_DAY = 86_400;
 /** A speed labelled with the simulated time it covers. */
 function speedLabel(steps: number, stepSeconds: number): string {
   const seconds = steps * stepSeconds;
-  const time =
-    seconds < 3600 ? `${(seconds / 60).toPrecision(2)} min` : `${(seconds / 3600).toPrecision(2)} h`;
+  const time = seconds < 3600 ? `${readable(seconds / 60)} min` : `${readable(seconds / 3600)} h`;
   return `${steps} steps per frame (${time})`;
 }
 
@@ -181,7 +181,8 @@ function eventText(e: TissueEvent, patches: string[], stepSeconds: number): stri
     n === 1
       ? `a single ${e.mesenchymal ? 'M' : 'E'} cell`
       : `a cluster of ${n} (${e.mesenchymal} M, ${e.epithelial} E)`;
-  const where = `${patches[e.patch] ?? `patch ${e.patch}`} (${e.x}, ${e.y})`;
+  const name = patches[e.patch];
+  const where = `${name === undefined ? `patch ${e.patch}` : patchThe(name)} at (${e.x}, ${e.y})`;
   const text =
     e.type === 'intravasation'
       ? `${who} entered a ${e.detail || 'vessel'} in ${where}`
@@ -211,7 +212,7 @@ export async function createTissueView(redraw: (view: View) => void): Promise<Vi
     v.lattice.getContext('2d')?.putImageData(v.image, 0, 0);
     v.figure.dataset.mesenchymal = String(m);
     v.figure.dataset.epithelial = String(e);
-    v.counts.textContent = `M ${m} · E ${e}`;
+    v.counts.textContent = `M ${readable(m)} · E ${readable(e)}`;
     const ctx = v.canvas.getContext('2d');
     const size = v.canvas.width;
     if (!ctx || size === 0) return;
@@ -280,10 +281,10 @@ export async function createTissueView(redraw: (view: View) => void): Promise<Vi
     const survived = (funnel.survivedSingle ?? 0) + (funnel.survivedInCluster ?? 0);
     const values: Record<string, string> = {
       invasion: `front M ${(latest.front_mesenchymal_um ?? 0).toFixed(0)} µm, E ${(latest.front_epithelial_um ?? 0).toFixed(0)} µm; ${(100 * (latest.primary_ecm_remaining ?? 1)).toFixed(1)}% ECM left`,
-      intravasation: `${funnel.intravasations ?? 0} entries, ${funnel.intravasated ?? 0} cells`,
-      circulation: `${funnel.inVasculature ?? 0} in vessels, ${died} died, ${survived} survived`,
-      arrival: `${funnel.arrived ?? 0} settled${funnel.lostNoRoom ? `, ${funnel.lostNoRoom} found no room` : ''}`,
-      colonisation: `${secondary} cells in secondary patches`,
+      intravasation: `${count(funnel.intravasations ?? 0, 'entry', 'entries')}, ${count(funnel.intravasated ?? 0, 'cell', 'cells')}`,
+      circulation: `${count(funnel.inVasculature ?? 0, 'cell', 'cells')} in vessels, ${readable(died)} died, ${readable(survived)} survived`,
+      arrival: `${count(funnel.arrived ?? 0, 'cell', 'cells')} settled${funnel.lostNoRoom ? `, ${readable(funnel.lostNoRoom)} found no room` : ''}`,
+      colonisation: `${count(secondary, 'cell', 'cells')} in secondary patches`,
     };
     for (const [key, el] of phaseValues) el.textContent = values[key] ?? '';
   };
@@ -329,7 +330,7 @@ export async function createTissueView(redraw: (view: View) => void): Promise<Vi
         figure.dataset.patch = p.name;
         const caption = document.createElement('figcaption');
         const title = document.createElement('b');
-        title.textContent = p.name;
+        title.textContent = patchShort(p.name);
         const counts = document.createElement('span');
         counts.className = 'counts';
         caption.append(title, ' ', counts);
@@ -337,7 +338,7 @@ export async function createTissueView(redraw: (view: View) => void): Promise<Vi
         canvas.width = next.side * 4;
         canvas.height = next.side * 4;
         canvas.setAttribute('role', 'img');
-        canvas.setAttribute('aria-label', `${p.name} patch: cells, fields and vessels`);
+        canvas.setAttribute('aria-label', `${patchThe(p.name)}: cells, fields and vessels`);
         figure.append(caption, canvas);
         const lattice = document.createElement('canvas');
         lattice.width = next.side;
