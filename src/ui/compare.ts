@@ -102,11 +102,23 @@ function survivalCaption(c: Comparison, names: [string, string]): string {
   return `${capitalized(ENDPOINTS[c.endpoint].name)} (Kaplan–Meier, deaths censored). ${arm(c.arms[0], names[0])}. ${arm(c.arms[1], names[1])}. Log-rank ${logRankText(c.logRank)}.`;
 }
 
-/** A histogram's text alternative: each arm's median with its 95% CI and its count of replicates in each bin. */
+/**
+ * A histogram's text alternative: each arm's median with its 95% CI and its
+ * count of replicates in each bin that holds any.
+ */
 function histogramCaption(c: Comparison, q: Quantity, names: [string, string]): string {
   const labels = binLabels(q);
-  const arm = (r: ArmReport, name: string) =>
-    `${name}: median ${medianText(r.quantities[q], r.defined[q])}; replicates per bin: ${labels.map((l, k) => `${l}: ${r.histograms[q][k] ?? 0}`).join(', ')}`;
+  const arm = (r: ArmReport, name: string) => {
+    const filled = labels.flatMap((l, k) => {
+      const n = r.histograms[q][k] ?? 0;
+      return n > 0 ? [`${l}: ${n}`] : [];
+    });
+    const bins =
+      filled.length === 0
+        ? 'none in any bin'
+        : `${filled.join(', ')}${filled.length < labels.length ? ' (the other bins empty)' : ''}`;
+    return `${name}: median ${medianText(r.quantities[q], r.defined[q])}; replicates per bin: ${bins}`;
+  };
   return `${capitalized(QUANTITIES[q])}. ${arm(c.arms[0], names[0])}. ${arm(c.arms[1], names[1])}.`;
 }
 
