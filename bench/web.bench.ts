@@ -1,14 +1,17 @@
 /**
- * Web app benchmark in headless Chromium: the longest main-thread task while the
- * page loads and opens its first run, and while a 20-year run streams, at the
- * default size and in guided mode on a projector (PerformanceObserver long tasks;
- * goal none over 50 ms),
- * chart updates per second, the tissue view drawing tissue-franssen (three
- * 201 × 201 patches, ECM and MMP-2 shown) for some seconds, and the wall time of
- * a 200-replicate comparison against the same replicates run by the Node engine
- * in one loop.
+ * Web app benchmark in headless Chromium: long tasks on the page's main thread
+ * (PerformanceObserver; goal none over 50 ms) while the page loads and opens its
+ * first run, and while a run streams a month per frame: the default scenario
+ * (breast-her2-early, 30 years) at 1440 × 900 and on a classroom projector at
+ * 1024 × 768, and teaching-basic guided on the projector, Continue at each stop;
+ * then the tissue view drawing tissue-franssen (three 201 × 201 patches, ECM and
+ * MMP-2 shown) for some seconds, and the wall time of a 200-replicate comparison
+ * against the same replicates run by the Node engine in one loop.
+ *
+ * `npx tsx bench/web.bench.ts long-tasks` measures the long tasks only.
  */
 import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import { loadScenarioFile } from '../src/cli/scenarios.ts';
 import { run } from '../src/engine/simulation.ts';
@@ -17,6 +20,7 @@ import { launchChromium } from '../tests/support/browser.ts';
 const REPLICATES = 200;
 const TISSUE_SECONDS = 6;
 const TISSUE_STEPS_PER_FRAME = [10, 90];
+const longTasksOnly = process.argv[2] === 'long-tasks';
 
 await build({ configFile: 'vite.config.ts', logLevel: 'warn' });
 const server = await preview({
@@ -26,76 +30,108 @@ const server = await preview({
 });
 const url = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}/`;
 const browser = await launchChromium();
-const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-await page.addInitScript(() => {
-  const w = window as unknown as { longTasks: number[] };
-  w.longTasks = [];
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) w.longTasks.push(e.duration);
-  }).observe({ type: 'longtask', buffered: true });
-});
-const loadStart = Date.now();
-await page.goto(`${url}#scenario=breast-her2-early&seed=1`);
-await page.waitForSelector('#status[data-day]');
-const loadSeconds = (Date.now() - loadStart) / 1000;
-// Tasks that end after the first run is drawn are still the load's: wait for them.
-await page.waitForTimeout(500);
-const loadTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
-await page.evaluate(() => {
-  (window as unknown as { longTasks: number[] }).longTasks = [];
-});
-await page.selectOption('#speed', '30');
-const started = Date.now();
-await page.click('#run');
-await page.waitForSelector('#status[data-done="true"]', { timeout: 600_000 });
-const streamSeconds = (Date.now() - started) / 1000;
-const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
-const updates = Math.ceil(7300 / 30);
 
-// A class's page: teaching-basic guided on a projector, a month per frame, Continue at each stop.
-const guidedPage = await browser.newPage({ viewport: { width: 1024, height: 768 } });
-await guidedPage.addInitScript(() => {
-  const w = window as unknown as { longTasks: number[] };
-  w.longTasks = [];
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) w.longTasks.push(e.duration);
-  }).observe({ type: 'longtask', buffered: true });
-});
-await guidedPage.goto(`${url}#scenario=teaching-basic&seed=42&guided=1`);
-await guidedPage.waitForSelector('#status[data-day]');
-await guidedPage.waitForTimeout(500);
-const guidedLoadTasks = await guidedPage.evaluate(
-  () => (window as unknown as { longTasks: number[] }).longTasks,
-);
-await guidedPage.evaluate(() => {
-  (window as unknown as { longTasks: number[] }).longTasks = [];
-});
-await guidedPage.click('#run');
-let stops = 0;
-for (;;) {
-  await guidedPage.waitForFunction(
-    () =>
-      !(document.getElementById('guide') as HTMLElement).hidden ||
-      document.getElementById('status')?.dataset.done === 'true',
-    undefined,
-    { timeout: 600_000 },
-  );
-  if ((await guidedPage.getAttribute('#status', 'data-done')) === 'true') break;
-  stops++;
-  await guidedPage.click('#guide-next');
+type Size = { width: number; height: number };
+const DESKTOP: Size = { width: 1440, height: 900 };
+const PROJECTOR: Size = { width: 1024, height: 768 };
+
+/** A page that records the duration of every long task (over 50 ms) and the frames the run drew. */
+async function observedPage(b: Browser, size: Size): Promise<Page> {
+  const page = await b.newPage({ viewport: size });
+  await page.addInitScript(() => {
+    const w = window as unknown as { longTasks: number[]; frames: number };
+    w.longTasks = [];
+    w.frames = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+    // The status line changes once per chunk drawn.
+    new MutationObserver(() => {
+      w.frames++;
+    }).observe(document, { subtree: true, attributeFilter: ['data-day', 'data-step'] });
+  });
+  return page;
 }
-const guidedTasks = await guidedPage.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
-await guidedPage.close();
-const longest = (tasks: number[]) => (tasks.length ? Math.max(...tasks).toFixed(0) : '0');
 
-const tissuePage = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-await tissuePage.addInitScript(() => {
-  const w = window as unknown as { longTasks: number[] };
-  w.longTasks = [];
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) w.longTasks.push(e.duration);
-  }).observe({ type: 'longtask', buffered: true });
-});
+/** The long tasks recorded since the last call, and the frames drawn. */
+async function taken(page: Page): Promise<{ tasks: number[]; frames: number }> {
+  return page.evaluate(() => {
+    const w = window as unknown as { longTasks: number[]; frames: number };
+    const out = { tasks: w.longTasks, frames: w.frames };
+    w.longTasks = [];
+    w.frames = 0;
+    return out;
+  });
+}
+
+interface Streamed {
+  name: string;
+  size: Size;
+  load: number[];
+  loadSeconds: number;
+  stream: number[];
+  frames: number;
+  streamSeconds: number;
+  stops: number;
+}
+
+/**
+ * Opens `hash` at `size`, waits for the first run to be drawn, then runs it to the
+ * end a month per frame; a guided run is continued at each stop.
+ */
+async function streamed(name: string, hash: string, size: Size): Promise<Streamed> {
+  const page = await observedPage(browser, size);
+  const loadStart = Date.now();
+  await page.goto(`${url}#${hash}`);
+  await page.waitForSelector('#status[data-day]');
+  const loadSeconds = (Date.now() - loadStart) / 1000;
+  // Tasks that end after the first run is drawn are still the load's: wait for them.
+  await page.waitForTimeout(500);
+  const load = (await taken(page)).tasks;
+  await page.selectOption('#speed', '30');
+  const started = Date.now();
+  await page.click('#run');
+  let stops = 0;
+  for (;;) {
+    await page.waitForFunction(
+      () =>
+        !(document.getElementById('guide') as HTMLElement).hidden ||
+        document.getElementById('status')?.dataset.done === 'true',
+      undefined,
+      { timeout: 600_000 },
+    );
+    if ((await page.getAttribute('#status', 'data-done')) === 'true') break;
+    stops++;
+    await page.click('#guide-next');
+  }
+  const streamSeconds = (Date.now() - started) / 1000;
+  const { tasks: stream, frames } = await taken(page);
+  await page.close();
+  return { name, size, load, loadSeconds, stream, frames, streamSeconds, stops };
+}
+
+const longest = (tasks: number[]) => (tasks.length ? `${Math.max(...tasks).toFixed(0)} ms` : 'none');
+const over50 = (tasks: number[]) => `${tasks.length} over 50 ms, longest ${longest(tasks)}`;
+
+const runs = [
+  await streamed('breast-her2-early', 'scenario=breast-her2-early&seed=1', DESKTOP),
+  await streamed('breast-her2-early', 'scenario=breast-her2-early&seed=1', PROJECTOR),
+  await streamed('teaching-basic guided', 'scenario=teaching-basic&seed=42&guided=1', PROJECTOR),
+];
+console.log('seedsoil web benchmark (headless Chromium, one run on this machine)');
+console.log('  long tasks on the main thread (goal: none over 50 ms), a month per frame:');
+for (const r of runs) {
+  console.log(
+    `    ${r.name} at ${r.size.width} × ${r.size.height}: load (${r.loadSeconds.toFixed(1)} s to the first run drawn) ${over50(r.load)}; streaming ${r.frames} frames in ${r.streamSeconds.toFixed(1)} s (${(r.frames / r.streamSeconds).toFixed(0)} frames/s${r.stops ? `, ${r.stops} guided stops` : ''}) ${over50(r.stream)}`,
+  );
+}
+if (longTasksOnly) {
+  await browser.close();
+  await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+  process.exit(0);
+}
+
+const tissuePage = await observedPage(browser, DESKTOP);
 await tissuePage.goto(`${url}#scenario=tissue-franssen&seed=1`);
 await tissuePage.waitForSelector('#status[data-step="0"]');
 await tissuePage.check('#show-ecm');
@@ -109,9 +145,7 @@ const tissue: { speed: number; seconds: number; frames: number; steps: number; l
 // A few steps per frame shows the page's drawing rate; more shows the worker's pace.
 for (const speed of TISSUE_STEPS_PER_FRAME) {
   await tissuePage.selectOption('#speed', String(speed));
-  await tissuePage.evaluate(() => {
-    (window as unknown as { longTasks: number[] }).longTasks = [];
-  });
+  await taken(tissuePage);
   const before = await tissueCounts();
   const start = Date.now();
   await tissuePage.click('#run');
@@ -119,7 +153,7 @@ for (const speed of TISSUE_STEPS_PER_FRAME) {
   const after = await tissueCounts();
   const seconds = (Date.now() - start) / 1000;
   await tissuePage.click('#pause');
-  const longTasks = await tissuePage.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+  const longTasks = (await taken(tissuePage)).tasks;
   tissue.push({
     speed,
     seconds,
@@ -132,6 +166,9 @@ for (const speed of TISSUE_STEPS_PER_FRAME) {
 const frameBytes = Number(await tissuePage.getAttribute('#patches', 'data-frame-bytes'));
 await tissuePage.close();
 
+const page = await browser.newPage({ viewport: DESKTOP });
+await page.goto(`${url}#scenario=breast-her2-early&seed=1`);
+await page.waitForSelector('#status[data-day]');
 await page.click('#tab-compare');
 await page.fill('#replicates', String(REPLICATES));
 const compareStart = Date.now();
@@ -146,25 +183,12 @@ const nodeStart = Date.now();
 for (let i = 0; i < REPLICATES; i++) for (const s of arms) run(s, { seed: 1, replicate: i });
 const nodeSeconds = (Date.now() - nodeStart) / 1000;
 
-console.log('seedsoil web benchmark (headless Chromium, one run on this machine)');
-console.log(
-  `  page load to the first run drawn (breast-her2-early, 1400 × 900): ${loadSeconds.toFixed(1)} s; long tasks ${loadTasks.length}, longest ${longest(loadTasks)} ms (goal: none over 50 ms)`,
-);
-console.log(
-  `  teaching-basic guided at 1024 × 768: load long tasks ${guidedLoadTasks.length}, longest ${longest(guidedLoadTasks)} ms; run with ${stops} stops: long tasks ${guidedTasks.length}, longest ${longest(guidedTasks)} ms (goal: none over 50 ms)`,
-);
-console.log(
-  `  20-year breast-her2-early streamed a month per frame: ${updates} chart updates in ${streamSeconds.toFixed(1)} s = ${(updates / streamSeconds).toFixed(0)} updates/s`,
-);
-console.log(
-  `  long tasks on the main thread: ${longTasks.length}, longest ${longTasks.length ? Math.max(...longTasks).toFixed(0) : 0} ms (goal: none over 50 ms)`,
-);
 console.log(
   `  tissue-franssen (3 patches of 201 × 201, ECM and MMP-2 shown): ${(frameBytes / 1024).toFixed(0)} KiB per frame, transferred`,
 );
 for (const t of tissue) {
   console.log(
-    `    ${t.speed} steps per frame for ${t.seconds.toFixed(1)} s: ${(t.frames / t.seconds).toFixed(0)} frames drawn/s, ${(t.steps / t.seconds).toFixed(0)} steps/s; long tasks ${t.longTasks.length}, longest ${t.longTasks.length ? Math.max(...t.longTasks).toFixed(0) : 0} ms (goal: none over 50 ms)`,
+    `    ${t.speed} steps per frame for ${t.seconds.toFixed(1)} s: ${(t.frames / t.seconds).toFixed(0)} frames drawn/s, ${(t.steps / t.seconds).toFixed(0)} steps/s; long tasks ${over50(t.longTasks)}`,
   );
 }
 console.log(

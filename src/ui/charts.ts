@@ -1,9 +1,12 @@
 /**
  * The run's charts (Chart.js). Streaming updates use update('none'): no
- * animation, so a chunk costs one redraw; long series are decimated (LTTB).
+ * animation, so a chunk costs one redraw per chart, each in its own task; long
+ * series are decimated (LTTB), and a bar chart whose bars have not changed is
+ * not redrawn.
  */
 import { Chart, type ChartConfiguration, type ChartDataset, registerables } from 'chart.js';
 import { METASTATIC_SITES } from '../engine/schema.ts';
+import { yieldToPage } from './tasks.ts';
 import { count, readable, siteShort } from './words.ts';
 
 /** Every chart's canvas is an image named by the chart's title; its figure's caption gives the numbers. */
@@ -108,7 +111,7 @@ export function timeChart(
 export const figureOf = (chart: Chart): HTMLElement | null => chart.canvas.closest('figure');
 
 /** Writes a chart's text alternative: its latest numbers, in the figure's caption. */
-function caption(chart: Chart, text: string): void {
+export function caption(chart: Chart, text: string): void {
   const box = figureOf(chart)?.querySelector('figcaption');
   if (box) box.textContent = text;
 }
@@ -117,22 +120,83 @@ const YEAR_TEXT = (day: number) => `Year ${(day / YEAR).toFixed(1)}`;
 const percent = (share: number | undefined) =>
   share === undefined || Number.isNaN(share) ? 'none alive' : `${Math.round(share * 100)}%`;
 
+/**
+ * Each chart is redrawn in its own task: together a chunk's redraws held the
+ * page's main thread for more than 50 ms.
+ */
 export interface RunCharts {
   all: Chart[];
-  reset(symptomaticCells: number, screeningCells: number): void;
-  append(columns: Record<string, Float64Array>): void;
+  reset(symptomaticCells: number, screeningCells: number): Promise<void>;
+  append(columns: Record<string, Float64Array>): Promise<void>;
   siteBars(latest: Record<string, number>): void;
   funnel(totals: Record<string, number>): void;
 }
 
-/** Lets the page handle input and paint between pieces of work, so none is a long task. */
-export const yieldToPage = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+/** Redraws a bar chart only if its bars changed: a chunk often leaves them as they were. */
+function updateIfChanged(chart: Chart, drawn: { key: string }): void {
+  const key = JSON.stringify(chart.data.datasets.map((d) => d.data));
+  if (key === drawn.key) return;
+  drawn.key = key;
+  chart.update('none');
+}
+
+/**
+ * The first number a page formats loads its locale's data, and the first text
+ * drawn on a canvas looks up each font family of the charts' list (the system's
+ * font configuration, up to some 200 ms on a cold start): in the first chart's
+ * construction, these made a long task. Here each is a task of its own.
+ */
+async function warmUp(): Promise<void> {
+  new Intl.NumberFormat(Chart.defaults.locale, { notation: 'scientific' }).format(1e6);
+  await yieldToPage();
+  const context = document.createElement('canvas').getContext('2d');
+  const { family = '', size } = Chart.defaults.font;
+  for (const font of [...family.split(','), family]) {
+    for (const weight of ['normal', 'bold']) {
+      if (context) {
+        context.font = `${weight} ${size}px ${font}`;
+        context.measureText('0');
+      }
+      await yieldToPage();
+    }
+  }
+  // Then Chart.js's own first run, in two sketches: a bare chart, then one with a
+  // title, a legend and axes; the page's first chart is then as quick as the next.
+  const sketch = document.createElement('canvas');
+  const bare = { legend: { display: false }, title: { display: false } };
+  const axes = { x: { type: 'linear', display: false }, y: { display: false } } as const;
+  for (const [plugins, scales] of [
+    [bare, axes],
+    [
+      { title: { display: true, text: '1' } },
+      { x: { type: 'linear', title: { display: true, text: '1' } }, y: { type: 'logarithmic' } },
+    ],
+  ] as const) {
+    new Chart(sketch, {
+      type: 'line',
+      data: {
+        datasets: [
+          {
+            label: '1',
+            data: [
+              { x: 1, y: 1 },
+              { x: 2, y: 10 },
+            ],
+          },
+        ],
+      },
+      options: { responsive: false, parsing: false, plugins, scales },
+    }).destroy();
+    await yieldToPage();
+  }
+}
 
 /**
  * Builds the charts one per task: each costs some 15 ms of layout, and together
  * they would hold the page's main thread for some 90 ms while it loads.
  */
 export async function createRunCharts(byId: (id: string) => HTMLCanvasElement): Promise<RunCharts> {
+  await warmUp();
   const primary = timeChart(
     byId('chart-primary'),
     'Primary tumour (cells, log scale)',
@@ -232,22 +296,27 @@ export async function createRunCharts(byId: (id: string) => HTMLCanvasElement): 
     return out;
   };
   let thresholds = [0, 0];
+  const dtcDrawn = { key: '' };
+  const funnelDrawn = { key: '' };
 
   return {
     all: [primary, ctc, dtc, mets, early, funnel],
-    reset(symptomaticCells, screeningCells) {
+    async reset(symptomaticCells, screeningCells) {
       thresholds = [symptomaticCells, screeningCells];
       for (const c of [primary, ctc, mets, early]) for (const d of c.data.datasets) d.data = [];
       dtc.data.datasets.forEach((d) => {
         d.data = [];
       });
       for (const d of funnel.data.datasets) d.data = [];
+      dtcDrawn.key = '';
+      funnelDrawn.key = '';
       for (const c of [primary, ctc, dtc, mets, early, funnel]) {
         c.update('none');
         caption(c, 'No run yet.');
+        await yieldToPage();
       }
     },
-    append(columns) {
+    async append(columns) {
       const day = columns.day as Float64Array;
       const n = day.length;
       if (n === 0) return;
@@ -262,9 +331,10 @@ export async function createRunCharts(byId: (id: string) => HTMLCanvasElement): 
       });
       push(early, 0, day, columns.early_share as Float64Array);
       push(early, 1, day, columns.early_share_macro as Float64Array);
-      for (const c of [primary, ctc, mets, early]) c.update('none');
-      // Lets tests and assistive tools see that data arrived without reaching into Chart.js.
       for (const c of [primary, ctc, mets, early]) {
+        c.update('none');
+        await yieldToPage();
+        // Lets tests and assistive tools see that data arrived without reaching into Chart.js.
         const points = c.data.datasets.reduce((sum, d) => sum + d.data.length, 0);
         figureOf(c)?.setAttribute('data-points', String(points));
         // Undefined values (an early-derived share while nothing is alive) are gaps, not zeros.
@@ -301,7 +371,7 @@ export async function createRunCharts(byId: (id: string) => HTMLCanvasElement): 
       (dtc.data.datasets[1] as { data: number[] }).data = METASTATIC_SITES.map(
         (s) => latest[`dtc_cycling_${s}`] ?? 0,
       );
-      dtc.update('none');
+      updateIfChanged(dtc, dtcDrawn);
       const where = METASTATIC_SITES.flatMap((s) => {
         const dormant = latest[`dtc_dormant_${s}`] ?? 0;
         const cycling = latest[`dtc_cycling_${s}`] ?? 0;
@@ -317,7 +387,7 @@ export async function createRunCharts(byId: (id: string) => HTMLCanvasElement): 
         const unit = i === 0 ? 'cells' : 'colonies';
         d.data = FUNNEL_BARS.map((b) => (b.unit === unit ? (totals[b.stage] ?? 0) : null));
       });
-      funnel.update('none');
+      updateIfChanged(funnel, funnelDrawn);
       // What each bar shows and how tall it is drawn, for tests and assistive tools.
       const bars = FUNNEL_BARS.map((b, k) => {
         const bar = funnel.getDatasetMeta(b.unit === 'cells' ? 0 : 1).data[k] as unknown as {

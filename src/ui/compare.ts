@@ -14,8 +14,10 @@ import seedrandom from 'seedrandom';
 import type { EngineApi } from '../../workers/protocol.ts';
 import {
   type Arm,
+  type ArmReport,
   BINS,
   binLabels,
+  type Comparison,
   compareArms,
   DEFAULT_ENDPOINT,
   ENDPOINTS,
@@ -35,7 +37,10 @@ import {
 } from '../analysis/comparison-text.ts';
 import { parseSeed } from '../engine/schema.ts';
 import { chartPng } from './chart-export.ts';
+import { caption, figureOf } from './charts.ts';
 import { BUILT_IN, baseRaw, type Chosen, describeError } from './scenarios.ts';
+import { yieldToPage } from './tasks.ts';
+import { count } from './words.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const COLORS = ['#c0392b', '#2980b9'];
@@ -53,7 +58,7 @@ function describe(chart: Chart): void {
       ?.title;
     return t?.display ? String(t.text) : '';
   };
-  chart.canvas.parentElement?.setAttribute(
+  figureOf(chart)?.setAttribute(
     'data-chart',
     JSON.stringify({
       title: chart.options.plugins?.title?.text,
@@ -67,6 +72,56 @@ function describe(chart: Chart): void {
   );
 }
 
+const capitalized = (text: string) => `${text[0]?.toUpperCase()}${text.slice(1)}`;
+
+/** Where each arm's survival is read out in the curve's caption. */
+const CAPTION_YEARS = 5;
+
+/** The Kaplan–Meier fraction free of the event at `years`; undefined if follow-up ended before. */
+function freeAt(r: ArmReport, years: number): number | undefined {
+  const end = r.survival[r.survival.length - 1];
+  if (!end || end.years < years) return undefined;
+  let value = 1;
+  for (const p of r.survival) if (p.years <= years) value = p.value;
+  return value;
+}
+
+/**
+ * The curves' text alternative: each arm's events, the fraction free of the event
+ * at 5 years and the median time, then the log-rank test, in the table's words.
+ */
+function survivalCaption(c: Comparison, names: [string, string]): string {
+  const arm = (r: ArmReport, name: string) => {
+    const free = freeAt(r, CAPTION_YEARS);
+    const at =
+      free === undefined
+        ? `not followed for ${CAPTION_YEARS} years`
+        : `${Math.round(100 * free)}% free of the event at ${CAPTION_YEARS} years`;
+    return `${name}: ${count(r.events, 'event', 'events')} in ${count(r.replicates, 'replicate', 'replicates')}, ${at}, median years to the event ${survivalMedianText(r.medianYears, r.events)}`;
+  };
+  return `${capitalized(ENDPOINTS[c.endpoint].name)} (Kaplan–Meier, deaths censored). ${arm(c.arms[0], names[0])}. ${arm(c.arms[1], names[1])}. Log-rank ${logRankText(c.logRank)}.`;
+}
+
+/**
+ * A histogram's text alternative: each arm's median with its 95% CI and its
+ * count of replicates in each bin that holds any.
+ */
+function histogramCaption(c: Comparison, q: Quantity, names: [string, string]): string {
+  const labels = binLabels(q);
+  const arm = (r: ArmReport, name: string) => {
+    const filled = labels.flatMap((l, k) => {
+      const n = r.histograms[q][k] ?? 0;
+      return n > 0 ? [`${l}: ${n}`] : [];
+    });
+    const bins =
+      filled.length === 0
+        ? 'none in any bin'
+        : `${filled.join(', ')}${filled.length < labels.length ? ' (the other bins empty)' : ''}`;
+    return `${name}: median ${medianText(r.quantities[q], r.defined[q])}; replicates per bin: ${bins}`;
+  };
+  return `${capitalized(QUANTITIES[q])}. ${arm(c.arms[0], names[0])}. ${arm(c.arms[1], names[1])}.`;
+}
+
 function histogramChart(q: Quantity): Chart<'bar'> {
   return new Chart($<HTMLCanvasElement>(`chart-${q}`), {
     type: 'bar',
@@ -76,7 +131,7 @@ function histogramChart(q: Quantity): Chart<'bar'> {
     },
     options: {
       plugins: {
-        title: { display: true, text: `${QUANTITIES[q][0]?.toUpperCase()}${QUANTITIES[q].slice(1)}` },
+        title: { display: true, text: capitalized(QUANTITIES[q]) },
       },
       scales: {
         x: { title: { display: true, text: BINS[q].axis } },
@@ -92,12 +147,17 @@ export interface CompareView {
   refresh(): void;
 }
 
-/** `current` is the scenario the run view shows, offered as an arm. */
-export function setupCompare(current: () => Chosen): CompareView {
+/**
+ * `current` is the scenario the run view shows, offered as an arm. Built in pieces,
+ * each its own task (tasks.ts), as the page loads.
+ */
+export async function setupCompare(current: () => Chosen): Promise<CompareView> {
   // Replicates here are patient-scale outcomes (metastasis-free time), so tissue scenarios are not offered.
-  const patientScale = Object.keys(BUILT_IN)
-    .filter((name) => baseRaw(name).scale !== 'tissue')
-    .sort();
+  const patientScale: string[] = [];
+  for (const name of Object.keys(BUILT_IN).sort()) {
+    if (baseRaw(name).scale !== 'tissue') patientScale.push(name);
+    await yieldToPage();
+  }
   const pickers = [$<HTMLSelectElement>('arm-a'), $<HTMLSelectElement>('arm-b')];
   const currentOptions = pickers.map((sel) => {
     const option = new Option('', CURRENT);
@@ -121,6 +181,7 @@ export function setupCompare(current: () => Chosen): CompareView {
   (pickers[0] as HTMLSelectElement).value = 'breast-her2-early';
   (pickers[1] as HTMLSelectElement).value = 'breast-her2-late';
 
+  await yieldToPage();
   const km = new Chart($<HTMLCanvasElement>('chart-km'), {
     type: 'line',
     data: {
@@ -149,7 +210,11 @@ export function setupCompare(current: () => Chosen): CompareView {
     },
   });
   const quantities = Object.keys(QUANTITIES) as Quantity[];
-  const histograms = quantities.map(histogramChart);
+  const histograms: Chart<'bar'>[] = [];
+  for (const q of quantities) {
+    await yieldToPage();
+    histograms.push(histogramChart(q));
+  }
   const charts: Chart[] = [km, ...histograms];
 
   const endpoints = $<HTMLSelectElement>('compare-endpoint');
@@ -184,11 +249,10 @@ export function setupCompare(current: () => Chosen): CompareView {
     const endpoint = $<HTMLSelectElement>('compare-endpoint').value as Endpoint;
     const c = compareArms(arms[0] as Arm, arms[1] as Arm, endpoint, seedrandom.alea('seedsoil-compare'));
     const [nameA, nameB] = names;
-    const title = ENDPOINTS[endpoint].name;
     km.options.plugins = {
       title: {
         display: true,
-        text: `${title[0]?.toUpperCase()}${title.slice(1)}: fraction free of the event (Kaplan–Meier, deaths censored)`,
+        text: `${capitalized(ENDPOINTS[endpoint].name)}: fraction free of the event (Kaplan–Meier, deaths censored)`,
       },
     };
     c.arms.forEach((r, a) => {
@@ -197,6 +261,7 @@ export function setupCompare(current: () => Chosen): CompareView {
       dataset.data = r.survival.map((s) => ({ x: s.years, y: s.value }));
     });
     km.update('none');
+    caption(km, survivalCaption(c, names));
     histograms.forEach((chart, k) => {
       const q = quantities[k] as Quantity;
       c.arms.forEach((r, a) => {
@@ -205,6 +270,7 @@ export function setupCompare(current: () => Chosen): CompareView {
         dataset.data = r.histograms[q];
       });
       chart.update('none');
+      caption(chart, histogramCaption(c, q, names));
     });
     for (const chart of charts) describe(chart);
 

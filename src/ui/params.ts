@@ -5,6 +5,7 @@
  */
 import { type Parameter, parameters } from '../engine/parameters.ts';
 import type { AnyScenario } from '../engine/schema.ts';
+import { yieldToPage } from './tasks.ts';
 
 /** Fields every scenario has that the panel leaves to the scenario file and the seed box. */
 const NOT_EDITED = ['name', 'description', 'seed'];
@@ -47,11 +48,17 @@ function parameterInput(
   return undefined;
 }
 
-/** Builds the panel into `list`; `onChange` gets each edit as the keys of the parameter and its new value. */
-export function createParameterPanel(
+/**
+ * Builds the panel into `list`; `onChange` gets each edit as the keys of the
+ * parameter and its new value. The schema's list of parameters is made in a task
+ * of its own (tasks.ts), as the page loads.
+ */
+export async function createParameterPanel(
   list: HTMLElement,
   onChange: (path: string[], value: unknown) => void,
-): ParameterPanel {
+): Promise<ParameterPanel> {
+  const all = parameters();
+  await yieldToPage();
   const inputs = new Map<string, HTMLInputElement | HTMLSelectElement>();
   /** The box of each section, made when its first parameter is placed. */
   const boxes = new Map<string, HTMLElement>();
@@ -76,7 +83,7 @@ export function createParameterPanel(
     }
     return into;
   };
-  for (const p of parameters()) {
+  for (const p of all) {
     if (NOT_EDITED.includes(p.path)) continue;
     const input = parameterInput(p, (value) => onChange([...p.keys], value));
     if (!input) continue;

@@ -7,9 +7,10 @@ import type { Chunk } from '../../workers/protocol.ts';
 import { drawPatientTraits } from '../engine/patient.ts';
 import { asPatient } from '../engine/scenario.ts';
 import { METASTATIC_SITES, type Scenario } from '../engine/schema.ts';
-import { drawBodyMap } from './bodymap.ts';
+import { createBodyMap } from './bodymap.ts';
 import { chartPng } from './chart-export.ts';
 import { createRunCharts } from './charts.ts';
+import { yieldToPage } from './tasks.ts';
 import type { Milestone, Speeds, View } from './view.ts';
 import { cells, count, eventSentence, feedLine, siteThe } from './words.ts';
 
@@ -65,22 +66,36 @@ const PHASE_UNITS: Record<string, [string, string]> = {
   macro: ['macrometastasis', 'macrometastases'],
 };
 
-function renderPhases(funnel: Record<string, number>, primaryCells: number, switched: boolean): void {
-  const value = (key: string) => {
-    if (key === 'primary') return cells(primaryCells);
-    if (key === 'switch') return switched ? 'switched' : 'avascular';
-    const n = funnel[key] ?? 0;
-    const [one, many] = PHASE_UNITS[key] ?? ['cell', 'cells'];
-    return `${count(n, one, many)}${key in PHASE_UNITS ? ' so far' : ''}`;
+/**
+ * The list of phases, built once; `show` writes each phase's count into it (in
+ * place, so a streamed chunk does not rebuild the list).
+ */
+function createPhases(): (funnel: Record<string, number>, primaryCells: number, switched: boolean) => void {
+  const values = PHASES.map(([name, text, key]) => {
+    const li = document.createElement('li');
+    li.dataset.step = key;
+    const value = document.createElement('span');
+    value.className = 'value';
+    value.dataset.phase = key;
+    const b = document.createElement('b');
+    b.textContent = name;
+    li.append(b, ' ', value, document.createElement('br'), text);
+    return { li, value, key };
+  });
+  $('phases').replaceChildren(...values.map((v) => v.li));
+  return (funnel, primaryCells, switched) => {
+    for (const { value, key } of values) {
+      let text: string;
+      if (key === 'primary') text = cells(primaryCells);
+      else if (key === 'switch') text = switched ? 'switched' : 'avascular';
+      else {
+        const n = funnel[key] ?? 0;
+        const [one, many] = PHASE_UNITS[key] ?? ['cell', 'cells'];
+        text = `${count(n, one, many)}${key in PHASE_UNITS ? ' so far' : ''}`;
+      }
+      if (value.textContent !== text) value.textContent = text;
+    }
   };
-  $('phases').replaceChildren(
-    ...PHASES.map(([name, text, key]) => {
-      const li = document.createElement('li');
-      li.dataset.step = key;
-      li.innerHTML = `<b>${name}</b> <span class="value" data-phase="${key}">${value(key)}</span><br>${text}`;
-      return li;
-    }),
-  );
 }
 
 /** The order of the guided mode's stops when several fall on the same day: the order of the phases. */
@@ -238,6 +253,8 @@ function milestones(chunk: Chunk, latest: Record<string, number>, seen: Set<stri
 
 export async function createPatientView(): Promise<View> {
   const charts = await createRunCharts((id) => $<HTMLCanvasElement>(id));
+  const drawBodyMap = createBodyMap($<SVGSVGElement & HTMLElement>('body-map'));
+  const renderPhases = createPhases();
   const feed = $('feed');
   let scenario: Scenario | undefined;
   /** The latest value of every time-series column. */
@@ -256,7 +273,7 @@ export async function createPatientView(): Promise<View> {
       $('charts').hidden = !shown;
       $('story-patient').hidden = !shown;
     },
-    reset(next, _layout, seed) {
+    async reset(next, _layout, seed) {
       const s = asPatient(next);
       scenario = s;
       latest = {};
@@ -268,7 +285,7 @@ export async function createPatientView(): Promise<View> {
       // only for a patient who is screened.
       const patient = drawPatientTraits(s, seed, 0);
       const screened = s.clinical.screening.enabled && patient.screened;
-      charts.reset(
+      await charts.reset(
         cellsAt(patient.symptomaticMm),
         screened ? cellsAt(s.clinical.screening.thresholdMm) : Number.NaN,
       );
@@ -280,14 +297,17 @@ export async function createPatientView(): Promise<View> {
       return { days, text: `one observation interval (${days} days)` };
     },
     wantsFields: () => false,
-    apply(chunk) {
-      charts.append(chunk.columns);
+    // In pieces, each its own task (charts.ts); the status comes when all are drawn.
+    async apply(chunk) {
+      await charts.append(chunk.columns);
       const n = chunk.columns.day?.length ?? 0;
       if (n > 0) for (const [k, col] of Object.entries(chunk.columns)) latest[k] = col[n - 1] as number;
       const funnel = chunk.funnel;
       charts.siteBars(latest);
+      await yieldToPage();
       charts.funnel(funnel);
-      drawBodyMap($<SVGSVGElement & HTMLElement>('body-map'), latest);
+      await yieldToPage();
+      drawBodyMap(latest);
       for (const e of chunk.events) {
         if (e.type === 'angiogenic_switch' && e.site === 'primary') switched = true;
         const li = document.createElement('li');

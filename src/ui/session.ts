@@ -122,7 +122,7 @@ export function createSession(hooks: SessionHooks): Session {
   /** Asks for `days` more of the run and draws them on `view`; only ever called in a turn. */
   const draw = async (view: View, days: number): Promise<{ status: Status; done: boolean }> => {
     const chunk = await ask((api) => api.advance(days, view.wantsFields()));
-    const status = view.apply(chunk);
+    const status = await view.apply(chunk);
     hooks.drawn(status, chunk.done);
     return { status, done: chunk.done };
   };
@@ -135,7 +135,7 @@ export function createSession(hooks: SessionHooks): Session {
     const { chosen, view } = hooks.next();
     current = undefined;
     const layout = await ask((api) => api.open(chosen.scenario, chosen.seed));
-    view.reset(chosen.scenario, layout, chosen.seed);
+    await view.reset(chosen.scenario, layout, chosen.seed);
     hooks.opening(view);
     current = { chosen, view, ...(await draw(view, 0)) };
     hooks.opened(current);

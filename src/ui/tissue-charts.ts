@@ -1,11 +1,14 @@
 /**
  * The tissue run's charts (Chart.js): cells by type in every patch, the
  * vasculature, the invasion fronts and the funnel. Like the patient charts they
- * redraw with update('none') and only when new rows arrive.
+ * redraw with update('none') and only when new rows arrive, and each figure's
+ * caption gives the latest numbers in words (words.ts).
  */
 import { Chart } from 'chart.js';
 // Also registers Chart.js's parts and the shared defaults (no animation) once for both views.
-import { line, timeChart } from './charts.ts';
+import { caption, figureOf, line, timeChart } from './charts.ts';
+import { yieldToPage } from './tasks.ts';
+import { count, patchShort, patchThe, readable, TISSUE_STAGES } from './words.ts';
 
 type Point = { x: number; y: number };
 
@@ -25,15 +28,19 @@ const FUNNEL_SHOWN = [
   'lostNoRoom',
 ];
 
+const HOUR_TEXT = (hours: number) => `Hour ${hours.toFixed(1)}`;
+
 export interface TissueCharts {
   all: Chart[];
   reset(patches: string[]): void;
-  append(columns: Record<string, Float64Array>): void;
+  /** Adds the new rows; each chart is redrawn in its own task. */
+  append(columns: Record<string, Float64Array>): Promise<void>;
   funnel(totals: Record<string, number>): void;
   logCells(on: boolean): void;
 }
 
-export function createTissueCharts(byId: (id: string) => HTMLCanvasElement): TissueCharts {
+/** Builds the charts one per task (tasks.ts), as the page loads. */
+export async function createTissueCharts(byId: (id: string) => HTMLCanvasElement): Promise<TissueCharts> {
   const cells = timeChart(
     byId('chart-tissue-cells'),
     'Cells by type in each patch',
@@ -41,6 +48,7 @@ export function createTissueCharts(byId: (id: string) => HTMLCanvasElement): Tis
     { y: { type: 'logarithmic', min: 1 } },
     'hours',
   );
+  await yieldToPage();
   const vessels = timeChart(
     byId('chart-tissue-vessels'),
     'Vasculature (cumulative, except "in vessels now")',
@@ -54,6 +62,7 @@ export function createTissueCharts(byId: (id: string) => HTMLCanvasElement): Tis
     { y: { beginAtZero: true, ticks: { precision: 0 } } },
     'hours',
   );
+  await yieldToPage();
   const front = timeChart(
     byId('chart-tissue-front'),
     'Invasion front in the primary (99th percentile from the centre)',
@@ -68,10 +77,11 @@ export function createTissueCharts(byId: (id: string) => HTMLCanvasElement): Tis
     },
     'hours',
   );
+  await yieldToPage();
   const funnel = new Chart(byId('chart-tissue-funnel'), {
     type: 'bar',
     data: {
-      labels: FUNNEL_SHOWN.map((s) => s.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)),
+      labels: FUNNEL_SHOWN.map((s) => TISSUE_STAGES[s] ?? s),
       datasets: [{ label: 'cells so far', data: [], backgroundColor: '#34495e' }],
     },
     options: {
@@ -93,6 +103,9 @@ export function createTissueCharts(byId: (id: string) => HTMLCanvasElement): Tis
     },
   });
 
+  // The funnel's bar labels, for tests and assistive tools.
+  figureOf(funnel)?.setAttribute('data-labels', JSON.stringify(funnel.data.labels));
+
   let names: string[] = [];
   const lines = [cells, vessels, front];
   const push = (chart: Chart<'line', Point[]>, i: number, xs: Float64Array, ys: Float64Array | undefined) => {
@@ -108,15 +121,18 @@ export function createTissueCharts(byId: (id: string) => HTMLCanvasElement): Tis
       cells.data.datasets = patches.flatMap((name, i) => {
         const borderDash = PATCH_DASHES[i % PATCH_DASHES.length] as number[];
         return [
-          line(`${name} M`, TYPE_COLORS.mesenchymal, { borderDash }),
-          line(`${name} E`, TYPE_COLORS.epithelial, { borderDash }),
+          line(`${patchShort(name)} M`, TYPE_COLORS.mesenchymal, { borderDash }),
+          line(`${patchShort(name)} E`, TYPE_COLORS.epithelial, { borderDash }),
         ];
       });
       for (const c of [vessels, front]) for (const d of c.data.datasets) d.data = [];
       (funnel.data.datasets[0] as { data: number[] }).data = [];
-      for (const c of [...lines, funnel]) c.update('none');
+      for (const c of [...lines, funnel]) {
+        c.update('none');
+        caption(c, 'No run yet.');
+      }
     },
-    append(columns) {
+    async append(columns) {
       const hours = columns.hours;
       if (!hours || hours.length === 0) return;
       names.forEach((name, i) => {
@@ -133,14 +149,39 @@ export function createTissueCharts(byId: (id: string) => HTMLCanvasElement): Tis
       push(front, 2, hours, columns.primary_ecm_remaining);
       for (const c of lines) {
         c.update('none');
+        await yieldToPage();
         // Lets tests and assistive tools see that data arrived without reaching into Chart.js.
         const points = c.data.datasets.reduce((sum, d) => sum + d.data.length, 0);
-        c.canvas.parentElement?.setAttribute('data-points', String(points));
+        figureOf(c)?.setAttribute('data-points', String(points));
       }
+      const n = hours.length;
+      const last = (column: string) => columns[column]?.[n - 1] ?? 0;
+      const at = HOUR_TEXT(hours[n - 1] as number);
+      const patches = names.map((name) => {
+        const [m, e] = [last(`${name}_mesenchymal`), last(`${name}_epithelial`)];
+        return `${patchThe(name)} has ${readable(m)} mesenchymal-like and ${readable(e)} epithelial-like ${m + e === 1 ? 'cell' : 'cells'}`;
+      });
+      caption(cells, `${at}: ${patches.join('; ')}.`);
+      caption(
+        vessels,
+        `${at}: ${count(last('intravasated_cells'), 'cell', 'cells')} entered the blood in ${count(last('intravasations'), 'entry', 'entries')}; ${count(last('vasculature_cells'), 'cell is', 'cells are')} in the vessels now, ${readable(last('died_in_vasculature'))} died there and ${readable(last('arrived_cells'))} settled in a secondary patch.`,
+      );
+      caption(
+        front,
+        `${at}: the mesenchymal-like front is ${last('front_mesenchymal_um').toFixed(0)} µm from the centre of the primary patch, the epithelial-like front ${last('front_epithelial_um').toFixed(0)} µm; ${(100 * last('primary_ecm_remaining')).toFixed(1)}% of its ECM is left.`,
+      );
     },
     funnel(totals) {
       (funnel.data.datasets[0] as { data: number[] }).data = FUNNEL_SHOWN.map((s) => totals[s] ?? 0);
       funnel.update('none');
+      const [first, ...rest] = FUNNEL_SHOWN.map((s) => ({ n: totals[s] ?? 0, what: TISSUE_STAGES[s] ?? s }));
+      caption(
+        funnel,
+        `So far: ${[
+          `${count(first?.n ?? 0, 'cell', 'cells')} ${first?.what}`,
+          ...rest.map(({ n, what }) => `${readable(n)} ${what}`),
+        ].join(', ')}.`,
+      );
     },
     logCells(on) {
       // Only the y axis is replaced: spreading the resolved scales into a new object hands

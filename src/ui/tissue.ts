@@ -13,8 +13,10 @@ import type { TissueScenario } from '../engine/schema.ts';
 import type { TissueEvent } from '../engine/tissue/context.ts';
 import type { PatchFrame, TissueLayout } from '../engine/tissue/frame.ts';
 import { chartPng } from './chart-export.ts';
+import { yieldToPage } from './tasks.ts';
 import { createTissueCharts, type TissueCharts, TYPE_COLORS } from './tissue-charts.ts';
 import type { View } from './view.ts';
+import { count, patchShort, patchThe, readable } from './words.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -59,8 +61,7 @@ const SECONDS_PER_DAY = 86_400;
 /** A speed labelled with the simulated time it covers. */
 function speedLabel(steps: number, stepSeconds: number): string {
   const seconds = steps * stepSeconds;
-  const time =
-    seconds < 3600 ? `${(seconds / 60).toPrecision(2)} min` : `${(seconds / 3600).toPrecision(2)} h`;
+  const time = seconds < 3600 ? `${readable(seconds / 60)} min` : `${readable(seconds / 3600)} h`;
   return `${steps} steps per frame (${time})`;
 }
 
@@ -180,7 +181,8 @@ function eventText(e: TissueEvent, patches: string[], stepSeconds: number): stri
     n === 1
       ? `a single ${e.mesenchymal ? 'M' : 'E'} cell`
       : `a cluster of ${n} (${e.mesenchymal} M, ${e.epithelial} E)`;
-  const where = `${patches[e.patch] ?? `patch ${e.patch}`} (${e.x}, ${e.y})`;
+  const name = patches[e.patch];
+  const where = `${name === undefined ? `patch ${e.patch}` : patchThe(name)} at (${e.x}, ${e.y})`;
   const text =
     e.type === 'intravasation'
       ? `${who} entered a ${e.detail || 'vessel'} in ${where}`
@@ -189,8 +191,8 @@ function eventText(e: TissueEvent, patches: string[], stepSeconds: number): stri
 }
 
 /** The tissue view; `redraw` asks for a fresh picture of the run when the fields shown change. */
-export function createTissueView(redraw: (view: View) => void): View {
-  const charts: TissueCharts = createTissueCharts((id) => $<HTMLCanvasElement>(id));
+export async function createTissueView(redraw: (view: View) => void): Promise<View> {
+  const charts: TissueCharts = await createTissueCharts((id) => $<HTMLCanvasElement>(id));
   const showEcm = $<HTMLInputElement>('show-ecm');
   const showMmp = $<HTMLInputElement>('show-mmp');
   const box = $('patches');
@@ -210,7 +212,7 @@ export function createTissueView(redraw: (view: View) => void): View {
     v.lattice.getContext('2d')?.putImageData(v.image, 0, 0);
     v.figure.dataset.mesenchymal = String(m);
     v.figure.dataset.epithelial = String(e);
-    v.counts.textContent = `M ${m} · E ${e}`;
+    v.counts.textContent = `M ${readable(m)} · E ${readable(e)}`;
     const ctx = v.canvas.getContext('2d');
     const size = v.canvas.width;
     if (!ctx || size === 0) return;
@@ -279,10 +281,10 @@ export function createTissueView(redraw: (view: View) => void): View {
     const survived = (funnel.survivedSingle ?? 0) + (funnel.survivedInCluster ?? 0);
     const values: Record<string, string> = {
       invasion: `front M ${(latest.front_mesenchymal_um ?? 0).toFixed(0)} µm, E ${(latest.front_epithelial_um ?? 0).toFixed(0)} µm; ${(100 * (latest.primary_ecm_remaining ?? 1)).toFixed(1)}% ECM left`,
-      intravasation: `${funnel.intravasations ?? 0} entries, ${funnel.intravasated ?? 0} cells`,
-      circulation: `${funnel.inVasculature ?? 0} in vessels, ${died} died, ${survived} survived`,
-      arrival: `${funnel.arrived ?? 0} settled${funnel.lostNoRoom ? `, ${funnel.lostNoRoom} found no room` : ''}`,
-      colonisation: `${secondary} cells in secondary patches`,
+      intravasation: `${count(funnel.intravasations ?? 0, 'entry', 'entries')}, ${count(funnel.intravasated ?? 0, 'cell', 'cells')}`,
+      circulation: `${count(funnel.inVasculature ?? 0, 'cell', 'cells')} in vessels, ${readable(died)} died, ${readable(survived)} survived`,
+      arrival: `${count(funnel.arrived ?? 0, 'cell', 'cells')} settled${funnel.lostNoRoom ? `, ${readable(funnel.lostNoRoom)} found no room` : ''}`,
+      colonisation: `${count(secondary, 'cell', 'cells')} in secondary patches`,
     };
     for (const [key, el] of phaseValues) el.textContent = values[key] ?? '';
   };
@@ -313,7 +315,7 @@ export function createTissueView(redraw: (view: View) => void): View {
       };
     },
     wantsFields: () => showEcm.checked || showMmp.checked,
-    reset(s, next) {
+    async reset(s, next) {
       if (!next) throw new Error('a tissue run comes with its layout');
       scenario = asTissue(s);
       layout = next;
@@ -328,7 +330,7 @@ export function createTissueView(redraw: (view: View) => void): View {
         figure.dataset.patch = p.name;
         const caption = document.createElement('figcaption');
         const title = document.createElement('b');
-        title.textContent = p.name;
+        title.textContent = patchShort(p.name);
         const counts = document.createElement('span');
         counts.className = 'counts';
         caption.append(title, ' ', counts);
@@ -336,7 +338,7 @@ export function createTissueView(redraw: (view: View) => void): View {
         canvas.width = next.side * 4;
         canvas.height = next.side * 4;
         canvas.setAttribute('role', 'img');
-        canvas.setAttribute('aria-label', `${p.name} patch: cells, fields and vessels`);
+        canvas.setAttribute('aria-label', `${patchThe(p.name)}: cells, fields and vessels`);
         figure.append(caption, canvas);
         const lattice = document.createElement('canvas');
         lattice.width = next.side;
@@ -387,12 +389,14 @@ export function createTissueView(redraw: (view: View) => void): View {
       feed.replaceChildren();
       feed.dataset.count = '0';
     },
-    apply(received) {
+    // In pieces, each its own task (tasks.ts); the status comes when all are drawn.
+    async apply(received) {
       const chunk = received as TissueChunk;
-      charts.append(chunk.columns);
+      await charts.append(chunk.columns);
       const n = chunk.columns.step?.length ?? 0;
       if (n > 0) for (const [k, col] of Object.entries(chunk.columns)) latest[k] = col[n - 1] as number;
       charts.funnel(chunk.funnel);
+      await yieldToPage();
       const { steps, stepSeconds } = open().layout;
       hours = (chunk.step * stepSeconds) / 3600;
       const names = patches.map((p) => p.name);

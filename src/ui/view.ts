@@ -49,8 +49,9 @@ export interface View {
   /**
    * Clears the view for a new run of `scenario` at `seed`, whose scale is this
    * view's; `layout` is the run's fixed picture where the scale draws one.
+   * Resolves when it is cleared; the work may be spread over several tasks.
    */
-  reset(scenario: AnyScenario, layout: TissueLayout | undefined, seed: number): void;
+  reset(scenario: AnyScenario, layout: TissueLayout | undefined, seed: number): Promise<void>;
   /** The speeds offered for the run. */
   speeds(): Speeds;
   /** Simulated days one frame covers at `speed`, one of the speeds' values. */
@@ -59,8 +60,12 @@ export interface View {
   interval(): { days: number; text: string };
   /** Whether the next chunk's picture should carry the fields (only while the view shows them). */
   wantsFields(): boolean;
-  /** Draws a chunk of the run (always one of this view's scale) and says where the run is now. */
-  apply(chunk: Chunk): Status;
+  /**
+   * Draws a chunk of the run (always one of this view's scale) and says where the
+   * run is now, once all of it is drawn. The drawing may be spread over several
+   * tasks, so that no task holds the page for long (tasks.ts).
+   */
+  apply(chunk: Chunk): Promise<Status>;
   /** PNG data URLs of what is drawn now, named as exported files. */
   images(): [string, string][];
 }

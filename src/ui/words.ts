@@ -120,3 +120,36 @@ export function eventSentence(type: string, site: string, value: number, detail:
 /** "Year 5.9: …" */
 export const feedLine = (day: number, sentence: string): string =>
   `Year ${(day / YEAR).toFixed(1)}: ${sentence}`;
+
+/**
+ * A tissue patch's name as the page shows it: the engine names them `primary`,
+ * `secondary1`, `secondary2`, … (files and events keep these).
+ */
+export function patchShort(name: string): string {
+  const k = /^secondary(\d+)$/.exec(name)?.[1];
+  return k ? `secondary ${k}` : name;
+}
+
+/** A tissue patch in a sentence: "the primary patch", "secondary patch 2". */
+export function patchThe(name: string): string {
+  const k = /^secondary(\d+)$/.exec(name)?.[1];
+  return k ? `secondary patch ${k}` : `the ${name} patch`;
+}
+
+/**
+ * The tissue funnel's stages (summary.json's funnel keys) as a class reads them:
+ * what the cells counted there did.
+ */
+export const TISSUE_STAGES: Record<string, string> = {
+  intravasated: 'entered the blood',
+  enteredAsSingle: 'entered alone',
+  enteredInCluster: 'entered in a cluster',
+  disaggregated: 'broke away from a cluster',
+  diedSingle: 'died alone',
+  diedInCluster: 'died in a cluster',
+  survivedSingle: 'survived alone',
+  survivedInCluster: 'survived in a cluster',
+  arrived: 'settled in a secondary patch',
+  lostNoRoom: 'found no room there',
+  leftModel: 'left the modelled tissue',
+};

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/cli/scenarios.ts';
 import { deepMerge, validateScenario } from '../../src/engine/scenario.ts';
 import { run } from '../../src/engine/simulation.ts';
+import { count } from '../../src/ui/words.ts';
 import { launchChromium, serveApp } from '../support/browser.ts';
 
 const ARTIFACTS = 'test-artifacts';
@@ -39,6 +40,13 @@ async function open(hash = ''): Promise<Page> {
   await page.waitForSelector('#status[data-day]');
   expect(errors).toEqual([]);
   return page;
+}
+
+/** The captions of the compare view's charts: the curves, then the histograms. */
+function compareCaptions(page: Page): Promise<string[]> {
+  return page.$$eval('#compare-charts figure', (figures) =>
+    figures.map((f) => f.querySelector('figcaption')?.textContent ?? ''),
+  );
 }
 
 async function runToEnd(page: Page): Promise<void> {
@@ -234,6 +242,28 @@ describe('web app', () => {
         ]),
       ),
     ) as Record<string, string[]>;
+    // Each chart's caption: what it shows and its key numbers, in the table's words.
+    const captions = await compareCaptions(page);
+    const [km = '', ...histograms] = captions;
+    expect(km).toMatch(/^Time to a distant macrometastasis \(Kaplan–Meier, deaths censored\)\. /);
+    expect(km).toContain(`Log-rank ${(rows.events?.[2] ?? '').replace(/^log-rank /, '')}.`);
+    names.forEach((name, a) => {
+      const events = Number(rows.events?.[a]?.split(' ')[0]);
+      // These runs last three weeks: no one is followed to five years.
+      expect(km).toContain(
+        `${name}: ${count(events, 'event', 'events')} in 8 replicates, not followed for 5 years, median years to the event ${rows['median-years']?.[a]}`,
+      );
+    });
+    ['metastases', 'early_share', 'primary_mm_at_first_seeding'].forEach((q, k) => {
+      const chart = charts[k + 1];
+      names.forEach((name, a) => {
+        // The bins that hold any replicate.
+        const bins = chart.labels
+          .flatMap((l: string, i: number) => (chart.data[a][i] > 0 ? [`${l}: ${chart.data[a][i]}`] : []))
+          .join(', ');
+        expect(histograms[k], q).toContain(`${name}: median ${rows[q]?.[a]}; replicates per bin: ${bins}`);
+      });
+    });
     await page.close();
 
     // `seedsoil compare` on the same file and built-in, both arms at the page's seed.
@@ -317,6 +347,18 @@ describe('web app', () => {
     expect(view).toContain('(no 95% CI from fewer than 6 values)');
     expect(view).toContain('none (no replicate defines it)');
     expect(view).toContain('none (an arm has no value)');
+    // The curve's caption reads each arm's curve at 5 years, where the arm was followed that long.
+    const [km] = await compareCaptions(page);
+    const curves = JSON.parse((await page.getAttribute('#compare-charts figure', 'data-chart')) ?? '{}')
+      .data as { x: number; y: number }[][];
+    const late = curves[1] ?? [];
+    const at5 = late.filter((p) => p.x <= 5).at(-1)?.y ?? Number.NaN;
+    expect(late.at(-1)?.x).toBeGreaterThan(5);
+    expect(km).toContain(
+      `breast-her2-late: 0 events in 4 replicates, ${Math.round(100 * at5)}% free of the event at 5 years`,
+    );
+    expect(km).toContain('hahnfeldt-lewis-lung: 0 events in 4 replicates, not followed for 5 years');
+    expect(km).toContain('Log-rank not defined');
     await page.close();
   });
 

@@ -17,6 +17,7 @@ import { asTissue, deepMerge, validateScenario } from '../../src/engine/scenario
 import type { AnyScenario } from '../../src/engine/schema.ts';
 import { tissueFiles } from '../../src/engine/tissue/output.ts';
 import { createTissueSimulation, runTissueSteps, tissueResult } from '../../src/engine/tissue/simulation.ts';
+import { patchThe, readable } from '../../src/ui/words.ts';
 import { launchChromium, serveApp } from '../support/browser.ts';
 import { type FieldDigest, fieldDigest } from '../support/field-digest.ts';
 import { smallTissue } from '../support/tissue.ts';
@@ -623,6 +624,59 @@ describe('tissue view', () => {
     expect(backwards).toEqual([]);
     const { result } = nodeRun(loadScenarioFile('tissue-teaching'), 7);
     expect(await shownWhole(page)).toEqual(expectedWhole(result));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('speaks a class’s words: chart captions with the latest numbers, no identifiers or exponents', async () => {
+    const { page, errors } = await open('#scenario=tissue-teaching&seed=7');
+    await runToEnd(page);
+    const scenario = asTissue(loadScenarioFile('tissue-teaching'));
+    const { result } = nodeRun(scenario, 7);
+    const f = result.summary.funnel;
+    const charts = await page.$$eval('#tissue-charts figure', (figures) =>
+      figures.map((fig) => ({
+        name: fig.querySelector('canvas')?.getAttribute('aria-label') ?? '',
+        caption: fig.querySelector('figcaption')?.textContent ?? '',
+      })),
+    );
+    expect(charts).toHaveLength(4);
+    for (const c of charts) expect(c.name.length).toBeGreaterThan(10);
+    const [cells, vessels, front, funnel] = charts.map((c) => c.caption);
+    const { steps, stepSeconds } = scenario.tissue.time;
+    const hours = `Hour ${((steps * stepSeconds) / 3600).toFixed(1)}: `;
+    for (const c of [cells, vessels, front]) expect(c?.startsWith(hours), c).toBe(true);
+    for (const p of result.summary.patches)
+      expect(cells).toContain(
+        `${patchThe(p.name)} has ${readable(p.mesenchymal)} mesenchymal-like and ${readable(p.epithelial)} epithelial-like cells`,
+      );
+    expect(vessels).toContain(
+      `${readable(f.intravasated ?? 0)} cells entered the blood in ${readable(f.intravasations ?? 0)} entries`,
+    );
+    expect(front).toMatch(/the mesenchymal-like front is \d+ µm from the centre/);
+    expect(funnel).toContain(
+      `So far: ${readable(f.intravasated ?? 0)} cells entered the blood, ${readable(f.enteredAsSingle ?? 0)} entered alone`,
+    );
+
+    // Everything the view writes, its bar labels and its pictures' names.
+    const texts = await page.$$eval(
+      '#tissue figcaption, #tissue-bar, #story-tissue li, #status, #speed option',
+      (els) => els.map((el) => (el as HTMLElement).innerText),
+    );
+    texts.push(
+      ...JSON.parse((await page.getAttribute('figure:has(#chart-tissue-funnel)', 'data-labels')) ?? '[]'),
+    );
+    texts.push(
+      ...(await page.$$eval('#tissue canvas', (cs) => cs.map((c) => c.getAttribute('aria-label') ?? ''))),
+    );
+    expect(texts.join('\n')).toContain('secondary patch 1');
+    for (const t of texts) {
+      // camelCase (enteredAsSingle), names with a number (secondary1), exponents (0.00e+0).
+      expect(t).not.toMatch(/\b[a-z]{2,}[A-Z][a-z]+/);
+      expect(t).not.toMatch(/\b[a-z]+\d+\b/);
+      expect(t).not.toMatch(/\d[eE][+-]?\d/);
+      expect(t).not.toMatch(/(^|[^\d.,])1 (cells|entries)\b/);
+    }
     expect(errors).toEqual([]);
     await page.close();
   });
