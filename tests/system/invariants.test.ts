@@ -2,7 +2,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runFiles } from '../../src/engine/output.ts';
-import { createSimulation, RecordCapError, result, run, runToEnd, step } from '../../src/engine/simulation.ts';
+import {
+  createSimulation,
+  RecordCapError,
+  result,
+  run,
+  runToEnd,
+  step,
+} from '../../src/engine/simulation.ts';
 import { tumourCells } from '../../src/engine/state.ts';
 import { arbitraryScenario, capped, fastScenario } from '../support/scenarios.ts';
 
