@@ -277,10 +277,12 @@ synthetic:
     ]);
     expect(
       mixtureProblems(
-        list('[{ scenario: breast-er-positive, share: 0.7 }, { scenario: breast-triple-negative, share: 0.2 }]'),
+        list(
+          '[{ scenario: breast-er-positive, share: 0.7 }, { scenario: breast-triple-negative, share: 0.2 }]',
+        ),
       ),
     ).toEqual([
-      'spec.yaml: mixture: the shares sum to 0.8999999999999999 (expected 1: each member\'s share of the patients, such as 0.742)',
+      "spec.yaml: mixture: the shares sum to 0.8999999999999999 (expected 1: each member's share of the patients, such as 0.742)",
     ]);
     expect(
       mixtureProblems(
@@ -294,7 +296,7 @@ synthetic:
         list('[{ scenario: breast-er-positive, share: 0.5 }, { scenario: tissue-teaching, share: 0.5 }]'),
       ),
     ).toEqual([
-      'spec.yaml: mixture: the members are of different scales (got breast-er-positive: patient, tissue-teaching: tissue; expected one scale: a parameter or outcome column of one scale is missing from the other\'s scenarios)',
+      "spec.yaml: mixture: the members are of different scales (got breast-er-positive: patient, tissue-teaching: tissue; expected one scale: a parameter or outcome column of one scale is missing from the other's scenarios)",
     ]);
   });
 
