@@ -289,7 +289,8 @@ function readSamples(file: string): Part[] {
  * seed, and one simulation gives both its outcome row and its measurements
  * (undefined where a replicate failed). Parts are written as a batch writes
  * them, so --resume and --shard work alike; once a single process has them all
- * they are gathered into samples.jsonl (the columns the targets read only).
+ * they are gathered into samples.jsonl (with each replicate's member and the
+ * columns the targets read).
  */
 async function runMixture(
   ctx: Context,
@@ -329,13 +330,13 @@ async function runMixture(
     const { interrupted } = await runTasks(out, mine, pending, ctx.workers, {
       run: (api, t) => api.sample(raws[t.run]?.[t.member], t.replicate, names),
       row: (t, outcome) => {
+        const scenario = (c.members[t.member] as Member).scenario.name;
         if (outcome instanceof Error) {
-          const member = (c.members[t.member] as Member).scenario.name;
-          errors.push(`${folder}, run ${t.run}, replicate ${t.replicate} (${member}): ${outcome.message}`);
-          return { error: outcome.message };
+          errors.push(`${folder}, run ${t.run}, replicate ${t.replicate} (${scenario}): ${outcome.message}`);
+          return { scenario, error: outcome.message };
         }
         const row = Object.fromEntries(columns.map((k) => [k, outcome.row[k as keyof typeof outcome.row]]));
-        return { row: JSON.stringify(row), measurements: JSON.stringify(outcome.measurements) };
+        return { scenario, row: JSON.stringify(row), measurements: JSON.stringify(outcome.measurements) };
       },
     });
     if (interrupted) throw new Interrupted();
