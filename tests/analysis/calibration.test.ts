@@ -316,4 +316,23 @@ synthetic:
       'spec.yaml: predictive.replicates: 4 replicates give breast-triple-negative (share 0.113) none (expected at least one replicate of every member: 6 or more)',
     ]);
   });
+
+  it('ships calibrations/breast-population.yaml: shared parameters, priors around the values fitted by hand', () => {
+    const c = resolveText(readFileSync('calibrations/breast-population.yaml', 'utf8'));
+    expect(c.members.map((m) => m.scenario.name)).toEqual(BREAST_POPULATION.map((p) => p.scenario));
+    expect(c.targets.every((t) => t.measure.kind === 'reproduce')).toBe(true);
+    const breast = load('breast').scenario as unknown as Record<string, Record<string, unknown>>;
+    for (const p of c.parameters) {
+      const value = p.name
+        .split('.')
+        .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], breast);
+      expect({
+        parameter: p.name,
+        inside: (value as number) > p.prior.low && (value as number) < p.prior.high,
+      }).toEqual({
+        parameter: p.name,
+        inside: true,
+      });
+    }
+  });
 });
