@@ -19,6 +19,12 @@ function validate(raw: unknown): AnyScenario {
   return validateScenario(raw, 'scenario');
 }
 
+function targetNamed(name: string): (typeof TARGETS)[number] {
+  const t = TARGETS.find((x) => x.name === name);
+  if (!t) throw new Error(`no reproduce target named "${name}"`);
+  return t;
+}
+
 function open(): ModelRun {
   if (!current) throw new Error('no run is open');
   return current;
@@ -80,10 +86,18 @@ const api: EngineApi = {
   },
 
   async measure(target, raw, replicate) {
-    const t = TARGETS.find((x) => x.name === target);
-    if (!t) throw new Error(`no reproduce target named "${target}"`);
+    const t = targetNamed(target);
     const scenario = validate(raw);
     return t.measure(runReplicate(scenario, replicate), scenario);
+  },
+
+  async sample(raw, replicate, targets) {
+    const measures = targets.map(targetNamed);
+    const scenario = validate(raw);
+    // What runReplicate and batchRow (without a series) each run: the same replicate.
+    const run = runModel(scenario, { replicate });
+    const result = run.result();
+    return { row: run.outcome(), measurements: measures.map((t) => t.measure(result, scenario)) };
   },
 
   async batchRow(raw, replicate, seriesEveryDays) {

@@ -52,6 +52,17 @@ export interface EngineApi {
    * the scenario): its outcome row and, if asked, its time series as CSV.
    */
   batchRow(raw: unknown, replicate: number, seriesEveryDays: number): Promise<BatchResult>;
+  /**
+   * Runs one replicate and returns both its outcome row and the measurements of
+   * these reproduce targets: one simulation where batchRow and measure would take two.
+   */
+  sample(raw: unknown, replicate: number, targets: readonly string[]): Promise<SampleResult>;
+}
+
+export interface SampleResult {
+  row: OutcomeRow | Record<string, number | string>;
+  /** One per target asked for, in its order. */
+  measurements: Measurement[];
 }
 
 export interface BatchResult {

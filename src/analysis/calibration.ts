@@ -1,10 +1,12 @@
 /**
  * Calibration specs (calibrations/*.yaml): what `seedsoil calibrate` fits, to
  * what, and how. One zod schema gives the types, the validation and the editors'
- * JSON Schema; the checks that need the base scenario (is this a parameter, is
- * the prior inside its allowed range, is this an outcome column) come after, with
- * messages that name the field, the value and what was expected. Pure TypeScript:
- * reading files is the command line's part.
+ * JSON Schema; the checks that need the scenarios (is this a parameter, is the
+ * prior inside its allowed range, is this an outcome column) come after, with
+ * messages that name the field, the value and what was expected. A spec fits one
+ * scenario or a mixture of scenarios (a population of patients); a mixture's
+ * members are its scenarios, and one scenario is a mixture of one member. Pure
+ * TypeScript: reading files is the command line's part.
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -22,7 +24,7 @@ import {
   validateScenario,
 } from '../engine/scenario.ts';
 import type { AnyScenario, Scale } from '../engine/schema.ts';
-import { TARGETS } from '../reproduce/targets.ts';
+import { memberOfReplicate, TARGETS } from '../reproduce/targets.ts';
 import type { AbcParameter, Prior } from './abc.ts';
 import { columnKind } from './sensitivity.ts';
 import type { Summary } from './summaries.ts';
@@ -43,6 +45,17 @@ const priorSchema = z
     description:
       "a parameter's prior; it is truncated to the parameter's allowed range (seedsoil params), and a normal prior also to low and high when given",
   });
+
+const memberSchema = z
+  .strictObject({
+    scenario: z.string().meta({ description: 'a built-in name or a file (relative to this spec)' }),
+    share: z
+      .number()
+      .gt(0)
+      .max(1)
+      .meta({ description: "the member's share of the patients (the shares sum to 1)" }),
+  })
+  .meta({ description: 'a scenario of the mixture and its share' });
 
 const targetSchema = z
   .strictObject({
@@ -67,7 +80,7 @@ const targetSchema = z
       .meta({ description: 'proportion of replicates with the column equal to this text' }),
     reproduce: z.string().optional().meta({
       description:
-        "instead of a column: a target of seedsoil reproduce, measured on this calibration's scenario",
+        "instead of a column: a target of seedsoil reproduce, measured on this calibration's ensemble (the scenario's, or the mixture's)",
     }),
     quantity: z.string().optional().meta({ description: "the reproduce target's quantity (its table row)" }),
   })
@@ -78,9 +91,16 @@ export const specSchema = z
     $schema: z.string().optional().meta({ description: 'editor schema reference; ignored' }),
     name: z.string().default('calibration').meta({ description: 'name of the calibration' }),
     description: z.string().default('').meta({ description: 'what is fitted to what' }),
-    scenario: z.string().meta({
-      description: 'the base scenario: a built-in name or a file (relative to this spec)',
+    scenario: z.string().optional().meta({
+      description: 'the base scenario: a built-in name or a file (relative to this spec); or give mixture',
     }),
+    mixture: z
+      .union([z.string(), z.array(memberSchema).min(2)])
+      .optional()
+      .meta({
+        description:
+          "instead of scenario: patients drawn from several scenarios, each proposal's replicates divided among them by share as seedsoil reproduce divides a population's; the name of a reproduce target's population (breast-population) or a list of scenarios and shares. Every fitted parameter is set in every member, so it must be one they share",
+      }),
     seed: z
       .number()
       .int()
@@ -162,6 +182,8 @@ export interface Target {
 
 export interface Calibration {
   spec: Spec;
+  /** The scenarios simulated: the one scenario, or the mixture's members in order. */
+  members: Member[];
   parameters: AbcParameter[];
   /** Integer parameters take the proposed value rounded. */
   integer: boolean[];
@@ -173,8 +195,21 @@ type Raw = Record<string, unknown>;
 // ---------------------------------------------------------------- messages
 
 function describe(issue: z.core.$ZodIssue, file: string): ScenarioIssue[] {
+  // zod says only "Invalid input" when neither form of the mixture fits.
+  if (issue.code === 'invalid_union' && issue.path.join('.') === 'mixture')
+    return [
+      {
+        file,
+        path: 'mixture',
+        message: `wrong type (got ${show(issue.input)}, expected the name of a population, ${populationNames()}, or a list of { scenario, share })`,
+      },
+    ];
   return describeZodIssue(issue, file, knownKeys);
 }
+
+/** The reproduce targets that mix scenarios: the populations a mixture can name. */
+const POPULATIONS = TARGETS.filter((t) => t.population);
+const populationNames = () => POPULATIONS.map((t) => show(t.name)).join(', ');
 
 /** Keys the spec allows at a path (for "did you mean"). */
 function knownKeys(path: readonly string[]): string[] {
@@ -182,6 +217,7 @@ function knownKeys(path: readonly string[]): string[] {
   if (path.length === 0) return Object.keys(shape);
   if (path[0] === 'parameters') return Object.keys(priorSchema.shape);
   if (path[0] === 'targets') return Object.keys(targetSchema.shape);
+  if (path[0] === 'mixture') return Object.keys(memberSchema.shape);
   const section = { tolerance: shape.tolerance, predictive: shape.predictive, synthetic: shape.synthetic }[
     path[0] as string
   ];
@@ -203,10 +239,102 @@ export function parseSpec(text: string, file: string): Spec {
       { file, path: '(root)', message: `expected a mapping (a calibration spec) (got ${show(data)})` },
     ]);
   const parsed = specSchema.safeParse(data, { reportInput: true });
-  if (!parsed.success) throw new ScenarioError(parsed.error.issues.flatMap((i) => describe(i, file)));
+  const issues = parsed.success ? [] : parsed.error.issues.flatMap((i) => describe(i, file));
+  const raw = data as Raw;
+  if (raw.scenario === undefined && raw.mixture === undefined)
+    issues.push({
+      file,
+      path: 'scenario',
+      message:
+        'missing (expected the scenario to fit, or instead mixture: the scenarios of a population and their shares)',
+    });
+  if (raw.scenario !== undefined && raw.mixture !== undefined)
+    issues.push({
+      file,
+      path: 'mixture',
+      message: `give either scenario or mixture, not both (got scenario ${show(raw.scenario)} and a mixture)`,
+    });
+  if (issues.length || !parsed.success) throw new ScenarioError(issues);
   return parsed.data;
 }
 
+// ---------------------------------------------------------------- members
+
+/** A scenario the spec names, with its share of the replicates; `field` is where the spec names it. */
+export interface MemberRef {
+  ref: string;
+  share: number;
+  field: string;
+}
+
+/** A member loaded: `extends` resolved and its batch section removed (raw), and validated. */
+export interface Member extends MemberRef {
+  raw: Raw;
+  scenario: AnyScenario;
+}
+
+/** The scenarios a spec names, in order: its one scenario (share 1), or its mixture's members. */
+export function memberRefs(spec: Spec, file: string): MemberRef[] {
+  const mixture = spec.mixture;
+  if (mixture === undefined) return [{ ref: spec.scenario as string, share: 1, field: 'scenario' }];
+  if (typeof mixture === 'string') {
+    const target = POPULATIONS.find((t) => t.name === mixture);
+    if (!target?.population) {
+      const guess = suggest(
+        mixture,
+        POPULATIONS.map((t) => t.name),
+      );
+      throw new ScenarioError([
+        {
+          file,
+          path: 'mixture',
+          message: `no population named ${show(mixture)} (expected the population of a reproduce target, one of ${populationNames()}, or a list of { scenario, share }${guess ? `; did you mean "${guess}"?` : ''})`,
+        },
+      ]);
+    }
+    return target.population.map((p) => ({ ref: p.scenario, share: p.share, field: 'mixture' }));
+  }
+  const issues: ScenarioIssue[] = [];
+  const total = mixture.reduce((a, m) => a + m.share, 0);
+  if (Math.abs(total - 1) > 1e-9)
+    issues.push({
+      file,
+      path: 'mixture',
+      message: `the shares sum to ${total} (expected 1: each member's share of the patients, such as 0.742)`,
+    });
+  mixture.forEach((m, k) => {
+    if (mixture.findIndex((o) => o.scenario === m.scenario) < k)
+      issues.push({
+        file,
+        path: `mixture.${k}.scenario`,
+        message: `listed twice (got ${show(m.scenario)}; give each member once, with its whole share)`,
+      });
+  });
+  if (issues.length) throw new ScenarioError(issues);
+  return mixture.map((m, k) => ({ ref: m.scenario, share: m.share, field: `mixture.${k}.scenario` }));
+}
+
+/** The scenarios as a sentence reads them: "small-liver", "breast-population (breast-er-positive 74.2%, …)". */
+export function describeScenarios(spec: Spec, members: readonly Member[]): string {
+  if (spec.mixture === undefined) return spec.scenario as string;
+  const list = members.map((m) => `${m.scenario.name} ${Number((100 * m.share).toPrecision(4))}%`).join(', ');
+  return typeof spec.mixture === 'string' ? `${spec.mixture} (${list})` : `a mixture of ${list}`;
+}
+
+/** The member (an index into members) of each of n replicates: stratified by share, as seedsoil reproduce divides a population. */
+export function replicateMembers(members: readonly { share: number }[], n: number): number[] {
+  const shares = members.map((m) => m.share);
+  return Array.from({ length: n }, (_, i) => memberOfReplicate(shares, i, n));
+}
+
+/** The smallest ensemble size from n on that gives every member at least one replicate. */
+function enoughReplicates(members: readonly { share: number }[], n: number): number {
+  // A member whose share is at least 1/m always holds one of the m midpoints (i + 1/2)/m.
+  const bound = Math.max(n, Math.ceil(1 / Math.min(...members.map((m) => m.share))));
+  if (bound - n > 10_000) return bound;
+  for (let m = n; m < bound; m++) if (new Set(replicateMembers(members, m)).size === members.length) return m;
+  return bound;
+}
 // ---------------------------------------------------------------- parameters
 
 export interface ParameterRange {
@@ -312,6 +440,7 @@ function targetOf(
   name: string,
   t: TargetSpec,
   base: AnyScenario,
+  mixture: boolean,
   columns: readonly string[],
   file: string,
   issues: ScenarioIssue[],
@@ -337,10 +466,10 @@ function targetOf(
         `no such reproduce target (got ${show(t.reproduce)}, expected one of ${TARGETS.map((x) => x.name).join(', ')}${guess ? `; did you mean "${guess}"?` : ''})`,
       );
     }
-    if (target?.population)
+    if (target?.population && !mixture)
       issue(
         'reproduce',
-        `${target.name} mixes the scenarios ${target.population.map((p) => p.scenario).join(', ')}; a calibration fits one scenario (fit its outcome columns instead, e.g. stage_at_diagnosis)`,
+        `${target.name} mixes the scenarios ${target.population.map((p) => p.scenario).join(', ')}; it is measured on a mixture, not on one scenario (expected mixture: ${target.name} instead of scenario, or an outcome column such as stage_at_diagnosis)`,
       );
     if (t.quantity === undefined)
       issue('quantity', "missing (the reproduce target's quantity, as seedsoil reproduce prints it)");
@@ -454,12 +583,41 @@ export function pointOf(c: Calibration, theta: readonly number[]): Record<string
   );
 }
 
+/** The value a validated scenario holds at a dotted path. */
+function valueAt(scenario: AnyScenario, path: string): unknown {
+  return path
+    .split('.')
+    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], scenario);
+}
+
 /**
- * Checks a validated spec against its base scenario (raw, `extends` resolved, and
- * validated): parameters, priors within the allowed ranges, targets, synthetic values.
+ * Checks a validated spec against its scenarios (memberRefs, loaded): parameters,
+ * priors within the allowed ranges, targets, synthetic values; for a mixture also
+ * that the members share each fitted parameter and that every ensemble gives each
+ * member a replicate.
  */
-export function resolveCalibration(spec: Spec, base: AnyScenario, baseRaw: Raw, file: string): Calibration {
+export function resolveCalibration(spec: Spec, members: Member[], file: string): Calibration {
   const issues: ScenarioIssue[] = [];
+  const mixture = spec.mixture !== undefined;
+  const base = (members[0] as Member).scenario;
+  const scales = new Set(members.map((m) => m.scenario.scale));
+  if (scales.size > 1)
+    throw new ScenarioError([
+      {
+        file,
+        path: 'mixture',
+        message: `the members are of different scales (got ${members.map((m) => `${m.scenario.name}: ${m.scenario.scale}`).join(', ')}; expected one scale: a parameter or outcome column of one scale is missing from the other's scenarios)`,
+      },
+    ]);
+  members.forEach((m, k) => {
+    const first = members.findIndex((o) => o.scenario.name === m.scenario.name);
+    if (first < k)
+      issues.push({
+        file,
+        path: m.field,
+        message: `names the scenario ${show(m.scenario.name)} again (it is ${members[first]?.ref}; expected different scenarios)`,
+      });
+  });
   const scale = base.scale;
   const known = numericPaths(scale);
   const parameters: AbcParameter[] = [];
@@ -478,17 +636,46 @@ export function resolveCalibration(spec: Spec, base: AnyScenario, baseRaw: Raw, 
       });
       continue;
     }
+    if (members.length > 1) {
+      const own = members.map((m) => valueAt(m.scenario, path));
+      if (own.some((v) => v !== own[0])) {
+        issues.push({
+          file,
+          path: `parameters.${path}`,
+          message: `the members set it differently (${members.map((m, k) => `${m.scenario.name} ${own[k]}`).join(', ')}); a fitted parameter takes one value in every member, replacing their own (expected a parameter the members share)`,
+        });
+        continue;
+      }
+    }
     const prior = priorOf(path, spec.parameters[path] as Spec['parameters'][string], range, file, issues);
     if (prior) {
       parameters.push({ name: path, prior });
       integer.push(range.integer);
     }
   }
-  const columns = outcomeColumns([base]);
+  if (mixture) {
+    const sizes = [
+      ['replicates', spec.replicates],
+      ['predictive.replicates', spec.predictive.replicates],
+      ['synthetic.replicates', spec.synthetic?.replicates],
+    ] as const;
+    for (const [field, n] of sizes) {
+      if (n === undefined) continue;
+      const counts = members.map((_, k) => replicateMembers(members, n).filter((m) => m === k).length);
+      const empty = members.filter((_, k) => counts[k] === 0);
+      if (empty.length)
+        issues.push({
+          file,
+          path: field,
+          message: `${n} replicates give ${empty.map((m) => `${m.scenario.name} (share ${m.share})`).join(' and ')} none (expected at least one replicate of every member: ${enoughReplicates(members, n)} or more)`,
+        });
+    }
+  }
+  const columns = outcomeColumns(members.map((m) => m.scenario));
   const names = Object.keys(spec.targets);
   if (names.length === 0) issues.push({ file, path: 'targets', message: 'name at least one target' });
   const targets = names.flatMap((name) => {
-    const t = targetOf(name, spec.targets[name] as TargetSpec, base, columns, file, issues);
+    const t = targetOf(name, spec.targets[name] as TargetSpec, base, mixture, columns, file, issues);
     return t ? [t] : [];
   });
   if (spec.synthetic) {
@@ -515,25 +702,29 @@ export function resolveCalibration(spec: Spec, base: AnyScenario, baseRaw: Raw, 
       ? Math.min(Math.max(prior.mean, prior.low), prior.high)
       : (prior.low + prior.high) / 2,
   );
-  const c: Calibration = { spec, parameters, integer, targets };
-  try {
-    validateScenario(withValues(baseRaw, pointOf(c, centre)), file);
-  } catch (e) {
-    if (!(e instanceof ScenarioError)) throw e;
-    throw new ScenarioError(
-      e.issues.map((i) => ({
-        ...i,
-        message: `${i.message} (the base scenario with every parameter at its prior's centre)`,
-      })),
-    );
+  const c: Calibration = { spec, members, parameters, integer, targets };
+  for (const m of members) {
+    try {
+      validateScenario(withValues(m.raw, pointOf(c, centre)), file);
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      const which = mixture ? `the member ${m.scenario.name}` : 'the base scenario';
+      throw new ScenarioError(
+        e.issues.map((i) => ({
+          ...i,
+          message: `${i.message} (${which} with every parameter at its prior's centre)`,
+        })),
+      );
+    }
   }
   return c;
 }
 
-/** Whether the model accepts the base scenario at these values (rules between parameters). */
-export function acceptsPoint(c: Calibration, baseRaw: Raw, theta: readonly number[]): boolean {
+/** Whether the model accepts every member at these values (rules between parameters). */
+export function acceptsPoint(c: Calibration, theta: readonly number[]): boolean {
+  const point = pointOf(c, theta);
   try {
-    validateScenario(withValues(baseRaw, pointOf(c, theta)), 'proposal');
+    for (const m of c.members) validateScenario(withValues(m.raw, point), 'proposal');
     return true;
   } catch (e) {
     if (e instanceof ScenarioError) return false;

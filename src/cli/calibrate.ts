@@ -3,9 +3,12 @@
  * ABC-SMC (analysis/abc.ts). Each round of proposals is a batch: one scenario
  * file per proposal (the base scenario, the proposal's values as its one sweep
  * point, its own seed) run by `seedsoil batch` in DIR/gen-K/round-J/, so the pool
- * of workers, `--resume` and `--shard` are batch's own. A calibration resumes by
- * replaying its rounds: finished ones are read back, the first unfinished one
- * continues where it stopped.
+ * of workers, `--resume` and `--shard` are batch's own. A mixture of scenarios
+ * runs each round as tasks of its own instead (DIR/gen-K/round-J/mixture/): a
+ * batch numbers each scenario's replicates from 0, and a mixture's replicate i
+ * must be replicate i of the member that seedsoil reproduce gives it. A
+ * calibration resumes by replaying its rounds: finished ones are read back, the
+ * first unfinished one continues where it stopped.
  *
  * Shards: every shard computes the same proposals (they depend on the spec and
  * seed only), runs its share of each round with `--shard` in a folder of its own
@@ -35,8 +38,12 @@ import {
   acceptsPoint,
   type Calibration,
   describePrior,
+  describeScenarios,
+  type Member,
+  memberRefs,
   parseSpec,
   pointOf,
+  replicateMembers,
   resolveCalibration,
   type Spec,
   specSchema,
@@ -49,15 +56,12 @@ import { canonicalJson, sha256Hex } from '../engine/hash.ts';
 import { toCsv } from '../engine/output.ts';
 import { GENERATOR } from '../engine/random.ts';
 import { formatIssue, resolveExtends, ScenarioError, validateScenario } from '../engine/scenario.ts';
-import type { AnyScenario } from '../engine/schema.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import { type Measurement, TARGETS } from '../reproduce/targets.ts';
 import { BatchError, batchCommand, parseShard } from './batch.ts';
 import { calibrationReport } from './calibration-report.ts';
-import { readParts, runTasks, writeAtomic } from './ensemble.ts';
+import { type Part, readParts, runTasks, writeAtomic } from './ensemble.ts';
 import { fileResolver, readSource, SCENARIO_DIR } from './scenarios.ts';
-
-type Raw = Record<string, unknown>;
 
 class Interrupted extends Error {}
 
@@ -65,9 +69,6 @@ interface Context {
   specFile: string;
   spec: Spec;
   calibration: Calibration;
-  /** The base scenario, `extends` resolved and its batch section removed. */
-  baseRaw: Raw;
-  base: AnyScenario;
   dir: string;
   workers: number;
   shard: { index: number; count: number };
@@ -77,6 +78,16 @@ interface Run {
   values: Record<string, number>;
   seed: number;
 }
+
+/** What a run's replicates gave, by replicate: outcome rows and the reproduce targets' measurements. */
+interface Ensemble {
+  rows: Row[];
+  measured: Map<string, Measurement[]>;
+}
+
+const isMixture = (ctx: Context) => ctx.spec.mixture !== undefined;
+/** The one scenario of a calibration that is not a mixture (and a mixture's first member). */
+const first = (ctx: Context) => ctx.calibration.members[0] as Member;
 
 const pad = (n: number, width = 6) => String(n).padStart(width, '0');
 const relativeRef = (from: string, to: string) => {
@@ -201,7 +212,7 @@ async function runMeasures(
       for (let replicate = 0; replicate < replicates; replicate++)
         tasks.push({ index: tasks.length, run, target, replicate });
   });
-  const raws = runs.map((run) => ({ ...withValues(ctx.baseRaw, run.values), seed: run.seed }));
+  const raws = runs.map((run) => ({ ...withValues(first(ctx).raw, run.values), seed: run.seed }));
   const out = shardFolder(ctx, folder, 'measure');
   mkdirSync(join(out, 'parts'), { recursive: true });
   const mine = tasks.filter((t) => t.index % ctx.shard.count === ctx.shard.index);
@@ -233,6 +244,150 @@ async function runMeasures(
   return result;
 }
 
+/** Each run's ensemble of one scenario: its batch's rows and its measurements (undefined where a replicate failed). */
+async function runScenario(
+  ctx: Context,
+  folder: string,
+  runs: readonly Run[],
+  replicates: number,
+  label: (i: number) => string,
+  names: readonly string[],
+): Promise<(Ensemble | undefined)[]> {
+  const columnTargets = ctx.calibration.targets.some((t) => t.measure.kind === 'column');
+  const rows = columnTargets ? await runBatch(ctx, folder, runs, replicates, label) : undefined;
+  const measured = names.length ? await runMeasures(ctx, folder, runs, replicates, names) : undefined;
+  return runs.map((_, i) => {
+    const mine = rows?.[i] ?? [];
+    if (mine.some((r) => r.error)) return undefined;
+    const ensemble: Ensemble = { rows: mine, measured: new Map() };
+    for (const name of names) {
+      const ms = measured?.[i]?.get(name) ?? [];
+      if (ms.length < replicates || ms.some((m) => m === undefined)) return undefined;
+      ensemble.measured.set(name, ms as Measurement[]);
+    }
+    return ensemble;
+  });
+}
+
+interface SampleTask {
+  index: number;
+  run: number;
+  replicate: number;
+  member: number;
+}
+
+function readSamples(file: string): Part[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Part);
+}
+
+/**
+ * Each run's ensemble of a mixture: replicate i runs on the member seedsoil
+ * reproduce gives it (stratified by share), with replicate index i and the run's
+ * seed, and one simulation gives both its outcome row and its measurements
+ * (undefined where a replicate failed). Parts are written as a batch writes
+ * them, so --resume and --shard work alike; once a single process has them all
+ * they are gathered into samples.jsonl (with each replicate's member and the
+ * columns the targets read).
+ */
+async function runMixture(
+  ctx: Context,
+  folder: string,
+  runs: readonly Run[],
+  replicates: number,
+  names: readonly string[],
+): Promise<(Ensemble | undefined)[]> {
+  const c = ctx.calibration;
+  const memberOf = replicateMembers(c.members, replicates);
+  const tasks: SampleTask[] = runs.flatMap((_, run) =>
+    memberOf.map((member, replicate) => ({ index: run * replicates + replicate, run, replicate, member })),
+  );
+  const raws = runs.map((run) =>
+    c.members.map((m) => ({ ...withValues(m.raw, run.values), seed: run.seed })),
+  );
+  const columns = [
+    ...new Set(c.targets.flatMap((t) => (t.measure.kind === 'column' ? [t.measure.summary.column] : []))),
+  ];
+  const out = shardFolder(ctx, folder, 'mixture');
+  // Results of other runs (another --synthesize in this folder) would be taken for these: start afresh.
+  const plan = `sha256:${sha256Hex(canonicalJson({ raws, replicates, names, columns }))}\n`;
+  const planFile = join(out, 'plan.txt');
+  if (!existsSync(planFile) || readFileSync(planFile, 'utf8') !== plan) {
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(join(out, 'parts'), { recursive: true });
+    writeAtomic(planFile, plan);
+  }
+  const samples = join(out, 'samples.jsonl');
+  let parts: Part[];
+  if (existsSync(samples)) parts = readSamples(samples);
+  else {
+    const mine = tasks.filter((t) => t.index % ctx.shard.count === ctx.shard.index);
+    const existing = readParts(out);
+    const pending = mine.filter((t) => !existing.has(t.index));
+    const errors: string[] = [];
+    const { interrupted } = await runTasks(out, mine, pending, ctx.workers, {
+      run: (api, t) => api.sample(raws[t.run]?.[t.member], t.replicate, names),
+      row: (t, outcome) => {
+        const scenario = (c.members[t.member] as Member).scenario.name;
+        if (outcome instanceof Error) {
+          errors.push(`${folder}, run ${t.run}, replicate ${t.replicate} (${scenario}): ${outcome.message}`);
+          return { scenario, error: outcome.message };
+        }
+        const row = Object.fromEntries(columns.map((k) => [k, outcome.row[k as keyof typeof outcome.row]]));
+        return { scenario, row: JSON.stringify(row), measurements: JSON.stringify(outcome.measurements) };
+      },
+    });
+    if (interrupted) throw new Interrupted();
+    for (const e of errors.slice(0, 5)) console.error(`failed: ${e}`);
+    const folders = Array.from({ length: ctx.shard.count }, (_, s) => shardFolder(ctx, folder, 'mixture', s));
+    await gatherShards(ctx, folders, tasks.length, folder);
+    parts = folders.flatMap((f) => [...readParts(f).values()]).sort((a, b) => a.index - b.index);
+    // Shards read each other's part files, so they stay.
+    if (ctx.shard.count === 1) {
+      writeAtomic(samples, parts.map((p) => `${JSON.stringify(p)}\n`).join(''));
+      rmSync(join(out, 'parts'), { recursive: true, force: true });
+    }
+  }
+  const ensembles = runs.map(() => ({
+    rows: new Array<Row>(replicates),
+    measured: new Map(names.map((n) => [n, new Array<Measurement>(replicates)])),
+    failed: false,
+  }));
+  for (const part of parts) {
+    const t = tasks[part.index] as SampleTask;
+    const e = ensembles[t.run] as (typeof ensembles)[number];
+    if (part.row.error !== undefined) {
+      e.failed = true;
+      continue;
+    }
+    e.rows[t.replicate] = JSON.parse(String(part.row.row)) as Row;
+    (JSON.parse(String(part.row.measurements)) as Measurement[]).forEach((m, k) => {
+      (e.measured.get(names[k] as string) as Measurement[])[t.replicate] = m;
+    });
+  }
+  return ensembles.map((e) => (e.failed ? undefined : { rows: e.rows, measured: e.measured }));
+}
+
+/** Each run's ensemble, of the one scenario or of the mixture (undefined where a replicate failed). */
+function ensembles(
+  ctx: Context,
+  folder: string,
+  runs: readonly Run[],
+  replicates: number,
+  label: (i: number) => string,
+): Promise<(Ensemble | undefined)[]> {
+  const names = [
+    ...new Set(
+      ctx.calibration.targets.flatMap((t) => (t.measure.kind === 'reproduce' ? [t.measure.target] : [])),
+    ),
+  ];
+  return isMixture(ctx)
+    ? runMixture(ctx, folder, runs, replicates, names)
+    : runScenario(ctx, folder, runs, replicates, label, names);
+}
+
 /** Every target's value for each run (undefined where a replicate failed). */
 async function simulate(
   ctx: Context,
@@ -241,27 +396,15 @@ async function simulate(
   replicates: number,
   label: (i: number) => string,
 ): Promise<Summaries[]> {
-  const targets = ctx.calibration.targets;
-  const columnTargets = targets.some((t) => t.measure.kind === 'column');
-  const names = [
-    ...new Set(targets.flatMap((t) => (t.measure.kind === 'reproduce' ? [t.measure.target] : []))),
-  ];
-  const rows = columnTargets ? await runBatch(ctx, folder, runs, replicates, label) : undefined;
-  const measured = names.length ? await runMeasures(ctx, folder, runs, replicates, names) : undefined;
+  const done = await ensembles(ctx, folder, runs, replicates, label);
   return runs.map((run, i) => {
-    const mine = rows?.[i] ?? [];
-    if (mine.some((r) => r.error)) return undefined;
-    const values: number[] = [];
-    for (const t of targets) {
-      if (t.measure.kind === 'column') {
-        values.push(summarise(t.measure.summary, mine));
-        continue;
-      }
-      const ms = measured?.[i]?.get(t.measure.target) ?? [];
-      if (ms.length < replicates || ms.some((m) => m === undefined)) return undefined;
-      values.push(reproduceValue(ctx, t, ms as Measurement[], run));
-    }
-    return values;
+    const e = done[i];
+    if (!e) return undefined;
+    return ctx.calibration.targets.map((t) =>
+      t.measure.kind === 'column'
+        ? summarise(t.measure.summary, e.rows)
+        : reproduceValue(ctx, t, e.measured.get(t.measure.target) as Measurement[], run),
+    );
   });
 }
 
@@ -270,7 +413,9 @@ function reproduceValue(ctx: Context, t: Target, ms: Measurement[], run: Run): n
   const { target: name, quantity } = t.measure;
   const target = TARGETS.find((x) => x.name === name);
   if (!target) throw new BatchError(`targets.${t.name}.reproduce: no target named "${name}"`);
-  const scenario = validateScenario({ ...withValues(ctx.baseRaw, run.values), seed: run.seed }, 'run');
+  // A population target's rows read the measurements only; others take the scenario, and a
+  // mixture's first member stands for it as it does in seedsoil reproduce.
+  const scenario = validateScenario({ ...withValues(first(ctx).raw, run.values), seed: run.seed }, 'run');
   const rows = target.rows(ms, scenario as never);
   const row = rows.find((r) => r.quantity === quantity);
   if (!row)
@@ -367,15 +512,25 @@ function formatValue(v: number, integer: boolean): string {
   return integer ? String(Math.round(v)) : String(Number(v.toPrecision(6)));
 }
 
-/** A scenario at the posterior medians that extends the base, each value with where it came from. */
-function mediansYaml(ctx: Context, result: AbcResult, m: Marginal[]): string {
+/** Where each scenario's posterior medians go: one file, or one per member of a mixture. */
+function mediansFiles(ctx: Context): { member: Member; file: string }[] {
+  if (!isMixture(ctx)) return [{ member: first(ctx), file: 'posterior-medians.yaml' }];
+  return ctx.calibration.members.map((member) => ({
+    member,
+    file: `posterior-medians-${member.scenario.name}.yaml`,
+  }));
+}
+
+/** A scenario at the posterior medians that extends a member (the base), each value with where it came from. */
+function mediansYaml(ctx: Context, result: AbcResult, m: Marginal[], member: Member, file: string): string {
   const c = ctx.calibration;
-  const ref = isPathLike(ctx.spec.scenario)
+  const ref = isPathLike(member.ref)
     ? relativeRef(
-        join(ctx.dir, 'posterior-medians.yaml'),
-        isAbsolute(ctx.spec.scenario) ? ctx.spec.scenario : resolve(dirname(ctx.specFile), ctx.spec.scenario),
+        join(ctx.dir, file),
+        isAbsolute(member.ref) ? member.ref : resolve(dirname(ctx.specFile), member.ref),
       )
-    : ctx.spec.scenario;
+    : member.ref;
+  const name = member.scenario.name;
   const g = result.posterior;
   const tree: Record<string, unknown> = {};
   c.parameters.forEach((p, k) => {
@@ -404,16 +559,19 @@ function mediansYaml(ctx: Context, result: AbcResult, m: Marginal[]): string {
     }
   };
   emit(tree, '');
-  const schema = relativeRef(join(ctx.dir, 'posterior-medians.yaml'), join(SCENARIO_DIR, 'schema.json'));
+  const schema = relativeRef(join(ctx.dir, file), join(SCENARIO_DIR, 'schema.json'));
+  const mixture = isMixture(ctx)
+    ? `\n# ${name} is one member of the mixture (share ${member.share}); every member takes these values.`
+    : '';
   return `# yaml-language-server: $schema=${schema}
 #
 # Posterior medians of the calibration ${ctx.specFile} (seedsoil calibrate, seed ${ctx.spec.seed}):
 # generation ${g.index} of ${ctx.spec.tolerance.generations} planned, ${STOPPED[result.stopped]};
 # ${g.particles.length} particles, tolerance ${fmt(g.tolerance)}, ${ctx.spec.replicates} replicates per particle.
-# The medians are taken one parameter at a time: together they need not be the best fit.
+# The medians are taken one parameter at a time: together they need not be the best fit.${mixture}
 extends: ${JSON.stringify(ref)}
-name: ${JSON.stringify(`${ctx.base.name}-calibrated`)}
-description: ${JSON.stringify(`${ctx.base.name} at the posterior medians of ${ctx.spec.name}`)}
+name: ${JSON.stringify(`${name}-calibrated`)}
+description: ${JSON.stringify(`${name} at the posterior medians of ${ctx.spec.name}`)}
 ${lines.join('\n')}
 `;
 }
@@ -458,7 +616,8 @@ function writeOutputs(ctx: Context, result: AbcResult, predictive: PredictiveRow
     ),
   );
   writeAtomic(join(ctx.dir, 'ppc.csv'), toCsv(predictive));
-  writeAtomic(join(ctx.dir, 'posterior-medians.yaml'), mediansYaml(ctx, result, m));
+  for (const { member, file } of mediansFiles(ctx))
+    writeAtomic(join(ctx.dir, file), mediansYaml(ctx, result, m, member, file));
   writeAtomic(
     join(ctx.dir, 'report.html'),
     calibrationReport({
@@ -533,22 +692,24 @@ function loadCalibration(specFile: string): Omit<Context, 'dir' | 'workers' | 's
       throw new ScenarioError([{ file: specFile, path: '(file)', message: (e as Error).message }]);
     }
     const spec = parseSpec(text, specFile);
-    let source: ReturnType<typeof readSource>;
-    try {
-      source = readSource(spec.scenario, specFile);
-    } catch (e) {
-      throw new ScenarioError([
-        {
-          file: specFile,
-          path: 'scenario',
-          message: `cannot load ${JSON.stringify(spec.scenario)} (${(e as Error).message})`,
-        },
-      ]);
-    }
-    const { batch: _, ...baseRaw } = resolveExtends(source, fileResolver);
-    const base = validateScenario(baseRaw, source.name);
-    const calibration = resolveCalibration(spec, base, baseRaw, specFile);
-    return { specFile, spec, calibration, baseRaw, base };
+    const members = memberRefs(spec, specFile).map((m): Member => {
+      let source: ReturnType<typeof readSource>;
+      try {
+        source = readSource(m.ref, specFile);
+      } catch (e) {
+        throw new ScenarioError([
+          {
+            file: specFile,
+            path: m.field,
+            message: `cannot load ${JSON.stringify(m.ref)} (${(e as Error).message})`,
+          },
+        ]);
+      }
+      const { batch: _, ...raw } = resolveExtends(source, fileResolver);
+      return { ...m, raw, scenario: validateScenario(raw, source.name) };
+    });
+    const calibration = resolveCalibration(spec, members, specFile);
+    return { specFile, spec, calibration };
   } catch (e) {
     if (!(e instanceof ScenarioError)) throw e;
     for (const i of e.issues) console.error(formatIssue(i));
@@ -564,17 +725,43 @@ interface Manifest {
   hash: string;
 }
 
+/**
+ * Writes the resolved scenarios the runs start from, for the record: base.yaml,
+ * or for a mixture one members/NAME.yaml per member.
+ */
+function writeScenarios(ctx: Context, why: string): void {
+  const label = describeScenarios(ctx.spec, ctx.calibration.members);
+  if (!isMixture(ctx)) {
+    writeAtomic(
+      join(ctx.dir, 'base.yaml'),
+      `# The base scenario of ${ctx.specFile} (${label}), resolved${why}.\n${toYaml(first(ctx).raw)}`,
+    );
+    return;
+  }
+  mkdirSync(join(ctx.dir, 'members'), { recursive: true });
+  for (const m of ctx.calibration.members)
+    writeAtomic(
+      join(ctx.dir, 'members', `${m.scenario.name}.yaml`),
+      `# A member of the mixture of ${ctx.specFile}, ${label}: ${m.ref}, resolved; its share of every particle's replicates runs it at the particle's values.\n${toYaml(m.raw)}`,
+    );
+}
+
 /** Refuses a folder that holds another calibration, or this one without --resume. */
 function prepare(ctx: Context, resume: boolean): void {
+  const members = ctx.calibration.members;
+  // A calibration of one scenario keeps the hash it had before mixtures existed.
+  const scenarios = isMixture(ctx)
+    ? { members: members.map((m) => ({ share: m.share, raw: m.raw })) }
+    : { base: first(ctx).raw };
   const hash = `sha256:${sha256Hex(
-    canonicalJson({ spec: ctx.spec, base: ctx.baseRaw, engine: ENGINE_VERSION, generator: GENERATOR }),
+    canonicalJson({ spec: ctx.spec, ...scenarios, engine: ENGINE_VERSION, generator: GENERATOR }),
   )}`;
   const file = join(ctx.dir, 'calibration.json');
   if (existsSync(file)) {
     const old = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
     if (old.hash !== hash)
       throw new BatchError(
-        `--out ${ctx.dir}: holds a different calibration (the spec, its base scenario or the engine differ); use a new folder`,
+        `--out ${ctx.dir}: holds a different calibration (the spec, its scenarios or the engine differ); use a new folder`,
       );
     if (!resume && ctx.shard.count === 1)
       throw new BatchError(`--out ${ctx.dir}: already holds this calibration; add --resume to continue it`);
@@ -591,10 +778,7 @@ function prepare(ctx: Context, resume: boolean): void {
       hash,
     };
     writeAtomic(file, `${JSON.stringify(manifest, null, 2)}\n`);
-    writeAtomic(
-      join(ctx.dir, 'base.yaml'),
-      `# The base scenario of ${ctx.specFile} (${ctx.spec.scenario}), resolved; every run extends it.\n${toYaml(ctx.baseRaw)}`,
-    );
+    writeScenarios(ctx, '; every run extends it');
   } catch (e) {
     if (e instanceof BatchError) throw e;
     throw new BatchError(`--out ${ctx.dir}: cannot write there (${(e as NodeJS.ErrnoException).code ?? e})`);
@@ -617,7 +801,7 @@ async function calibrate(ctx: Context): Promise<number> {
       quantile: spec.tolerance.quantile,
       finalTolerance: spec.tolerance.final,
       minAcceptance: spec.tolerance.minAcceptance,
-      inSupport: (theta) => acceptsPoint(c, ctx.baseRaw, theta),
+      inSupport: (theta) => acceptsPoint(c, theta),
     },
     ({ generation, round, proposals }) =>
       simulate(
@@ -701,12 +885,14 @@ async function calibrate(ctx: Context): Promise<number> {
   }
   writeOutputs(ctx, result, predictive);
   console.log(
-    `\n${ctx.dir}/: posterior.csv, summary.csv, diagnostics.csv, ppc.csv, report.html, posterior-medians.yaml`,
+    `\n${ctx.dir}/: posterior.csv, summary.csv, diagnostics.csv, ppc.csv, report.html, ${mediansFiles(ctx)
+      .map((f) => f.file)
+      .join(', ')}`,
   );
   return 0;
 }
 
-/** Runs the base scenario at the spec's true values and prints each target's value and uncertainty. */
+/** Runs the scenario (or mixture) at the spec's true values and prints each target's value and uncertainty. */
 async function synthesize(ctx: Context): Promise<number> {
   const synthetic = ctx.spec.synthetic;
   if (!synthetic)
@@ -714,10 +900,7 @@ async function synthesize(ctx: Context): Promise<number> {
       `${ctx.specFile}: --synthesize needs a synthetic section (values, replicates, seed)`,
     );
   mkdirSync(ctx.dir, { recursive: true });
-  writeAtomic(
-    join(ctx.dir, 'base.yaml'),
-    `# The base scenario of ${ctx.specFile} (${ctx.spec.scenario}), resolved.\n${toYaml(ctx.baseRaw)}`,
-  );
+  writeScenarios(ctx, '');
   const c = ctx.calibration;
   const values = Object.fromEntries(
     c.parameters.map((p, k) => {
@@ -730,41 +913,35 @@ async function synthesize(ctx: Context): Promise<number> {
     throw new BatchError(`${ctx.specFile}: synthetic.values: missing ${missing.join(', ')}`);
   const folder = join(ctx.dir, 'synthetic');
   const run = { values: values as Record<string, number>, seed: synthetic.seed };
-  const targets = c.targets;
-  const rows = targets.some((t) => t.measure.kind === 'column')
-    ? ((
-        await runBatch(ctx, folder, [run], synthetic.replicates, () => 'synthetic data at the true values')
-      )[0] as Row[])
-    : [];
-  if (rows.some((r) => r.error)) throw new BatchError('a replicate at the true values failed (see above)');
-  const names = [
-    ...new Set(targets.flatMap((t) => (t.measure.kind === 'reproduce' ? [t.measure.target] : []))),
-  ];
-  const measured = names.length
-    ? (await runMeasures(ctx, folder, [run], synthetic.replicates, names))[0]
-    : undefined;
+  const [ensemble] = await ensembles(
+    ctx,
+    folder,
+    [run],
+    synthetic.replicates,
+    () => 'synthetic data at the true values',
+  );
+  if (!ensemble) throw new BatchError('a replicate at the true values failed (see above)');
   const u = seedrandom.alea(`seedsoil-synthesize:${synthetic.seed}`);
-  const out = targets.map((t) => {
+  const out = c.targets.map((t) => {
     if (t.measure.kind === 'column')
       return {
         target: t.name,
         measurement: measurementOf(t),
-        observed: summarise(t.measure.summary, rows),
-        uncertainty: standardError(t.measure.summary, rows, u),
-        replicates: rows.length,
+        observed: summarise(t.measure.summary, ensemble.rows),
+        uncertainty: standardError(t.measure.summary, ensemble.rows, u),
+        replicates: synthetic.replicates,
       };
-    const ms = (measured?.get(t.measure.target) ?? []) as Measurement[];
     return {
       target: t.name,
       measurement: measurementOf(t),
-      observed: reproduceValue(ctx, t, ms, run),
+      observed: reproduceValue(ctx, t, ensemble.measured.get(t.measure.target) as Measurement[], run),
       uncertainty: Number.NaN,
-      replicates: ms.length,
+      replicates: synthetic.replicates,
     };
   });
   if (ctx.shard.index === 0) writeAtomic(join(ctx.dir, 'synthetic.csv'), toCsv(out));
   console.log(
-    `synthetic data: ${ctx.base.name} at ${Object.entries(values)
+    `synthetic data: ${describeScenarios(ctx.spec, c.members)} at ${Object.entries(values)
       .map(([k, v]) => `${k} = ${v}`)
       .join(', ')}; ${synthetic.replicates} replicates, seed ${synthetic.seed}`,
   );

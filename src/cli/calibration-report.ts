@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { AbcResult, Generation, Marginal, Prior } from '../analysis/abc.ts';
-import { type Calibration, describePrior, type Spec } from '../analysis/calibration.ts';
+import { type Calibration, describePrior, describeScenarios, type Spec } from '../analysis/calibration.ts';
 import { erfc } from '../engine/samplers.ts';
 import type { PredictiveRow } from './calibrate.ts';
 
@@ -151,7 +151,7 @@ export function calibrationReport(input: ReportInput): string {
 <script>${chartJs}</script></head><body>
 <h1>seedsoil calibration: ${esc(spec.name)}</h1>
 <p>${esc(spec.description)}</p>
-<p>Spec ${esc(input.specFile)}; base scenario ${esc(spec.scenario)}; seed ${spec.seed}; ${spec.population} particles per generation,
+<p>Spec ${esc(input.specFile)}; ${spec.mixture === undefined ? 'base scenario' : 'scenarios'} ${esc(describeScenarios(spec, input.calibration.members))}; seed ${spec.seed}; ${spec.population} particles per generation,
 ${spec.replicates} replicates per particle. ABC-SMC stopped ${stopped}: the posterior is generation ${g.index}
 (tolerance ${num(g.tolerance)}, ESS ${g.ess.toFixed(1)}). Credible intervals are weighted 2.5% and 97.5% quantiles.</p>
 <h2>Posterior</h2>

@@ -81,19 +81,38 @@ export function targetScenarios(t: Target): readonly string[] {
   return t.population ? t.population.map((p) => p.scenario) : [t.scenario];
 }
 
+/**
+ * The member of a mixture that replicate i of n belongs to: the member whose share
+ * holds (i + 1/2)/n, shares taken in order. Stratified, so an ensemble of any size
+ * holds every member at its share to within one replicate, and a replicate's member
+ * depends only on i and n (never on workers or shards).
+ */
+export function memberOfReplicate(shares: readonly number[], i: number, n: number): number {
+  const total = shares.reduce((a, s) => a + s, 0);
+  if (shares.some((s) => s < 0) || Math.abs(total - 1) > 1e-9)
+    throw new Error(`population shares must be non-negative and sum to 1 (they sum to ${total})`);
+  const at = (i + 0.5) / n;
+  let cumulative = 0;
+  for (const [k, share] of shares.entries()) {
+    cumulative += share;
+    if (at < cumulative) return k;
+  }
+  return shares.length - 1;
+}
+
 /** The scenario of replicate i of n: stratified by share, so every ensemble holds the population's mix. */
 export function scenarioOfReplicate(t: Target, i: number, n: number): string {
   if (!t.population) return t.scenario;
-  const total = t.population.reduce((a, p) => a + p.share, 0);
-  if (t.population.some((p) => p.share < 0) || Math.abs(total - 1) > 1e-9)
-    throw new Error(`${t.name}: population shares must be non-negative and sum to 1 (they sum to ${total})`);
-  const at = (i + 0.5) / n;
-  let cumulative = 0;
-  for (const p of t.population) {
-    cumulative += p.share;
-    if (at < cumulative) return p.scenario;
+  try {
+    const k = memberOfReplicate(
+      t.population.map((p) => p.share),
+      i,
+      n,
+    );
+    return (t.population[k] as { scenario: string }).scenario;
+  } catch (e) {
+    throw new Error(`${t.name}: ${(e as Error).message}`);
   }
-  return (t.population.at(-1) as { scenario: string }).scenario;
 }
 
 /** Mean over replicates with a Student t 95% interval (no interval from one replicate). */

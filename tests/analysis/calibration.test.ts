@@ -6,21 +6,32 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  acceptsPoint,
+  describeScenarios,
+  type Member,
+  memberRefs,
   parameterRange,
   parseSpec,
   pointOf,
+  replicateMembers,
   resolveCalibration,
   withValues,
 } from '../../src/analysis/calibration.ts';
 import { specJsonSchema } from '../../src/cli/calibrate.ts';
 import { fileResolver, readSource } from '../../src/cli/scenarios.ts';
 import { resolveExtends, ScenarioError, validateScenario } from '../../src/engine/scenario.ts';
+import { BREAST_POPULATION, scenarioOfReplicate, TARGETS } from '../../src/reproduce/targets.ts';
 
-const baseRaw = (() => {
-  const { batch: _, ...raw } = resolveExtends(readSource('calibrations/small-liver.yaml'), fileResolver);
-  return raw;
-})();
-const base = validateScenario(baseRaw, 'small-liver');
+/** A scenario as the command line loads a spec's scenario or a mixture's member. */
+function load(ref: string, share = 1, field = 'scenario'): Member {
+  const source = readSource(ref);
+  const { batch: _, ...raw } = resolveExtends(source, fileResolver);
+  return { ref, share, field, raw, scenario: validateScenario(raw, source.name) };
+}
+
+const small = load('calibrations/small-liver.yaml');
+const baseRaw = small.raw;
+const base = small.scenario;
 
 const GOOD = `
 scenario: small-liver
@@ -36,7 +47,7 @@ targets:
 
 function problems(text: string): string[] {
   try {
-    resolveCalibration(parseSpec(text, 'spec.yaml'), base, baseRaw, 'spec.yaml');
+    resolveCalibration(parseSpec(text, 'spec.yaml'), [small], 'spec.yaml');
   } catch (e) {
     if (e instanceof ScenarioError) return e.message.split('\n');
     throw e;
@@ -44,9 +55,37 @@ function problems(text: string): string[] {
   return [];
 }
 
+/** A spec resolved as the command line resolves it: its scenarios loaded, then checked against them. */
+function resolveText(text: string) {
+  const spec = parseSpec(text, 'spec.yaml');
+  const members = memberRefs(spec, 'spec.yaml').map((m) => load(m.ref, m.share, m.field));
+  return resolveCalibration(spec, members, 'spec.yaml');
+}
+
+function mixtureProblems(text: string): string[] {
+  try {
+    resolveText(text);
+  } catch (e) {
+    if (e instanceof ScenarioError) return e.message.split('\n');
+    throw e;
+  }
+  return [];
+}
+
+const POPULATION = `
+mixture: breast-population
+parameters:
+  invasion.bloodRate: { prior: log-uniform, low: 0.03, high: 0.3 }
+  sites.bone.soil: { prior: uniform, low: 0.4, high: 1 }
+targets:
+  distant: { reproduce: breast-population, quantity: distant metastases at diagnosis, observed: 0.06 }
+  regional: { column: stage_at_diagnosis, summary: proportion, equals: regional, observed: 0.29 }
+replicates: 12
+`;
+
 describe('calibration specs', () => {
   it('resolves priors truncated to the allowed ranges, integer parameters and summaries', () => {
-    const c = resolveCalibration(parseSpec(GOOD, 'spec.yaml'), base, baseRaw, 'spec.yaml');
+    const c = resolveCalibration(parseSpec(GOOD, 'spec.yaml'), [small], 'spec.yaml');
     expect(c.parameters.map((p) => p.prior)).toEqual([
       { kind: 'uniform', low: 0.1, high: 1 },
       { kind: 'normal', mean: 0.45, sd: 0.2, low: 0, high: 1000 },
@@ -95,7 +134,7 @@ describe('calibration specs', () => {
       'spec.yaml: parameters.extravasation.probability.prior: not allowed (got "gamma", expected one of "uniform", "log-uniform", "normal")',
     ]);
     expect(problems('parameters: {}\ntargets: {}\n')).toEqual([
-      'spec.yaml: scenario: missing (expected a string)',
+      'spec.yaml: scenario: missing (expected the scenario to fit, or instead mixture: the scenarios of a population and their shares)',
     ]);
     expect(problems('- a list')).toEqual([
       'spec.yaml: (root): expected a mapping (a calibration spec) (got a list)',
@@ -170,7 +209,7 @@ synthetic:
     expect(problems(spec)).toEqual([
       'spec.yaml: targets.typo.reproduce: no such reproduce target (got "luzi-1998", expected one of luzzi-1998, meng-2004, hahnfeldt-1999, hosseini-2016, tubiana-1991, pan-2017, hu-2019, franssen-2019, breast-population, colorectal-population; did you mean "luzzi-1998"?)',
       'spec.yaml: targets.wrong.quantity: not a quantity of luzzi-1998 (got "extravasated", expected one of "extravasated by day 3", "micrometastases at day 3", "macrometastases at day 13", "solitary dormant cells at day 13")',
-      'spec.yaml: targets.mixed.reproduce: breast-population mixes the scenarios breast-er-positive, breast-her2-early, breast-triple-negative; a calibration fits one scenario (fit its outcome columns instead, e.g. stage_at_diagnosis)',
+      'spec.yaml: targets.mixed.reproduce: breast-population mixes the scenarios breast-er-positive, breast-her2-early, breast-triple-negative; it is measured on a mixture, not on one scenario (expected mixture: breast-population instead of scenario, or an outcome column such as stage_at_diagnosis)',
       'spec.yaml: synthetic.values.extravasation.probability: outside the allowed range (got 1.5, expected 0 … 1)',
       'spec.yaml: synthetic.values.growth.turnover: not one of the parameters fitted (expected one of extravasation.probability, growth.lambda, inoculation.cells)',
     ]);
@@ -180,5 +219,120 @@ synthetic:
     expect(JSON.parse(readFileSync('calibrations/schema.json', 'utf8'))).toEqual(
       JSON.parse(specJsonSchema()),
     );
+  });
+
+  it('a mixture names a population: its members, in order, at their shares', () => {
+    const c = resolveText(POPULATION);
+    expect(c.members.map((m) => [m.scenario.name, m.share])).toEqual(
+      BREAST_POPULATION.map((p) => [p.scenario, p.share]),
+    );
+    expect(describeScenarios(c.spec, c.members)).toBe(
+      'breast-population (breast-er-positive 74.2%, breast-her2-early 14.5%, breast-triple-negative 11.3%)',
+    );
+    expect(c.targets.map((t) => t.measure.kind)).toEqual(['reproduce', 'column']);
+    // The same population listed member by member.
+    const listed = POPULATION.replace(
+      'mixture: breast-population',
+      `mixture:\n${BREAST_POPULATION.map((p) => `  - { scenario: ${p.scenario}, share: ${p.share} }`).join('\n')}`,
+    );
+    const explicit = resolveText(listed);
+    expect(explicit.members.map((m) => [m.scenario.name, m.share, m.field])).toEqual(
+      BREAST_POPULATION.map((p, k) => [p.scenario, p.share, `mixture.${k}.scenario`]),
+    );
+    // A proposal is a point of every member; a value a member refuses is refused for the mixture.
+    expect(acceptsPoint(c, [0.1, 0.8])).toBe(true);
+    expect(acceptsPoint(c, [0.1, 1.5])).toBe(false);
+  });
+
+  it("divides a particle's replicates among the members exactly as seedsoil reproduce divides a population", () => {
+    const c = resolveText(POPULATION);
+    const target = TARGETS.find((t) => t.name === 'breast-population');
+    if (!target) throw new Error('breast-population');
+    for (const n of [1, 2, 5, 6, 7, 12, 20, 33, 60, 99, 1000]) {
+      const members = replicateMembers(c.members, n).map((k) => c.members[k]?.scenario.name);
+      expect(members).toEqual(Array.from({ length: n }, (_, i) => scenarioOfReplicate(target, i, n)));
+    }
+  });
+
+  it('refuses a mixture it cannot run, naming the field, the value and what was expected', () => {
+    expect(mixtureProblems(POPULATION.replace('breast-population\n', 'breast-populaton\n'))).toEqual([
+      'spec.yaml: mixture: no population named "breast-populaton" (expected the population of a reproduce target, one of "breast-population", or a list of { scenario, share }; did you mean "breast-population"?)',
+    ]);
+    expect(mixtureProblems(`scenario: breast\n${POPULATION}`)).toEqual([
+      'spec.yaml: mixture: give either scenario or mixture, not both (got scenario "breast" and a mixture)',
+    ]);
+    expect(mixtureProblems(POPULATION.replace('mixture: breast-population', 'mixture: 3'))).toEqual([
+      'spec.yaml: mixture: wrong type (got 3, expected the name of a population, "breast-population", or a list of { scenario, share })',
+    ]);
+    const list = (members: string) => POPULATION.replace('mixture: breast-population', `mixture: ${members}`);
+    expect(
+      mixtureProblems(
+        list(
+          '[{ scenario: breast-er-positive, share: 74.2 }, { scenario: breast-triple-negative, share: 25.8 }]',
+        ),
+      ),
+    ).toEqual([
+      'spec.yaml: mixture.0.share: too large (got 74.2, expected <= 1)',
+      'spec.yaml: mixture.1.share: too large (got 25.8, expected <= 1)',
+    ]);
+    expect(
+      mixtureProblems(
+        list(
+          '[{ scenario: breast-er-positive, share: 0.7 }, { scenario: breast-triple-negative, share: 0.2 }]',
+        ),
+      ),
+    ).toEqual([
+      "spec.yaml: mixture: the shares sum to 0.8999999999999999 (expected 1: each member's share of the patients, such as 0.742)",
+    ]);
+    expect(
+      mixtureProblems(
+        list('[{ scenario: breast-er-positive, share: 0.5 }, { scenario: breast-er-positive, share: 0.5 }]'),
+      ),
+    ).toEqual([
+      'spec.yaml: mixture.1.scenario: listed twice (got "breast-er-positive"; give each member once, with its whole share)',
+    ]);
+    expect(
+      mixtureProblems(
+        list('[{ scenario: breast-er-positive, share: 0.5 }, { scenario: tissue-teaching, share: 0.5 }]'),
+      ),
+    ).toEqual([
+      "spec.yaml: mixture: the members are of different scales (got breast-er-positive: patient, tissue-teaching: tissue; expected one scale: a parameter or outcome column of one scale is missing from the other's scenarios)",
+    ]);
+  });
+
+  it('refuses a parameter the members set differently, and ensembles that leave a member out', () => {
+    const spec = POPULATION.replace(
+      'targets:',
+      [
+        '  growth.lambda: { prior: log-uniform, low: 0.0003, high: 0.002 }',
+        '  colonisation.wakeHazard: { prior: log-uniform, low: 0.00001, high: 0.001 }',
+        'targets:',
+      ].join('\n'),
+    ).replace('replicates: 12', 'replicates: 5\npredictive: { replicates: 4 }');
+    expect(mixtureProblems(spec)).toEqual([
+      'spec.yaml: parameters.growth.lambda: the members set it differently (breast-er-positive 0.00053, breast-her2-early 0.00079, breast-triple-negative 0.00124); a fitted parameter takes one value in every member, replacing their own (expected a parameter the members share)',
+      'spec.yaml: parameters.colonisation.wakeHazard: the members set it differently (breast-er-positive 0.0003, breast-her2-early 0.00005, breast-triple-negative 0.00005); a fitted parameter takes one value in every member, replacing their own (expected a parameter the members share)',
+      'spec.yaml: replicates: 5 replicates give breast-her2-early (share 0.145) none (expected at least one replicate of every member: 6 or more)',
+      'spec.yaml: predictive.replicates: 4 replicates give breast-triple-negative (share 0.113) none (expected at least one replicate of every member: 6 or more)',
+    ]);
+  });
+
+  it('ships calibrations/breast-population.yaml: shared parameters, priors around the values fitted by hand', () => {
+    const c = resolveText(readFileSync('calibrations/breast-population.yaml', 'utf8'));
+    expect(c.members.map((m) => m.scenario.name)).toEqual(BREAST_POPULATION.map((p) => p.scenario));
+    expect(c.targets.every((t) => t.measure.kind === 'reproduce')).toBe(true);
+    const breast = load('breast').scenario as unknown as Record<string, Record<string, unknown>>;
+    for (const p of c.parameters) {
+      const value = p.name
+        .split('.')
+        .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], breast);
+      expect({
+        parameter: p.name,
+        inside: (value as number) > p.prior.low && (value as number) < p.prior.high,
+      }).toEqual({
+        parameter: p.name,
+        inside: true,
+      });
+    }
   });
 });
