@@ -21,8 +21,9 @@ import {
 import {
   ARRIVAL,
   centralPoints,
-  createPatch,
+  createPatches,
   EPITHELIAL,
+  type FieldArena,
   MESENCHYMAL,
   NORMAL,
   type Patch,
@@ -47,6 +48,8 @@ export interface TissueRunOptions {
   seed?: number;
   replicate?: number;
   wrapStream?: (s: Stream) => Stream;
+  /** Where the fields live, for a caller that finishes each run before the next (lattice.ts). */
+  fieldArena?: FieldArena;
 }
 
 /** One step. Each phase's module says what it does and why. */
@@ -83,7 +86,7 @@ export function createTissueSimulation(
   ) as TissueStreams;
   const params = scenario.tissue;
   const patchCount = 1 + params.vasculature.arrivalShares.length;
-  const patches = Array.from({ length: patchCount }, (_, i) => createPatch(i, params.lattice.side, i === 0));
+  const patches = createPatches(patchCount, params.lattice.side, options.fieldArena);
   const state: TissueState = {
     step: 0,
     patches,

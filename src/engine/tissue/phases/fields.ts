@@ -26,7 +26,7 @@
  * two choices (`v < TINY ? 0 : v`, `k > 0 ? w k : 0`) become masks, so the loop
  * has no branch per point. Node and Chromium run the same V8, and the
  * browser tests compare their fields byte for byte.
- * - In place. MMP-2, ECM and the cell counts live in the patch's WebAssembly
+ * - In place. MMP-2, ECM and the cell counts live in the run's WebAssembly
  *   memory (lattice.ts); m is overwritten row by row, the old values of the row
  *   above kept in a scratch row, so a 201 × 201 patch stays in a core's cache.
  * - Whole pairs. With an odd side the last pair of a row takes in the right ghost
@@ -235,9 +235,10 @@ const KERNEL = assemble({
 type Kernel = (...args: number[]) => void;
 
 let compiled: WebAssembly.Module | undefined;
+
 const kernels = new WeakMap<WebAssembly.Memory, Kernel>();
 
-/** The kernel bound to a patch's memory, instantiated on first use. */
+/** The kernel bound to a run's memory, instantiated on first use. */
 function kernelOf(memory: WebAssembly.Memory): Kernel {
   let kernel = kernels.get(memory);
   if (!kernel) {
