@@ -32,7 +32,7 @@ import {
 } from './lattice.ts';
 import { emptyTissueSeries, observeTissue, type TissueSeries } from './observe.ts';
 import { leaveVasculature } from './phases/circulation.ts';
-import { updateFields } from './phases/fields.ts';
+import { requireFieldKernel, updateFields } from './phases/fields.ts';
 import { move } from './phases/motility.ts';
 import { divide } from './phases/proliferation.ts';
 
@@ -86,6 +86,7 @@ export function createTissueSimulation(
   ) as TissueStreams;
   const params = scenario.tissue;
   const patchCount = 1 + params.vasculature.arrivalShares.length;
+  requireFieldKernel();
   const patches = createPatches(patchCount, params.lattice.side, options.fieldArena);
   const state: TissueState = {
     step: 0,
