@@ -3,7 +3,12 @@
  * points around it, so every interior point has four neighbours at fixed offsets
  * (±1, ±stride) and the stencils need no edge tests. Ghost points are never
  * occupied (their occupancy is GHOST, above any capacity, so no cell moves or is
- * born there) and the field ghosts mirror the point one inside (a zero-flux edge).
+ * born there). A field's ghosts are copies of the point one inside (a zero-flux
+ * edge), made for their readers (phases/fields.ts): the ECM's after each field
+ * update, for haptotaxis; MMP-2's just before the update, its only reader.
+ * Between steps the MMP-2 ghosts are stale, and with an odd side its right ghost
+ * column holds what the kernel wrote there (the last pair of a row takes in the
+ * ghost): only the interior of MMP-2 is a value of the model.
  */
 
 /** Occupancy of a ghost point: larger than any capacity the schema allows. */
