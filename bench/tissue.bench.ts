@@ -137,7 +137,9 @@ console.log(
 );
 
 // The field update alone (MMP-2 and ECM), in one patch whose MMP-2 has spread for
-// 2000 steps, so every point holds MMP-2 above the floor and the ECM is read and written everywhere.
+// 2000 steps: above the floor at every point at sides 201 and 401, at 68.5% of the
+// points at 1001. The kernel does the same work at every point either way (no
+// branch per point, and the floor keeps the slow subnormal numbers out).
 function fieldsNsPerPoint(side: number, calls: number): { median: number; least: number } {
   const sim = createTissueSimulation(asTissue(fixed(side, CELLS)));
   runTissueSteps(sim, 2000);

@@ -8,12 +8,20 @@ import { seriesCsv } from '../src/engine/output.ts';
 import { validateScenario } from '../src/engine/scenario.ts';
 import type { AnyScenario } from '../src/engine/schema.ts';
 import { frameBuffers } from '../src/engine/tissue/frame.ts';
+import type { FieldArena } from '../src/engine/tissue/lattice.ts';
 import { runReplicate, TARGETS } from '../src/reproduce/targets.ts';
 import type { Chunk, EngineApi } from './protocol.ts';
 
 let current: ModelRun | undefined;
 let rowsSent = 0;
 let eventsSent = 0;
+/**
+ * The tissue fields' memory of the runs that start and finish within one call
+ * (measure, sample, batchRow): one address-space reservation for all of this
+ * worker's replicates, rather than one per replicate left for the garbage
+ * collector (src/engine/tissue/lattice.ts). The open run keeps a memory of its own.
+ */
+const fieldArena: FieldArena = {};
 
 function validate(raw: unknown): AnyScenario {
   return validateScenario(raw, 'scenario');
@@ -88,14 +96,14 @@ const api: EngineApi = {
   async measure(target, raw, replicate) {
     const t = targetNamed(target);
     const scenario = validate(raw);
-    return t.measure(runReplicate(scenario, replicate), scenario);
+    return t.measure(runReplicate(scenario, replicate, { fieldArena }), scenario);
   },
 
   async sample(raw, replicate, targets) {
     const measures = targets.map(targetNamed);
     const scenario = validate(raw);
     // What runReplicate and batchRow (without a series) each run: the same replicate.
-    const run = runModel(scenario, { replicate });
+    const run = runModel(scenario, { replicate, fieldArena });
     const result = run.result();
     return { row: run.outcome(), measurements: measures.map((t) => t.measure(result, scenario)) };
   },
@@ -105,7 +113,7 @@ const api: EngineApi = {
     const model = modelOf(scenario);
     // Observation draws no random numbers, so a coarser interval leaves the run unchanged.
     const observed = seriesEveryDays > 0 ? model.observedEvery(seriesEveryDays) : scenario;
-    const run = runModel(observed, { replicate });
+    const run = runModel(observed, { replicate, fieldArena });
     return { row: run.outcome(), series: seriesEveryDays > 0 ? seriesCsv(run.series()) : '' };
   },
 };

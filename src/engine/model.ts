@@ -18,6 +18,7 @@ import {
 import type { RunEvent } from './state.ts';
 import { daysOf } from './tissue/context.ts';
 import { type TissueFrame, type TissueLayout, tissueFrame, tissueLayout } from './tissue/frame.ts';
+import type { FieldArena } from './tissue/lattice.ts';
 import { tissueOutcomeColumns, tissueOutcomeRow } from './tissue/outcomes.ts';
 import { tissueFiles, tissueHumanSummary } from './tissue/output.ts';
 import {
@@ -32,6 +33,12 @@ import {
 
 export type { Scale };
 export type RunResult = SimulationResult | TissueResult;
+
+/** A run's options at either scale; a scale ignores what it has no use for. */
+export interface ModelRunOptions extends RunOptions {
+  /** The tissue fields' memory, shared by runs that a caller finishes one before the next (tissue/lattice.ts). */
+  fieldArena?: FieldArena;
+}
 
 /** One run of a scenario at its scale. */
 export interface ModelRun {
@@ -62,7 +69,7 @@ export interface ModelRun {
 /** One scale's model, over that scale's scenarios. */
 export interface Model<S extends AnyScenario> {
   readonly scale: S['scale'];
-  create(scenario: S, options?: RunOptions): ModelRun;
+  create(scenario: S, options?: ModelRunOptions): ModelRun;
   /** The outcome columns of runs.csv for a batch of these scenarios. */
   outcomeColumns(scenarios: readonly S[]): readonly string[];
   /** The same scenario observed every `days` days (observation draws no random numbers, so the run is unchanged). */
@@ -133,7 +140,7 @@ export const MODELS: { readonly [K in Scale]: Model<ScenarioOf<K>> } = {
 /** A scenario with its scale's model: what the scale-blind callers use. */
 export interface ScenarioModel {
   readonly scale: Scale;
-  create(options?: RunOptions): ModelRun;
+  create(options?: ModelRunOptions): ModelRun;
   /** The scenario observed every `days` days (the run is unchanged). */
   observedEvery(days: number): AnyScenario;
 }
@@ -160,7 +167,7 @@ export function outcomeColumns(scenarios: readonly AnyScenario[]): readonly stri
 }
 
 /** A run of the scenario at its scale, stepped to its end. */
-export function runModel(scenario: AnyScenario, options?: RunOptions): ModelRun {
+export function runModel(scenario: AnyScenario, options?: ModelRunOptions): ModelRun {
   const run = modelOf(scenario).create(options);
   while (!run.done()) run.step();
   return run;

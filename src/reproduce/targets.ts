@@ -12,7 +12,7 @@ import {
   survivalAt,
   tQuantile975,
 } from '../analysis/statistics.ts';
-import { type RunResult, runModel } from '../engine/model.ts';
+import { type ModelRunOptions, type RunResult, runModel } from '../engine/model.ts';
 import { asPatient } from '../engine/scenario.ts';
 import { type AnyScenario, ORGANS, type Scenario } from '../engine/schema.ts';
 import type { SimulationResult } from '../engine/simulation.ts';
@@ -34,8 +34,8 @@ export interface TargetRow {
 export type Measurement = Record<string, number | number[]>;
 
 /** One replicate of a target's scenario, at the scenario's scale. */
-export function runReplicate(s: AnyScenario, replicate: number): RunResult {
-  return runModel(s, { replicate }).result();
+export function runReplicate(s: AnyScenario, replicate: number, options: ModelRunOptions = {}): RunResult {
+  return runModel(s, { ...options, replicate }).result();
 }
 
 function patientRun(r: RunResult): SimulationResult {

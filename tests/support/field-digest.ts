@@ -31,6 +31,8 @@ export function fieldDigest(scenario: TissueScenario, seed: number): FieldDigest
       })
       .join('\n');
   let active = 0;
-  for (const p of sim.ctx.state.patches) for (const v of p.mmp) if (v !== 0) active++;
+  for (const p of sim.ctx.state.patches)
+    for (let y = 1; y <= p.side; y++)
+      for (let x = 1; x <= p.side; x++) if (p.mmp[y * p.stride + x] !== 0) active++;
   return { mmp: sha256Hex(interior('mmp')), ecm: sha256Hex(interior('ecm')), active };
 }

@@ -3,7 +3,12 @@
  * points around it, so every interior point has four neighbours at fixed offsets
  * (±1, ±stride) and the stencils need no edge tests. Ghost points are never
  * occupied (their occupancy is GHOST, above any capacity, so no cell moves or is
- * born there) and the field ghosts mirror the point one inside (a zero-flux edge).
+ * born there). A field's ghosts are copies of the point one inside (a zero-flux
+ * edge), made for their readers (phases/fields.ts): the ECM's after each field
+ * update, for haptotaxis; MMP-2's just before the update, its only reader.
+ * Between steps the MMP-2 ghosts are stale, and with an odd side its right ghost
+ * column holds what the kernel wrote there (the last pair of a row takes in the
+ * ghost): only the interior of MMP-2 is a value of the model.
  */
 
 /** Occupancy of a ghost point: larger than any capacity the schema allows. */
@@ -27,7 +32,8 @@ export interface Patch {
   /**
    * The WebAssembly memory that holds the fields, the scratch row and the
    * mesenchymal-like counts, the field kernel's whole input (phases/fields.ts).
-   * It never grows, so the views below stay valid.
+   * All patches of a run share it (createPatches). It does not grow during the
+   * run, so the views below stay valid.
    */
   memory: WebAssembly.Memory;
   /** Mesenchymal-like cells per point (the epithelial-like ones are the rest). */
@@ -50,36 +56,86 @@ export interface Patch {
   fieldsActive: boolean;
 }
 
-export function createPatch(index: number, side: number, sheds: boolean): Patch {
+/** Bytes of one patch's part of the memory: MMP-2, ECM, the scratch row, the counts and 16 bytes. */
+function patchBytes(side: number): number {
   const stride = side + 2;
   const size = stride * stride;
-  const occupancy = new Uint8Array(size).fill(GHOST);
-  for (let y = 1; y <= side; y++) {
-    for (let x = 1; x <= side; x++) {
-      occupancy[y * stride + x] = 0;
-    }
+  // Each part starts on a 64-byte line, so the kernel's 16-byte loads line up as in a memory of its own.
+  return Math.ceil((8 * (2 * size + stride) + size + 16) / 64) * 64;
+}
+
+const PAGE = 65_536;
+
+/**
+ * One WebAssembly memory lent to runs made one after another, each finished
+ * before the next starts (a worker's batch replicates): each run takes it over,
+ * growing it when too small. Empty until the first run.
+ */
+export interface FieldArena {
+  memory?: WebAssembly.Memory;
+}
+
+/**
+ * The patches of one run (the first sheds into the vasculature, the others are
+ * secondary), their fields in one WebAssembly memory sized for all of them up
+ * front, which the run never grows: the arena's when one is given, else a new one.
+ *
+ * Why so few memories: V8 reserves about 10 GB of address space for each
+ * (guard regions that let the kernel skip bounds checks) however small it is,
+ * and a virtual-memory limit (`ulimit -v`, which Slurm passes to its jobs)
+ * counts that reservation. A memory per patch made a run of three patches
+ * reserve 30 GB. A run's own memory is released when the run is collected, and
+ * when a reservation fails V8 collects the garbage of that thread and tries
+ * again; but not another thread's, so in a batch a worker could fail while
+ * another still held finished runs' memories. A worker's arena holds one
+ * reservation for all its runs. The engine keeps no memory of its own between
+ * runs: a thread may hold several runs at once (the page, tests, benches), and
+ * only the caller knows that a run is finished.
+ */
+export function createPatches(count: number, side: number, arena?: FieldArena): Patch[] {
+  const stride = side + 2;
+  const size = stride * stride;
+  const bytes = patchBytes(side);
+  const pages = Math.ceil((count * bytes) / PAGE);
+  let memory = arena?.memory;
+  if (!memory) memory = new WebAssembly.Memory({ initial: pages });
+  else {
+    const have = memory.buffer.byteLength / PAGE;
+    if (have < pages) memory.grow(pages - have);
+    // A fresh memory's zeros: the previous run's values must not leak into this one.
+    new Uint8Array(memory.buffer, 0, count * bytes).fill(0);
   }
-  // MMP-2, ECM, the scratch row, then the counts and 16 bytes that the kernel's
-  // eight-byte reads of the counts may touch past the last point.
-  const countsAt = 8 * (2 * size + stride);
-  const memory = new WebAssembly.Memory({ initial: Math.ceil((countsAt + size + 16) / 65536) });
-  const ecm = new Float64Array(memory.buffer, 8 * size, size);
-  ecm.fill(1);
-  return {
-    index,
-    side,
-    stride,
-    occupancy,
-    memory,
-    mesenchymal: new Uint8Array(memory.buffer, countsAt, size),
-    mmp: new Float64Array(memory.buffer, 0, size),
-    ecm,
-    scratch: new Float64Array(memory.buffer, 16 * size, stride),
-    vessel: new Uint8Array(size),
-    vesselPoints: [],
-    sheds,
-    fieldsActive: false,
-  };
+  if (arena) arena.memory = memory;
+  const buffer = memory.buffer;
+  return Array.from({ length: count }, (_, index) => {
+    const occupancy = new Uint8Array(size).fill(GHOST);
+    for (let y = 1; y <= side; y++) {
+      for (let x = 1; x <= side; x++) {
+        occupancy[y * stride + x] = 0;
+      }
+    }
+    // MMP-2, ECM, the scratch row, then the counts and 16 bytes that the kernel's
+    // eight-byte reads of the counts may touch past the last point.
+    const at = index * bytes;
+    const countsAt = at + 8 * (2 * size + stride);
+    const ecm = new Float64Array(buffer, at + 8 * size, size);
+    ecm.fill(1);
+    return {
+      index,
+      side,
+      stride,
+      occupancy,
+      memory,
+      mesenchymal: new Uint8Array(buffer, countsAt, size),
+      mmp: new Float64Array(buffer, at, size),
+      ecm,
+      scratch: new Float64Array(buffer, at + 16 * size, stride),
+      vessel: new Uint8Array(size),
+      vesselPoints: [],
+      sheds: index === 0,
+      fieldsActive: false,
+    };
+  });
 }
 
 /** Padded index of lattice point (x, y), both 0-based. */

@@ -21,8 +21,9 @@ import {
 import {
   ARRIVAL,
   centralPoints,
-  createPatch,
+  createPatches,
   EPITHELIAL,
+  type FieldArena,
   MESENCHYMAL,
   NORMAL,
   type Patch,
@@ -31,7 +32,7 @@ import {
 } from './lattice.ts';
 import { emptyTissueSeries, observeTissue, type TissueSeries } from './observe.ts';
 import { leaveVasculature } from './phases/circulation.ts';
-import { updateFields } from './phases/fields.ts';
+import { requireFieldKernel, updateFields } from './phases/fields.ts';
 import { move } from './phases/motility.ts';
 import { divide } from './phases/proliferation.ts';
 
@@ -47,6 +48,8 @@ export interface TissueRunOptions {
   seed?: number;
   replicate?: number;
   wrapStream?: (s: Stream) => Stream;
+  /** Where the fields live, for a caller that finishes each run before the next (lattice.ts). */
+  fieldArena?: FieldArena;
 }
 
 /** One step. Each phase's module says what it does and why. */
@@ -83,7 +86,8 @@ export function createTissueSimulation(
   ) as TissueStreams;
   const params = scenario.tissue;
   const patchCount = 1 + params.vasculature.arrivalShares.length;
-  const patches = Array.from({ length: patchCount }, (_, i) => createPatch(i, params.lattice.side, i === 0));
+  requireFieldKernel();
+  const patches = createPatches(patchCount, params.lattice.side, options.fieldArena);
   const state: TissueState = {
     step: 0,
     patches,

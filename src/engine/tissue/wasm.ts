@@ -14,8 +14,10 @@ export type ValueType = 'i32' | 'f64' | 'v128';
 
 const TYPE_CODE: Record<ValueType, number> = { i32: 0x7f, f64: 0x7c, v128: 0x7b };
 
-/** An unsigned LEB128 integer. */
+/** An unsigned LEB128 integer, at most 32 bits (every immediate the kernel has). */
 export function uleb(n: number): number[] {
+  if (!Number.isInteger(n) || n < 0 || n > 0xffff_ffff)
+    throw new Error(`${n} is not an unsigned 32-bit integer`);
   const out: number[] = [];
   do {
     let byte = n & 0x7f;
@@ -26,8 +28,10 @@ export function uleb(n: number): number[] {
   return out;
 }
 
-/** A signed LEB128 integer (32-bit). */
+/** A signed LEB128 integer, at most 32 bits. */
 export function sleb(n: number): number[] {
+  if (!Number.isInteger(n) || n < -0x8000_0000 || n > 0x7fff_ffff)
+    throw new Error(`${n} is not a signed 32-bit integer`);
   const out: number[] = [];
   for (;;) {
     const byte = n & 0x7f;
@@ -61,7 +65,7 @@ const PLAIN: Record<string, number[]> = {
   'f64x2.convert_low_i32x4_s': simd(0xfe),
 };
 
-/** Memory instructions: opcode and natural alignment (log2 of bytes); an `offset=N` may follow. */
+/** Memory instructions: opcode and natural alignment (log2 of bytes); `offset=N` and `align=N` may follow. */
 const MEMORY: Record<string, [number[], number]> = {
   'v128.load': [simd(0x00), 4],
   'v128.load8x8_u': [simd(0x02), 3],
@@ -70,28 +74,78 @@ const MEMORY: Record<string, [number[], number]> = {
 
 const LOCAL: Record<string, number> = { 'local.get': 0x20, 'local.set': 0x21, 'local.tee': 0x22 };
 
+/** A decimal integer from min to max: anything else would be assembled into a wrong number without a word. */
+function integer(text: string | undefined, min: number, max: number, line: string): number {
+  const n = text !== undefined && /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(n >= min && n <= max))
+    throw new Error(`"${line}": "${text ?? ''}" is not an integer from ${min} to ${max}`);
+  return n;
+}
+
+/** A decimal number, as in the text format's floats (no hexadecimal, inf or nan: the kernel needs none). */
+function float(text: string | undefined, line: string): number {
+  if (text === undefined || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text))
+    throw new Error(`"${line}": "${text ?? ''}" is not a decimal number`);
+  return Number(text);
+}
+
+/** The memory argument: alignment (log2, at most the natural one) and offset, in either order. */
+function memarg(args: string[], natural: number, line: string): number[] {
+  let align = natural;
+  let offset = 0;
+  const seen = new Set<string>();
+  for (const arg of args) {
+    const [key = '', value, ...rest] = arg.split('=');
+    if ((key !== 'offset' && key !== 'align') || rest.length > 0 || seen.has(key))
+      throw new Error(`"${line}": "${arg}" is not offset=N or align=N (each at most once)`);
+    seen.add(key);
+    if (key === 'offset') offset = integer(value, 0, 0xffff_ffff, line);
+    else {
+      const bytes = integer(value, 1, 2 ** natural, line);
+      align = Math.log2(bytes);
+      if (!Number.isInteger(align)) throw new Error(`"${line}": align=${bytes} is not a power of two`);
+    }
+  }
+  return [...uleb(align), ...uleb(offset)];
+}
+
 function instruction(line: string, local: (name: string) => number): number[] {
   const [name = '', ...args] = line.split(/\s+/);
+  const count = (n: number) => {
+    if (args.length !== n) throw new Error(`"${line}": ${name} takes ${n} argument${n === 1 ? '' : 's'}`);
+  };
   const plain = PLAIN[name];
-  if (plain) return plain;
-  const memory = MEMORY[name];
-  if (memory) {
-    const offset = args[0]?.startsWith('offset=') ? Number(args[0].slice(7)) : 0;
-    return [...memory[0], ...uleb(memory[1]), ...uleb(offset)];
+  if (plain) {
+    count(0);
+    return plain;
   }
+  const memory = MEMORY[name];
+  if (memory) return [...memory[0], ...memarg(args, memory[1], line)];
   const code = LOCAL[name];
-  if (code !== undefined) return [code, ...uleb(local(args[0] ?? ''))];
+  if (code !== undefined) {
+    count(1);
+    return [code, ...uleb(local(args[0] ?? ''))];
+  }
   switch (name) {
     case 'loop':
+      count(0);
       return [0x03, 0x40];
     case 'br_if':
-      return [0x0d, ...uleb(Number(args[0]))];
+      count(1);
+      return [0x0d, ...uleb(integer(args[0], 0, 0xffff_ffff, line))];
     case 'i32.const':
-      return [0x41, ...sleb(Number(args[0]))];
-    case 'f64.const':
-      return [0x44, ...new Uint8Array(new Float64Array([Number(args[0])]).buffer)];
+      count(1);
+      // The text format also takes an i32 written unsigned; its bits are the same.
+      return [0x41, ...sleb(integer(args[0], -0x8000_0000, 0xffff_ffff, line) | 0)];
+    case 'f64.const': {
+      count(1);
+      const bytes = new DataView(new ArrayBuffer(8));
+      bytes.setFloat64(0, float(args[0], line), true);
+      return [0x44, ...new Uint8Array(bytes.buffer)];
+    }
     case 'i8x16.shuffle':
-      return [...simd(0x0d), ...args.map(Number)];
+      count(16);
+      return [...simd(0x0d), ...args.map((lane) => integer(lane, 0, 31, line))];
   }
   throw new Error(`the assembler does not know "${line}"`);
 }

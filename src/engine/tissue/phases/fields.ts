@@ -26,7 +26,7 @@
  * two choices (`v < TINY ? 0 : v`, `k > 0 ? w k : 0`) become masks, so the loop
  * has no branch per point. Node and Chromium run the same V8, and the
  * browser tests compare their fields byte for byte.
- * - In place. MMP-2, ECM and the cell counts live in the patch's WebAssembly
+ * - In place. MMP-2, ECM and the cell counts live in the run's WebAssembly
  *   memory (lattice.ts); m is overwritten row by row, the old values of the row
  *   above kept in a scratch row, so a 201 × 201 patch stays in a core's cache.
  * - Whole pairs. With an odd side the last pair of a row takes in the right ghost
@@ -234,10 +234,39 @@ const KERNEL = assemble({
 
 type Kernel = (...args: number[]) => void;
 
+/** The smallest module with a SIMD instruction: validated, it says whether the engine has SIMD. */
+const SIMD_PROBE = assemble({
+  name: 'probe',
+  params: {},
+  locals: { v: 'v128' },
+  code: 'f64.const 0\nf64x2.splat\nlocal.set $v',
+});
+
 let compiled: WebAssembly.Module | undefined;
+
+/**
+ * Refuses, in one message, an engine that cannot run the kernel, before a run
+ * starts: otherwise the first field update fails with a compiler's message
+ * ("Wasm SIMD unsupported") or a missing global. The versions are the first with
+ * fixed-width SIMD on by default.
+ */
+export function requireFieldKernel(): void {
+  if (compiled) return;
+  const missing =
+    typeof WebAssembly !== 'object'
+      ? 'this JavaScript engine has no WebAssembly'
+      : WebAssembly.validate(SIMD_PROBE)
+        ? undefined
+        : "this JavaScript engine's WebAssembly has no SIMD";
+  if (missing)
+    throw new Error(
+      `the tissue scale needs WebAssembly with SIMD (Node ≥ 16.4, Chromium ≥ 91, Firefox ≥ 89, Safari ≥ 16.4): ${missing}`,
+    );
+  compiled = new WebAssembly.Module(KERNEL);
+}
 const kernels = new WeakMap<WebAssembly.Memory, Kernel>();
 
-/** The kernel bound to a patch's memory, instantiated on first use. */
+/** The kernel bound to a run's memory, instantiated on first use. */
 function kernelOf(memory: WebAssembly.Memory): Kernel {
   let kernel = kernels.get(memory);
   if (!kernel) {

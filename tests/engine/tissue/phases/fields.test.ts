@@ -1,10 +1,11 @@
 /**
- * The field update (src/engine/tissue/phases/fields.ts) is written for speed: in
- * place, in row stretches with and without mesenchymal-like cells, leaving the
- * ECM alone where its factor is 1. It must give the same doubles, bit for bit,
- * as the plain explicit scheme below, at every step of arbitrary scenarios
- * (including those whose step sits at the stability bounds, where the ECM clamp
- * and the MMP-2 floor act).
+ * The field update (src/engine/tissue/phases/fields.ts) is written for speed: a
+ * WebAssembly SIMD kernel taking two points at a time, MMP-2 overwritten in
+ * place with the row above kept in a scratch row, the floor and the clamp as
+ * masks, and with an odd side the last pair of a row taking in the ghost. It
+ * must give the same doubles, bit for bit, as the plain explicit scheme below,
+ * at every step of arbitrary scenarios (odd and even sides, and steps at the
+ * stability bounds, where the ECM clamp and the MMP-2 floor act).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
