@@ -89,6 +89,13 @@ export interface Session {
   files(use: (run: Run, files: Record<string, string>) => void): void;
 }
 
+/**
+ * Worker time the run loop allows a chunk, its picture included: a large tissue
+ * (about 2 ms a step at 1001 × 1001) then still sends 20 pictures a second or
+ * more, each with fewer steps than the speed asks; a small one takes them all.
+ */
+const STEP_BUDGET_MS = 45;
+
 const nextFrame = () => new Promise<number>((r) => requestAnimationFrame(r));
 
 export function createSession(hooks: SessionHooks): Session {
@@ -120,14 +127,20 @@ export function createSession(hooks: SessionHooks): Session {
   };
 
   /** Asks for `days` more of the run and draws them on `view`; only ever called in a turn. */
-  const draw = async (view: View, days: number): Promise<{ status: Status; done: boolean }> => {
-    const chunk = await ask((api) => api.advance(days, view.wantsFields()));
+  const draw = async (
+    view: View,
+    days: number,
+    budgetMs?: number,
+  ): Promise<{ status: Status; done: boolean }> => {
+    const shown = view.shown();
+    const options = budgetMs === undefined ? { shown } : { shown, budgetMs };
+    const chunk = await ask((api) => api.advance(days, shown.ecm || shown.mmp, options));
     const status = await view.apply(chunk);
     hooks.drawn(status, chunk.done);
     return { status, done: chunk.done };
   };
-  const advance = async (run: Run, days: number) => {
-    Object.assign(run, await draw(run.view, days));
+  const advance = async (run: Run, days: number, budgetMs?: number) => {
+    Object.assign(run, await draw(run.view, days, budgetMs));
   };
 
   /** Opens the next run in the worker and draws its start; only ever called in its turn. */
@@ -167,7 +180,7 @@ export function createSession(hooks: SessionHooks): Session {
       looping = false;
       return false;
     }
-    await Promise.all([advance(run, hooks.frameDays(run)), nextFrame()]);
+    await Promise.all([advance(run, hooks.frameDays(run), STEP_BUDGET_MS), nextFrame()]);
     return true;
   };
   /**
