@@ -70,9 +70,10 @@ const api: EngineApi = {
     const run = open();
     const target = run.day() + days;
     const start = performance.now();
-    // The budget covers the picture too, which costs about what the last one did.
-    const until =
-      options.budgetMs === undefined ? Number.POSITIVE_INFINITY : start + options.budgetMs - pictureMs;
+    // The budget covers the picture too, which costs about what the last one did,
+    // but half of it always goes to steps, so a slow picture cannot starve the run.
+    const budget = options.budgetMs ?? Number.POSITIVE_INFINITY;
+    const until = start + Math.max(budget / 2, budget - pictureMs);
     // At least one step, so that a chunk whose budget the picture alone would spend still moves on.
     let stepped = 0;
     while (!run.done() && run.day() < target - 1e-9 && (stepped === 0 || performance.now() < until)) {

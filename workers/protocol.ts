@@ -1,8 +1,8 @@
 /**
  * The contract between the page and the engine worker. The page pulls chunks:
- * it asks for the next one only when it has drawn the last, so the worker can
- * never run ahead of the charts (backpressure) and the final files can never
- * overtake the last chunk.
+ * it asks for the next one when it starts drawing the last, so the worker can
+ * never run more than one chunk ahead of the charts (backpressure) and the final
+ * files can never overtake the last chunk.
  */
 import type { OutcomeRow } from '../src/engine/outcomes.ts';
 import type { AnyScenario } from '../src/engine/schema.ts';

@@ -75,8 +75,6 @@ export function tissueFrame(
   const size = Math.ceil(side / block);
   const f = params.fields;
   const mMax = f.mmp2Decay > 0 ? (f.mmp2Production * params.lattice.capacity) / f.mmp2Decay : 1;
-  // The block column of every lattice column, so the field loop does not divide.
-  const column = Int32Array.from({ length: side }, (_, x) => Math.floor(x / block));
   const patches = state.patches.map((patch, i) => {
     const n = withFields ? size * size : 0;
     const frame: PatchFrame = {
@@ -95,22 +93,26 @@ export function tissueFrame(
       }
     }
     if (withFields) {
-      const ecm = new Float64Array(n);
-      const mmp = new Float64Array(n);
-      for (let y = 0; y < side; y++) {
-        const row = Math.floor(y / block) * size;
-        const first = (y + 1) * patch.stride + 1;
-        for (let x = 0; x < side; x++) {
-          const k = row + (column[x] as number);
-          ecm[k] = (ecm[k] as number) + (patch.ecm[first + x] as number);
-          mmp[k] = (mmp[k] as number) + (patch.mmp[first + x] as number);
+      for (let by = 0; by < size; by++) {
+        const y0 = by * block;
+        const y1 = Math.min(side, y0 + block);
+        for (let bx = 0; bx < size; bx++) {
+          const x0 = bx * block;
+          const x1 = Math.min(side, x0 + block);
+          let ecm = 0;
+          let mmp = 0;
+          for (let y = y0; y < y1; y++) {
+            // Past the ghost frame: lattice point (x, y) is (x + 1, y + 1) in the patch's arrays.
+            const row = (y + 1) * patch.stride + 1;
+            for (let p = row + x0, end = row + x1; p < end; p++) {
+              ecm += patch.ecm[p] as number;
+              mmp += patch.mmp[p] as number;
+            }
+          }
+          const points = (y1 - y0) * (x1 - x0);
+          frame.ecm[by * size + bx] = Math.round((255 * ecm) / points);
+          frame.mmp[by * size + bx] = Math.round(255 * Math.min(1, Math.sqrt(mmp / points / mMax)));
         }
-      }
-      for (let k = 0; k < n; k++) {
-        const points =
-          Math.min(block, side - (k % size) * block) * Math.min(block, side - Math.floor(k / size) * block);
-        frame.ecm[k] = Math.round((255 * (ecm[k] as number)) / points);
-        frame.mmp[k] = Math.round(255 * Math.min(1, Math.sqrt((mmp[k] as number) / points / mMax)));
       }
     }
     return frame;
