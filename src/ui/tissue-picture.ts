@@ -42,8 +42,7 @@ const M_RGB = hex(TYPE_COLORS.mesenchymal);
 const E_RGB = hex(TYPE_COLORS.epithelial);
 const ECM_RGB = hex('#e3cfa8');
 const MMP_RGB = hex('#00897b');
-// Scalars, not a tuple: the pixel loop reads them for every point without ECM.
-const [PLAIN_R, PLAIN_G, PLAIN_B] = hex('#f4f5f7');
+const PLAIN_RGB = hex('#f4f5f7');
 /**
  * MMP-2 stays far below the largest level the frame's scale allows (bytes of
  * 20-40 of 255 in the built-in scenarios), so the shading is full from this byte on.
@@ -55,11 +54,50 @@ export function pictureSize(side: number): number {
   return Math.ceil(side / Math.ceil(side / MAX_PICTURE));
 }
 
+/** Background colours already mixed, by which fields are shown. */
+const backgrounds = new Map<string, Float64Array>();
+
 /**
- * One patch's pixels: the background is the ECM density (beige for intact, white
- * where degraded) or plain grey, MMP-2 is laid over in teal, and a pixel with
- * cells takes the mix of the type colours, stronger the fuller it is.
+ * The colour under the cells for every pair of ECM and MMP-2 bytes (index
+ * 3 × (256 × ECM + MMP-2)): the ECM density (beige for intact, white where
+ * degraded) or plain grey, with MMP-2 laid over in teal. Mixed once per choice
+ * of fields, not once per pixel of every picture.
  */
+function background(withEcm: boolean, withMmp: boolean): Float64Array {
+  const key = `${withEcm} ${withMmp}`;
+  const known = backgrounds.get(key);
+  if (known) return known;
+  const table = new Float64Array(3 * 256 * 256);
+  for (let ecm = 0; ecm < 256; ecm++) {
+    for (let mmp = 0; mmp < 256; mmp++) {
+      let r: number;
+      let g: number;
+      let b: number;
+      if (withEcm) {
+        const t = ecm / 255;
+        r = 255 + (ECM_RGB[0] - 255) * t;
+        g = 255 + (ECM_RGB[1] - 255) * t;
+        b = 255 + (ECM_RGB[2] - 255) * t;
+      } else {
+        [r, g, b] = PLAIN_RGB;
+      }
+      if (withMmp) {
+        const a = 0.85 * Math.min(1, mmp / MMP_SATURATES);
+        r += (MMP_RGB[0] - r) * a;
+        g += (MMP_RGB[1] - g) * a;
+        b += (MMP_RGB[2] - b) * a;
+      }
+      const k = 3 * (256 * ecm + mmp);
+      table[k] = r;
+      table[k + 1] = g;
+      table[k + 2] = b;
+    }
+  }
+  backgrounds.set(key, table);
+  return table;
+}
+
+/** One patch's pixels: the background, and a pixel with cells takes the mix of the type colours, stronger the fuller it is. */
 function paint(out: Uint8ClampedArray, p: PatchFrame, capacity: number, shown: Shown): [number, number] {
   const { mesenchymal: m, epithelial: e, ecm: ecmLayer, mmp: mmpLayer } = p;
   const n = m.length;
@@ -67,26 +105,12 @@ function paint(out: Uint8ClampedArray, p: PatchFrame, capacity: number, shown: S
   let totalE = 0;
   const withEcm = shown.ecm && ecmLayer.length === n;
   const withMmp = shown.mmp && mmpLayer.length === n;
+  const colours = background(withEcm, withMmp);
   for (let i = 0; i < n; i++) {
-    let r: number;
-    let g: number;
-    let b: number;
-    if (withEcm) {
-      const t = (ecmLayer[i] as number) / 255;
-      r = 255 + (ECM_RGB[0] - 255) * t;
-      g = 255 + (ECM_RGB[1] - 255) * t;
-      b = 255 + (ECM_RGB[2] - 255) * t;
-    } else {
-      r = PLAIN_R;
-      g = PLAIN_G;
-      b = PLAIN_B;
-    }
-    if (withMmp) {
-      const a = 0.85 * Math.min(1, (mmpLayer[i] as number) / MMP_SATURATES);
-      r += (MMP_RGB[0] - r) * a;
-      g += (MMP_RGB[1] - g) * a;
-      b += (MMP_RGB[2] - b) * a;
-    }
+    const k = 3 * ((withEcm ? 256 * (ecmLayer[i] as number) : 0) + (withMmp ? (mmpLayer[i] as number) : 0));
+    let r = colours[k] as number;
+    let g = colours[k + 1] as number;
+    let b = colours[k + 2] as number;
     const cm = m[i] as number;
     const ce = e[i] as number;
     if (cm + ce > 0) {
