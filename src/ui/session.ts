@@ -93,10 +93,11 @@ export interface Session {
 
 /**
  * Worker time the run loop allows a chunk, its picture included: a large tissue
- * (about 2 ms a step at 1001 × 1001) then still sends 20 pictures a second or
- * more, each with fewer steps than the speed asks; a small one takes them all.
+ * (about 2 ms a step at 1001 × 1001, 10-20 ms a picture) then still sends 20
+ * pictures a second or more, each with fewer steps than the speed asks; a small
+ * one takes them all. More would step faster and draw less often.
  */
-const STEP_BUDGET_MS = 40;
+const STEP_BUDGET_MS = 30;
 
 const nextFrame = () => new Promise<number>((r) => requestAnimationFrame(r));
 
