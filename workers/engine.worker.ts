@@ -7,10 +7,12 @@ import { type ModelRun, modelOf, runModel } from '../src/engine/model.ts';
 import { seriesCsv } from '../src/engine/output.ts';
 import { validateScenario } from '../src/engine/scenario.ts';
 import type { AnyScenario } from '../src/engine/schema.ts';
-import { frameBuffers } from '../src/engine/tissue/frame.ts';
 import type { FieldArena } from '../src/engine/tissue/lattice.ts';
 import { runReplicate, TARGETS } from '../src/reproduce/targets.ts';
+import { MAX_PICTURE, pictureBuffers, tissuePicture } from '../src/ui/tissue-picture.ts';
 import type { Chunk, EngineApi } from './protocol.ts';
+
+const NO_FIELDS = { ecm: false, mmp: false };
 
 let current: ModelRun | undefined;
 let rowsSent = 0;
@@ -22,6 +24,10 @@ let eventsSent = 0;
  * collector (src/engine/tissue/lattice.ts). The open run keeps a memory of its own.
  */
 const fieldArena: FieldArena = {};
+/** Cells a lattice point holds, for the picture's shading. */
+let capacity = 1;
+/** What the last picture took to make, for the next chunk's time budget. */
+let pictureMs = 0;
 
 function validate(raw: unknown): AnyScenario {
   return validateScenario(raw, 'scenario');
@@ -62,17 +68,33 @@ const api: EngineApi = {
     current = modelOf(scenario).create({ seed });
     rowsSent = 0;
     eventsSent = 0;
-    return current.view?.layout();
+    pictureMs = 0;
+    const layout = current.view?.layout();
+    capacity = layout?.capacity ?? 1;
+    return layout;
   },
 
-  async advance(days, withFields) {
+  async advance(days, withFields, options = {}) {
     const run = open();
     const target = run.day() + days;
-    while (!run.done() && run.day() < target - 1e-9) run.step();
+    const start = performance.now();
+    // The budget covers the picture too, which costs about what the last one did,
+    // but half of it always goes to steps, so a slow picture cannot starve the run.
+    const budget = options.budgetMs ?? Number.POSITIVE_INFINITY;
+    const until = start + Math.max(budget / 2, budget - pictureMs);
+    // At least one step, so that a chunk whose budget the picture alone would spend still moves on.
+    let stepped = 0;
+    while (!run.done() && run.day() < target - 1e-9 && (stepped === 0 || performance.now() < until)) {
+      run.step();
+      stepped++;
+    }
     const { columns, transfers } = newRows(run.series());
     const events = run.events().slice(eventsSent);
     eventsSent += events.length;
-    const frame = run.view?.frame(withFields);
+    const drawing = performance.now();
+    const compact = run.view?.frame(withFields, MAX_PICTURE);
+    const frame = compact && tissuePicture(compact, capacity, options.shown ?? NO_FIELDS);
+    pictureMs = performance.now() - drawing;
     const chunk: Chunk = {
       columns,
       events,
@@ -82,7 +104,7 @@ const api: EngineApi = {
       done: run.done(),
       ...(frame ? { frame } : {}),
     };
-    return Comlink.transfer(chunk, [...transfers, ...(frame ? frameBuffers(frame) : [])]);
+    return Comlink.transfer(chunk, [...transfers, ...(frame ? pictureBuffers(frame) : [])]);
   },
 
   async files() {

@@ -1,17 +1,18 @@
 /**
  * The contract between the page and the engine worker. The page pulls chunks:
- * it asks for the next one only when it has drawn the last, so the worker can
- * never run ahead of the charts (backpressure) and the final files can never
- * overtake the last chunk.
+ * it asks for the next one when it starts drawing the last, so the worker can
+ * never run more than one chunk ahead of the charts (backpressure) and the final
+ * files can never overtake the last chunk.
  */
 import type { OutcomeRow } from '../src/engine/outcomes.ts';
 import type { AnyScenario } from '../src/engine/schema.ts';
 import type { Summary } from '../src/engine/simulation.ts';
 import type { RunEvent } from '../src/engine/state.ts';
 import type { TissueEvent } from '../src/engine/tissue/context.ts';
-import type { TissueFrame, TissueLayout } from '../src/engine/tissue/frame.ts';
+import type { TissueLayout } from '../src/engine/tissue/frame.ts';
 import type { TissueSummary } from '../src/engine/tissue/simulation.ts';
 import type { Measurement } from '../src/reproduce/targets.ts';
+import type { Shown, TissuePicture } from '../src/ui/tissue-picture.ts';
 
 /**
  * New observation rows since the previous chunk, one transferable column per
@@ -24,11 +25,23 @@ export interface Chunk {
   day: number;
   step: number;
   done: boolean;
-  frame?: TissueFrame;
+  frame?: TissuePicture;
 }
 
 /** A chunk of a tissue run, which always carries its picture. */
-export type TissueChunk = Chunk & { events: TissueEvent[]; frame: TissueFrame };
+export type TissueChunk = Chunk & { events: TissueEvent[]; frame: TissuePicture };
+
+/** How a chunk is asked for, beyond its days. */
+export interface AdvanceOptions {
+  /** The fields the picture shows (the page's toggles); none when left out. */
+  shown?: Shown;
+  /**
+   * The worker time the chunk may take, its picture included: it stops stepping
+   * early (after at least one step) if the days would take longer, so that a
+   * large tissue's picture still comes many times a second.
+   */
+  budgetMs?: number;
+}
 
 export interface EngineApi {
   /**
@@ -38,10 +51,10 @@ export interface EngineApi {
    */
   open(scenario: AnyScenario, seed: number): Promise<TissueLayout | undefined>;
   /**
-   * Runs until `days` more have been simulated (or the run ends) and returns the
-   * new rows; a picture has the fields only when asked.
+   * Runs until `days` more have been simulated (or the run ends, or the time
+   * budget is spent) and returns the new rows; a picture has the fields only when asked.
    */
-  advance(days: number, withFields: boolean): Promise<Chunk>;
+  advance(days: number, withFields: boolean, options?: AdvanceOptions): Promise<Chunk>;
   /** The run's files, byte-identical to `seedsoil run --out`. */
   files(): Promise<Record<string, string>>;
   summary(): Promise<Summary | TissueSummary>;

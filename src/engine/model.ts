@@ -63,7 +63,7 @@ export interface ModelRun {
   /** The replicate's row of runs.csv (outcomeColumns). */
   outcome(): Record<string, number | string>;
   /** A picture of the run for the page, where the scale draws one (the tissue's patches). */
-  view?: { layout(): TissueLayout; frame(withFields: boolean): TissueFrame };
+  view?: { layout(): TissueLayout; frame(withFields: boolean, maxSize?: number): TissueFrame };
 }
 
 /** One scale's model, over that scale's scenarios. */
@@ -111,7 +111,10 @@ function tissueRun(scenario: TissueScenario, sim: TissueSimulation): ModelRun {
     files: () => tissueFiles(tissueResult(sim), sim),
     summaryText: () => tissueHumanSummary(tissueResult(sim)),
     outcome: () => tissueOutcomeRow(tissueResult(sim)),
-    view: { layout: () => tissueLayout(sim), frame: (withFields) => tissueFrame(sim, withFields) },
+    view: {
+      layout: () => tissueLayout(sim),
+      frame: (withFields, maxSize) => tissueFrame(sim, withFields, maxSize),
+    },
   };
 }
 

@@ -296,7 +296,7 @@ export async function createPatientView(): Promise<View> {
       const days = open().time.observeEveryDays;
       return { days, text: `one observation interval (${days} days)` };
     },
-    wantsFields: () => false,
+    shown: () => ({ ecm: false, mmp: false }),
     // In pieces, each its own task (charts.ts); the status comes when all are drawn.
     async apply(chunk) {
       await charts.append(chunk.columns);

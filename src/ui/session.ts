@@ -4,13 +4,15 @@
  * Everything that talks to the worker takes turns: a request holds the turn
  * until its answer is drawn, so chunks are drawn in the order the worker made
  * them, and a reset or an export never falls between a request and its drawing.
- * The run loop pulls: it asks for the next chunk only after drawing the last,
- * at most one per display refresh, so the worker never runs ahead of the page.
+ * The run loop pulls: it asks for the next chunk as it starts drawing the last,
+ * at most one per display refresh, so the worker steps while the page draws but
+ * is never more than one chunk ahead, and that chunk is drawn before anything
+ * else takes a turn.
  * A worker that stops is terminated and replaced, never reused, and the run
  * reopens on the new one.
  */
 import * as Comlink from 'comlink';
-import type { EngineApi } from '../../workers/protocol.ts';
+import type { Chunk, EngineApi } from '../../workers/protocol.ts';
 import { type Chosen, describeError } from './scenarios.ts';
 import type { Status, View } from './view.ts';
 
@@ -89,6 +91,14 @@ export interface Session {
   files(use: (run: Run, files: Record<string, string>) => void): void;
 }
 
+/**
+ * Worker time the run loop allows a chunk, its picture included: a large tissue
+ * (about 2 ms a step at 1001 × 1001, 10-20 ms a picture) then still sends 20
+ * pictures a second or more, each with fewer steps than the speed asks; a small
+ * one takes them all. More would step faster and draw less often.
+ */
+const STEP_BUDGET_MS = 30;
+
 const nextFrame = () => new Promise<number>((r) => requestAnimationFrame(r));
 
 export function createSession(hooks: SessionHooks): Session {
@@ -98,6 +108,7 @@ export function createSession(hooks: SessionHooks): Session {
     engine = newEngine(replace);
     // Requests already waiting their turn must not reach the new worker before its run is open.
     current = undefined;
+    ahead = undefined;
     restart();
   };
   let engine = newEngine(replace);
@@ -105,6 +116,12 @@ export function createSession(hooks: SessionHooks): Session {
   let current: Run | undefined;
   let running = false;
   let looping = false;
+  /**
+   * The run loop's next chunk, asked for before the last one is drawn so that
+   * the worker steps while the page draws. Whatever else takes a turn draws it
+   * first (settle), so nothing sees the worker ahead of the page.
+   */
+  let ahead: Promise<Chunk> | undefined;
 
   let turn: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(task: () => Promise<T>): Promise<T> => {
@@ -119,20 +136,36 @@ export function createSession(hooks: SessionHooks): Session {
     if (!(e instanceof EngineStopped)) hooks.error(describeError(e), true);
   };
 
-  /** Asks for `days` more of the run and draws them on `view`; only ever called in a turn. */
-  const draw = async (view: View, days: number): Promise<{ status: Status; done: boolean }> => {
-    const chunk = await ask((api) => api.advance(days, view.wantsFields()));
+  /** Asks for `days` more of the run, with the picture `view` shows now. */
+  const request = (view: View, days: number, budgetMs?: number): Promise<Chunk> => {
+    const shown = view.shown();
+    const options = budgetMs === undefined ? { shown } : { shown, budgetMs };
+    return ask((api) => api.advance(days, shown.ecm || shown.mmp, options));
+  };
+  /** Draws a chunk on `view`; only ever called in a turn. */
+  const show = async (view: View, chunk: Chunk): Promise<{ status: Status; done: boolean }> => {
     const status = await view.apply(chunk);
     hooks.drawn(status, chunk.done);
     return { status, done: chunk.done };
   };
+  const draw = async (view: View, days: number) => show(view, await request(view, days));
+  /** Draws the chunk the loop asked for ahead, if any; only ever called in a turn. */
+  const settle = async () => {
+    const next = ahead;
+    ahead = undefined;
+    const run = current;
+    if (next && run) Object.assign(run, await show(run.view, await next));
+  };
   const advance = async (run: Run, days: number) => {
+    await settle();
     Object.assign(run, await draw(run.view, days));
   };
 
   /** Opens the next run in the worker and draws its start; only ever called in its turn. */
   const open = async () => {
     const { chosen, view } = hooks.next();
+    // A chunk of the run being replaced is not drawn.
+    ahead = undefined;
     current = undefined;
     const layout = await ask((api) => api.open(chosen.scenario, chosen.seed));
     await view.reset(chosen.scenario, layout, chosen.seed);
@@ -155,19 +188,27 @@ export function createSession(hooks: SessionHooks): Session {
   };
 
   /**
-   * One frame of the run loop: the next chunk is computed while the page waits
-   * for the display, and at most one chunk is drawn per display refresh. Returns
-   * whether the loop goes on; the loop stops in the same turn as it decides to,
-   * so a Run pressed later starts a new one.
+   * One frame of the run loop: the next chunk is computed while the page draws
+   * this one and waits for the display, and at most one chunk is drawn per
+   * display refresh. Returns whether the loop goes on; the loop stops in the same
+   * turn as it decides to, so a Run pressed later starts a new one.
    */
   const frame = async (): Promise<boolean> => {
     const run = current;
     if (!running || !run || run.done) {
       running = false;
       looping = false;
+      await settle();
       return false;
     }
-    await Promise.all([advance(run, hooks.frameDays(run)), nextFrame()]);
+    const chunk = await (ahead ?? request(run.view, hooks.frameDays(run), STEP_BUDGET_MS));
+    ahead = undefined;
+    if (running && !chunk.done) {
+      ahead = request(run.view, hooks.frameDays(run), STEP_BUDGET_MS);
+      // Its failure is reported by whoever draws it, or not at all if it is dropped.
+      ahead.catch(() => undefined);
+    }
+    await Promise.all([show(run.view, chunk).then((drawn) => Object.assign(run, drawn)), nextFrame()]);
     return true;
   };
   /**
@@ -216,6 +257,7 @@ export function createSession(hooks: SessionHooks): Session {
       void exclusive(async () => {
         const run = current;
         if (!run) throw new Error('no run is open');
+        await settle();
         use(run, await ask((api) => api.files()));
       }).catch(fail);
     },

@@ -8,11 +8,11 @@ import { Chart } from 'chart.js';
 // Also registers Chart.js's parts and the shared defaults (no animation) once for both views.
 import { caption, figureOf, line, timeChart } from './charts.ts';
 import { yieldToPage } from './tasks.ts';
+import { TYPE_COLORS } from './tissue-picture.ts';
 import { count, patchShort, patchThe, readable, TISSUE_STAGES } from './words.ts';
 
 type Point = { x: number; y: number };
 
-export const TYPE_COLORS = { mesenchymal: '#d7301f', epithelial: '#2b6cb0' } as const;
 /** Patches are told apart by line style, so the colour keeps meaning the cell type. */
 const PATCH_DASHES: number[][] = [[], [6, 3], [2, 2], [8, 3, 2, 3], [1, 4], [10, 4]];
 const FUNNEL_SHOWN = [

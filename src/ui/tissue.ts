@@ -1,38 +1,26 @@
 /**
- * The tissue view: every patch drawn on a canvas from the worker's compact
- * frames (one byte per lattice point and layer), the vessels and recent entries
- * and arrivals marked on top, the charts of the counts, and the story of the
- * steps from invasion to colonisation. Drawing a frame is a loop over the points
- * into an ImageData the size of the lattice, then one scaled drawImage with
- * smoothing off, so a frame costs about a millisecond even at 201 × 201.
+ * The tissue view: every patch drawn on a canvas from the worker's pictures
+ * (tissue-picture.ts: RGBA pixels, at most MAX_PICTURE a side), the vessels and
+ * recent entries and arrivals marked on top, the charts of the counts, and the
+ * story of the steps from invasion to colonisation. Drawing a frame is one
+ * putImageData and one scaled drawImage with smoothing off per patch, so the page
+ * never loops over the lattice's points, even at 1001 × 1001.
  * It is the page's View (view.ts) of tissue runs.
  */
 import type { TissueChunk } from '../../workers/protocol.ts';
 import { asTissue } from '../engine/scenario.ts';
 import type { TissueScenario } from '../engine/schema.ts';
 import type { TissueEvent } from '../engine/tissue/context.ts';
-import type { PatchFrame, TissueLayout } from '../engine/tissue/frame.ts';
+import type { TissueLayout } from '../engine/tissue/frame.ts';
 import { chartPng } from './chart-export.ts';
 import { yieldToPage } from './tasks.ts';
-import { createTissueCharts, type TissueCharts, TYPE_COLORS } from './tissue-charts.ts';
+import { createTissueCharts, type TissueCharts } from './tissue-charts.ts';
+import { type PatchPicture, pictureSize } from './tissue-picture.ts';
 import type { View } from './view.ts';
 import { count, patchShort, patchThe, readable } from './words.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-type Rgb = [number, number, number];
-const hex = (h: string): Rgb => [1, 3, 5].map((i) => Number.parseInt(h.slice(i, i + 2), 16)) as Rgb;
-const M_RGB = hex(TYPE_COLORS.mesenchymal);
-const E_RGB = hex(TYPE_COLORS.epithelial);
-const ECM_RGB = hex('#e3cfa8');
-const MMP_RGB = hex('#00897b');
-// Scalars, not a tuple: the pixel loop reads them for every point without ECM.
-const [PLAIN_R, PLAIN_G, PLAIN_B] = hex('#f4f5f7');
-/**
- * MMP-2 stays far below the largest level the frame's scale allows (bytes of
- * 20-40 of 255 in the built-in scenarios), so the shading is full from this byte on.
- */
-const MMP_SATURATES = 48;
 const VESSEL_COLORS = { normal: '#111111', ruptured: '#8e24aa', arrival: '#1b5e20' } as const;
 const FLASH_COLOR = '#ffb300';
 /** How long (simulated hours) an entry or arrival stays ringed on its patch. */
@@ -47,9 +35,9 @@ interface PatchView {
   canvas: HTMLCanvasElement;
   /** The canvas's width on screen (CSS pixels), as last reported by the ResizeObserver; 0 until then. */
   cssWidth: number;
+  /** The worker's latest picture of the patch, one pixel per lattice point (or per block of them). */
   lattice: HTMLCanvasElement;
-  image: ImageData;
-  frame: PatchFrame | undefined;
+  picture: PatchPicture | undefined;
   vessels: TissueLayout['patches'][number]['vessels'];
 }
 
@@ -63,63 +51,6 @@ function speedLabel(steps: number, stepSeconds: number): string {
   const seconds = steps * stepSeconds;
   const time = seconds < 3600 ? `${readable(seconds / 60)} min` : `${readable(seconds / 3600)} h`;
   return `${steps} steps per frame (${time})`;
-}
-
-/**
- * One patch's picture into `image`: the background is the ECM density (beige for
- * intact, white where degraded) or plain grey, MMP-2 is laid over in teal, and
- * a point with cells takes the mix of the type colours, stronger the fuller it is.
- */
-function paint(
-  image: ImageData,
-  p: PatchFrame,
-  capacity: number,
-  ecm: boolean,
-  mmp: boolean,
-): [number, number] {
-  const out = image.data;
-  const n = p.mesenchymal.length;
-  const withEcm = ecm && p.ecm.length === n;
-  const withMmp = mmp && p.mmp.length === n;
-  let totalM = 0;
-  let totalE = 0;
-  for (let i = 0; i < n; i++) {
-    let r: number;
-    let g: number;
-    let b: number;
-    if (withEcm) {
-      const t = (p.ecm[i] as number) / 255;
-      r = 255 + (ECM_RGB[0] - 255) * t;
-      g = 255 + (ECM_RGB[1] - 255) * t;
-      b = 255 + (ECM_RGB[2] - 255) * t;
-    } else {
-      r = PLAIN_R;
-      g = PLAIN_G;
-      b = PLAIN_B;
-    }
-    if (withMmp) {
-      const a = 0.85 * Math.min(1, (p.mmp[i] as number) / MMP_SATURATES);
-      r += (MMP_RGB[0] - r) * a;
-      g += (MMP_RGB[1] - g) * a;
-      b += (MMP_RGB[2] - b) * a;
-    }
-    const m = p.mesenchymal[i] as number;
-    const e = p.epithelial[i] as number;
-    if (m + e > 0) {
-      totalM += m;
-      totalE += e;
-      const f = m / (m + e);
-      const a = 0.8 + 0.2 * Math.min(1, (m + e) / capacity);
-      r += (E_RGB[0] + (M_RGB[0] - E_RGB[0]) * f - r) * a;
-      g += (E_RGB[1] + (M_RGB[1] - E_RGB[1]) * f - g) * a;
-      b += (E_RGB[2] + (M_RGB[2] - E_RGB[2]) * f - b) * a;
-    }
-    out[4 * i] = r;
-    out[4 * i + 1] = g;
-    out[4 * i + 2] = b;
-    out[4 * i + 3] = 255;
-  }
-  return [totalM, totalE];
 }
 
 function marker(
@@ -207,9 +138,9 @@ export async function createTissueView(redraw: (view: View) => void): Promise<Vi
   const phaseValues = new Map<string, HTMLElement>();
 
   const draw = (v: PatchView, index: number) => {
-    if (!v.frame || !layout) return;
-    const [m, e] = paint(v.image, v.frame, layout.capacity, showEcm.checked, showMmp.checked);
-    v.lattice.getContext('2d')?.putImageData(v.image, 0, 0);
+    if (!v.picture || !layout) return;
+    const m = v.picture.mesenchymal;
+    const e = v.picture.epithelial;
     v.figure.dataset.mesenchymal = String(m);
     v.figure.dataset.epithelial = String(e);
     v.counts.textContent = `M ${readable(m)} · E ${readable(e)}`;
@@ -260,8 +191,8 @@ export async function createTissueView(redraw: (view: View) => void): Promise<Vi
     }
   });
 
+  // The worker paints the fields, so a toggle asks it for a fresh picture.
   const toggled = () => {
-    drawAll();
     redraw(view);
   };
   showEcm.addEventListener('change', toggled);
@@ -314,7 +245,7 @@ export async function createTissueView(redraw: (view: View) => void): Promise<Vi
         text: `one observation interval (${observeEverySteps} steps)`,
       };
     },
-    wantsFields: () => showEcm.checked || showMmp.checked,
+    shown: () => ({ ecm: showEcm.checked, mmp: showMmp.checked }),
     async reset(s, next) {
       if (!next) throw new Error('a tissue run comes with its layout');
       scenario = asTissue(s);
@@ -341,8 +272,8 @@ export async function createTissueView(redraw: (view: View) => void): Promise<Vi
         canvas.setAttribute('aria-label', `${patchThe(p.name)}: cells, fields and vessels`);
         figure.append(caption, canvas);
         const lattice = document.createElement('canvas');
-        lattice.width = next.side;
-        lattice.height = next.side;
+        lattice.width = pictureSize(next.side);
+        lattice.height = lattice.width;
         resize.observe(canvas);
         return {
           name: p.name,
@@ -351,8 +282,7 @@ export async function createTissueView(redraw: (view: View) => void): Promise<Vi
           canvas,
           cssWidth: 0,
           lattice,
-          image: new ImageData(next.side, next.side),
-          frame: undefined,
+          picture: undefined,
           vessels: p.vessels,
         };
       });
@@ -412,23 +342,19 @@ export async function createTissueView(redraw: (view: View) => void): Promise<Vi
       feed.dataset.count = String(events);
       recent = [...recent, ...chunk.events].filter((e) => eventHours(e, stepSeconds) >= hours - FLASH_HOURS);
 
+      const size = chunk.frame.size;
       chunk.frame.patches.forEach((p, i) => {
         const v = patches[i];
-        if (v) v.frame = p;
+        if (!v) return;
+        v.picture = p;
+        v.lattice.getContext('2d')?.putImageData(new ImageData(p.pixels, size, size), 0, 0);
       });
       drawAll();
       frames++;
-      const first = chunk.frame.patches[0];
       box.dataset.step = String(chunk.frame.step);
       box.dataset.frames = String(frames);
-      box.dataset.fields = first && first.ecm.length > 0 ? 'ecm mmp' : '';
-      box.dataset.frameBytes = String(
-        chunk.frame.patches.reduce(
-          (sum, p) =>
-            sum + p.mesenchymal.byteLength + p.epithelial.byteLength + p.ecm.byteLength + p.mmp.byteLength,
-          0,
-        ),
-      );
+      box.dataset.fields = chunk.frame.fields ? 'ecm mmp' : '';
+      box.dataset.frameBytes = String(chunk.frame.patches.reduce((sum, p) => sum + p.pixels.byteLength, 0));
       renderPhases(chunk.funnel);
       const stepHours = stepSeconds / 3600;
       return {

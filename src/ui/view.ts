@@ -7,6 +7,7 @@
 import type { Chunk } from '../../workers/protocol.ts';
 import type { AnyScenario } from '../engine/schema.ts';
 import type { TissueLayout } from '../engine/tissue/frame.ts';
+import type { Shown } from './tissue-picture.ts';
 
 /** Where a run is, as the status line shows it. */
 export interface Status {
@@ -58,8 +59,8 @@ export interface View {
   frameDays(speed: number): number;
   /** One observation interval: the simulated days Step advances, and how the button describes it. */
   interval(): { days: number; text: string };
-  /** Whether the next chunk's picture should carry the fields (only while the view shows them). */
-  wantsFields(): boolean;
+  /** The fields the next chunk's picture should show (only those the view shows now; none for a view without a picture). */
+  shown(): Shown;
   /**
    * Draws a chunk of the run (always one of this view's scale) and says where the
    * run is now, once all of it is drawn. The drawing may be spread over several

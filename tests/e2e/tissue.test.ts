@@ -421,7 +421,8 @@ describe('tissue view', () => {
     await page.waitForSelector('#patches[data-fields=""]');
     expect(await background(page, 'primary')).toEqual(PLAIN);
     expect(await share(page, 'primary', INTACT_ECM)).toBe(0);
-    expect(Number(await page.getAttribute('#patches', 'data-frame-bytes'))).toBe(3 * 2 * side * side);
+    // The worker sends the picture as RGBA pixels, one per point, with or without the fields.
+    expect(Number(await page.getAttribute('#patches', 'data-frame-bytes'))).toBe(3 * 4 * side * side);
 
     // Running with both off: every frame comes without fields. Turning ECM on mid-run
     // switches every later request (and none before) to fields.
@@ -680,6 +681,32 @@ describe('tissue view', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('draws tissue-centimetre (1001 × 1001) from pictures no larger than a patch canvas', async () => {
+    const { page, errors } = await open('#scenario=tissue-centimetre&seed=1', '#patches');
+    await page.waitForSelector('#status[data-step="0"]', { timeout: 120_000 });
+    // Blocks of 2 × 2 points: 501 pixels a side, RGBA, for each of the three patches.
+    expect(Number(await page.getAttribute('#patches', 'data-side'))).toBe(1001);
+    expect(Number(await page.getAttribute('#patches', 'data-frame-bytes'))).toBe(3 * 4 * 501 * 501);
+    expect(await background(page, 'primary')).toEqual(INTACT_ECM);
+    const atStart = await cellPixels(page, 'primary');
+    expect(atStart.red + atStart.blue).toBeGreaterThan(0);
+
+    await page.selectOption('#speed', '10');
+    await page.click('#run');
+    await page.waitForFunction(() => Number(document.getElementById('patches')?.dataset.frames) >= 6, null, {
+      timeout: 60_000,
+    });
+    await page.click('#pause');
+    expect(Number(await page.getAttribute('#status', 'data-step'))).toBeGreaterThan(0);
+    const running = await cellPixels(page, 'primary');
+    expect(running.red + running.blue).toBeGreaterThan(0);
+    // The counts are the whole lattice's, not the shrunk picture's.
+    const [primary] = (await shown(page)).patches;
+    expect((primary?.mesenchymal ?? 0) + (primary?.epithelial ?? 0)).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
 
   it('goes back to the patient view for a patient scenario', async () => {
     const { page, errors } = await open('#scenario=tissue-teaching&seed=7');

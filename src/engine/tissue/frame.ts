@@ -1,16 +1,18 @@
 /**
- * Compact pictures of the patches for drawing: one byte per lattice point per
- * layer, row by row, without the ghost frame. Counts are exact; ECM is scaled
- * 0..1 -> 0..255; MMP-2 is shown on a square-root scale of its largest possible
- * value (Θ Q / Λ), so a little MMP-2 is still visible.
+ * Compact pictures of the patches for drawing: one value per lattice point per
+ * layer, row by row, without the ghost frame; or, for a lattice larger than the
+ * picture may be, one per block of k × k points (fewer at the far edges). Counts
+ * are exact sums over the block; ECM is its mean scaled 0..1 -> 0..255; MMP-2 is
+ * its mean shown on a square-root scale of its largest possible value (Θ Q / Λ),
+ * so a little MMP-2 is still visible.
  */
 import { patchName } from './context.ts';
 import { ARRIVAL, EPITHELIAL, NORMAL, pointX, pointY, RUPTURED } from './lattice.ts';
 import type { TissueSimulation } from './simulation.ts';
 
 export interface PatchFrame {
-  mesenchymal: Uint8Array;
-  epithelial: Uint8Array;
+  mesenchymal: Uint16Array;
+  epithelial: Uint16Array;
   /** Empty when fields were not asked for. */
   ecm: Uint8Array;
   mmp: Uint8Array;
@@ -18,7 +20,12 @@ export interface PatchFrame {
 
 export interface TissueFrame {
   step: number;
+  /** The lattice's side. */
   side: number;
+  /** Lattice points a frame value covers along each side (1 unless the lattice is larger than asked for). */
+  block: number;
+  /** Values a side: ceil(side / block). */
+  size: number;
   patches: PatchFrame[];
 }
 
@@ -56,48 +63,59 @@ export function tissueLayout(sim: TissueSimulation): TissueLayout {
   };
 }
 
-export function tissueFrame(sim: TissueSimulation, withFields: boolean): TissueFrame {
+/** A frame of at most `maxSize` values a side; a larger lattice is summed and averaged in blocks. */
+export function tissueFrame(
+  sim: TissueSimulation,
+  withFields: boolean,
+  maxSize = Number.POSITIVE_INFINITY,
+): TissueFrame {
   const { state, params } = sim.ctx;
   const side = params.lattice.side;
+  const block = Math.max(1, Math.ceil(side / maxSize));
+  const size = Math.ceil(side / block);
   const f = params.fields;
   const mMax = f.mmp2Decay > 0 ? (f.mmp2Production * params.lattice.capacity) / f.mmp2Decay : 1;
   const patches = state.patches.map((patch, i) => {
-    const size = withFields ? side * side : 0;
+    const n = withFields ? size * size : 0;
     const frame: PatchFrame = {
-      mesenchymal: new Uint8Array(side * side),
-      epithelial: new Uint8Array(side * side),
-      ecm: new Uint8Array(size),
-      mmp: new Uint8Array(size),
+      mesenchymal: new Uint16Array(size * size),
+      epithelial: new Uint16Array(size * size),
+      ecm: new Uint8Array(n),
+      mmp: new Uint8Array(n),
     };
     const cells = state.cells[i];
     if (cells) {
       for (let j = 0; j < cells.n; j++) {
         const p = cells.pos[j] as number;
-        const k = pointY(patch, p) * side + pointX(patch, p);
+        const k = Math.floor(pointY(patch, p) / block) * size + Math.floor(pointX(patch, p) / block);
         const layer = cells.type[j] === EPITHELIAL ? frame.epithelial : frame.mesenchymal;
         layer[k] = (layer[k] as number) + 1;
       }
     }
     if (withFields) {
-      for (let y = 0; y < side; y++) {
-        for (let x = 0; x < side; x++) {
-          const p = (y + 1) * patch.stride + x + 1;
-          frame.ecm[y * side + x] = Math.round(255 * (patch.ecm[p] as number));
-          frame.mmp[y * side + x] = Math.round(255 * Math.min(1, Math.sqrt((patch.mmp[p] as number) / mMax)));
+      for (let by = 0; by < size; by++) {
+        const y0 = by * block;
+        const y1 = Math.min(side, y0 + block);
+        for (let bx = 0; bx < size; bx++) {
+          const x0 = bx * block;
+          const x1 = Math.min(side, x0 + block);
+          let ecm = 0;
+          let mmp = 0;
+          for (let y = y0; y < y1; y++) {
+            // Past the ghost frame: lattice point (x, y) is (x + 1, y + 1) in the patch's arrays.
+            const row = (y + 1) * patch.stride + 1;
+            for (let p = row + x0, end = row + x1; p < end; p++) {
+              ecm += patch.ecm[p] as number;
+              mmp += patch.mmp[p] as number;
+            }
+          }
+          const points = (y1 - y0) * (x1 - x0);
+          frame.ecm[by * size + bx] = Math.round((255 * ecm) / points);
+          frame.mmp[by * size + bx] = Math.round(255 * Math.min(1, Math.sqrt(mmp / points / mMax)));
         }
       }
     }
     return frame;
   });
-  return { step: state.step, side, patches };
-}
-
-/** The buffers of a frame, to transfer rather than copy to the page. */
-export function frameBuffers(frame: TissueFrame): ArrayBuffer[] {
-  return frame.patches.flatMap((p) => [
-    p.mesenchymal.buffer,
-    p.epithelial.buffer,
-    p.ecm.buffer,
-    p.mmp.buffer,
-  ]) as ArrayBuffer[];
+  return { step: state.step, side, block, size, patches };
 }
