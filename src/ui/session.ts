@@ -4,10 +4,10 @@
  * Everything that talks to the worker takes turns: a request holds the turn
  * until its answer is drawn, so chunks are drawn in the order the worker made
  * them, and a reset or an export never falls between a request and its drawing.
- * The run loop pulls: it asks for the next chunk as it starts drawing the last,
- * at most one per display refresh, so the worker steps while the page draws but
- * is never more than one chunk ahead, and that chunk is drawn before anything
- * else takes a turn.
+ * The run loop pulls: a patient run asks for the next chunk after drawing the
+ * last; a tissue run asks as it starts drawing the last, at most one per display
+ * refresh, so the worker steps while the page draws but is never more than one
+ * chunk ahead, and that chunk is drawn before anything else takes a turn.
  * A worker that stops is terminated and replaced, never reused, and the run
  * reopens on the new one.
  */
@@ -201,10 +201,16 @@ export function createSession(hooks: SessionHooks): Session {
       await settle();
       return false;
     }
-    const chunk = await (ahead ?? request(run.view, hooks.frameDays(run), STEP_BUDGET_MS));
+    // Only a tissue run steps ahead under a time budget: its pictures are what
+    // the page waits for. A patient run's chunks are cheap, and the guided mode
+    // pauses on the chunk that holds a phase's first event, which a chunk asked
+    // for ahead would already have passed.
+    const pipelined = run.chosen.scenario.scale === 'tissue';
+    const budget = pipelined ? STEP_BUDGET_MS : undefined;
+    const chunk = await (ahead ?? request(run.view, hooks.frameDays(run), budget));
     ahead = undefined;
-    if (running && !chunk.done) {
-      ahead = request(run.view, hooks.frameDays(run), STEP_BUDGET_MS);
+    if (pipelined && running && !chunk.done) {
+      ahead = request(run.view, hooks.frameDays(run), budget);
       // Its failure is reported by whoever draws it, or not at all if it is dropped.
       ahead.catch(() => undefined);
     }
