@@ -234,8 +234,8 @@ function adjuvant(ctx: Context): void {
     state.coloniesExtinct += thinCohortColonies(
       ctx,
       () => true,
-      (cells, drivers) =>
-        chemoSurvival(ctx, divisionRate(ctx, netRate(ctx, true, avascular, cells), drivers)),
+      (cells, drivers, capacity) =>
+        chemoSurvival(ctx, divisionRate(ctx, netRate(ctx, true, capacity || avascular, cells), drivers)),
     );
     c.chemoCyclesGiven++;
     logEvent(state, 'chemotherapy_cycle', '', -1, c.chemoCyclesGiven);

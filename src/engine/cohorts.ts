@@ -21,7 +21,7 @@
  */
 import type { ExactStep, PendingShed } from './phases/cohortColonies.ts';
 import type { Scenario } from './schema.ts';
-import { appendRow, createColumns, type FoundingRecord, meanInto, sizeClass } from './state.ts';
+import { appendRow, createColumns, type FoundingRecord, meanInto, sizeClass, type Tumour } from './state.ts';
 
 // ---------------------------------------------------------------- colony store
 
@@ -52,6 +52,10 @@ export interface ColonyStore {
   /** Mean passengers per cell now. */
   passengers: Float64Array;
   founderCells: Float64Array;
+  /** Members' mean capacity in cells after their angiogenic switch; 0 in a row of avascular colonies. */
+  capacity: Float64Array;
+  /** 0 for avascular colonies, else 1 + the capacity bin the row was made with (part of its key). */
+  capacityIndex: Int32Array;
 }
 
 const COLONY_COLUMNS = [
@@ -73,6 +77,8 @@ const COLONY_COLUMNS = [
   ['founderPassengers', Float64Array],
   ['passengers', Float64Array],
   ['founderCells', Float64Array],
+  ['capacity', Float64Array],
+  ['capacityIndex', Int32Array],
 ] as const;
 
 export function createColonyStore(capacity = 64): ColonyStore {
@@ -104,6 +110,7 @@ export function colonyRecord(store: ColonyStore, i: number): FoundingRecord {
 export interface Cohorts {
   exact: number;
   bucketsPerDoubling: number;
+  capacityBinsPerDoubling: number;
   /** Upper edges of the size bins above `exact` (the first bin starts at exact + 0.5). */
   edges: Float64Array;
   /** Size index of every whole cell count below its length (the common case, without a search). */
@@ -134,6 +141,7 @@ export function createCohorts(s: Scenario): Cohorts {
   const cohorts: Cohorts = {
     exact: r.exactColonyCells,
     bucketsPerDoubling: r.seedingBucketsPerDoubling,
+    capacityBinsPerDoubling: r.capacityBinsPerDoubling,
     edges: Float64Array.from(edges),
     dormantAbleIndex: new Map(),
     dormantUnableIndex: new Map(),
@@ -216,9 +224,21 @@ export function indexRows(index: Map<number, number>, keys: Float64Array, size: 
 
 // ---------------------------------------------------------------- colony cohorts
 
-/** A colony key is group * GROUP_UNIT + reached * REACHED_UNIT + size index. */
+/**
+ * A colony key is group * GROUP_UNIT + reached * REACHED_UNIT + size index; the group
+ * is (capacity index * BUCKET_UNIT + seeding bucket) * REST_UNIT + the other fields.
+ */
 const REACHED_UNIT = 8192;
 const GROUP_UNIT = 4 * REACHED_UNIT;
+const REST_UNIT = 8192;
+const BUCKET_UNIT = 4096;
+/** How far a key moves when its capacity index changes by one. */
+const CAPACITY_STEP = BUCKET_UNIT * REST_UNIT * GROUP_UNIT;
+
+/** 0 for an avascular colony (capacity 0), else 1 + its capacity's bin (capacityBinsPerDoubling). */
+export function capacityIndexOf(c: Cohorts, capacity: number): number {
+  return capacity > 0 ? 1 + Math.max(0, Math.floor(Math.log2(capacity) * c.capacityBinsPerDoubling)) : 0;
+}
 
 function colonyKey(
   c: Cohorts,
@@ -230,13 +250,15 @@ function colonyKey(
   reached: number,
   primaryCells: number,
   sizeIndex: number,
+  capacityIndex: number,
 ): number {
   // Colonies seeded by metastases (generation 2 and up) share one key whatever their
   // generation and dissemination time: they are what grows without bound when
   // metastases seed metastases, and no output reads their seeding time.
   const fromPrimary = generation <= 1;
   const rest = ((+fromPrimary * 16 + site) * 16 + drivers) * 12 + routeTiming(route, timing);
-  const group = (fromPrimary ? bucketOf(c, primaryCells) : 0) * 8192 + rest;
+  const bucket = fromPrimary ? bucketOf(c, primaryCells) : 0;
+  const group = (capacityIndex * BUCKET_UNIT + bucket) * REST_UNIT + rest;
   return group * GROUP_UNIT + reached * REACHED_UNIT + sizeIndex;
 }
 
@@ -340,6 +362,7 @@ export function foundCohortColonies(
     reached,
     r.primaryCellsAtDissemination,
     sizeIndex,
+    0,
   );
   const i = rowFor(c, store, key, (i) => {
     store.sizeIndex[i] = sizeIndex;
@@ -350,6 +373,8 @@ export function foundCohortColonies(
     store.reached[i] = reached;
     store.generation[i] = r.generation;
     store.origin[i] = r.origin;
+    store.capacity[i] = 0;
+    store.capacityIndex[i] = 0;
   });
   const before = addToRow(store, i, count, r.cells, r.cells * r.cells);
   const w = count / (before + count);
@@ -362,9 +387,55 @@ export function foundCohortColonies(
 }
 
 /**
+ * A colony record of one clone joins the cohort of its kind (its founding key,
+ * drivers, size, reached class and, once switched, capacity): one more member,
+ * whose founding values enter the row's means.
+ */
+export function joinCohort(c: Cohorts, store: ColonyStore, t: Tumour): void {
+  const r = t.founding as FoundingRecord;
+  const clone = t.clones[0] as Tumour['clones'][number];
+  const capacity = t.vascular ? t.capacity : 0;
+  const sizeIndex = sizeIndexOf(c, clone.cells);
+  const capacityIndex = capacityIndexOf(c, capacity);
+  const key = colonyKey(
+    c,
+    t.site,
+    clone.drivers,
+    r.route,
+    r.timing,
+    r.generation,
+    t.sizeClassReached,
+    r.primaryCellsAtDissemination,
+    sizeIndex,
+    capacityIndex,
+  );
+  const i = rowFor(c, store, key, (i) => {
+    store.sizeIndex[i] = sizeIndex;
+    store.site[i] = t.site;
+    store.drivers[i] = clone.drivers;
+    store.route[i] = r.route;
+    store.timing[i] = r.timing;
+    store.reached[i] = t.sizeClassReached;
+    store.generation[i] = r.generation;
+    store.origin[i] = r.origin;
+    store.capacity[i] = 0;
+    store.capacityIndex[i] = capacityIndex;
+  });
+  const before = addToRow(store, i, 1, clone.cells, clone.cells * clone.cells);
+  const w = 1 / (before + 1);
+  meanInto(store.capacity, i, capacity, w);
+  meanInto(store.foundedDay, i, t.foundedDay, w);
+  meanInto(store.disseminationDay, i, r.disseminationDay, w);
+  meanInto(store.primaryCells, i, r.primaryCellsAtDissemination, w);
+  meanInto(store.founderPassengers, i, r.passengers, w);
+  meanInto(store.passengers, i, clone.passengers, w);
+  meanInto(store.founderCells, i, r.cells, w);
+}
+
+/**
  * Moves `count` colonies of row i of `from` into `to` with `cells` cells on average
- * (mean square `cellsSq`; all of them exactly `cells` by default) and the given
- * reached class.
+ * (mean square `cellsSq`; all of them exactly `cells` by default), the given
+ * reached class and capacity (the row's own by default; 0 for avascular).
  */
 export function moveColonies(
   c: Cohorts,
@@ -375,12 +446,15 @@ export function moveColonies(
   cells: number,
   reached: number,
   cellsSq = cells * cells,
+  capacity = from.capacity[i] as number,
 ): void {
   const sizeIndex = sizeIndexOf(c, cells);
-  // The key differs from the row's own only in size and reached class (the seeding
-  // bucket stays the one the row was made with, whatever its mean drifts to).
+  const capacityIndex = capacityIndexOf(c, capacity);
+  // The key differs from the row's own only in size, reached class and capacity (the
+  // seeding bucket stays the one the row was made with, whatever its mean drifts to).
   const key =
     (from.key[i] as number) +
+    (capacityIndex - (from.capacityIndex[i] as number)) * CAPACITY_STEP +
     (reached - (from.reached[i] as number)) * REACHED_UNIT +
     (sizeIndex - (from.sizeIndex[i] as number));
   let j = indexGet(c.colonyIndex, key);
@@ -399,9 +473,12 @@ export function moveColonies(
     to.reached[j] = reached;
     to.generation[j] = from.generation[i] as number;
     to.origin[j] = from.origin[i] as number;
+    to.capacity[j] = 0;
+    to.capacityIndex[j] = capacityIndex;
   }
   const before = addToRow(to, j, count, cells, cellsSq);
   const w = count / (before + count);
+  meanInto(to.capacity, j, capacity, w);
   meanInto(to.foundedDay, j, from.foundedDay[i] as number, w);
   meanInto(to.disseminationDay, j, from.disseminationDay[i] as number, w);
   meanInto(to.primaryCells, j, from.primaryCells[i] as number, w);

@@ -228,7 +228,7 @@ export function metastasisTable(ctx: Context): MetastasisRow[] {
       cells: n,
       diameter_mm: diameterMm(n, rho),
       size_class: SIZE_CLASSES[sizeClass(n, rho)] as string,
-      vascular: 0,
+      vascular: (c.capacity[i] as number) > 0 ? 1 : 0,
       shared_mutations: c.founderPassengers[i] as number,
       private_mutations: Math.max(0, (c.passengers[i] as number) - (c.founderPassengers[i] as number)),
     });

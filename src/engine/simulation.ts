@@ -23,7 +23,7 @@ import { angiogenesis } from './phases/angiogenesis.ts';
 import { angiogenesisAtNewSite } from './phases/angiogenesisAtNewSite.ts';
 import { type Arrival, arrest } from './phases/arrest.ts';
 import { circulate, type Survivors, survive, updateBloodPool } from './phases/circulation.ts';
-import { stepCohortColonies } from './phases/cohortColonies.ts';
+import { rejoinCohorts, stepCohortColonies } from './phases/cohortColonies.ts';
 import { colonise, dormancy, immuneAttack, settle } from './phases/colonisation.ts';
 import { extravasate } from './phases/extravasation.ts';
 import { grow } from './phases/growth.ts';
@@ -219,9 +219,8 @@ export function step(sim: Simulation): void {
   const primaryCells = lineage ? tumourCells(lineage) : 0;
 
   const shed: ShedBatch[] = [];
-  const phases = (t: Tumour, afterGrowth?: (t: Tumour) => void) => {
+  const phases = (t: Tumour) => {
     grow(t, ctx); // 1. growth
-    afterGrowth?.(t);
     if (t.founding) {
       angiogenesisAtNewSite(t, ctx); // 7. angiogenesis at the new site
       immuneAttack(t, ctx); // 8. immune pressure on small colonies
@@ -233,8 +232,8 @@ export function step(sim: Simulation): void {
   };
   const tumours = state.tumours.length; // colonies founded in this step start in the next
   for (let i = 0; i < tumours; i++) phases(state.tumours[i] as Tumour);
-  // Phases 1, 3, 7 and 8 of colony cohorts; a colony promoted for a new driver runs them as a record.
-  if (ctx.counted) stepCohortColonies(ctx, primaryCells, shed, phases);
+  // Phases 1, 3, 7 and 8 of colony cohorts.
+  if (ctx.counted) stepCohortColonies(ctx, primaryCells, shed);
   const survivors: Survivors[] = [];
   circulate(ctx, shed, survivors); // 4. circulation with immune kill
   disseminate(ctx, survivors); // 5. arrest, 6. extravasation, 8. colonisation (new colonies are avascular: 7)
@@ -244,6 +243,7 @@ export function step(sim: Simulation): void {
   removeExtinct(ctx);
   clinical(ctx);
   removeExtinct(ctx);
+  if (ctx.counted) rejoinCohorts(ctx); // colony records of a kind a cohort holds go back to it
   if (state.day >= s.time.durationDays - 1e-6 * s.time.dt) state.ended = true;
   const held = records(state);
   if (held > s.representation.maxRecords) {

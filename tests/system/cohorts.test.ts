@@ -70,7 +70,9 @@ function replicate(scenario: Scenario, seed: number, r: number): Replicate {
   const colonies: Record<string, number> = {};
   let binnedRows = 0;
   let largeColonies = 0;
+  let vascular = 0;
   for (const m of metastases) {
+    vascular += m.vascular * m.count;
     const key = `${m.size_class} ${m.site}`;
     colonies[key] = (colonies[key] ?? 0) + m.count;
     if (m.cells > exact) {
@@ -89,6 +91,7 @@ function replicate(scenario: Scenario, seed: number, r: number): Replicate {
     'colonies extinct': summary.colonies.extinct,
     'colonies removed': summary.colonies.removed,
     'colonies alive': summary.colonies.alive,
+    'vascular colonies alive': vascular,
     'angiogenic switches of colonies': events.filter(
       (e) => e.type === 'angiogenic_switch' && e.site !== 'primary',
     ).length,

@@ -37,9 +37,6 @@ export function switchProbability(ctx: Context, hazard: number, n: number): numb
 }
 
 export function angiogenesis(t: Tumour, ctx: Context, switchHazard: number): void {
-  const s = ctx.scenario;
-  const a = s.angiogenesis;
-  const dt = s.time.dt;
   const n = tumourCells(t);
   if (n === 0) return;
   if (!t.vascular) {
@@ -58,10 +55,18 @@ export function angiogenesis(t: Tumour, ctx: Context, switchHazard: number): voi
     }
     return;
   }
+  t.capacity = nextCapacity(ctx, n, t.capacity);
+}
+
+/** The capacity after one step of Hahnfeldt's equation for a vascular tumour of n cells (both in cells). */
+export function nextCapacity(ctx: Context, n: number, capacity: number): number {
+  const s = ctx.scenario;
+  const a = s.angiogenesis;
+  const dt = s.time.dt;
   const rho = s.body.cellsPerMm3;
   const v = n / rho;
-  const k = t.capacity / rho;
+  const k = capacity / rho;
   const r = a.lambda2 + a.d * v ** (2 / 3);
   const next = r > 0 ? (a.b * v) / r + (k - (a.b * v) / r) * Math.exp(-r * dt) : k + a.b * v * dt;
-  t.capacity = Math.max(next * rho, 1);
+  return Math.max(next * rho, 1);
 }

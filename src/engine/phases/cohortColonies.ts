@@ -22,11 +22,19 @@
  * reaches the size at which a metastasis is detectable: from then on it is a
  * tumour record that the clinical layer and the user follow one by one.
  */
-import { type ColonyStore, clearColonies, colonyRecord, firstEdgeAtLeast, moveColonies } from '../cohorts.ts';
+import {
+  type ColonyStore,
+  clearColonies,
+  colonyRecord,
+  firstEdgeAtLeast,
+  joinCohort,
+  moveColonies,
+} from '../cohorts.ts';
 import { type Context, countFunnel, logEvent } from '../context.ts';
 import { binomial, erfc, logBinomialPmf, normal, type Uniform } from '../samplers.ts';
-import { DRIVERS, SITES } from '../schema.ts';
+import { SITES } from '../schema.ts';
 import {
+  ANGIOGENIC,
   cellsForDiameter,
   IMMUNE_EVASION,
   ROUTE_BLOOD,
@@ -34,8 +42,8 @@ import {
   sizeClass,
   type Tumour,
 } from '../state.ts';
-import { switchProbability } from './angiogenesis.ts';
-import { divisionRate, driverCount, netRate, stepProbabilities, substeps } from './growth.ts';
+import { nextCapacity, switchProbability } from './angiogenesis.ts';
+import { divisionRate, netRate, stepProbabilities, substeps } from './growth.ts';
 import { invasiveFraction, releaseCells, type ShedBatch } from './invasion.ts';
 
 /** Tail mass below which a law's support is cut: under the resolution of a double-precision uniform. */
@@ -58,6 +66,8 @@ interface StepLaw {
   pressure: number;
   /** Chance per step that an invasive cell is shed. */
   pShed: number;
+  /** Share of shedding events that enter blood (the rest, lymph). */
+  toBlood: number;
 }
 
 const law: StepLaw = {
@@ -69,11 +79,13 @@ const law: StepLaw = {
   site: 0,
   pressure: 0,
   pShed: 0,
+  toBlood: 0,
 };
 
-function stepLaw(ctx: Context, cells: number, drivers: number, site: number): StepLaw {
+/** The step law of a colony of a row; capacity 0 means avascular (held at the avascular capacity). */
+function stepLaw(ctx: Context, cells: number, drivers: number, site: number, capacity = 0): StepLaw {
   const { scenario: s, therapy } = ctx;
-  const g = netRate(ctx, true, s.angiogenesis.avascularCapacityCells, cells);
+  const g = netRate(ctx, true, capacity || s.angiogenesis.avascularCapacityCells, cells);
   const die = s.growth.turnover * therapy.divisionFactor + Math.max(-g, 0);
   const divide = divisionRate(ctx, g, drivers);
   const k = substeps(divide, die, s.time.dt);
@@ -88,9 +100,11 @@ function stepLaw(ctx: Context, cells: number, drivers: number, site: number): St
   law.drivers = drivers;
   law.site = site;
   law.pressure = drivers & IMMUNE_EVASION ? 0 : pressure;
-  law.pShed = -Math.expm1(
-    -(inv.bloodRate * s.angiogenesis.baselineVascularisation + inv.lymphRate) * s.time.dt,
-  );
+  // Blood-borne shedding scales with vascularisation, as for a record (angiogenesis.ts).
+  const v = capacity > 0 ? Math.min(1, capacity / cells) : s.angiogenesis.baselineVascularisation;
+  const total = inv.bloodRate * v + inv.lymphRate;
+  law.pShed = -Math.expm1(-total * s.time.dt);
+  law.toBlood = total > 0 ? (inv.bloodRate * v) / total : 0;
   return law;
 }
 
@@ -386,6 +400,7 @@ export function promote(
   i: number,
   cells: number,
   vascular: boolean,
+  capacity = ctx.scenario.angiogenesis.avascularCapacityCells,
 ): Tumour {
   const state = ctx.state;
   const t: Tumour = {
@@ -400,7 +415,7 @@ export function promote(
         parent: -1,
       },
     ],
-    capacity: ctx.scenario.angiogenesis.avascularCapacityCells,
+    capacity,
     vascular,
     founding: colonyRecord(store, i),
     sizeClassReached: store.reached[i] as number,
@@ -410,6 +425,35 @@ export function promote(
   return t;
 }
 
+/**
+ * Colony records that are again of a kind a cohort holds rejoin their cohort: one
+ * clone (a new driver's clone died out), below the detectable size, and either
+ * vascular or without the angiogenic driver (which makes a record switch at once).
+ * Without this, every colony ever promoted for a short-lived mutant would stay a
+ * record, and their number would grow with the number of colonies.
+ */
+export function rejoinCohorts(ctx: Context): void {
+  const { state, scenario: s } = ctx;
+  const detectableAt = cellsForDiameter(s.clinical.metastasisDetectionMm, s.body.cellsPerMm3);
+  const rejoins = (t: Tumour) => {
+    const clone = t.clones[0];
+    return (
+      t.founding !== null &&
+      t.clones.length === 1 &&
+      clone !== undefined &&
+      clone.cells > 0 &&
+      clone.cells < detectableAt &&
+      (t.vascular || !(clone.drivers & ANGIOGENIC))
+    );
+  };
+  if (!state.tumours.some(rejoins)) return;
+  state.tumours = state.tumours.filter((t) => {
+    if (!rejoins(t)) return true;
+    joinCohort(ctx.cohorts, state.colonies, t);
+    return false;
+  });
+}
+
 // ---------------------------------------------------------------- the step
 
 /**
@@ -417,117 +461,142 @@ export function promote(
  * tumour phases of this step as records (`asTumour`); the rest of each row moves
  * to the next step's store.
  */
-export function stepCohortColonies(
-  ctx: Context,
-  primaryCells: number,
-  shed: ShedBatch[],
-  asTumour: (t: Tumour, afterGrowth: (t: Tumour) => void) => void,
-): void {
+export function stepCohortColonies(ctx: Context, primaryCells: number, shed: ShedBatch[]): void {
   const { state, scenario: s, cohorts: c } = ctx;
-  const u = ctx.streams.growth;
   const from = state.colonies;
-  const to = c.spare;
-  clearColonies(c, to);
-  const rho = s.body.cellsPerMm3;
+  clearColonies(c, c.spare);
   const a = s.angiogenesis;
-  const detectableAt = cellsForDiameter(s.clinical.metastasisDetectionMm, rho);
   const mu = s.growth.driverMutationRate;
   const muP = s.growth.passengerRate;
 
   for (let i = 0; i < from.size; i++) {
-    let m = from.count[i] as number;
+    const m = from.count[i] as number;
     const n = from.cells[i] as number;
     if (m === 0) continue;
     const drivers = from.drivers[i] as number;
     const site = from.site[i] as number;
-    const exact = n <= c.exact + 0.5 ? exactStep(ctx, Math.round(n), drivers, site) : undefined;
-    const l = exact ? undefined : stepLaw(ctx, n, drivers, site);
-    const divisions = exact ? exact.divisions : (l as StepLaw).divisions;
-    const cellsInRow = Math.round(m * n);
-
-    // 1. New drivers: each mutant daughter makes its colony a record with two clones.
-    const missing = DRIVERS.length - driverCount(drivers);
-    if (mu > 0 && missing > 0) {
-      const mutants = Math.min(m, binomial(u, cellsInRow, Math.min(1, divisions * mu * missing)));
-      for (let j = 0; j < mutants; j++) {
-        let gain = Math.floor(u() * missing);
-        let bit = 1;
-        for (; ; bit <<= 1) if (!(drivers & bit) && gain-- === 0) break;
-        // As in growth, the mutant daughter joins after the step's divisions and deaths
-        // (a new clone grows from the next step), so it is there for this step's switch.
-        asTumour(promote(ctx, from, i, n, false), (t) => {
-          // The daughter was born at a division, so it is there even if its parent clone
-          // died later in the step (growth then dropped the empty clone).
-          const parent = t.clones.find((cl) => cl.drivers === drivers);
-          if (parent && parent.cells > 0) parent.cells--;
-          const passengers = (parent?.passengers ?? (from.passengers[i] as number)) + muP;
-          t.clones.push({ drivers: drivers | bit, cells: 1, passengers, parent: drivers });
-        });
-      }
-      m -= mutants;
-      if (m === 0) continue;
-    }
+    const capacity = from.capacity[i] as number;
+    const divisions = lawOf(ctx, n, drivers, site, capacity).divisions;
     from.passengers[i] = (from.passengers[i] as number) + 2 * muP * divisions;
-
-    // 3. Cells shed by the row's colonies.
-    const pShed = exact ? exact.shed : shedAt(ctx, l as StepLaw, n);
-    if (pShed > 0) shedFromRow(ctx, from, i, Math.round(m * n), pShed, c.pendingShed);
-
-    // 1 and 8: the next size of each colony: the exact law (outcome k is k cells) or the normal one.
-    const exactLaw1 = exact?.law;
-    if (l) {
-      const { pDivide: pD, pDie: pX, substeps: k } = l;
-      const m1 = 1 + pD - pX;
-      const v1 = pD + pX - (pD - pX) ** 2;
-      const mean = m1 ** k;
-      const variance = m1 === 1 ? k * v1 : (v1 * m1 ** (k - 1) * (mean - 1)) / (m1 - 1);
-      const alive = 1 - killAt(ctx, l, n * mean);
-      const keep = alive * (1 - shedLossAt(ctx, l, n * mean * alive));
-      // A member of the row has its own size: the law of one drawn at random adds the
-      // spread of sizes within the row to the spread of one step.
-      const within = Math.max(0, (from.cellsSq[i] as number) - n * n);
-      const f = mean * keep;
-      const sd = Math.sqrt(n * variance * keep * keep + n * f * (1 - keep) + f * f * within);
-      if (m <= FEW) drawEach(u, m, n * f, sd, c.exact);
-      else normalOutcomes(ctx, n * f, sd);
+    // 7. The angiogenic switch of avascular colonies, drawn at the step's start so that a
+    // colony sheds as a vascular one from the step of its switch, as a record does (a
+    // record switches after its growth and before its shedding). A colony switches with
+    // the metastasis hazard once large enough, or when a daughter gains the angiogenic
+    // driver: of the new drivers only that one changes a colony in a cohort, so its
+    // chance is kept; daughters gaining another driver are not followed (docs/model.md,
+    // Representation). A colony founded with the angiogenic driver is a record.
+    let switched = 0;
+    if (capacity === 0) {
+      const pHazard = switchProbability(ctx, a.metastasisSwitchHazard, n);
+      const pDaughter =
+        mu > 0 && !(drivers & ANGIOGENIC) ? -Math.expm1(n * Math.log1p(-Math.min(1, divisions * mu))) : 0;
+      const pSwitch = 1 - (1 - pHazard) * (1 - pDaughter);
+      switched = pSwitch > 0 ? binomial(ctx.streams.angiogenesis, m, pSwitch) : 0;
+      for (let j = 0; j < switched; j++)
+        logEvent(
+          state,
+          'angiogenic_switch',
+          SITES[site] as string,
+          -1,
+          n,
+          pDaughter > 0 ? 'cohort' : 'hazard',
+        );
     }
-    const size = exactLaw1 ? exactLaw1.length : outcome.size;
-    const counts = l && m <= FEW ? landed.fill(1, 0, size) : spread(u, m, exactLaw1 ?? outcome.probs, size);
-    const reached = from.reached[i] as number;
-    for (let k = 0; k < size; k++) {
-      let stay = counts[k] as number;
-      if (stay === 0) continue;
-      const value = exactLaw1 ? k : (outcome.values[k] as number);
-      if (value === 0) {
-        state.coloniesExtinct += stay;
-        continue;
-      }
-      const cls = sizeClass(value, rho);
-      for (let cl = reached + 1; cl <= cls; cl++) reachClass(ctx, from, i, cl, stay, value);
-      // 7. The angiogenic switch, with the metastasis hazard once large enough (a colony
-      // with the angiogenic driver is a record from its founding).
-      const pSwitch = switchProbability(ctx, a.metastasisSwitchHazard, value);
-      if (pSwitch > 0) {
-        const switched = binomial(ctx.streams.angiogenesis, stay, pSwitch);
-        for (let j = 0; j < switched; j++) {
-          const t = promote(ctx, from, i, value, true);
-          t.sizeClassReached = Math.max(reached, cls);
-          logEvent(state, 'angiogenic_switch', SITES[t.site] as string, t.id, value, 'hazard');
-        }
-        stay -= switched;
-      }
-      if (stay > 0 && value >= detectableAt) {
-        for (let j = 0; j < stay; j++)
-          promote(ctx, from, i, value, false).sizeClassReached = Math.max(reached, cls);
-        stay = 0;
-      }
-      const square = exactLaw1 ? k * k : (outcome.squares[k] as number);
-      if (stay > 0) moveColonies(c, from, i, to, stay, value, Math.max(reached, cls), square);
-    }
+    if (m > switched) advanceRow(ctx, i, m - switched, capacity, false);
+    // The step of the switch grows at the avascular limit and leaves the capacity there (as angiogenesis() does).
+    if (switched > 0) advanceRow(ctx, i, switched, a.avascularCapacityCells, true);
   }
   releasePending(ctx, c.pendingShed, primaryCells, shed);
-  state.colonies = to;
+  state.colonies = c.spare;
   c.spare = from;
+}
+
+/** The step law of row i's colonies: the exact one for small avascular colonies, else the normal one's numbers. */
+function lawOf(
+  ctx: Context,
+  n: number,
+  drivers: number,
+  site: number,
+  capacity: number,
+): ExactStep | StepLaw {
+  // A vascular row (below exactColonyCells only after therapy) moves by the normal law.
+  return n <= ctx.cohorts.exact + 0.5 && capacity === 0
+    ? exactStep(ctx, Math.round(n), drivers, site)
+    : stepLaw(ctx, n, drivers, site, capacity);
+}
+
+/**
+ * Phases 3, 1 and 8 for m colonies of row i with the given capacity (0: avascular):
+ * their shedding, their next sizes, and where each lands: extinct, a record once
+ * detectable, or a row of the next step's store.
+ */
+function advanceRow(ctx: Context, i: number, m: number, capacity: number, switching: boolean): void {
+  const { state, scenario: s, cohorts: c } = ctx;
+  const u = ctx.streams.growth;
+  const from = state.colonies;
+  const to = c.spare;
+  const rho = s.body.cellsPerMm3;
+  const n = from.cells[i] as number;
+  const drivers = from.drivers[i] as number;
+  const vascular = capacity > 0;
+  const law = lawOf(ctx, n, drivers, from.site[i] as number, capacity);
+  const exact = 'law' in law ? law : undefined;
+  const l = exact ? undefined : (law as StepLaw);
+
+  // 1 and 8: the next size of each colony: the exact law (outcome k is k cells) or the normal one.
+  const exactLaw1 = exact?.law;
+  // 3. Cells shed by the colonies: an exact-size row sheds from its cells at the step's
+  // start; a larger one from its cells after growth and immune kill, as a record does
+  // (growth before shedding matters most for vascular colonies, which grow and shed fastest).
+  let shedFrom = n;
+  if (l) {
+    const { pDivide: pD, pDie: pX, substeps: k } = l;
+    const m1 = 1 + pD - pX;
+    const v1 = pD + pX - (pD - pX) ** 2;
+    const mean = m1 ** k;
+    const variance = m1 === 1 ? k * v1 : (v1 * m1 ** (k - 1) * (mean - 1)) / (m1 - 1);
+    const alive = 1 - killAt(ctx, l, n * mean);
+    shedFrom = n * mean * alive;
+    const keep = alive * (1 - shedLossAt(ctx, l, shedFrom));
+    // A member of the row has its own size: the law of one drawn at random adds the
+    // spread of sizes within the row to the spread of one step.
+    const within = Math.max(0, (from.cellsSq[i] as number) - n * n);
+    const f = mean * keep;
+    const sd = Math.sqrt(n * variance * keep * keep + n * f * (1 - keep) + f * f * within);
+    if (m <= FEW) drawEach(u, m, n * f, sd, c.exact);
+    else normalOutcomes(ctx, n * f, sd);
+  }
+  const pShed = exact ? exact.shed : shedAt(ctx, l as StepLaw, shedFrom);
+  if (pShed > 0) {
+    const toBlood = vascular ? (l as StepLaw).toBlood : -1;
+    shedFromRow(ctx, from, i, Math.round(m * shedFrom), pShed, toBlood, c.pendingShed);
+  }
+  const size = exactLaw1 ? exactLaw1.length : outcome.size;
+  const counts = l && m <= FEW ? landed.fill(1, 0, size) : spread(u, m, exactLaw1 ?? outcome.probs, size);
+  const reached = from.reached[i] as number;
+  const detectableAt = cellsForDiameter(s.clinical.metastasisDetectionMm, rho);
+  for (let k = 0; k < size; k++) {
+    const count = counts[k] as number;
+    if (count === 0) continue;
+    const value = exactLaw1 ? k : (outcome.values[k] as number);
+    if (value === 0) {
+      state.coloniesExtinct += count;
+      continue;
+    }
+    const cls = sizeClass(value, rho);
+    for (let cl = reached + 1; cl <= cls; cl++) reachClass(ctx, from, i, cl, count, value);
+    const now = Math.max(reached, cls);
+    // 7. A vascular colony's capacity follows Hahnfeldt's equation at its new size.
+    const next = vascular && !switching ? nextCapacity(ctx, value, capacity) : capacity;
+    if (value >= detectableAt) {
+      // Detectable: the clinical layer and the user follow it from now on.
+      for (let j = 0; j < count; j++)
+        promote(ctx, from, i, value, vascular, next || undefined).sizeClassReached = now;
+      continue;
+    }
+    const square = exactLaw1 ? k * k : (outcome.squares[k] as number);
+    moveColonies(c, from, i, to, count, value, now, square, next);
+  }
 }
 
 /** Counts `count` colonies of row i reaching size class k: the funnel and the first per site. */
@@ -556,6 +625,8 @@ export interface PendingShed {
   timing: 0 | 1 | 2;
   generation: number;
   events: number;
+  /** Of the events, those already sent to blood (vascular rows draw it per row); -1 for avascular rows. */
+  blood: number;
   cells: number;
   passengers: number;
 }
@@ -572,6 +643,7 @@ function shedFromRow(
   i: number,
   cells: number,
   pShed: number,
+  toBlood: number,
   pending: Map<number, PendingShed>,
 ): void {
   const events = binomial(ctx.streams.invasion, cells, pShed);
@@ -580,14 +652,18 @@ function shedFromRow(
   const drivers = store.drivers[i] as number;
   const timing = store.timing[i] as 0 | 1 | 2;
   const generation = (store.generation[i] as number) + 1;
-  const key = ((Math.min(generation, 255) * 16 + site) * 16 + drivers) * 3 + timing;
+  // Avascular rows share one blood share (the baseline) and leave its draw to the release;
+  // vascular rows each have their own, so they draw it here and are summed apart.
+  const vascular = toBlood >= 0;
+  const key = (((Math.min(generation, 255) * 16 + site) * 16 + drivers) * 3 + timing) * 2 + +vascular;
   let p = pending.get(key);
   if (!p) {
-    p = { site, drivers, timing, generation, events: 0, cells: 0, passengers: 0 };
+    p = { site, drivers, timing, generation, events: 0, blood: vascular ? 0 : -1, cells: 0, passengers: 0 };
     pending.set(key, p);
   }
   p.passengers += ((store.passengers[i] as number) - p.passengers) * (cells / (p.cells + cells));
   p.events += events;
+  if (vascular) p.blood += binomial(ctx.streams.invasion, events, toBlood);
   p.cells += cells;
 }
 
@@ -601,7 +677,10 @@ function releasePending(
   const inv = ctx.scenario.invasion;
   const bloodRate = inv.bloodRate * ctx.scenario.angiogenesis.baselineVascularisation;
   for (const p of pending.values()) {
-    const toBlood = binomial(ctx.streams.invasion, p.events, bloodRate / (bloodRate + inv.lymphRate));
+    const toBlood =
+      p.blood >= 0
+        ? p.blood
+        : binomial(ctx.streams.invasion, p.events, bloodRate / (bloodRate + inv.lymphRate));
     const parent = { ...p, origin: -2 };
     const taken = releaseCells(ctx, parent, primaryCells, ROUTE_BLOOD, toBlood, p.events, p.cells, out);
     const lymph = p.events - toBlood;
@@ -630,7 +709,7 @@ function binomialOutcomes(n: number, p: number): void {
 export function thinCohortColonies(
   ctx: Context,
   where: (site: number) => boolean,
-  keep: number | ((cells: number, drivers: number) => number),
+  keep: number | ((cells: number, drivers: number, capacity: number) => number),
 ): number {
   const { state, cohorts: c } = ctx;
   const from = state.colonies;
@@ -642,7 +721,8 @@ export function thinCohortColonies(
     const n = from.cells[i] as number;
     const reached = from.reached[i] as number;
     if (m === 0) continue;
-    const survive = typeof keep === 'number' ? keep : keep(n, from.drivers[i] as number);
+    const survive =
+      typeof keep === 'number' ? keep : keep(n, from.drivers[i] as number, from.capacity[i] as number);
     if (!where(from.site[i] as number) || survive === 1) {
       moveColonies(c, from, i, to, m, n, reached, from.cellsSq[i] as number);
       continue;

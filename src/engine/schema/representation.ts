@@ -31,6 +31,12 @@ export const representation = section(
       source: 'docs/model.md, Representation',
       description: 'size bins per doubling of colony size above exactColonyCells',
     }),
+    capacityBinsPerDoubling: int(2, 1, 64, {
+      unit: 'bins',
+      source: 'docs/model.md, Representation',
+      description:
+        'vascular cohort colonies of one size bin are kept apart by their capacity in this many bins per doubling (their capacity is the row mean)',
+    }),
     maxRecords: int(2e6, 100, 1e9, {
       unit: 'records',
       source: 'docs/model.md, Representation (about 200 bytes a record: 2e6 records is 400 MB)',
