@@ -5,19 +5,21 @@
  * drivers gained, route, timing, seeded by the primary or by a metastasis, unit
  * size, and a bucket of the primary's size when they left) are one row of a
  * DtcStore with a count; so are settling cells (extravasated, fate still to come),
- * whose constant hazards make them exchangeable whatever their arrival day. Small
- * avascular colonies that share that key and their size are one row of a
- * ColonyStore with a count: sizes up
- * to `exactColonyCells` are exact cell counts, larger ones fall in geometric size
- * bins whose row keeps the members' mean size. The number of rows is bounded by
- * sites x driver sets x buckets x size bins, not by the number of cells.
+ * whose constant hazards make them exchangeable whatever their arrival day.
+ * Colonies below the detectable size that share that key and their size (and,
+ * once vascular, a bin of their capacity) are one row of a ColonyStore with a
+ * count: sizes up to `exactColonyCells` are exact cell counts, larger ones fall in
+ * geometric size bins whose row keeps the members' mean size and capacity. The
+ * number of rows is bounded by sites x driver sets x buckets x size bins x
+ * capacity bins, not by the number of cells or colonies.
  *
  * Exactness (docs/model.md, Representation): dormant and settling rows are thinned with binomial
  * draws, which is exact in distribution because the cells of a row are independent
  * and exchangeable. Exact-size colony rows move with the exact one-step law of a
  * colony of that size (growth, immune kill, shedding loss), so m colonies of size n
  * go to a multinomial over next sizes, also exact. Binned rows use the normal law
- * with the step's exact mean and variance: that is the approximation.
+ * with the step's exact mean and variance, and vascular rows share their mean
+ * capacity: those are the approximations.
  */
 import type { ExactStep, PendingShed } from './phases/cohortColonies.ts';
 import type { Scenario } from './schema.ts';

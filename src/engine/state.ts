@@ -1,10 +1,10 @@
 /**
  * The state of one patient-scale run. It is plain data (numbers, arrays, typed
  * arrays) so that a checkpoint is a JSON copy of it. Cells are counted, not drawn:
- * tumours hold at most one clone per driver set (2^4). Dormant cells and small
- * avascular colonies are counted rows (cohorts.ts); individual records exist only
- * for what a user looks at one by one: the primary, promoted colonies and their
- * founding records. In the reference representation every dormant cell and every
+ * tumours hold at most one clone per driver set (2^4). Dormant cells and colonies
+ * below the detectable size are counted rows (cohorts.ts); individual records exist
+ * only for what a user looks at one by one: the primary, detectable colonies and
+ * their founding records. In the reference representation every dormant cell and every
  * colony is its own record.
  */
 import type { ColonyStore } from './cohorts.ts';

@@ -1,10 +1,11 @@
 /**
  * The phases of a colony that is still a member of a cohort (cohorts.ts): growth
- * (1) with immune pressure (8) and the cells it sheds (3), its angiogenic switch (7),
- * and promotion to an individual record. Every law is the one tumours.ts' phases
- * apply to one colony: the same division and death probabilities and substeps, the
- * same immune hazard, the same invasive fraction and shedding rate, the same switch
- * hazard. Applied to m colonies at once:
+ * (1) with immune pressure (8) and the cells it sheds (3), its angiogenic switch and
+ * capacity (7), promotion to an individual record and return from one. Every law is
+ * the one the tumour phases apply to one colony: the same division and death
+ * probabilities and substeps, the same immune hazard, the same invasive fraction
+ * and shedding rate, the same switch hazard and Hahnfeldt capacity. Applied to m
+ * colonies at once:
  *
  * - An exact-size row (n <= exactColonyCells) moves by the exact one-step law of a
  *   colony of n cells: each cell's descendants after the substeps (a branching
@@ -14,13 +15,18 @@
  * - A binned row moves by the normal law with the exact mean and variance of the
  *   same step; colonies landing in a bin take the law's mean within the bin, so
  *   the mean size is kept. This is the approximation of the representation.
- * - The shed cells of a row are drawn from all its cells at the step's start; the
- *   size law above removes them from the colonies in distribution (the two are
- *   drawn independently: each is exact, their coupling within a step is not kept).
+ * - The shed cells of a row are drawn from all its cells (an exact-size row's at
+ *   the step's start, a binned row's after growth and immune kill); the size law
+ *   above removes them from the colonies in distribution (the two are drawn
+ *   independently: each is exact, their coupling within a step is not kept).
+ * - Vascular colonies are rows too, keyed also by a capacity bin; the row's mean
+ *   capacity sets their growth and vascularisation. Of the drivers a daughter may
+ *   gain, only the angiogenic one is followed in a cohort (it switches the colony).
  *
- * A colony leaves its cohort (is promoted) when it switches, gains a new driver or
- * reaches the size at which a metastasis is detectable: from then on it is a
- * tumour record that the clinical layer and the user follow one by one.
+ * A colony leaves its cohort (is promoted) when it reaches the size at which a
+ * metastasis is detectable: from then on it is a tumour record that the clinical
+ * layer and the user follow one by one. A record that is again of a cohort's kind
+ * returns to it.
  */
 import {
   type ColonyStore,
@@ -427,10 +433,10 @@ export function promote(
 
 /**
  * Colony records that are again of a kind a cohort holds rejoin their cohort: one
- * clone (a new driver's clone died out), below the detectable size, and either
- * vascular or without the angiogenic driver (which makes a record switch at once).
- * Without this, every colony ever promoted for a short-lived mutant would stay a
- * record, and their number would grow with the number of colonies.
+ * clone, below the detectable size (a record that shrank under therapy, or one whose
+ * new driver's clone died out), and either vascular or without the angiogenic driver
+ * (which makes a record switch at once). Without this, records would accumulate with
+ * the number of colonies that ever reached a detectable size or gained a driver.
  */
 export function rejoinCohorts(ctx: Context): void {
   const { state, scenario: s } = ctx;
@@ -457,9 +463,8 @@ export function rejoinCohorts(ctx: Context): void {
 // ---------------------------------------------------------------- the step
 
 /**
- * Advances every cohort colony one step. Colonies promoted for a new driver run the
- * tumour phases of this step as records (`asTumour`); the rest of each row moves
- * to the next step's store.
+ * Advances every cohort colony one step into the next step's store; colonies that
+ * become detectable become records.
  */
 export function stepCohortColonies(ctx: Context, primaryCells: number, shed: ShedBatch[]): void {
   const { state, scenario: s, cohorts: c } = ctx;
