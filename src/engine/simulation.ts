@@ -219,8 +219,9 @@ export function step(sim: Simulation): void {
   const primaryCells = lineage ? tumourCells(lineage) : 0;
 
   const shed: ShedBatch[] = [];
-  const phases = (t: Tumour) => {
+  const phases = (t: Tumour, afterGrowth?: (t: Tumour) => void) => {
     grow(t, ctx); // 1. growth
+    afterGrowth?.(t);
     if (t.founding) {
       angiogenesisAtNewSite(t, ctx); // 7. angiogenesis at the new site
       immuneAttack(t, ctx); // 8. immune pressure on small colonies
@@ -232,8 +233,8 @@ export function step(sim: Simulation): void {
   };
   const tumours = state.tumours.length; // colonies founded in this step start in the next
   for (let i = 0; i < tumours; i++) phases(state.tumours[i] as Tumour);
-  // Phases 1, 3, 7 and 8 of colony cohorts.
-  if (ctx.counted) stepCohortColonies(ctx, primaryCells, shed);
+  // Phases 1, 3, 7 and 8 of colony cohorts; a colony promoted for a new driver runs them as a record.
+  if (ctx.counted) stepCohortColonies(ctx, primaryCells, shed, phases);
   const survivors: Survivors[] = [];
   circulate(ctx, shed, survivors); // 4. circulation with immune kill
   disseminate(ctx, survivors); // 5. arrest, 6. extravasation, 8. colonisation (new colonies are avascular: 7)

@@ -1,6 +1,6 @@
 /**
  * Equivalence of the cohort representation with the reference (representation.mode
- * 'individual', one record per dormant cell and per colony), on four scenarios where
+ * 'individual', one record per dormant cell and per colony), on five scenarios where
  * the reference is fast enough for 200 paired replicates per mode: replicate r of
  * both modes has the same seed and replicate number.
  *
@@ -278,6 +278,29 @@ const CASES: Case[] = [
         mode,
       ),
     events: ['first_micro', 'angiogenic_switch'],
+    clinical: false,
+  },
+  {
+    // Vascular colonies below the detectable size that gain a driver: fast growth, a
+    // high switch hazard and a 20 mm detection size keep switched colonies in the
+    // cohorts; under the late programme only colonies that gain the invasive driver
+    // shed, so the cells shed after the inoculum count gains in vascular colonies.
+    name: 'vascular colonies gaining drivers (experimental-metastasis-liver, 30 days)',
+    seed: 4105,
+    build: (mode) =>
+      withMode(
+        deepMerge(loadScenarioFile('experimental-metastasis-liver') as unknown as Record<string, unknown>, {
+          time: { dt: 0.5, durationDays: 30, observeEveryDays: 5 },
+          inoculation: { cells: 20_000 },
+          growth: { lambda: 0.1, driverMutationRate: 1e-6 },
+          angiogenesis: { metastasisSwitchHazard: 0.05 },
+          invasion: { programme: 'late', lateInvasiveFraction: 0.1, bloodRate: 0.01 },
+          clinical: { metastasisDetectionMm: 20 },
+          body: { lethalBurdenCells: 1e14 },
+        }),
+        mode,
+      ),
+    events: ['first_micro', 'first_macro', 'angiogenic_switch'],
     clinical: false,
   },
 ];

@@ -20,13 +20,12 @@
  *   above removes them from the colonies in distribution (the two are drawn
  *   independently: each is exact, their coupling within a step is not kept).
  * - Vascular colonies are rows too, keyed also by a capacity bin; the row's mean
- *   capacity sets their growth and vascularisation. Of the drivers a daughter may
- *   gain, only the angiogenic one is followed in a cohort (it switches the colony).
+ *   capacity sets their growth and vascularisation.
  *
- * A colony leaves its cohort (is promoted) when it reaches the size at which a
- * metastasis is detectable: from then on it is a tumour record that the clinical
- * layer and the user follow one by one. A record that is again of a cohort's kind
- * returns to it.
+ * A colony leaves its cohort (is promoted) when a daughter gains a new driver or it
+ * reaches the size at which a metastasis is detectable: from then on it is a tumour
+ * record that the clinical layer and the user follow one by one. A record that is
+ * again of a cohort's kind returns to it.
  */
 import {
   type ColonyStore,
@@ -38,7 +37,7 @@ import {
 } from '../cohorts.ts';
 import { type Context, countFunnel, logEvent } from '../context.ts';
 import { binomial, erfc, logBinomialPmf, normal, type Uniform } from '../samplers.ts';
-import { SITES } from '../schema.ts';
+import { DRIVERS, SITES } from '../schema.ts';
 import {
   ANGIOGENIC,
   cellsForDiameter,
@@ -49,7 +48,7 @@ import {
   type Tumour,
 } from '../state.ts';
 import { nextCapacity, switchProbability } from './angiogenesis.ts';
-import { divisionRate, netRate, stepProbabilities, substeps } from './growth.ts';
+import { divisionRate, driverCount, netRate, stepProbabilities, substeps } from './growth.ts';
 import { invasiveFraction, releaseCells, type ShedBatch } from './invasion.ts';
 
 /** Tail mass below which a law's support is cut: under the resolution of a double-precision uniform. */
@@ -463,11 +462,18 @@ export function rejoinCohorts(ctx: Context): void {
 // ---------------------------------------------------------------- the step
 
 /**
- * Advances every cohort colony one step into the next step's store; colonies that
- * become detectable become records.
+ * Advances every cohort colony one step into the next step's store. Colonies promoted
+ * for a new driver run the tumour phases of this step as records (`asTumour`);
+ * colonies that become detectable become records.
  */
-export function stepCohortColonies(ctx: Context, primaryCells: number, shed: ShedBatch[]): void {
+export function stepCohortColonies(
+  ctx: Context,
+  primaryCells: number,
+  shed: ShedBatch[],
+  asTumour: (t: Tumour, afterGrowth: (t: Tumour) => void) => void,
+): void {
   const { state, scenario: s, cohorts: c } = ctx;
+  const u = ctx.streams.growth;
   const from = state.colonies;
   clearColonies(c, c.spare);
   const a = s.angiogenesis;
@@ -475,37 +481,49 @@ export function stepCohortColonies(ctx: Context, primaryCells: number, shed: She
   const muP = s.growth.passengerRate;
 
   for (let i = 0; i < from.size; i++) {
-    const m = from.count[i] as number;
+    let m = from.count[i] as number;
     const n = from.cells[i] as number;
     if (m === 0) continue;
     const drivers = from.drivers[i] as number;
     const site = from.site[i] as number;
     const capacity = from.capacity[i] as number;
     const divisions = lawOf(ctx, n, drivers, site, capacity).divisions;
+
+    // 1. New drivers: each mutant daughter makes its colony a record with two clones
+    // (it returns to a cohort if the new clone dies out: rejoinCohorts).
+    const missing = DRIVERS.length - driverCount(drivers);
+    if (mu > 0 && missing > 0) {
+      const mutants = Math.min(m, binomial(u, Math.round(m * n), Math.min(1, divisions * mu * missing)));
+      for (let j = 0; j < mutants; j++) {
+        let gain = Math.floor(u() * missing);
+        let bit = 1;
+        for (; ; bit <<= 1) if (!(drivers & bit) && gain-- === 0) break;
+        // As in growth, the mutant daughter joins after the step's divisions and deaths
+        // (a new clone grows from the next step), so it is there for this step's switch.
+        asTumour(promote(ctx, from, i, n, capacity > 0, capacity || undefined), (t) => {
+          // The daughter was born at a division, so it is there even if its parent clone
+          // died later in the step (growth then dropped the empty clone).
+          const parent = t.clones.find((cl) => cl.drivers === drivers);
+          if (parent && parent.cells > 0) parent.cells--;
+          const passengers = (parent?.passengers ?? (from.passengers[i] as number)) + muP;
+          t.clones.push({ drivers: drivers | bit, cells: 1, passengers, parent: drivers });
+        });
+      }
+      m -= mutants;
+      if (m === 0) continue;
+    }
     from.passengers[i] = (from.passengers[i] as number) + 2 * muP * divisions;
-    // 7. The angiogenic switch of avascular colonies, drawn at the step's start so that a
-    // colony sheds as a vascular one from the step of its switch, as a record does (a
-    // record switches after its growth and before its shedding). A colony switches with
-    // the metastasis hazard once large enough, or when a daughter gains the angiogenic
-    // driver: of the new drivers only that one changes a colony in a cohort, so its
-    // chance is kept; daughters gaining another driver are not followed (docs/model.md,
-    // Representation). A colony founded with the angiogenic driver is a record.
+
+    // 7. The angiogenic switch of avascular colonies with the metastasis hazard once
+    // large enough, drawn at the step's start so that a colony sheds as a vascular one
+    // from the step of its switch, as a record does (a record switches after its
+    // growth and before its shedding). A colony with the angiogenic driver is a record.
     let switched = 0;
     if (capacity === 0) {
-      const pHazard = switchProbability(ctx, a.metastasisSwitchHazard, n);
-      const pDaughter =
-        mu > 0 && !(drivers & ANGIOGENIC) ? -Math.expm1(n * Math.log1p(-Math.min(1, divisions * mu))) : 0;
-      const pSwitch = 1 - (1 - pHazard) * (1 - pDaughter);
+      const pSwitch = switchProbability(ctx, a.metastasisSwitchHazard, n);
       switched = pSwitch > 0 ? binomial(ctx.streams.angiogenesis, m, pSwitch) : 0;
       for (let j = 0; j < switched; j++)
-        logEvent(
-          state,
-          'angiogenic_switch',
-          SITES[site] as string,
-          -1,
-          n,
-          pDaughter > 0 ? 'cohort' : 'hazard',
-        );
+        logEvent(state, 'angiogenic_switch', SITES[site] as string, -1, n, 'hazard');
     }
     if (m > switched) advanceRow(ctx, i, m - switched, capacity, false);
     // The step of the switch grows at the avascular limit and leaves the capacity there (as angiogenesis() does).

@@ -72,7 +72,7 @@ describe('cohort colonies', () => {
             const extinct = state.coloniesExtinct;
             const records = state.tumours.length;
             const shed: ShedBatch[] = [];
-            stepCohortColonies(ctx, primaryCells, shed);
+            stepCohortColonies(ctx, primaryCells, shed, (t, afterGrowth) => afterGrowth(t));
             const promoted = state.tumours.length - records;
             expect(members(state.colonies) + (state.coloniesExtinct - extinct) + promoted).toBe(before);
           }
