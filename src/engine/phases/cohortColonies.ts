@@ -69,8 +69,8 @@ interface StepLaw {
   site: number;
   /** Immune pressure on the colony's cells (0 when its clone evades). */
   pressure: number;
-  /** Chance per step that an invasive cell is shed. */
-  pShed: number;
+  /** Shedding hazard of an invasive cell integrated over the step: (r_b v + r_l) dt. */
+  shedHazard: number;
   /** Share of shedding events that enter blood (the rest, lymph). */
   toBlood: number;
 }
@@ -83,7 +83,7 @@ const law: StepLaw = {
   drivers: 0,
   site: 0,
   pressure: 0,
-  pShed: 0,
+  shedHazard: 0,
   toBlood: 0,
 };
 
@@ -108,7 +108,7 @@ function stepLaw(ctx: Context, cells: number, drivers: number, site: number, cap
   // Blood-borne shedding scales with vascularisation, as for a record (angiogenesis.ts).
   const v = capacity > 0 ? Math.min(1, capacity / cells) : s.angiogenesis.baselineVascularisation;
   const total = inv.bloodRate * v + inv.lymphRate;
-  law.pShed = -Math.expm1(-total * s.time.dt);
+  law.shedHazard = total * s.time.dt;
   law.toBlood = total > 0 ? (inv.bloodRate * v) / total : 0;
   return law;
 }
@@ -120,9 +120,12 @@ function killAt(ctx: Context, l: StepLaw, n: number): number {
   return -Math.expm1(-hazard * ctx.scenario.time.dt);
 }
 
-/** Chance that a cell of a colony of n cells is shed this step (phase 3, as invade for an avascular tumour). */
+/**
+ * Chance that a cell of a colony of n cells is shed this step (phase 3, as invade for
+ * an avascular tumour): 1 - exp(-f (r_b v + r_l) dt) for invasive share f.
+ */
 function shedAt(ctx: Context, l: StepLaw, n: number): number {
-  return l.pShed === 0 ? 0 : invasiveFraction(l.drivers, n, ctx) * l.pShed;
+  return l.shedHazard === 0 ? 0 : -Math.expm1(-invasiveFraction(l.drivers, n, ctx) * l.shedHazard);
 }
 
 /**
@@ -225,7 +228,7 @@ function exactStep(ctx: Context, n: number, drivers: number, site: number): Exac
     l.pressure,
     s.colonisation.immuneSaturationCells,
     s.time.dt,
-    l.pShed,
+    l.shedHazard,
     inv.programme,
     inv.earlyMaxFraction,
     inv.earlyHalfCells,

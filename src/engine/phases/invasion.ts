@@ -7,6 +7,10 @@
  * 'mixed' adds both. An invasive cell enters blood at a rate scaled by
  * vascularisation and lymph at its own rate; a shedding event releases a cluster
  * with some probability, which takes extra cells of the same clone with it.
+ * The invasive fraction is a share of the clone at every moment, not a set of
+ * cells that shedding empties, so each cell sheds with hazard f (r_b v + r_l) and
+ * with probability 1 - exp(-f (r_b v + r_l) dt) in a step: the expected shed cells
+ * do not depend on dt beyond the clone's own change within the step.
  */
 import { type Context, countFunnel, logEvent } from '../context.ts';
 import { multinomial } from '../multinomial.ts';
@@ -88,11 +92,11 @@ export function invade(t: Tumour, ctx: Context, primaryCells: number, out: ShedB
   const bloodRate = inv.bloodRate * vascularisation(t, ctx);
   const total = bloodRate + inv.lymphRate;
   if (total <= 0) return;
-  const pShedIfInvasive = -Math.expm1(-total * ctx.scenario.time.dt);
+  const dt = ctx.scenario.time.dt;
   for (const c of t.clones) {
     const f = invasiveFraction(c.drivers, n, ctx);
     if (f === 0 || c.cells === 0) continue;
-    const events = binomial(u, c.cells, f * pShedIfInvasive);
+    const events = binomial(u, c.cells, -Math.expm1(-f * total * dt));
     if (events === 0) continue;
     const toBlood = binomial(u, events, bloodRate / total);
     // Cells of lymph events stay reserved while blood clusters recruit.

@@ -141,6 +141,51 @@ describe('phase 3, invasion and intravasation', () => {
     );
   });
 
+  it('each cell sheds with hazard f·(r_b v + r_l): probability 1 - exp(-f (r_b v + r_l) dt) per step (5 SE)', () => {
+    // The invasive share is a share of the clone at every moment, so the hazard is per
+    // cell; f·(1 - exp(-r dt)) would deplete the invasive share within the step and
+    // shed less at a longer step (by (1 - f) r dt / 2 to first order).
+    fc.assert(
+      fc.property(
+        seed,
+        uniform(0.01, 1),
+        uniform(0, 2),
+        uniform(0, 2),
+        fc.constantFrom(0.5, 1, 5, 20),
+        fc.boolean(),
+        (s, f0, bloodRate, lymphRate, dt, vascular) => {
+          const ctx = contextOf(
+            {
+              time: { dt },
+              invasion: {
+                programme: 'early',
+                earlyMaxFraction: f0,
+                bloodRate,
+                lymphRate,
+                clusterFraction: 0,
+              },
+            },
+            s,
+          );
+          const cells = 1e6;
+          const t = tumourOf(PRIMARY_SITE, [{ drivers: 0, cells }], {
+            vascular,
+            capacity: 1e12,
+            primary: true,
+          });
+          const f = invasiveFraction(0, cells, ctx);
+          const v = vascular ? 1 : ctx.scenario.angiogenesis.baselineVascularisation;
+          const p = -Math.expm1(-f * (bloodRate * v + lymphRate) * dt);
+          const out: ShedBatch[] = [];
+          invade(t, ctx, cells, out);
+          const shed = sum(out.map((b) => b.singles));
+          expect(Math.abs(shed - cells * p)).toBeLessThanOrEqual(5 * Math.sqrt(cells * p * (1 - p)) + 1e-9);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('without clusters every shed event is one cell', () => {
     fc.assert(
       fc.property(seed, fc.integer({ min: 1, max: 1e7 }), (s, cells) => {
