@@ -351,41 +351,8 @@ export function foundCohortColonies(
   count: number,
   rho: number,
 ): void {
-  const drivers = r.drivers | gained;
-  const sizeIndex = sizeIndexOf(c, r.cells);
-  const reached = sizeClass(r.cells, rho);
-  const key = colonyKey(
-    c,
-    site,
-    drivers,
-    r.route,
-    r.timing,
-    r.generation,
-    reached,
-    r.primaryCellsAtDissemination,
-    sizeIndex,
-    0,
-  );
-  const i = rowFor(c, store, key, (i) => {
-    store.sizeIndex[i] = sizeIndex;
-    store.site[i] = site;
-    store.drivers[i] = drivers;
-    store.route[i] = r.route;
-    store.timing[i] = r.timing;
-    store.reached[i] = reached;
-    store.generation[i] = r.generation;
-    store.origin[i] = r.origin;
-    store.capacity[i] = 0;
-    store.capacityIndex[i] = 0;
-  });
-  const before = addToRow(store, i, count, r.cells, r.cells * r.cells);
-  const w = count / (before + count);
-  meanInto(store.foundedDay, i, day, w);
-  meanInto(store.disseminationDay, i, r.disseminationDay, w);
-  meanInto(store.primaryCells, i, r.primaryCellsAtDissemination, w);
-  meanInto(store.founderPassengers, i, r.passengers, w);
-  meanInto(store.passengers, i, r.passengers, w);
-  meanInto(store.founderCells, i, r.cells, w);
+  const kind = { site, drivers: r.drivers | gained, reached: sizeClass(r.cells, rho), capacity: 0 };
+  addMembers(c, store, r, kind, count, r.cells, day, r.passengers);
 }
 
 /**
@@ -394,43 +361,57 @@ export function foundCohortColonies(
  * whose founding values enter the row's means.
  */
 export function joinCohort(c: Cohorts, store: ColonyStore, t: Tumour): void {
-  const r = t.founding as FoundingRecord;
   const clone = t.clones[0] as Tumour['clones'][number];
   const capacity = t.vascular ? t.capacity : 0;
-  const sizeIndex = sizeIndexOf(c, clone.cells);
-  const capacityIndex = capacityIndexOf(c, capacity);
+  const kind = { site: t.site, drivers: clone.drivers, reached: t.sizeClassReached, capacity };
+  addMembers(c, store, t.founding as FoundingRecord, kind, 1, clone.cells, t.foundedDay, clone.passengers);
+}
+
+/** Adds `count` colonies of `cells` cells, founded on `day` by the record r, to the row of their kind. */
+function addMembers(
+  c: Cohorts,
+  store: ColonyStore,
+  r: FoundingRecord,
+  kind: { site: number; drivers: number; reached: number; capacity: number },
+  count: number,
+  cells: number,
+  day: number,
+  passengers: number,
+): void {
+  const sizeIndex = sizeIndexOf(c, cells);
+  const capacityIndex = capacityIndexOf(c, kind.capacity);
   const key = colonyKey(
     c,
-    t.site,
-    clone.drivers,
+    kind.site,
+    kind.drivers,
     r.route,
     r.timing,
     r.generation,
-    t.sizeClassReached,
+    kind.reached,
     r.primaryCellsAtDissemination,
     sizeIndex,
     capacityIndex,
   );
   const i = rowFor(c, store, key, (i) => {
     store.sizeIndex[i] = sizeIndex;
-    store.site[i] = t.site;
-    store.drivers[i] = clone.drivers;
+    store.site[i] = kind.site;
+    store.drivers[i] = kind.drivers;
     store.route[i] = r.route;
     store.timing[i] = r.timing;
-    store.reached[i] = t.sizeClassReached;
+    store.reached[i] = kind.reached;
     store.generation[i] = r.generation;
     store.origin[i] = r.origin;
     store.capacity[i] = 0;
     store.capacityIndex[i] = capacityIndex;
   });
-  const before = addToRow(store, i, 1, clone.cells, clone.cells * clone.cells);
-  const w = 1 / (before + 1);
-  meanInto(store.capacity, i, capacity, w);
-  meanInto(store.foundedDay, i, t.foundedDay, w);
+  const before = addToRow(store, i, count, cells, cells * cells);
+  const w = count / (before + count);
+  meanInto(store.capacity, i, kind.capacity, w);
+  meanInto(store.foundedDay, i, day, w);
   meanInto(store.disseminationDay, i, r.disseminationDay, w);
   meanInto(store.primaryCells, i, r.primaryCellsAtDissemination, w);
   meanInto(store.founderPassengers, i, r.passengers, w);
-  meanInto(store.passengers, i, clone.passengers, w);
+  meanInto(store.passengers, i, passengers, w);
   meanInto(store.founderCells, i, r.cells, w);
 }
 
