@@ -480,6 +480,7 @@ export function stepCohortColonies(
   const from = state.colonies;
   clearColonies(c, c.spare);
   const a = s.angiogenesis;
+  const detectableAt = cellsForDiameter(s.clinical.metastasisDetectionMm, s.body.cellsPerMm3);
   const mu = s.growth.driverMutationRate;
   const muP = s.growth.passengerRate;
 
@@ -490,7 +491,8 @@ export function stepCohortColonies(
     const drivers = from.drivers[i] as number;
     const site = from.site[i] as number;
     const capacity = from.capacity[i] as number;
-    const divisions = lawOf(ctx, n, drivers, site, capacity).divisions;
+    const rowLaw = lawOf(ctx, n, drivers, site, capacity);
+    const divisions = rowLaw.divisions;
 
     // 1. New drivers: each mutant daughter makes its colony a record with two clones
     // (it returns to a cohort if the new clone dies out: rejoinCohorts).
@@ -528,9 +530,12 @@ export function stepCohortColonies(
       for (let j = 0; j < switched; j++)
         logEvent(state, 'angiogenic_switch', SITES[site] as string, -1, n, 'hazard');
     }
-    if (m > switched) advanceRow(ctx, i, m - switched, capacity, false);
+    if (m > switched) advanceRow(ctx, i, m - switched, rowLaw, capacity, false, detectableAt);
     // The step of the switch grows at the avascular limit and leaves the capacity there (as angiogenesis() does).
-    if (switched > 0) advanceRow(ctx, i, switched, a.avascularCapacityCells, true);
+    if (switched > 0) {
+      const vascularLaw = lawOf(ctx, n, drivers, site, a.avascularCapacityCells);
+      advanceRow(ctx, i, switched, vascularLaw, a.avascularCapacityCells, true, detectableAt);
+    }
   }
   releasePending(ctx, c.pendingShed, primaryCells, shed);
   state.colonies = c.spare;
@@ -556,18 +561,24 @@ function lawOf(
  * their shedding, their next sizes, and where each lands: extinct, a record once
  * detectable, or a row of the next step's store.
  */
-function advanceRow(ctx: Context, i: number, m: number, capacity: number, switching: boolean): void {
+function advanceRow(
+  ctx: Context,
+  i: number,
+  m: number,
+  rowLaw: ExactStep | StepLaw,
+  capacity: number,
+  switching: boolean,
+  detectableAt: number,
+): void {
   const { state, scenario: s, cohorts: c } = ctx;
   const u = ctx.streams.growth;
   const from = state.colonies;
   const to = c.spare;
   const rho = s.body.cellsPerMm3;
   const n = from.cells[i] as number;
-  const drivers = from.drivers[i] as number;
   const vascular = capacity > 0;
-  const law = lawOf(ctx, n, drivers, from.site[i] as number, capacity);
-  const exact = 'law' in law ? law : undefined;
-  const l = exact ? undefined : (law as StepLaw);
+  const exact = 'law' in rowLaw ? rowLaw : undefined;
+  const l = exact ? undefined : (rowLaw as StepLaw);
 
   // 1 and 8: the next size of each colony: the exact law (outcome k is k cells) or the normal one.
   const exactLaw1 = exact?.law;
@@ -600,7 +611,6 @@ function advanceRow(ctx: Context, i: number, m: number, capacity: number, switch
   const size = exactLaw1 ? exactLaw1.length : outcome.size;
   const counts = l && m <= FEW ? landed.fill(1, 0, size) : spread(u, m, exactLaw1 ?? outcome.probs, size);
   const reached = from.reached[i] as number;
-  const detectableAt = cellsForDiameter(s.clinical.metastasisDetectionMm, rho);
   for (let k = 0; k < size; k++) {
     const count = counts[k] as number;
     if (count === 0) continue;
