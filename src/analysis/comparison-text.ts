@@ -4,7 +4,7 @@
  * text for the same replicates. An undefined number is never printed as NaN: the
  * text says why there is none (no event, too few values, no pairs).
  */
-import type { Comparison, Quantity } from './comparison.ts';
+import type { Comparison, FreeAt, Quantity } from './comparison.ts';
 import type { Difference, LogRank, MedianEstimate } from './statistics.ts';
 
 /** Below this many values no order-statistics interval reaches 95% coverage (see medianWithCi). */
@@ -49,6 +49,26 @@ export function pairedText(c: Comparison, q: Quantity): string {
   if (!c.paired) return 'none (the arms have different seeds: not paired)';
   if (pairs === 0 || Number.isNaN(paired.difference)) return 'none (no replicate defines it in both arms)';
   return `${fixed(paired.difference)} [${fixed(paired.low)}, ${fixed(paired.high)}] over ${pairs} pairs`;
+}
+
+/** How B − A in the fraction free of the event gets its interval, said wherever that interval is shown. */
+export const FREE_DIFFERENCE_CI =
+  '95% CI, Greenwood; arms taken as independent, conservative for paired replicates';
+
+/** An arm's Kaplan–Meier fraction free of the event at a horizon, or why there is none. */
+export function freeAtText(free: number, years: number): string {
+  return Number.isNaN(free) ? `none (not followed for ${years} years)` : fixed(free);
+}
+
+/** B − A in the fraction free of the event at a horizon with its 95% interval (FREE_DIFFERENCE_CI), or why there is none. */
+export function freeDifferenceText(f: FreeAt): string {
+  if (Number.isNaN(f.difference)) return `none (an arm was not followed for ${f.years} years)`;
+  if (Number.isNaN(f.low)) return `${fixed(f.difference)} (no 95% CI: a curve has fallen to 0)`;
+  const interval = `${fixed(f.difference)} [${fixed(f.low)}, ${fixed(f.high)}]`;
+  // Greenwood's error is 0 before a curve's first event: an interval of zero width is no certainty.
+  return f.stdErrA === 0 && f.stdErrB === 0
+    ? `${interval} (no event by ${f.years} years in either arm)`
+    : interval;
 }
 
 /** The log-rank test, or why there is none (no event, or an arm never at risk at one). */

@@ -19,7 +19,9 @@ import {
   type MedianEstimate,
   medianWithCi,
   pairedBootstrapMedianDifference,
+  type SurvivalDifference,
   survivalAt,
+  survivalDifferenceAt,
 } from './statistics.ts';
 
 /** One replicate's outcome row; values may be numbers or the strings read from runs.csv. */
@@ -188,10 +190,25 @@ export interface ArmReport {
   histograms: Record<Quantity, number[]>;
 }
 
+/** Years at which each arm's Kaplan–Meier fraction free of the event, and B − A in it, are reported. */
+export const FREE_AT_YEARS = [5, 10] as const;
+
+/**
+ * At a horizon: each arm's Kaplan–Meier fraction free of the event (a, b) with its
+ * Greenwood standard error, and B − A with the 95% interval d ± 1.96·sqrt(seA² + seB²)
+ * (1.96 being the normal 97.5% quantile, used in full).
+ * The arms are taken as independent samples: for paired replicates the interval is
+ * conservative (see survivalDifferenceAt). NaN where an arm was not followed to the
+ * horizon (it lies beyond the arm's longest follow-up).
+ */
+export type FreeAt = Omit<SurvivalDifference, 'time'> & { years: number };
+
 export interface Comparison {
   endpoint: Endpoint;
   arms: [ArmReport, ArmReport];
   logRank: LogRank;
+  /** The fraction free of the event and B − A in it at FREE_AT_YEARS, in that order. */
+  freeAt: FreeAt[];
   /** B − A per quantity: unpaired bootstrap, and paired over replicates both arms define. */
   differences: Record<Quantity, { unpaired: Difference; paired: Difference; pairs: number }>;
   /** Whether replicate i of both arms shared its seed; without it there is no paired column. */
@@ -300,12 +317,14 @@ export function compareArms(
   const b = inReplicateOrder(arrivedB);
   const ta = endpointTimes(a, endpoint);
   const tb = endpointTimes(b, endpoint);
-  const test = logRank(
-    ta.years,
-    ta.status.map((s) => s === 1),
-    tb.years,
-    tb.status.map((s) => s === 1),
-  );
+  const eventsA = ta.status.map((s) => s === 1);
+  const eventsB = tb.status.map((s) => s === 1);
+  const test = logRank(ta.years, eventsA, tb.years, eventsB);
+  const freeAt = survivalDifferenceAt(
+    kaplanMeierFit(ta.years, eventsA),
+    kaplanMeierFit(tb.years, eventsB),
+    FREE_AT_YEARS,
+  ).map(({ time, ...d }): FreeAt => ({ years: time, ...d }));
   const differences = {} as Comparison['differences'];
   for (const q of Object.keys(QUANTITIES) as Quantity[]) {
     const unpaired = bootstrapMedianDifference(
@@ -323,5 +342,5 @@ export function compareArms(
     };
   }
   const arms: [ArmReport, ArmReport] = [armReport(a, endpoint), armReport(b, endpoint)];
-  return { endpoint, arms, logRank: test, differences, paired };
+  return { endpoint, arms, logRank: test, freeAt, differences, paired };
 }

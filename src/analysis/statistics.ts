@@ -638,6 +638,58 @@ export function survivalAt(fit: SurvivalFit, at: readonly number[]): SurvivalAt[
   });
 }
 
+/** B − A in the survival at one time, with each arm's value and Greenwood standard error. */
+export interface SurvivalDifference extends Difference {
+  time: number;
+  stdErrA: number;
+  stdErrB: number;
+}
+
+/**
+ * B − A in the Kaplan–Meier survival at each time in `at`, with the Wald interval
+ * d ± z·sqrt(seA² + seB²) from each arm's Greenwood standard error of the survival
+ * itself (summary(survfit(...), times = at)'s surv and std.err).
+ *
+ * The arms are taken as independent samples. Paired replicates (replicate i of both
+ * arms sharing its seed) usually make the arms' values positively correlated, so
+ * that Var(B − A) = seA² + seB² − 2·cov is smaller than this sum: for them the
+ * interval is conservative (wider than it needs to be).
+ *
+ * An arm no one was followed to (the time beyond its longest follow-up, where
+ * survfit's curve is undefined and summary without `extend` gives no row) has no
+ * value: NaN there, and in the difference. Where a curve has fallen to 0 its
+ * Greenwood error is undefined (NaN, as R's), and so is the interval. Where
+ * neither arm has had an event by the time, both errors are 0 and the interval has
+ * zero width.
+ */
+export function survivalDifferenceAt(
+  fitA: SurvivalFit,
+  fitB: SurvivalFit,
+  at: readonly number[],
+  level = 0.95,
+): SurvivalDifference[] {
+  const z = normalQuantile(1 - (1 - level) / 2);
+  const followed = (s: SurvivalAt) => (s.atRisk > 0 ? s : { ...s, survival: Number.NaN, stdErr: Number.NaN });
+  const readA = survivalAt(fitA, at).map(followed);
+  const readB = survivalAt(fitB, at).map(followed);
+  return Array.from(at, (time, k) => {
+    const a = readA[k] as SurvivalAt;
+    const b = readB[k] as SurvivalAt;
+    const difference = b.survival - a.survival;
+    const se = Math.sqrt(a.stdErr * a.stdErr + b.stdErr * b.stdErr);
+    return {
+      time,
+      a: a.survival,
+      b: b.survival,
+      stdErrA: a.stdErr,
+      stdErrB: b.stdErr,
+      difference,
+      low: difference - z * se,
+      high: difference + z * se,
+    };
+  });
+}
+
 /**
  * First time a curve is at or below ½, by print.survfit's rule (survival's survmean): values within
  * sqrt(eps) of ½ count as ½, and where the curve sits at exactly ½ over an interval the median is the

@@ -3,14 +3,18 @@
  * replicates enter each number, the endpoint's times and competing deaths, the
  * paired design, and independence from the order replicates arrive in.
  */
+import { join } from 'node:path';
 import seedrandom from 'seedrandom';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Arm,
   BINS,
   binLabels,
+  type Comparison,
   compareArms,
   endpointTimes,
+  FREE_AT_YEARS,
+  type FreeAt,
   histogram,
   type OutcomeRecord,
   QUANTITIES,
@@ -18,11 +22,14 @@ import {
 } from '../../src/analysis/comparison.ts';
 import {
   differenceText,
+  freeAtText,
+  freeDifferenceText,
   logRankText,
   medianText,
   pairedText,
   survivalMedianText,
 } from '../../src/analysis/comparison-text.ts';
+import { parseOut, R_OUT, R_REQUIRED, rSurvival, runR, scratchDir, writeCsv } from '../support/r.ts';
 
 const row = (over: Partial<Record<string, number>>): OutcomeRecord => ({
   days_simulated: 3652.5,
@@ -151,6 +158,7 @@ describe('histograms and words shared by the page and seedsoil compare', () => {
     const words = [
       logRankText(c.logRank),
       ...c.arms.map((r) => survivalMedianText(r.medianYears, r.events)),
+      ...c.freeAt.flatMap((f) => [freeAtText(f.a, f.years), freeAtText(f.b, f.years), freeDifferenceText(f)]),
       ...(Object.keys(QUANTITIES) as Quantity[]).flatMap((q) => [
         ...c.arms.map((r) => medianText(r.quantities[q], r.defined[q])),
         differenceText(c.differences[q].unpaired),
@@ -163,7 +171,173 @@ describe('histograms and words shared by the page and seedsoil compare', () => {
     expect(words).toContain('none (no replicate defines it)');
     expect(words).toContain('none (an arm has no value)');
     expect(words).toContain('none (no replicate defines it in both arms)');
+    // Followed ten years without an event: all free, and Greenwood's error is 0 in both arms.
+    expect(c.freeAt.map((f) => [f.years, f.a, f.b, freeDifferenceText(f)])).toEqual([
+      [5, 1, 1, '0 [0, 0] (no event by 5 years in either arm)'],
+      [10, 1, 1, '0 [0, 0] (no event by 10 years in either arm)'],
+    ]);
     expect(c.arms[0].histograms.metastases).toEqual([2, 0, 0, 0, 0, 0, 0]);
     expect(c.arms[0].defined.early_share).toBe(0);
   });
 });
+
+// Agreement with R: |ours − R| ≤ 1e-12·|R| + 1e-15 (the floor for a difference R prints as exactly 0); NA in R
+// (no value) must be NaN here.
+const RELATIVE = 1e-12;
+const FLOOR = 1e-15;
+const YEAR = 365.25;
+
+/** Rows of one arm: `n` replicates with the same times (years; an event, a death first, or the end of follow-up). */
+const rows = (n: number, o: { event?: number; death?: number; end?: number }): OutcomeRecord[] =>
+  Array.from({ length: n }, () =>
+    row({
+      ...(o.event === undefined ? {} : { first_distant_macro_day: o.event * YEAR }),
+      ...(o.death === undefined ? {} : { death_day: o.death * YEAR }),
+      ...(o.end === undefined ? {} : { days_simulated: o.end * YEAR }),
+    }),
+  );
+
+/** Replicates with exponential times in whole days, a share dying first, followed 8 to 12 years. */
+function simulatedRows(n: number, hazard: number, r: () => number): OutcomeRecord[] {
+  return Array.from({ length: n }, () => {
+    const end = Math.round((8 + 4 * r()) * YEAR);
+    const day = Math.max(1, Math.round((-Math.log(1 - r()) / hazard) * YEAR));
+    if (day >= end) return row({ days_simulated: end });
+    return row(
+      r() < 0.2
+        ? { death_day: day, days_simulated: end }
+        : { first_distant_macro_day: day, days_simulated: end },
+    );
+  });
+}
+
+const simulated = seedrandom.alea('seedsoil-free-at-reference');
+const CASES: { name: string; a: OutcomeRecord[]; b: OutcomeRecord[] }[] = [
+  {
+    // Tied events; an event, a censoring and a death exactly at 5 years; follow-up ending exactly at 10.
+    name: 'censoring-and-ties',
+    a: [
+      ...rows(3, { event: 2 }),
+      ...rows(1, { event: 5 }),
+      ...rows(1, { end: 5 }),
+      ...rows(2, { death: 3 }),
+      ...rows(2, { event: 7.5 }),
+      ...rows(1, { end: 8 }),
+      ...rows(5, {}),
+    ],
+    b: [
+      ...rows(1, { event: 1 }),
+      ...rows(2, { event: 4 }),
+      ...rows(1, { death: 5 }),
+      ...rows(2, { event: 6 }),
+      ...rows(1, { end: 6 }),
+      ...rows(1, { event: 9.5 }),
+      ...rows(6, {}),
+    ],
+  },
+  {
+    // B's longest follow-up is 8 years: no value at 10; A is followed to 12.
+    name: 'beyond-follow-up',
+    a: [
+      ...rows(2, { event: 3 }),
+      ...rows(1, { death: 6 }),
+      ...rows(1, { event: 9 }),
+      ...rows(4, { end: 12 }),
+    ],
+    b: [...rows(1, { event: 1 }), ...rows(2, { event: 3 }), ...rows(2, { end: 4 }), ...rows(2, { end: 8 })],
+  },
+  {
+    // Every replicate of A has the event by 5 years: its curve is 0 there (Greenwood undefined), and undefined at 10.
+    name: 'curve-at-zero',
+    a: [...rows(1, { event: 1 }), ...rows(1, { event: 3 }), ...rows(2, { event: 5 })],
+    b: [...rows(2, { event: 2 }), ...rows(1, { death: 4 }), ...rows(5, {})],
+  },
+  { name: 'simulated-150', a: simulatedRows(150, 0.05, simulated), b: simulatedRows(150, 0.09, simulated) },
+];
+
+const r = rSurvival();
+const runWithR = r.available || R_REQUIRED;
+if (!runWithR)
+  console.warn(
+    `Skipping the fraction free at fixed years against R's survival package: ${r.detail}. Set SEEDSOIL_REQUIRE_R=1 to make this a failure.`,
+  );
+
+/** summary(survfit(Surv(t, e) ~ 1), times = h) per arm (NA where R gives no row: beyond follow-up), then B − A. */
+function rScript(dir: string): string {
+  const lines = [
+    R_OUT,
+    'suppressMessages(library(survival))',
+    `h <- c(${FREE_AT_YEARS.join(', ')})`,
+    'z <- qnorm(0.975)',
+    'at <- function(f, what) sapply(h, function(x) tryCatch(summary(f, times = x)[[what]], error = function(e) NA_real_))',
+  ];
+  for (const { name } of CASES)
+    lines.push(
+      `d <- read.csv(${JSON.stringify(join(dir, `${name}.csv`))})`,
+      "fa <- survfit(Surv(t, e) ~ 1, data = d[d$arm == 'A', ])",
+      "fb <- survfit(Surv(t, e) ~ 1, data = d[d$arm == 'B', ])",
+      "sa <- at(fa, 'surv'); ea <- at(fa, 'std.err'); sb <- at(fb, 'surv'); eb <- at(fb, 'std.err')",
+      'dd <- sb - sa; se <- sqrt(ea^2 + eb^2)',
+      `out('${name}:a', sa); out('${name}:stdErrA', ea); out('${name}:b', sb); out('${name}:stdErrB', eb)`,
+      `out('${name}:difference', dd); out('${name}:low', dd - z * se); out('${name}:high', dd + z * se)`,
+    );
+  return `${lines.join('\n')}\n`;
+}
+
+describe.skipIf(!runWithR)(
+  `fraction free of the event at ${FREE_AT_YEARS.join(' and ')} years against R's survival package (${r.available ? r.detail : `unavailable: ${r.detail}`})`,
+  () => {
+    let R = new Map<string, number[]>();
+    let scratch: ReturnType<typeof scratchDir> | undefined;
+    const compared = new Map<string, Comparison>();
+
+    beforeAll(() => {
+      if (!r.available) throw new Error(`SEEDSOIL_REQUIRE_R=1 but R cannot be used: ${r.detail}`);
+      scratch = scratchDir('seedsoil-free-at');
+      for (const c of CASES) {
+        const arms = [arm('A', c.a), arm('B', c.b)] as const;
+        compared.set(c.name, compareArms(arms[0], arms[1], 'distant', u(), 5));
+        // The times and events compareArms fits, as R reads them (JavaScript's round-trip form).
+        const times = arms.map((x) => endpointTimes(x, 'distant'));
+        writeCsv(join(scratch.dir, `${c.name}.csv`), {
+          t: times.flatMap((x) => x.years),
+          e: times.flatMap((x) => x.status.map((s) => (s === 1 ? 1 : 0))),
+          arm: times.flatMap((x, i) => x.years.map(() => (i === 0 ? 'A' : 'B'))),
+        });
+      }
+      R = parseOut(runR(rScript(scratch.dir), scratch.dir));
+    });
+
+    afterAll(() => scratch?.remove());
+
+    it.each(CASES.map((c) => c.name))('%s: each arm, B − A and its interval as R computes them', (name) => {
+      const c = compared.get(name) as Comparison;
+      expect(c.freeAt.map((f) => f.years)).toEqual([...FREE_AT_YEARS]);
+      for (const key of ['a', 'stdErrA', 'b', 'stdErrB', 'difference', 'low', 'high'] as const) {
+        const ref = R.get(`${name}:${key}`);
+        expect(ref, `${name} ${key}: R printed nothing`).toHaveLength(FREE_AT_YEARS.length);
+        c.freeAt.forEach((f, k) => {
+          const ours = f[key];
+          const want = (ref as number[])[k] as number;
+          const where = `${name} ${key} at ${f.years} years: ours ${ours}, R ${want}`;
+          if (Number.isNaN(want)) expect(ours, where).toBeNaN();
+          else expect(Math.abs(ours - want), where).toBeLessThanOrEqual(RELATIVE * Math.abs(want) + FLOOR);
+        });
+      }
+    });
+
+    it('covers what the cases are for: no value beyond follow-up, no interval where a curve is at 0', () => {
+      const [five, ten] = (compared.get('beyond-follow-up') as Comparison).freeAt as [FreeAt, FreeAt];
+      expect(Number.isFinite(five.difference) && five.high > five.low).toBe(true);
+      expect([ten.a > 0, ten.b, ten.difference, ten.low, ten.high]).toEqual([true, NaN, NaN, NaN, NaN]);
+      expect(freeAtText(ten.b, 10)).toBe('none (not followed for 10 years)');
+      expect(freeDifferenceText(ten)).toBe('none (an arm was not followed for 10 years)');
+      const zero = (compared.get('curve-at-zero') as Comparison).freeAt[0] as FreeAt;
+      expect([zero.a, zero.stdErrA, zero.low, zero.high]).toEqual([0, NaN, NaN, NaN]);
+      // B: two events in eight at 2 years, a death at 4 censored.
+      expect(freeDifferenceText(zero)).toBe('0.75 (no 95% CI: a curve has fallen to 0)');
+      const ties = (compared.get('censoring-and-ties') as Comparison).freeAt;
+      for (const f of ties) expect(freeDifferenceText(f)).toMatch(/^-?\d\.\d+ \[-?\d\.\d+, -?\d\.\d+\]$/);
+    });
+  },
+);
