@@ -1,7 +1,8 @@
 /**
  * `seedsoil compare A B`: two batch output folders (or scenario files, run first)
  * compared as a researcher would report them: metastasis-free survival
- * (Kaplan–Meier, log-rank test) and distributions with medians, differences and
+ * (Kaplan–Meier, log-rank test, B − A in the fraction free of the event at 5
+ * and 10 years) and distributions with medians, differences and
  * bootstrap 95% intervals; printed, written as a self-contained HTML report
  * (Chart.js inlined, works offline) and as a CSV of every number in it.
  */
@@ -26,6 +27,9 @@ import {
   armNames,
   atRiskYears,
   differenceText,
+  FREE_DIFFERENCE_CI,
+  freeAtText,
+  freeDifferenceText,
   logRankText,
   medianText,
   pairedText,
@@ -172,6 +176,7 @@ primary's first simulated day). Death before the event is a competing risk (cens
 curve); replicates without either are censored at the end of their run.
 Events: ${nameA} ${c.arms[0].events}, ${nameB} ${c.arms[1].events}; deaths before the event: ${nameA} ${c.arms[0].competing}, ${nameB} ${c.arms[1].competing}.
 Median years to the event (Kaplan–Meier, 95% CI): ${nameA} ${survivalMedianText(c.arms[0].medianYears, c.arms[0].events)}, ${nameB} ${survivalMedianText(c.arms[1].medianYears, c.arms[1].events)}.
+${c.freeAt.map((f) => `Fraction free of the event at ${f.years} years (Kaplan–Meier): ${nameA} ${freeAtText(f.a, f.years)}, ${nameB} ${freeAtText(f.b, f.years)}; ${nameB} − ${nameA} ${freeDifferenceText(f)} (${FREE_DIFFERENCE_CI}).`).join('\n')}
 Log-rank test: ${logRankText(c.logRank)}.</p>
 <table><tr><th>at risk, year</th>${years.map((y) => `<th>${y}</th>`).join('')}</tr>${c.arms
     .map(
@@ -249,6 +254,10 @@ export async function compareCommand(args: string[]): Promise<number> {
   console.log(
     `  median years to the event (Kaplan–Meier, 95% CI): A ${survivalMedianText(c.arms[0].medianYears, c.arms[0].events)}; B ${survivalMedianText(c.arms[1].medianYears, c.arms[1].events)}`,
   );
+  for (const f of c.freeAt)
+    console.log(
+      `  fraction free of the event at ${f.years} years (Kaplan–Meier): A ${freeAtText(f.a, f.years)}; B ${freeAtText(f.b, f.years)}; B − A (${FREE_DIFFERENCE_CI}) ${freeDifferenceText(f)}`,
+    );
   const shownYears = atRiskYears(c, 11);
   console.log(`  at risk at years ${shownYears.join(', ')}:`);
   for (const r of c.arms)
@@ -270,6 +279,22 @@ export async function compareCommand(args: string[]): Promise<number> {
     ...c.arms.flatMap((r) => [
       { quantity: 'events', arm: r.label, value: r.events },
       { quantity: 'competing_deaths', arm: r.label, value: r.competing },
+    ]),
+    ...c.freeAt.flatMap((f) => [
+      ...c.arms.map((r, i) => ({
+        quantity: `${endpoint}_free_at`,
+        arm: r.label,
+        years: f.years,
+        value: i === 0 ? f.a : f.b,
+      })),
+      {
+        quantity: `${endpoint}_free_difference`,
+        arm: 'B-A',
+        years: f.years,
+        value: f.difference,
+        low: f.low,
+        high: f.high,
+      },
     ]),
     ...(Object.keys(QUANTITIES) as Quantity[]).flatMap((q) => [
       ...c.arms.map((r) => ({

@@ -51,7 +51,8 @@ row per replicate) and DIR/manifest.json; docs/cluster.md for Slurm and Kubernet
     synopsis:
       'seedsoil compare A B [--endpoint E] [--seed N] [--out report.html] [--replicates R] [--workers W]',
     help: `compare two batch folders (or scenario files, run first): Kaplan–Meier with the
-log-rank test for the chosen endpoint, medians with 95% CIs and B − A with an
+log-rank test for the chosen endpoint and B − A in the fraction free of it at 5
+and 10 years (95% CI), medians with 95% CIs and B − A with an
 unpaired bootstrap 95% CI, and a paired one when the arms share their seed;
 failed replicates are left out and counted; writes an offline HTML report and a
 CSV of every number in it

@@ -22,6 +22,8 @@ import {
   DEFAULT_ENDPOINT,
   ENDPOINTS,
   type Endpoint,
+  type FREE_AT_YEARS,
+  type FreeAt,
   type OutcomeRecord,
   QUANTITIES,
   type Quantity,
@@ -30,6 +32,9 @@ import {
   armNames,
   atRiskYears,
   differenceText,
+  FREE_DIFFERENCE_CI,
+  freeAtText,
+  freeDifferenceText,
   logRankText,
   medianText,
   pairedText,
@@ -74,32 +79,24 @@ function describe(chart: Chart): void {
 
 const capitalized = (text: string) => `${text[0]?.toUpperCase()}${text.slice(1)}`;
 
-/** Where each arm's survival is read out in the curve's caption. */
-const CAPTION_YEARS = 5;
-
-/** The Kaplan–Meier fraction free of the event at `years`; undefined if follow-up ended before. */
-function freeAt(r: ArmReport, years: number): number | undefined {
-  const end = r.survival[r.survival.length - 1];
-  if (!end || end.years < years) return undefined;
-  let value = 1;
-  for (const p of r.survival) if (p.years <= years) value = p.value;
-  return value;
-}
+/** Where each arm's survival, and B − A in it, is read out in the curve's caption (one of the table's years). */
+const CAPTION_YEARS: (typeof FREE_AT_YEARS)[number] = 5;
 
 /**
  * The curves' text alternative: each arm's events, the fraction free of the event
- * at 5 years and the median time, then the log-rank test, in the table's words.
+ * at 5 years and the median time, B − A in that fraction with its interval, then the
+ * log-rank test, in the table's words.
  */
 function survivalCaption(c: Comparison, names: [string, string]): string {
-  const arm = (r: ArmReport, name: string) => {
-    const free = freeAt(r, CAPTION_YEARS);
-    const at =
-      free === undefined
-        ? `not followed for ${CAPTION_YEARS} years`
-        : `${Math.round(100 * free)}% free of the event at ${CAPTION_YEARS} years`;
-    return `${name}: ${count(r.events, 'event', 'events')} in ${count(r.replicates, 'replicate', 'replicates')}, ${at}, median years to the event ${survivalMedianText(r.medianYears, r.events)}`;
+  const at = c.freeAt.find((f) => f.years === CAPTION_YEARS) as FreeAt;
+  const arm = (r: ArmReport, free: number, name: string) => {
+    const followed = Number.isNaN(free)
+      ? `not followed for ${CAPTION_YEARS} years`
+      : `fraction free of the event at ${CAPTION_YEARS} years ${freeAtText(free, CAPTION_YEARS)}`;
+    return `${name}: ${count(r.events, 'event', 'events')} in ${count(r.replicates, 'replicate', 'replicates')}, ${followed}, median years to the event ${survivalMedianText(r.medianYears, r.events)}`;
   };
-  return `${capitalized(ENDPOINTS[c.endpoint].name)} (Kaplan–Meier, deaths censored). ${arm(c.arms[0], names[0])}. ${arm(c.arms[1], names[1])}. Log-rank ${logRankText(c.logRank)}.`;
+  const difference = `${names[1]} − ${names[0]} in the fraction free of the event at ${CAPTION_YEARS} years: ${freeDifferenceText(at)} (${FREE_DIFFERENCE_CI})`;
+  return `${capitalized(ENDPOINTS[c.endpoint].name)} (Kaplan–Meier, deaths censored). ${arm(c.arms[0], at.a, names[0])}. ${arm(c.arms[1], at.b, names[1])}. ${difference}. Log-rank ${logRankText(c.logRank)}.`;
 }
 
 /**
@@ -284,6 +281,12 @@ export async function setupCompare(current: () => Chosen): Promise<CompareView> 
       `<tr data-row="at-risk"><th>at risk at years ${years.join(', ')}</th>${[a, b]
         .map((r) => `<td>${years.map((y) => r.atRisk[y]?.atRisk ?? 0).join(', ')}</td>`)
         .join('')}<td colspan="2"></td></tr>` +
+      c.freeAt
+        .map(
+          (f) =>
+            `<tr data-row="free-${f.years}"><th>fraction free of the event at ${f.years} years (Kaplan–Meier)</th><td>${freeAtText(f.a, f.years)}</td><td>${freeAtText(f.b, f.years)}</td><td colspan="2">${hB} − ${hA}: ${freeDifferenceText(f)} (${FREE_DIFFERENCE_CI})</td></tr>`,
+        )
+        .join('') +
       quantities
         .map(
           (q) =>

@@ -92,6 +92,21 @@ describe('seedsoil compare on real batches', () => {
     const n = numbers(join(dir, 'same.csv'));
     expect(n['pairs_metastases/B-A']).toBe('4');
     expect(n['difference_metastases_paired/B-A']).toBe('0');
+    // Runs of 600 days reach neither 5 nor 10 years: no fraction free there, said so, and empty in the CSV.
+    expect(same.stdout).toContain(
+      '  fraction free of the event at 5 years (Kaplan–Meier): A none (not followed for 5 years); B none (not followed for 5 years); B − A (95% CI, Greenwood; arms taken as independent, conservative for paired replicates) none (an arm was not followed for 5 years)\n',
+    );
+    const free = readFileSync(join(dir, 'same.csv'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('distant_free_at,') || l.startsWith('distant_free_difference,'));
+    expect(free).toEqual([
+      'distant_free_at,A,5,,,',
+      'distant_free_at,B,5,,,',
+      'distant_free_difference,B-A,5,,,',
+      'distant_free_at,A,10,,,',
+      'distant_free_at,B,10,,,',
+      'distant_free_difference,B-A,10,,,',
+    ]);
     expect(readFileSync(join(dir, 'same.html'), 'utf8')).toMatch(/seed 9/);
   }, 120_000);
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FREE_DIFFERENCE_CI, fixed } from '../../src/analysis/comparison-text.ts';
 import { loadScenarioFile } from '../../src/cli/scenarios.ts';
 import { deepMerge, validateScenario } from '../../src/engine/scenario.ts';
 import { run } from '../../src/engine/simulation.ts';
@@ -254,6 +255,14 @@ describe('web app', () => {
         `${name}: ${count(events, 'event', 'events')} in 8 replicates, not followed for 5 years, median years to the event ${rows['median-years']?.[a]}`,
       );
     });
+    expect(rows['free-5']).toEqual([
+      'none (not followed for 5 years)',
+      'none (not followed for 5 years)',
+      `${names[1]} − ${names[0]}: none (an arm was not followed for 5 years) (${FREE_DIFFERENCE_CI})`,
+    ]);
+    expect(km).toContain(
+      `${names[1]} − ${names[0]} in the fraction free of the event at 5 years: none (an arm was not followed for 5 years) (${FREE_DIFFERENCE_CI}). Log-rank`,
+    );
     ['metastases', 'early_share', 'primary_mm_at_first_seeding'].forEach((q, k) => {
       const chart = charts[k + 1];
       names.forEach((name, a) => {
@@ -304,6 +313,19 @@ describe('web app', () => {
       ...printed(/median years to the event \(Kaplan–Meier, 95% CI\): A (.*); B (.*)$/m),
       '',
     ]);
+    for (const years of [5, 10]) {
+      const [freeA, freeB, difference] = printed(
+        new RegExp(
+          `^  fraction free of the event at ${years} years \\(Kaplan–Meier\\): A (.*); B (.*); B − A \\(${FREE_DIFFERENCE_CI}\\) (.*)$`,
+          'm',
+        ),
+      );
+      expect(rows[`free-${years}`]).toEqual([
+        freeA,
+        freeB,
+        `${names[1]} − ${names[0]}: ${difference} (${FREE_DIFFERENCE_CI})`,
+      ]);
+    }
     for (const q of ['metastases', 'early_share', 'primary_mm_at_first_seeding'])
       expect(rows[q], q).toEqual(
         printed(
@@ -354,10 +376,21 @@ describe('web app', () => {
     const late = curves[1] ?? [];
     const at5 = late.filter((p) => p.x <= 5).at(-1)?.y ?? Number.NaN;
     expect(late.at(-1)?.x).toBeGreaterThan(5);
+    const free5 = await page.$$eval('#compare-table tr[data-row="free-5"] td', (tds) =>
+      tds.map((td) => td.textContent ?? ''),
+    );
+    expect(free5).toEqual([
+      'none (not followed for 5 years)',
+      fixed(at5),
+      `breast-her2-late − hahnfeldt-lewis-lung: none (an arm was not followed for 5 years) (${FREE_DIFFERENCE_CI})`,
+    ]);
     expect(km).toContain(
-      `breast-her2-late: 0 events in 4 replicates, ${Math.round(100 * at5)}% free of the event at 5 years`,
+      `breast-her2-late: 0 events in 4 replicates, fraction free of the event at 5 years ${fixed(at5)}`,
     );
     expect(km).toContain('hahnfeldt-lewis-lung: 0 events in 4 replicates, not followed for 5 years');
+    expect(km).toContain(
+      'breast-her2-late − hahnfeldt-lewis-lung in the fraction free of the event at 5 years: none (an arm was not followed for 5 years)',
+    );
     expect(km).toContain('Log-rank not defined');
     await page.close();
   });
