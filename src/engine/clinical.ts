@@ -244,10 +244,21 @@ function adjuvant(ctx: Context): void {
   const onEndocrine = endo.enabled && since >= endo.startDays && since < endo.startDays + endo.durationDays;
   if (onEndocrine !== c.endocrineActive) {
     c.endocrineActive = onEndocrine;
-    logEvent(state, onEndocrine ? 'endocrine_start' : 'endocrine_end', '', -1, 0);
+    if (onEndocrine) c.endocrineResistant = !bernoulli(ctx.streams.clinical, endo.responseProbability);
+    logEvent(
+      state,
+      onEndocrine ? 'endocrine_start' : 'endocrine_end',
+      '',
+      -1,
+      0,
+      onEndocrine && c.endocrineResistant ? 'resistant' : '',
+    );
   }
-  ctx.therapy.divisionFactor = onEndocrine ? endo.divisionFactor : 1;
-  ctx.therapy.wakeFactor = onEndocrine ? endo.wakeFactor : 1;
+  // De novo resistance: the whole disease of a resistant patient goes on as if untreated.
+  const acting = onEndocrine && !c.endocrineResistant;
+  ctx.therapy.divisionFactor = acting ? endo.divisionFactor : 1;
+  ctx.therapy.wakeFactor = acting ? endo.wakeFactor : 1;
+  ctx.therapy.deathRate = acting ? endo.deathRate : 0;
   const rt = s.clinical.radiotherapy;
   if (rt.enabled && !c.radiotherapyDone && since >= rt.startDays) {
     c.radiotherapyDone = true;

@@ -23,6 +23,8 @@ export type Streams = Record<StreamName, Stream>;
 export interface Therapy {
   divisionFactor: number;
   wakeFactor: number;
+  /** Extra death hazard of cycling cells, per day. */
+  deathRate: number;
 }
 
 export interface Context {

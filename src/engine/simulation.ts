@@ -97,6 +97,7 @@ function initialState(s: Scenario, patient: PatientTraits): State {
       chemoCyclesGiven: 0,
       radiotherapyDone: false,
       endocrineActive: false,
+      endocrineResistant: false,
       ctcPerSampleAtDetection: -1,
       dormantAtDetection: -1,
       coloniesAtDetection: -1,
@@ -121,7 +122,7 @@ function makeContext(scenario: Scenario, state: State, streams: Streams): Contex
     anatomy: buildAnatomy(scenario),
     state,
     streams,
-    therapy: { divisionFactor: 1, wakeFactor: 1 },
+    therapy: { divisionFactor: 1, wakeFactor: 1, deathRate: 0 },
     cohorts,
     counted: scenario.representation.mode === 'cohorts',
   };
@@ -334,8 +335,14 @@ export function resume(json: string): Simulation {
   ) as Streams;
   const state = data.state as State;
   const ctx = makeContext(data.scenario, state, streams);
-  const therapy = state.clinical.endocrineActive ? data.scenario.clinical.endocrine : undefined;
-  if (therapy) ctx.therapy = { divisionFactor: therapy.divisionFactor, wakeFactor: therapy.wakeFactor };
+  const c = state.clinical;
+  const therapy = c.endocrineActive && !c.endocrineResistant ? data.scenario.clinical.endocrine : undefined;
+  if (therapy)
+    ctx.therapy = {
+      divisionFactor: therapy.divisionFactor,
+      wakeFactor: therapy.wakeFactor,
+      deathRate: therapy.deathRate,
+    };
   return {
     ctx,
     seed: data.seed,

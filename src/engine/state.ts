@@ -308,6 +308,8 @@ export interface ClinicalState {
   chemoCyclesGiven: number;
   radiotherapyDone: boolean;
   endocrineActive: boolean;
+  /** Drawn when endocrine therapy starts: the patient's disease does not respond to it. */
+  endocrineResistant: boolean;
   ctcPerSampleAtDetection: number;
   dormantAtDetection: number;
   coloniesAtDetection: number;

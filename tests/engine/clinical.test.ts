@@ -143,35 +143,47 @@ describe('clinical layer', () => {
     expect(nodeCells).toBeGreaterThan(0);
   });
 
-  forModes('no dormant cell wakes while endocrine therapy with wakeFactor 0 is in force', (mode) => {
-    const woken = (wakeFactor: number) => {
-      const scenario = fastScenario({
-        time: { durationDays: 900 },
-        colonisation: { wakeHazard: 0.02 },
-        clinical: {
-          chemotherapy: { enabled: false },
-          endocrine: { enabled: true, startDays: 0, durationDays: 300, divisionFactor: 1, wakeFactor },
-        },
-        representation: { mode },
-      });
-      let during = 0;
-      for (let s = 0; s < 2; s++) {
-        const sim = createSimulation(scenario, { seed: 140 + s });
-        const state = sim.ctx.state;
-        const woke = () => funnelTotals(state.funnel).dormantWoke as number;
-        while (!state.ended) {
-          const active = state.clinical.endocrineActive;
-          const before = active ? woke() : 0;
-          step(sim);
-          if (active) during += woke() - before;
+  forModes(
+    'no dormant cell wakes while endocrine therapy with wakeFactor 0 is in force, unless the disease is resistant',
+    (mode) => {
+      const woken = (wakeFactor: number, responseProbability = 1) => {
+        const scenario = fastScenario({
+          time: { durationDays: 900 },
+          colonisation: { wakeHazard: 0.02 },
+          clinical: {
+            chemotherapy: { enabled: false },
+            endocrine: {
+              enabled: true,
+              startDays: 0,
+              durationDays: 300,
+              divisionFactor: 1,
+              wakeFactor,
+              responseProbability,
+            },
+          },
+          representation: { mode },
+        });
+        let during = 0;
+        for (let s = 0; s < 2; s++) {
+          const sim = createSimulation(scenario, { seed: 140 + s });
+          const state = sim.ctx.state;
+          const woke = () => funnelTotals(state.funnel).dormantWoke as number;
+          while (!state.ended) {
+            const active = state.clinical.endocrineActive;
+            const before = active ? woke() : 0;
+            step(sim);
+            if (active) during += woke() - before;
+          }
+          expect(state.clinical.surgeryDay).toBeGreaterThanOrEqual(0);
         }
-        expect(state.clinical.surgeryDay).toBeGreaterThanOrEqual(0);
-      }
-      return during;
-    };
-    expect(woken(0)).toBe(0);
-    expect(woken(1)).toBeGreaterThan(0);
-  });
+        return during;
+      };
+      expect(woken(0)).toBe(0);
+      expect(woken(1)).toBeGreaterThan(0);
+      // A patient whose disease does not respond: the therapy changes nothing.
+      expect(woken(0, 0)).toBeGreaterThan(0);
+    },
+  );
 
   it('gives the stage at diagnosis from what was visible and what the sentinel node showed', () => {
     const seen = new Set<unknown>();

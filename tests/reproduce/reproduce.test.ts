@@ -76,6 +76,35 @@ describe('published results', () => {
     expect(n0?.simulated).toBeCloseTo(5 / 8, 12);
   });
 
+  it('ebctcg-2011 compares event rates per year at risk, arm against arm, within each period', () => {
+    const t = TARGETS.find((x) => x.name === 'ebctcg-2011');
+    if (!t) throw new Error('ebctcg-2011');
+    const patient = (treated: number, recurrence: number, death = -1) => ({
+      treated,
+      operated: 1,
+      recurrence,
+      death,
+      end: 20,
+    });
+    // Treated: 4 recur at year 1, 6 never (34 years at risk in years 0-4, 4 events); untreated:
+    // 8 recur at year 2, 2 die at year 3 without recurrence (16 + 6 = 22 years, 8 events).
+    const ms = [
+      ...Array.from({ length: 4 }, () => patient(1, 1)),
+      ...Array.from({ length: 6 }, () => patient(1, -1)),
+      ...Array.from({ length: 8 }, () => patient(0, 2)),
+      ...Array.from({ length: 2 }, () => patient(0, -1, 3)),
+    ];
+    const [early, late, deaths] = t.rows(ms, loadScenarioFile('breast-er-positive'));
+    const rr = 4 / 34 / (8 / 22);
+    const half = 1.96 * Math.sqrt(1 / 4 + 1 / 8);
+    expect(early?.simulated).toBeCloseTo(rr, 12);
+    expect(early?.low).toBeCloseTo(rr * Math.exp(-half), 12);
+    expect(early?.high).toBeCloseTo(rr * Math.exp(half), 12);
+    // Years 5-9: no events in either arm, so no ratio; deaths in 0-4: none treated, 2 untreated.
+    expect(late?.simulated).toBeNaN();
+    expect(deaths?.simulated).toBe(0);
+  });
+
   it('a population target runs its scenarios at their shares, to within one replicate, for any ensemble size', () => {
     const t = TARGETS.find((x) => x.name === 'breast-population');
     if (!t) throw new Error('breast-population');

@@ -48,7 +48,7 @@ import {
   type Tumour,
 } from '../state.ts';
 import { nextCapacity, switchProbability } from './angiogenesis.ts';
-import { divisionRate, driverCount, netRate, stepProbabilities, substeps } from './growth.ts';
+import { deathRate, divisionRate, driverCount, netRate, stepProbabilities, substeps } from './growth.ts';
 import { invasiveFraction, releaseCells, type ShedBatch } from './invasion.ts';
 
 /** Tail mass below which a law's support is cut: under the resolution of a double-precision uniform. */
@@ -89,9 +89,9 @@ const law: StepLaw = {
 
 /** The step law of a colony of a row; capacity 0 means avascular (held at the avascular capacity). */
 function stepLaw(ctx: Context, cells: number, drivers: number, site: number, capacity = 0): StepLaw {
-  const { scenario: s, therapy } = ctx;
+  const s = ctx.scenario;
   const g = netRate(ctx, true, capacity || s.angiogenesis.avascularCapacityCells, cells);
-  const die = s.growth.turnover * therapy.divisionFactor + Math.max(-g, 0);
+  const die = deathRate(ctx, g);
   const divide = divisionRate(ctx, g, drivers);
   const k = substeps(divide, die, s.time.dt);
   const [pDivide, pDie] = stepProbabilities(divide, die, s.time.dt / k);
@@ -212,7 +212,7 @@ export interface ExactStep {
 }
 
 function exactStep(ctx: Context, n: number, drivers: number, site: number): ExactStep {
-  const therapy = ctx.therapy.divisionFactor === 1 ? 0 : 1;
+  const therapy = ctx.therapy.divisionFactor === 1 && ctx.therapy.deathRate === 0 ? 0 : 1;
   const local = ((therapy * 16 + drivers) * 16 + site) * 1024 + n;
   const mine = ctx.cohorts.laws.get(local);
   if (mine) return mine;

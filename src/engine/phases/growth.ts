@@ -97,8 +97,8 @@ export function netRate(ctx: Context, colony: boolean, capacity: number, n: numb
 
 /**
  * Division rate per cell of a clone at net rate g: turnover plus net growth plus
- * its drivers' advantage. Endocrine therapy is cytostatic: it slows the cell cycle
- * (turnover on both sides) and net growth by the same factor, rather than killing.
+ * its drivers' advantage. Endocrine therapy slows the cell cycle (turnover on both
+ * sides) and net growth by the same factor; its killing is in `deathRate`.
  */
 export function divisionRate(ctx: Context, g: number, drivers: number): number {
   const s = ctx.scenario.growth;
@@ -107,13 +107,23 @@ export function divisionRate(ctx: Context, g: number, drivers: number): number {
   );
 }
 
+/**
+ * Death rate per cell at net rate g: turnover, slowed with the cell cycle by
+ * endocrine therapy, the Gompertz shrinkage above capacity, and the therapy's own
+ * killing (which, unlike the slowing, leaves fewer cells to regrow when it stops).
+ */
+export function deathRate(ctx: Context, g: number): number {
+  const { therapy } = ctx;
+  return ctx.scenario.growth.turnover * therapy.divisionFactor + Math.max(-g, 0) + therapy.deathRate;
+}
+
 export function grow(t: Tumour, ctx: Context): void {
-  const { scenario: s, streams, therapy } = ctx;
+  const { scenario: s, streams } = ctx;
   const u = streams.growth;
   const n = tumourCells(t);
   if (n === 0) return;
   const g = netRate(ctx, t.founding !== null, t.capacity, n);
-  const die = s.growth.turnover * therapy.divisionFactor + Math.max(-g, 0);
+  const die = deathRate(ctx, g);
   const mu = s.growth.driverMutationRate;
   const muP = s.growth.passengerRate;
 

@@ -2,7 +2,7 @@
  * The clinical layer (clinical.ts): detection, surgery and adjuvant therapy.
  */
 import { z } from 'zod';
-import { flag, int, num, prob, section } from './common.ts';
+import { flag, int, num, prob, rate, section } from './common.ts';
 
 export const clinical = section(
   {
@@ -123,6 +123,18 @@ export const clinical = section(
         wakeFactor: prob(0.3, {
           source: 'modelling choice',
           description: 'multiplies the waking hazard of dormant DTCs while on therapy',
+        }),
+        responseProbability: prob(1, {
+          source:
+            'de novo endocrine resistance (Osborne & Schiff 2011, Annu Rev Med 62:233); set with deathRate by EBCTCG 2011 (docs/calibration.md)',
+          description:
+            "chance that a patient's disease responds; in a resistant patient the therapy changes nothing",
+        }),
+        deathRate: rate(0, {
+          source:
+            'apoptosis on oestrogen deprivation (Ellis et al. 1997, Int J Cancer 72:608); set by the carry-over of tamoxifen after it stops (EBCTCG 2011, Lancet 378:771; docs/calibration.md)',
+          description:
+            'extra death hazard of cycling tumour cells while on therapy: micrometastases that shrink to nothing do not return when it stops',
         }),
       },
       'adjuvant endocrine therapy',

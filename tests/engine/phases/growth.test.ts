@@ -102,7 +102,7 @@ describe('phase 1, growth', () => {
     expect(a + b).toBeLessThanOrEqual(1);
   });
 
-  it('grows by exp((b − d)·dt) on average, above or below capacity, primary or colony, on endocrine therapy or not', () => {
+  it('grows by exp((b − d)·dt) on average, above or below capacity, primary or colony, on endocrine therapy (slowing, killing) or not', () => {
     fc.assert(
       fc.property(
         seed,
@@ -113,17 +113,19 @@ describe('phase 1, growth', () => {
         uniform(1, 5),
         fc.boolean(),
         fc.constantFrom(1, 0.5),
-        (s, cells, room, turnover, lambda, factor, colony, f) => {
+        fc.constantFrom(0, 0.05),
+        (s, cells, room, turnover, lambda, factor, colony, f, kill) => {
           const ctx = contextOf(
             { growth: { turnover, lambda, colonyLambdaFactor: factor, driverMutationRate: 0 } },
             s,
           );
           ctx.therapy.divisionFactor = f;
+          ctx.therapy.deathRate = kill;
           const capacity = cells * room;
           const t = tumourOf(PRIMARY_SITE, [{ drivers: 0, cells }], { capacity, primary: !colony });
           const g = (colony ? lambda * factor : lambda) * Math.log(capacity / cells);
           const b = (turnover + Math.max(g, 0)) * f;
-          const d = turnover * f + Math.max(-g, 0);
+          const d = turnover * f + Math.max(-g, 0) + kill;
           const dt = ctx.scenario.time.dt;
           grow(t, ctx);
           // Offspring of one cell over dt have variance below (b + d)·dt·e^(2|b − d|dt); 8 SD bounds a chance failure.
