@@ -572,34 +572,33 @@ export const TARGETS: Target[] = [
       // 0.8 h_treated + 0.2 h_untreated, so the ratio of the drug itself is (RR - 0.2) / 0.8:
       // the value every model patient (who all take it) is compared with.
       const taken = (rr: number) => (rr - 0.2) / 0.8;
-      const published = (rr: number, se: number) =>
-        `RR ${rr} (SE ${se}) as allocated, ${taken(rr).toFixed(2)} taken (80% took it)`;
-      return [
-        row(
-          this,
+      const checks = [
+        [
           'recurrence rate ratio, years 0–4 after surgery, endocrine therapy against none',
-          published(0.53, 0.03),
-          ratio('recurrence', 0, 5),
-          relative(taken(0.53)),
-          '±25% relative',
-        ),
-        row(
-          this,
+          'recurrence',
+          0,
+          0.53,
+          0.03,
+        ],
+        [
           'recurrence rate ratio, years 5–9 (carry-over after the therapy stops)',
-          published(0.68, 0.06),
-          ratio('recurrence', 5, 10),
-          relative(taken(0.68)),
-          '±25% relative',
-        ),
+          'recurrence',
+          5,
+          0.68,
+          0.06,
+        ],
+        ['breast cancer mortality rate ratio, years 0–4', 'death', 0, 0.71, 0.05],
+      ] as const;
+      return checks.map(([quantity, key, from, rr, se]) =>
         row(
           this,
-          'breast cancer mortality rate ratio, years 0–4',
-          published(0.71, 0.05),
-          ratio('death', 0, 5),
-          relative(taken(0.71)),
+          quantity,
+          `RR ${rr} (SE ${se}) as allocated, ${taken(rr).toFixed(2)} taken (80% took it)`,
+          ratio(key, from, from + 5),
+          relative(taken(rr)),
           '±25% relative',
         ),
-      ];
+      );
     },
   },
   {
