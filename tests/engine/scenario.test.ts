@@ -14,6 +14,7 @@ const BUILT_IN = [
   'breast-her2-early',
   'breast-her2-late',
   'breast-er-positive',
+  'breast-er-positive-untreated',
   'breast-triple-negative',
   'colorectal-liver',
   'experimental-metastasis-liver',
@@ -49,6 +50,19 @@ describe('built-in scenarios', () => {
     });
     expect(strip(late)).toEqual(strip(early));
     expect([early.invasion.programme, late.invasion.programme]).toEqual(['early', 'late']);
+  });
+
+  it('the untreated ER+ arm differs from breast-er-positive only in its endocrine therapy being off', () => {
+    const treated = asPatient(loadScenarioFile('breast-er-positive'));
+    const untreated = asPatient(loadScenarioFile('breast-er-positive-untreated'));
+    const strip = (s: typeof treated) => ({
+      ...s,
+      name: '',
+      description: '',
+      clinical: { ...s.clinical, endocrine: { ...s.clinical.endocrine, enabled: false } },
+    });
+    expect(strip(untreated)).toEqual(strip(treated));
+    expect([treated.clinical.endocrine.enabled, untreated.clinical.endocrine.enabled]).toEqual([true, false]);
   });
 
   it('the breast subtypes share every parameter of breast.yaml but growth rate, therapy, programme and wake hazard', () => {
