@@ -536,14 +536,15 @@ export const TARGETS: Target[] = [
       const since = (day: number) => (t0 >= 0 && day >= 0 ? (day - t0) / YEAR : -1);
       return {
         treated: asPatient(s).clinical.endocrine.enabled ? 1 : 0,
-        operated: t0 >= 0 ? 1 : 0,
+        // The trials enrolled early breast cancer: operated, without distant metastases at diagnosis.
+        eligible: t0 >= 0 && !sum.metastaticAtDiagnosis ? 1 : 0,
         recurrence: since(sum.recurrence.day),
         death: since(sum.deathDay),
         end: since(sum.daysSimulated),
       };
     },
     rows(ms) {
-      const operated = ms.filter((m) => m.operated === 1);
+      const eligible = ms.filter((m) => m.eligible === 1);
       // Events per year at risk in [from, to) years after surgery, each arm; at risk until the
       // event, death or the end of the run. The rate ratio's interval is the usual one on the
       // log scale, sqrt(1/events treated + 1/events untreated).
@@ -551,18 +552,19 @@ export const TARGETS: Target[] = [
         const arm = (treated: number) => {
           let events = 0;
           let years = 0;
-          for (const m of operated.filter((x) => x.treated === treated)) {
+          for (const m of eligible.filter((x) => x.treated === treated)) {
             const times = [m[key], m.death, m.end].filter((t) => (t as number) >= 0) as number[];
             const stop = Math.min(...times);
-            if (stop <= from) continue;
-            years += Math.min(stop, to) - from;
             const t = m[key] as number;
             if (t >= from && t < to) events++;
+            if (stop > from) years += Math.min(stop, to) - from;
           }
           return { events, years };
         };
         const a = arm(1);
         const b = arm(0);
+        // No ratio (and no interval) unless both arms have events.
+        if (a.events === 0 || b.events === 0) return [Number.NaN, Number.NaN, Number.NaN];
         const rr = a.events / a.years / (b.events / b.years);
         const half = 1.96 * Math.sqrt(1 / a.events + 1 / b.events);
         return [rr, rr * Math.exp(-half), rr * Math.exp(half)];

@@ -97,7 +97,9 @@ export function eventSentence(type: string, site: string, value: number, detail:
     case 'chemotherapy_cycle':
       return `Chemotherapy cycle ${value}.`;
     case 'endocrine_start':
-      return 'Endocrine therapy started.';
+      return detail === 'resistant'
+        ? 'Endocrine therapy started; the disease does not respond to it.'
+        : 'Endocrine therapy started.';
     case 'endocrine_end':
       return 'Endocrine therapy ended.';
     case 'radiotherapy':

@@ -81,7 +81,7 @@ describe('published results', () => {
     if (!t) throw new Error('ebctcg-2011');
     const patient = (treated: number, recurrence: number, death = -1) => ({
       treated,
-      operated: 1,
+      eligible: 1,
       recurrence,
       death,
       end: 20,
@@ -100,9 +100,16 @@ describe('published results', () => {
     expect(early?.simulated).toBeCloseTo(rr, 12);
     expect(early?.low).toBeCloseTo(rr * Math.exp(-half), 12);
     expect(early?.high).toBeCloseTo(rr * Math.exp(half), 12);
-    // Years 5-9: no events in either arm, so no ratio; deaths in 0-4: none treated, 2 untreated.
+    // Years 5-9: no events in either arm; deaths in 0-4: none treated, 2 untreated. No ratio
+    // without events in both arms.
     expect(late?.simulated).toBeNaN();
-    expect(deaths?.simulated).toBe(0);
+    expect(deaths?.simulated).toBeNaN();
+    // An event exactly at the start of a period counts in it; a patient not eligible counts nowhere.
+    const atFive = [...ms, patient(1, 5), patient(0, 5), patient(0, -1), { ...patient(0, 6), eligible: 0 }];
+    const [, lateAtFive] = t.rows(atFive, loadScenarioFile('breast-er-positive'));
+    // Years 5-9: treated 1 event in 30 years (6 patients free of recurrence, and one at 5 with no
+    // time at risk); untreated 1 event in 5 years (the others recurred or died before year 5).
+    expect(lateAtFive?.simulated).toBeCloseTo(1 / 30 / (1 / 5), 12);
   });
 
   it('a population target runs its scenarios at their shares, to within one replicate, for any ensemble size', () => {
