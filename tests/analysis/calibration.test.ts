@@ -256,13 +256,13 @@ synthetic:
 
   it('refuses a mixture it cannot run, naming the field, the value and what was expected', () => {
     expect(mixtureProblems(POPULATION.replace('breast-population\n', 'breast-populaton\n'))).toEqual([
-      'spec.yaml: mixture: no population named "breast-populaton" (expected the population of a reproduce target, one of "breast-population", or a list of { scenario, share }; did you mean "breast-population"?)',
+      'spec.yaml: mixture: no population named "breast-populaton" (expected the population of a reproduce target, one of "ebctcg-2011", "breast-population", or a list of { scenario, share }; did you mean "breast-population"?)',
     ]);
     expect(mixtureProblems(`scenario: breast\n${POPULATION}`)).toEqual([
       'spec.yaml: mixture: give either scenario or mixture, not both (got scenario "breast" and a mixture)',
     ]);
     expect(mixtureProblems(POPULATION.replace('mixture: breast-population', 'mixture: 3'))).toEqual([
-      'spec.yaml: mixture: wrong type (got 3, expected the name of a population, "breast-population", or a list of { scenario, share })',
+      'spec.yaml: mixture: wrong type (got 3, expected the name of a population, "ebctcg-2011", "breast-population", or a list of { scenario, share })',
     ]);
     const list = (members: string) => POPULATION.replace('mixture: breast-population', `mixture: ${members}`);
     expect(

@@ -94,7 +94,7 @@ describe('seedsoil calibrate on a mixture', () => {
       return r.stderr.replaceAll(file, 'SPEC');
     };
     expect(refused({ mixture: 'breast-populaton' })).toContain(
-      'SPEC: mixture: no population named "breast-populaton" (expected the population of a reproduce target, one of "breast-population", or a list of { scenario, share }; did you mean "breast-population"?)',
+      'SPEC: mixture: no population named "breast-populaton" (expected the population of a reproduce target, one of "ebctcg-2011", "breast-population", or a list of { scenario, share }; did you mean "breast-population"?)',
     );
     expect(
       refused({
@@ -222,7 +222,7 @@ describe('seedsoil calibrate on a mixture', () => {
           ]),
         ),
         synthetic: {
-          values: { 'invasion.bloodRate': 0.1, 'sites.sentinelNode.soil': 0.3 },
+          values: { 'invasion.bloodRate': 0.126, 'sites.sentinelNode.soil': 0.29 },
           replicates: 12,
           seed: 1,
         },
