@@ -29,6 +29,13 @@ describe('checkpoints', () => {
     const cases = [
       { scenario: fastScenario({ inoculation: { enabled: true, cells: 5000, vessel: 'portal' } }), cut: 0 },
       { scenario: fastScenario({ clinical: { endocrine: { enabled: true, durationDays: 400 } } }), cut: 560 },
+      // A responder and a resistant patient under the law that kills: both are restored as they were.
+      ...[0, 1].map((responseProbability) => ({
+        scenario: fastScenario({
+          clinical: { endocrine: { enabled: true, durationDays: 400, responseProbability, deathRate: 0.02 } },
+        }),
+        cut: 560,
+      })),
     ];
     for (const { scenario, cut } of cases) {
       const whole = runFiles(result(runToEnd(createSimulation(scenario, { seed: 9 }))));
