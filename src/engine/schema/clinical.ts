@@ -132,7 +132,7 @@ export const clinical = section(
         }),
         deathRate: rate(0, {
           source:
-            'apoptosis on oestrogen deprivation (Ellis et al. 1997, Int J Cancer 72:608); set by the carry-over of tamoxifen after it stops (EBCTCG 2011, Lancet 378:771; docs/calibration.md)',
+            'apoptosis on oestrogen deprivation (Ellis et al. 1997, Int J Cancer 72:608); set with responseProbability by the recurrence rate ratio of years 0-4 (EBCTCG 2011, Lancet 378:771; docs/calibration.md)',
           description:
             'extra death hazard of cycling tumour cells while on therapy: micrometastases that shrink to nothing do not return when it stops',
         }),
