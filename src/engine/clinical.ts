@@ -254,11 +254,7 @@ function adjuvant(ctx: Context): void {
       onEndocrine && c.endocrineResistant ? 'resistant' : '',
     );
   }
-  // De novo resistance: the whole disease of a resistant patient goes on as if untreated.
-  const acting = onEndocrine && !c.endocrineResistant;
-  ctx.therapy.divisionFactor = acting ? endo.divisionFactor : 1;
-  ctx.therapy.wakeFactor = acting ? endo.wakeFactor : 1;
-  ctx.therapy.deathRate = acting ? endo.deathRate : 0;
+  applyEndocrine(ctx);
   const rt = s.clinical.radiotherapy;
   if (rt.enabled && !c.radiotherapyDone && since >= rt.startDays) {
     c.radiotherapyDone = true;
@@ -287,6 +283,20 @@ function recurrence(ctx: Context): void {
     logEvent(state, 'recurrence', SITES[t.site] as string, t.id, tumourCells(t), type);
     return;
   }
+}
+
+/**
+ * Sets the factors the phases read from the endocrine state: the therapy's while it
+ * is in force, none otherwise. De novo resistance: the whole disease of a resistant
+ * patient goes on as if untreated. Also restores them when a checkpoint resumes.
+ */
+export function applyEndocrine(ctx: Context): void {
+  const c = ctx.state.clinical;
+  const endo = ctx.scenario.clinical.endocrine;
+  const acting = c.endocrineActive && !c.endocrineResistant;
+  ctx.therapy.divisionFactor = acting ? endo.divisionFactor : 1;
+  ctx.therapy.wakeFactor = acting ? endo.wakeFactor : 1;
+  ctx.therapy.deathRate = acting ? endo.deathRate : 0;
 }
 
 export function clinical(ctx: Context): void {

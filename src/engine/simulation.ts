@@ -4,7 +4,7 @@
  * browser worker, a Node worker and a test.
  */
 import { buildAnatomy } from './anatomy.ts';
-import { clinical, dormantCells, primaryLineage } from './clinical.ts';
+import { applyEndocrine, clinical, dormantCells, primaryLineage } from './clinical.ts';
 import { createCohorts, createColonyStore, indexColonies, indexRows } from './cohorts.ts';
 import { type Context, countFunnel, STREAM_NAMES, type Streams } from './context.ts';
 import { scenarioHash } from './hash.ts';
@@ -335,14 +335,7 @@ export function resume(json: string): Simulation {
   ) as Streams;
   const state = data.state as State;
   const ctx = makeContext(data.scenario, state, streams);
-  const c = state.clinical;
-  const therapy = c.endocrineActive && !c.endocrineResistant ? data.scenario.clinical.endocrine : undefined;
-  if (therapy)
-    ctx.therapy = {
-      divisionFactor: therapy.divisionFactor,
-      wakeFactor: therapy.wakeFactor,
-      deathRate: therapy.deathRate,
-    };
+  applyEndocrine(ctx);
   return {
     ctx,
     seed: data.seed,
