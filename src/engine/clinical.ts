@@ -8,7 +8,7 @@ import { type Context, countFunnel, logEvent } from './context.ts';
 import { thinCohortColonies } from './phases/cohortColonies.ts';
 import { dropEmptyRows } from './phases/colonisation.ts';
 import { divisionRate, netRate } from './phases/growth.ts';
-import { bernoulli, binomial } from './samplers.ts';
+import { bernoulli, binomial, exponential } from './samplers.ts';
 import { NODES, SITES } from './schema.ts';
 import {
   cellsForDiameter,
@@ -244,7 +244,13 @@ function adjuvant(ctx: Context): void {
   const onEndocrine = endo.enabled && since >= endo.startDays && since < endo.startDays + endo.durationDays;
   if (onEndocrine !== c.endocrineActive) {
     c.endocrineActive = onEndocrine;
-    if (onEndocrine) c.endocrineResistant = !bernoulli(ctx.streams.clinical, endo.responseProbability);
+    if (onEndocrine) {
+      c.endocrineResistant = !bernoulli(ctx.streams.clinical, endo.responseProbability);
+      // Drawn only where escape can happen, so scenarios without it keep their streams.
+      c.endocrineEscapeHazard = 0;
+      c.endocrineEscapeLevel =
+        !c.endocrineResistant && endo.resistancePerDivision > 0 ? exponential(ctx.streams.clinical, 1) : -1;
+    }
     logEvent(
       state,
       onEndocrine ? 'endocrine_start' : 'endocrine_end',
@@ -255,6 +261,7 @@ function adjuvant(ctx: Context): void {
     );
   }
   applyEndocrine(ctx);
+  if (c.endocrineActive && c.endocrineEscapeLevel >= 0 && !c.endocrineResistant) acquireResistance(ctx);
   const rt = s.clinical.radiotherapy;
   if (rt.enabled && !c.radiotherapyDone && since >= rt.startDays) {
     c.radiotherapyDone = true;
@@ -283,6 +290,45 @@ function recurrence(ctx: Context): void {
     logEvent(state, 'recurrence', SITES[t.site] as string, t.id, tumourCells(t), type);
     return;
   }
+}
+
+/** Cell divisions per day in the whole disease at the current rates (dormant cells do not divide). */
+function divisionsPerDay(ctx: Context): number {
+  let d = 0;
+  for (const t of ctx.state.tumours) {
+    const n = tumourCells(t);
+    if (n === 0) continue;
+    const g = netRate(ctx, t.founding !== null, t.capacity, n);
+    for (const cl of t.clones) d += cl.cells * divisionRate(ctx, g, cl.drivers);
+  }
+  const col = ctx.state.colonies;
+  const avascular = ctx.scenario.angiogenesis.avascularCapacityCells;
+  for (let i = 0; i < col.size; i++) {
+    const m = col.count[i] as number;
+    if (m === 0) continue;
+    const n = col.cells[i] as number;
+    const g = netRate(ctx, true, (col.capacity[i] as number) || avascular, n);
+    d += m * n * divisionRate(ctx, g, col.drivers[i] as number);
+  }
+  return d;
+}
+
+/**
+ * Acquired resistance (Goldie & Coldman 1979): any division under the therapy may
+ * give rise to a resistant lineage, so the disease escapes with hazard per division
+ * times divisions per day, and the level drawn at the start is reached soon in large
+ * disease and seldom in micrometastases. From then on the whole disease is taken as
+ * resistant: the resistant lineage's regrowth from one cell is folded into the
+ * fitted hazard per division.
+ */
+function acquireResistance(ctx: Context): void {
+  const { state, scenario: s } = ctx;
+  const c = state.clinical;
+  c.endocrineEscapeHazard += s.clinical.endocrine.resistancePerDivision * divisionsPerDay(ctx) * s.time.dt;
+  if (c.endocrineEscapeHazard < c.endocrineEscapeLevel) return;
+  c.endocrineResistant = true;
+  applyEndocrine(ctx);
+  logEvent(state, 'endocrine_escape', '', -1, 0);
 }
 
 /**

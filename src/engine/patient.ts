@@ -16,9 +16,11 @@ export function drawPatientTraits(s: Scenario, seed: number, replicate: number):
   const zGrowth = normal(u);
   const zSymptoms = normal(u);
   const screened = u() < s.clinical.screening.participation;
+  const zShed = normal(u);
   return {
     lambdaFactor: Math.exp(s.growth.lambdaSpread * zGrowth),
     symptomaticMm: s.clinical.symptomaticMm * Math.exp(s.clinical.symptomaticSpread * zSymptoms),
     screened,
+    shedFactor: Math.exp(s.invasion.shedSpread * zShed),
   };
 }

@@ -98,6 +98,8 @@ function initialState(s: Scenario, patient: PatientTraits): State {
       radiotherapyDone: false,
       endocrineActive: false,
       endocrineResistant: false,
+      endocrineEscapeHazard: 0,
+      endocrineEscapeLevel: -1,
       ctcPerSampleAtDetection: -1,
       dormantAtDetection: -1,
       coloniesAtDetection: -1,

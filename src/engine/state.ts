@@ -310,6 +310,12 @@ export interface ClinicalState {
   endocrineActive: boolean;
   /** Drawn when endocrine therapy starts: the patient's disease does not respond to it. */
   endocrineResistant: boolean;
+  /**
+   * Acquired resistance: divisions under the therapy times the hazard per division,
+   * summed, and the Exp(1) level at which the disease escapes (-1 when not drawn).
+   */
+  endocrineEscapeHazard: number;
+  endocrineEscapeLevel: number;
   ctcPerSampleAtDetection: number;
   dormantAtDetection: number;
   coloniesAtDetection: number;
@@ -334,6 +340,8 @@ export interface PatientTraits {
   symptomaticMm: number;
   /** Whether this patient takes part in screening (clinical.screening.participation). */
   screened: boolean;
+  /** Multiplies the rates at which this patient's cells enter blood and lymph (invasion.shedSpread). */
+  shedFactor: number;
 }
 
 export interface State {

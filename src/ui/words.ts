@@ -100,6 +100,8 @@ export function eventSentence(type: string, site: string, value: number, detail:
       return detail === 'resistant'
         ? 'Endocrine therapy started; the disease does not respond to it.'
         : 'Endocrine therapy started.';
+    case 'endocrine_escape':
+      return 'The disease became resistant to endocrine therapy.';
     case 'endocrine_end':
       return 'Endocrine therapy ended.';
     case 'radiotherapy':

@@ -185,6 +185,79 @@ describe('clinical layer', () => {
     },
   );
 
+  it('acquired resistance: the hazard is the divisions under therapy times the hazard per division, and the disease escapes when it reaches the level drawn', () => {
+    const scenario = (resistancePerDivision: number) =>
+      fastScenario({
+        time: { durationDays: 1500 },
+        clinical: {
+          chemotherapy: { enabled: false },
+          radiotherapy: { enabled: false },
+          endocrine: {
+            enabled: true,
+            startDays: 0,
+            durationDays: 800,
+            deathRate: 0.02,
+            resistancePerDivision,
+          },
+        },
+      });
+    // Divisions per day of every cycling cell, summed here from the state the clinical layer saw.
+    const divisions = (sim: Simulation) => {
+      const ctx = sim.ctx;
+      let d = 0;
+      for (const t of ctx.state.tumours) {
+        const g = netRate(ctx, t.founding !== null, t.capacity, tumourCells(t));
+        for (const c of t.clones) d += c.cells * divisionRate(ctx, g, c.drivers);
+      }
+      const col = ctx.state.colonies;
+      for (let i = 0; i < col.size; i++) {
+        const n = col.cells[i] as number;
+        const cap = (col.capacity[i] as number) || ctx.scenario.angiogenesis.avascularCapacityCells;
+        d +=
+          (col.count[i] as number) *
+          n *
+          divisionRate(ctx, netRate(ctx, true, cap, n), col.drivers[i] as number);
+      }
+      return d;
+    };
+    let escapes = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      const a = createSimulation(scenario(2e-6), { seed });
+      const b = createSimulation(scenario(6e-6), { seed });
+      const [ca, cb] = [a.ctx.state.clinical, b.ctx.state.clinical];
+      let hazard = 0;
+      while (!a.ctx.state.ended && !ca.endocrineResistant && !cb.endocrineResistant) {
+        const acting = ca.endocrineActive;
+        step(a);
+        step(b);
+        // Up to the first escape the two runs are one run: only the hazard differs, by the factor of 3.
+        expect(b.ctx.state.day).toBe(a.ctx.state.day);
+        if (!ca.endocrineActive) continue;
+        if (acting) hazard += 2e-6 * divisions(a) * a.ctx.scenario.time.dt;
+        else hazard = 2e-6 * divisions(a) * a.ctx.scenario.time.dt;
+        expect(ca.endocrineEscapeHazard).toBeCloseTo(hazard, 12);
+        expect(cb.endocrineEscapeHazard / ca.endocrineEscapeHazard).toBeCloseTo(3, 12);
+        expect(cb.endocrineEscapeLevel).toBe(ca.endocrineEscapeLevel);
+        expect(ca.endocrineResistant).toBe(ca.endocrineEscapeHazard >= ca.endocrineEscapeLevel);
+        expect(cb.endocrineResistant).toBe(cb.endocrineEscapeHazard >= cb.endocrineEscapeLevel);
+      }
+      // The larger hazard per division escapes first or together.
+      if (ca.endocrineResistant) expect(cb.endocrineResistant).toBe(true);
+      if (cb.endocrineResistant) {
+        escapes++;
+        // From then on the therapy changes nothing.
+        expect(b.ctx.therapy).toEqual({ divisionFactor: 1, wakeFactor: 1, deathRate: 0 });
+        expect(b.ctx.state.events.at(-1)?.type).toBe('endocrine_escape');
+      }
+    }
+    expect(escapes).toBeGreaterThan(0);
+    // Without a hazard per division no level is drawn and nothing escapes.
+    const none = createSimulation(scenario(0), { seed: 1 });
+    runToEnd(none);
+    expect(none.ctx.state.clinical.endocrineEscapeLevel).toBe(-1);
+    expect(none.ctx.state.events.some((e) => e.type === 'endocrine_escape')).toBe(false);
+  });
+
   it('gives the stage at diagnosis from what was visible and what the sentinel node showed', () => {
     const seen = new Set<unknown>();
     for (let s = 0; s < 8; s++) {
@@ -291,32 +364,41 @@ describe('clinical layer', () => {
     const n = 2000;
     const base = fastScenario({
       growth: { lambdaSpread: 0.7 },
+      invasion: { shedSpread: 1.3 },
       clinical: { symptomaticSpread: 0.4, screening: { participation: 0.3 } },
     });
     const onlySymptoms = deepMerge(base, {
       growth: { lambdaSpread: 0 },
+      invasion: { shedSpread: 0 },
       clinical: { screening: { participation: 0.9 } },
     }) as Scenario;
     let screened = 0;
     const growthZ: number[] = [];
     const symptomsZ: number[] = [];
+    const shedZ: number[] = [];
     for (let r = 0; r < n; r++) {
       const p = createSimulation(base, { seed: 11, replicate: r }).ctx.state.patient;
       if (p.screened) screened++;
       growthZ.push(Math.log(p.lambdaFactor) / 0.7);
       symptomsZ.push(Math.log(p.symptomaticMm / base.clinical.symptomaticMm) / 0.4);
+      shedZ.push(Math.log(p.shedFactor) / 1.3);
       // The page draws the same traits to place its detection lines.
       expect(drawPatientTraits(base, 11, r)).toEqual(p);
       const q = createSimulation(onlySymptoms, { seed: 11, replicate: r }).ctx.state.patient;
       expect(q.lambdaFactor).toBe(1);
+      expect(q.shedFactor).toBe(1);
       expect(q.symptomaticMm).toBe(p.symptomaticMm);
     }
-    for (const z of [growthZ, symptomsZ]) expect(ksNormal(z)).toBeLessThan(1.95 / Math.sqrt(n));
+    for (const z of [growthZ, symptomsZ, shedZ]) expect(ksNormal(z)).toBeLessThan(1.95 / Math.sqrt(n));
     // Binomial(2000, 0.3): mean 600, sd 20.5; 4 sd either side.
     expect(Math.abs(screened - 0.3 * n)).toBeLessThan(4 * Math.sqrt(n * 0.3 * 0.7));
-    // The two traits are drawn independently.
-    const r = correlation(growthZ, symptomsZ);
-    expect(Math.abs(r)).toBeLessThan(3.3 / Math.sqrt(n));
+    // The traits are drawn independently.
+    for (const [a, b] of [
+      [growthZ, symptomsZ],
+      [growthZ, shedZ],
+      [symptomsZ, shedZ],
+    ] as const)
+      expect(Math.abs(correlation(a, b))).toBeLessThan(3.3 / Math.sqrt(n));
   });
 
   it("a patient's growth factor scales the Gompertz rate of the primary and of its colonies", () => {

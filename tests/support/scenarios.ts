@@ -86,6 +86,8 @@ export const arbitraryScenario: fc.Arbitrary<Scenario> = fc
     inoculate: fc.boolean(),
     representation: fc.constantFrom('cohorts', 'individual'),
     lambdaSpread: uniform(0, 0.3),
+    shedSpread: uniform(0, 1),
+    resistancePerDivision: fc.constantFrom(0, 1e-9, 1e-6),
     symptomaticSpread: uniform(0, 0.8),
     participation: uniform(0, 1),
   })
@@ -98,6 +100,7 @@ export const arbitraryScenario: fc.Arbitrary<Scenario> = fc
         bloodRate: a.bloodRate,
         lymphRate: a.lymphRate,
         clusterFraction: a.clusterFraction,
+        shedSpread: a.shedSpread,
       },
       circulation: { survivalSingle: a.survivalSingle },
       lymph: { skipProbability: a.skip },
@@ -114,7 +117,7 @@ export const arbitraryScenario: fc.Arbitrary<Scenario> = fc
         screening: { participation: a.participation },
         chemotherapy: { enabled: a.chemo },
         radiotherapy: { enabled: a.radiotherapy },
-        endocrine: { enabled: a.endocrine },
+        endocrine: { enabled: a.endocrine, resistancePerDivision: a.resistancePerDivision },
       },
     }),
   );

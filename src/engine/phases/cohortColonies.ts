@@ -108,7 +108,7 @@ function stepLaw(ctx: Context, cells: number, drivers: number, site: number, cap
   // Blood-borne shedding scales with vascularisation, as for a record (angiogenesis.ts).
   const v = capacity > 0 ? Math.min(1, capacity / cells) : s.angiogenesis.baselineVascularisation;
   const total = inv.bloodRate * v + inv.lymphRate;
-  law.shedHazard = total * s.time.dt;
+  law.shedHazard = total * ctx.state.patient.shedFactor * s.time.dt;
   law.toBlood = total > 0 ? (inv.bloodRate * v) / total : 0;
   return law;
 }

@@ -90,7 +90,7 @@ export function invade(t: Tumour, ctx: Context, primaryCells: number, out: ShedB
   const n = tumourCells(t);
   if (n === 0) return;
   const bloodRate = inv.bloodRate * vascularisation(t, ctx);
-  const total = bloodRate + inv.lymphRate;
+  const total = (bloodRate + inv.lymphRate) * ctx.state.patient.shedFactor;
   if (total <= 0) return;
   const dt = ctx.scenario.time.dt;
   for (const c of t.clones) {
@@ -98,7 +98,7 @@ export function invade(t: Tumour, ctx: Context, primaryCells: number, out: ShedB
     if (f === 0 || c.cells === 0) continue;
     const events = binomial(u, c.cells, -Math.expm1(-f * total * dt));
     if (events === 0) continue;
-    const toBlood = binomial(u, events, bloodRate / total);
+    const toBlood = binomial(u, events, bloodRate / (bloodRate + inv.lymphRate));
     // Cells of lymph events stay reserved while blood clusters recruit.
     release(ctx, t, c, primaryCells, ROUTE_BLOOD, toBlood, events, out);
     release(ctx, t, c, primaryCells, ROUTE_LYMPH, events - toBlood, events - toBlood, out);

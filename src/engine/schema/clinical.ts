@@ -136,6 +136,13 @@ export const clinical = section(
           description:
             'extra death hazard of cycling tumour cells while on therapy: micrometastases that shrink to nothing do not return when it stops',
         }),
+        resistancePerDivision: num(0, 0, 1e-3, {
+          unit: 'per division',
+          source:
+            'acquired resistance grows with the number of divisions (Goldie & Coldman 1979, Cancer Treat Rep 63:1727); set by the mortality rate ratio of years 0-4 (EBCTCG 2011; docs/calibration.md)',
+          description:
+            "hazard per cell division under therapy that a responding patient's disease escapes it: large disease escapes within months, micrometastases seldom",
+        }),
       },
       'adjuvant endocrine therapy',
     ),

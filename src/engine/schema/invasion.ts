@@ -29,6 +29,13 @@ export const invasion = section(
       source: 'modelling choice',
       description: 'invasive fraction of clones that carry the invasive driver',
     }),
+    shedSpread: num(0, 0, 3, {
+      unit: 'ln units',
+      source:
+        'CTC counts differ by orders of magnitude between patients at one stage (Cristofanilli et al. 2004, N Engl J Med 351:781); fitted to the rise of late distant recurrence with nodal status (Pan et al. 2017; docs/calibration.md)',
+      description:
+        "between-patient spread of shedding: each patient's bloodRate and lymphRate (primary and colonies) are multiplied by exp(σZ), Z standard normal (the median patient sheds at the rates given), so patients whose nodes fill also seed more distant cells; 0: the same for every patient",
+    }),
     bloodRate: rate(
       0.032,
       {

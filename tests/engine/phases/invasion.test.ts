@@ -273,4 +273,57 @@ describe('phase 3, invasion and intravasation', () => {
       expect(r.summary.funnel.shed).toBe(5000);
     }
   });
+  it("a patient's shedding factor multiplies the shedding hazard of every invasive cell, not the share of routes", () => {
+    // One clone of 10^7 cells with invasive fraction f, no clusters: shed cells are
+    // Binomial(N, 1 - exp(-f F (r_b + r_l) dt)) and the blood share Binomial over them;
+    // both are checked within 5 standard deviations.
+    for (const factor of [0.2, 1, 6]) {
+      const ctx = contextOf({
+        invasion: {
+          programme: 'early',
+          earlyMaxFraction: 1,
+          bloodRate: 1e-4,
+          lymphRate: 3e-4,
+          clusterFraction: 0,
+        },
+      });
+      ctx.state.patient.shedFactor = factor;
+      const n = 1e7;
+      const t = tumourOf(PRIMARY_SITE, [{ drivers: 0, cells: n }], {
+        vascular: true,
+        capacity: 1e12,
+        primary: true,
+      });
+      const out: ShedBatch[] = [];
+      invade(t, ctx, n, out);
+      const shed = n - tumourCells(t);
+      const p = -Math.expm1(-invasiveFraction(0, n, ctx) * factor * 4e-4 * ctx.scenario.time.dt);
+      expect(Math.abs(shed - n * p)).toBeLessThan(5 * Math.sqrt(n * p * (1 - p)));
+      const blood = sum(out.filter((b) => b.record.route === ROUTE_BLOOD).map((b) => b.singles));
+      expect(Math.abs(blood - shed / 4)).toBeLessThan(5 * Math.sqrt((shed * 3) / 16));
+    }
+  });
+
+  forModes(
+    "colonies shed at the patient's rate: a factor of 0 leaves only the inoculum in vessels",
+    (mode) => {
+      const shed = (factor: number) => {
+        let cells = 0;
+        for (let s = 0; s < 3; s++) {
+          const sim = createSimulation(
+            inoculated(mode, {
+              invasion: { programme: 'early', earlyMaxFraction: 0.5, bloodRate: 0.5, lymphRate: 0.5 },
+              growth: { turnover: 0.05 },
+            }),
+            { seed: 70 + s },
+          );
+          sim.ctx.state.patient.shedFactor = factor;
+          cells += (result(runToEnd(sim)).summary.funnel.shed ?? 0) - 5000;
+        }
+        return cells;
+      };
+      expect(shed(0)).toBe(0);
+      expect(shed(1)).toBeGreaterThan(0);
+    },
+  );
 });
