@@ -36,11 +36,30 @@ describe('checkpoints', () => {
         }),
         cut: 560,
       })),
+      // Acquired resistance on the way (seed 9 escapes on day 578): the level drawn and the
+      // hazard summed so far are restored.
+      {
+        scenario: fastScenario({
+          clinical: {
+            endocrine: { enabled: true, durationDays: 400, deathRate: 0.02, resistancePerDivision: 4e-6 },
+          },
+        }),
+        cut: 560,
+      },
     ];
     for (const { scenario, cut } of cases) {
       const whole = runFiles(result(runToEnd(createSimulation(scenario, { seed: 9 }))));
       const first = runToEnd(createSimulation(scenario, { seed: 9 }), cut);
       if (cut > 0) expect(first.ctx.state.clinical.endocrineActive).toBe(true);
+      if (scenario.clinical.endocrine.resistancePerDivision > 0) {
+        const c = first.ctx.state.clinical;
+        expect(c.endocrineEscapeHazard).toBeGreaterThan(0);
+        expect(c.endocrineResistant).toBe(false);
+        const escaped = runToEnd(createSimulation(scenario, { seed: 9 })).ctx.state.events.find(
+          (e) => e.type === 'endocrine_escape',
+        );
+        expect(escaped?.day).toBeGreaterThan(cut);
+      }
       expect(runFiles(result(runToEnd(resume(checkpoint(first)))))).toEqual(whole);
     }
   });
