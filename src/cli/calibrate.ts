@@ -57,7 +57,7 @@ import { toCsv } from '../engine/output.ts';
 import { GENERATOR } from '../engine/random.ts';
 import { formatIssue, resolveExtends, ScenarioError, validateScenario } from '../engine/scenario.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
-import { type Measurement, TARGETS } from '../reproduce/targets.ts';
+import { type Measurement, patientOfReplicate, TARGETS } from '../reproduce/targets.ts';
 import { BatchError, batchCommand, parseShard } from './batch.ts';
 import { calibrationReport } from './calibration-report.ts';
 import { type Part, readParts, runTasks, writeAtomic } from './ensemble.ts';
@@ -285,8 +285,8 @@ function readSamples(file: string): Part[] {
 
 /**
  * Each run's ensemble of a mixture: replicate i runs on the member seedsoil
- * reproduce gives it (stratified by share), with replicate index i and the run's
- * seed, and one simulation gives both its outcome row and its measurements
+ * reproduce gives it (stratified by share), with replicate index i (in a paired
+ * population, i's place among its member's replicates) and the run's seed, and one simulation gives both its outcome row and its measurements
  * (undefined where a replicate failed). Parts are written as a batch writes
  * them, so --resume and --shard work alike; once a single process has them all
  * they are gathered into samples.jsonl (with each replicate's member and the
@@ -301,6 +301,8 @@ async function runMixture(
 ): Promise<(Ensemble | undefined)[]> {
   const c = ctx.calibration;
   const memberOf = replicateMembers(c.members, replicates);
+  // A named population whose arms are the same patients (ebctcg-2011) is paired here as in reproduce.
+  const population = TARGETS.find((t) => t.name === c.spec.mixture);
   const tasks: SampleTask[] = runs.flatMap((_, run) =>
     memberOf.map((member, replicate) => ({ index: run * replicates + replicate, run, replicate, member })),
   );
@@ -328,7 +330,8 @@ async function runMixture(
     const pending = mine.filter((t) => !existing.has(t.index));
     const errors: string[] = [];
     const { interrupted } = await runTasks(out, mine, pending, ctx.workers, {
-      run: (api, t) => api.sample(raws[t.run]?.[t.member], t.replicate, names),
+      run: (api, t) =>
+        api.sample(raws[t.run]?.[t.member], patientOfReplicate(population, t.replicate, replicates), names),
       row: (t, outcome) => {
         const scenario = (c.members[t.member] as Member).scenario.name;
         if (outcome instanceof Error) {

@@ -13,6 +13,7 @@ import type { AnyScenario } from '../engine/schema.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import {
   type Measurement,
+  patientOfReplicate,
   scenarioOfReplicate,
   TARGETS,
   type TargetRow,
@@ -99,7 +100,7 @@ export async function reproduceCommand(args: string[]): Promise<number> {
   try {
     await pool.run(
       tasks,
-      (api, { p, i }) => api.measure(p.target.name, p.scenarioOf(i), i),
+      (api, { p, i }) => api.measure(p.target.name, p.scenarioOf(i), patientOfReplicate(p.target, i, p.n)),
       ({ p, i }, m) => {
         if (m instanceof Error) throw new BatchError(`${p.target.name}, replicate ${i}: ${m.message}`);
         p.measurements[i] = m;

@@ -55,6 +55,11 @@ export interface Target {
   scenario: string;
   /** Patients drawn from several scenarios at these shares (stratified: replicate i of n is the scenario whose share holds (i + 1/2)/n). */
   population?: readonly { scenario: string; share: number }[];
+  /**
+   * The population's members are arms given to the same patients: each member numbers
+   * its replicates from 0, so replicate k of every arm is one patient (patientOfReplicate).
+   */
+  paired?: boolean;
   replicates: number;
   /** A smaller ensemble that runs in CI. */
   ciReplicates: number;
@@ -98,6 +103,20 @@ export function memberOfReplicate(shares: readonly number[], i: number, n: numbe
     if (at < cumulative) return k;
   }
   return shares.length - 1;
+}
+
+/**
+ * The patient (the engine's replicate number) that replicate i of n simulates: i, or
+ * in a paired population i's place among its member's replicates, so that the arms
+ * share every draw up to the point where their care differs.
+ */
+export function patientOfReplicate(t: Target | undefined, i: number, n: number): number {
+  if (!t?.population || !t.paired) return i;
+  const shares = t.population.map((p) => p.share);
+  const member = memberOfReplicate(shares, i, n);
+  let first = i;
+  while (first > 0 && memberOfReplicate(shares, first - 1, n) === member) first--;
+  return i - first;
 }
 
 /** The scenario of replicate i of n: stratified by share, so every ensemble holds the population's mix. */
@@ -522,7 +541,10 @@ export const TARGETS: Target[] = [
     source:
       'EBCTCG 2011, Lancet 378:771 (20 trials of about 5 years of tamoxifen against none, 10,645 ER+ women)',
     scenario: 'ebctcg-2011',
-    // Two arms of equal size: ER+ patients with and without five years of endocrine therapy.
+    // Two arms of equal size: the same ER+ patients with and without five years of endocrine
+    // therapy. Paired, the arms differ only from the therapy's start, so the ratios' noise is
+    // the therapy's effect rather than the draw of two sets of patients.
+    paired: true,
     population: [
       { scenario: 'breast-er-positive', share: 0.5 },
       { scenario: 'breast-er-positive-untreated', share: 0.5 },

@@ -9,6 +9,7 @@ import { asPatient } from '../../src/engine/scenario.ts';
 import {
   BREAST_POPULATION,
   hahnfeldtOde,
+  patientOfReplicate,
   runReplicate,
   scenarioOfReplicate,
   TARGETS,
@@ -31,7 +32,9 @@ function evaluate(name: string, replicates?: number) {
   const n = replicates ?? target.ciReplicates;
   const scenarioOf = (i: number) => loadScenarioFile(scenarioOfReplicate(target, i, n));
   return target.rows(
-    Array.from({ length: n }, (_, i) => target.measure(runReplicate(scenarioOf(i), i), scenarioOf(i))),
+    Array.from({ length: n }, (_, i) =>
+      target.measure(runReplicate(scenarioOf(i), patientOfReplicate(target, i, n)), scenarioOf(i)),
+    ),
     scenarioOf(0),
   );
 }
@@ -110,6 +113,37 @@ describe('published results', () => {
     // Years 5-9: treated 1 event in 30 years (6 patients free of recurrence, and one at 5 with no
     // time at risk); untreated 1 event in 5 years (the others recurred or died before year 5).
     expect(lateAtFive?.simulated).toBeCloseTo(1 / 30 / (1 / 5), 12);
+  });
+
+  it("ebctcg-2011's arms are the same patients until the therapy starts", () => {
+    const t = TARGETS.find((x) => x.name === 'ebctcg-2011');
+    if (!t) throw new Error('ebctcg-2011');
+    // Each arm numbers its patients from 0, for any ensemble size; an unpaired population does not.
+    for (const n of [2, 7, 1200]) {
+      const arms = [0, 1].map((k) =>
+        Array.from({ length: n }, (_, i) => i)
+          .filter((i) => scenarioOfReplicate(t, i, n) === t.population?.[k]?.scenario)
+          .map((i) => patientOfReplicate(t, i, n)),
+      );
+      for (const arm of arms) expect(arm).toEqual(arm.map((_, k) => k));
+    }
+    const population = TARGETS.find((x) => x.name === 'breast-population');
+    expect(patientOfReplicate(population, 999, 1000)).toBe(999);
+    // Replicate i and replicate n/2 + i are one patient: found, staged and operated alike.
+    const n = 8;
+    const atDiagnosis = (i: number) => {
+      const r = runReplicate(loadScenarioFile(scenarioOfReplicate(t, i, n)), patientOfReplicate(t, i, n));
+      if (!('metastases' in r)) throw new Error('expected a patient-scale run');
+      const { primary, surgeryDay, stageAtDiagnosis } = r.summary;
+      return { primary, surgeryDay, stageAtDiagnosis };
+    };
+    let operated = 0;
+    for (let i = 0; i < 3; i++) {
+      const treated = atDiagnosis(i);
+      expect(atDiagnosis(n / 2 + i)).toEqual(treated);
+      if (treated.surgeryDay >= 0) operated++;
+    }
+    expect(operated).toBeGreaterThan(0);
   });
 
   it('a population target runs its scenarios at their shares, to within one replicate, for any ensemble size', () => {
