@@ -25,6 +25,7 @@ export const OUTCOME_COLUMNS = [
   'first_distant_site',
   'recurrence_type',
   'recurrence_day',
+  'endocrine_response',
   'death_day',
   'ctc_per_sample_at_detection',
   'dormant_cells_at_detection',
@@ -40,14 +41,16 @@ export const OUTCOME_COLUMNS = [
 
 /**
  * The values of the text columns (the rest are numbers): simulation.ts's outcome,
- * clinical.ts's recurrence types and stage, an organ for the first distant site;
- * empty when there was none.
+ * clinical.ts's recurrence types and stage, an organ for the first distant site,
+ * the disease's answer to endocrine therapy (resistant from the start, escaped
+ * during it, or responding throughout); empty when there was none.
  */
 export const TEXT_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   outcome: ['end', 'death'],
   stage_at_diagnosis: ['localized', 'regional', 'distant', ''],
   first_distant_site: [...ORGANS, ''],
   recurrence_type: ['local', 'regional', 'distant', ''],
+  endocrine_response: ['responder', 'resistant', 'escaped', ''],
 };
 
 export type OutcomeRow = Record<(typeof OUTCOME_COLUMNS)[number], number | string>;
@@ -56,6 +59,13 @@ export type OutcomeRow = Record<(typeof OUTCOME_COLUMNS)[number], number | strin
 function firstDistantMacro(events: readonly RunEvent[]): RunEvent | undefined {
   const organs: readonly string[] = ORGANS;
   return events.find((e) => e.type === 'first_macro' && organs.includes(e.site));
+}
+
+function endocrineResponse(events: readonly RunEvent[]): string {
+  const start = events.find((e) => e.type === 'endocrine_start');
+  if (!start) return '';
+  if (start.detail === 'resistant') return 'resistant';
+  return events.some((e) => e.type === 'endocrine_escape') ? 'escaped' : 'responder';
 }
 
 export function outcomeRow(r: SimulationResult): OutcomeRow {
@@ -83,6 +93,7 @@ export function outcomeRow(r: SimulationResult): OutcomeRow {
     first_distant_site: firstDistantMacro(r.events)?.site ?? '',
     recurrence_type: s.recurrence.type,
     recurrence_day: s.recurrence.day,
+    endocrine_response: endocrineResponse(r.events),
     death_day: s.deathDay,
     ctc_per_sample_at_detection: s.ctcPerSampleAtDetection,
     dormant_cells_at_detection: s.dormantAtDetection,

@@ -258,6 +258,17 @@ describe('clinical layer', () => {
     expect(none.ctx.state.events.some((e) => e.type === 'endocrine_escape')).toBe(false);
   });
 
+  it("each patient's outcome row says how the disease answered endocrine therapy", () => {
+    const response = (endocrine: Record<string, unknown>) =>
+      outcomeRow(
+        run(fastScenario({ clinical: { endocrine: { durationDays: 200, ...endocrine } } }), { seed: 3 }),
+      ).endocrine_response;
+    expect(response({ enabled: false })).toBe('');
+    expect(response({ enabled: true })).toBe('responder');
+    expect(response({ enabled: true, responseProbability: 0 })).toBe('resistant');
+    expect(response({ enabled: true, resistancePerDivision: 1e-3 })).toBe('escaped');
+  });
+
   it('gives the stage at diagnosis from what was visible and what the sentinel node showed', () => {
     const seen = new Set<unknown>();
     for (let s = 0; s < 8; s++) {
