@@ -6,7 +6,8 @@
  * of workers, `--resume` and `--shard` are batch's own. A mixture of scenarios
  * runs each round as tasks of its own instead (DIR/gen-K/round-J/mixture/): a
  * batch numbers each scenario's replicates from 0, and a mixture's replicate i
- * must be replicate i of the member that seedsoil reproduce gives it. A
+ * must be the patient that seedsoil reproduce gives it (replicate i of its member,
+ * or in a paired population i's place among the member's replicates). A
  * calibration resumes by replaying its rounds: finished ones are read back, the
  * first unfinished one continues where it stopped.
  *

@@ -261,7 +261,6 @@ function adjuvant(ctx: Context): void {
     );
   }
   applyEndocrine(ctx);
-  if (c.endocrineActive && c.endocrineEscapeLevel >= 0 && !c.endocrineResistant) acquireResistance(ctx);
   const rt = s.clinical.radiotherapy;
   if (rt.enabled && !c.radiotherapyDone && since >= rt.startDays) {
     c.radiotherapyDone = true;
@@ -269,6 +268,8 @@ function adjuvant(ctx: Context): void {
     cull(ctx, atSite(field), rt.survivingFraction);
     logEvent(state, 'radiotherapy', '', -1, 0);
   }
+  // After every kill of the step: the divisions counted are those of the cells left.
+  if (c.endocrineActive && c.endocrineEscapeLevel >= 0 && !c.endocrineResistant) acquireResistance(ctx);
 }
 
 function recurrence(ctx: Context): void {

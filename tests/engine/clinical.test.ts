@@ -186,7 +186,7 @@ describe('clinical layer', () => {
   );
 
   it('acquired resistance: the hazard is the divisions under therapy times the hazard per division, and the disease escapes when it reaches the level drawn', () => {
-    const scenario = (resistancePerDivision: number) =>
+    const scenario = (resistancePerDivision: number, deathRate = 0.02) =>
       fastScenario({
         time: { durationDays: 1500 },
         clinical: {
@@ -196,7 +196,7 @@ describe('clinical layer', () => {
             enabled: true,
             startDays: 0,
             durationDays: 800,
-            deathRate: 0.02,
+            deathRate,
             resistancePerDivision,
           },
         },
@@ -251,6 +251,20 @@ describe('clinical layer', () => {
       }
     }
     expect(escapes).toBeGreaterThan(0);
+    // Once the therapy has ended nothing accrues, though the disease (not killed here) divides.
+    const after = createSimulation(scenario(1e-9, 0), { seed: 1 });
+    const c = after.ctx.state.clinical;
+    let ended = -1;
+    while (!after.ctx.state.ended) {
+      const was = c.endocrineActive;
+      const hazard = c.endocrineEscapeHazard;
+      step(after);
+      if (ended < 0 && was && !c.endocrineActive) ended = after.ctx.state.day;
+      if (ended >= 0) expect(c.endocrineEscapeHazard).toBe(hazard);
+    }
+    expect(ended).toBeGreaterThan(0);
+    expect(c.endocrineResistant).toBe(false);
+    expect(after.ctx.state.tumours.some((t) => tumourCells(t) > 0)).toBe(true);
     // Without a hazard per division no level is drawn and nothing escapes.
     const none = createSimulation(scenario(0), { seed: 1 });
     runToEnd(none);

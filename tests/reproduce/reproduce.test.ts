@@ -135,7 +135,7 @@ describe('published results', () => {
       const r = runReplicate(loadScenarioFile(scenarioOfReplicate(t, i, n)), patientOfReplicate(t, i, n));
       if (!('metastases' in r)) throw new Error('expected a patient-scale run');
       const { primary, surgeryDay, stageAtDiagnosis } = r.summary;
-      return { primary, surgeryDay, stageAtDiagnosis };
+      return { detected: primary.detectedDay, cells: primary.cellsAtDetection, surgeryDay, stageAtDiagnosis };
     };
     let operated = 0;
     for (let i = 0; i < 3; i++) {
