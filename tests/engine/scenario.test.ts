@@ -65,15 +65,15 @@ describe('built-in scenarios', () => {
     expect([treated.clinical.endocrine.enabled, untreated.clinical.endocrine.enabled]).toEqual([true, false]);
   });
 
-  it('the breast subtypes share every parameter of breast.yaml but growth rate, therapy, programme and wake hazard', () => {
+  it('the breast subtypes share every parameter of breast.yaml but growth rate, therapy, programme and dormancy', () => {
     const base = asPatient(loadScenarioFile('breast'));
     const strip = (s: typeof base) => ({
       ...s,
       name: '',
       description: '',
       growth: { ...s.growth, lambda: 0 },
-      // ER+ dormant cells wake at their own rate (fitted to Pan 2017).
-      colonisation: { ...s.colonisation, wakeHazard: 0 },
+      // ER+ cells go dormant and wake at their own rates (fitted to Pan 2017).
+      colonisation: { ...s.colonisation, wakeHazard: 0, dormantFraction: 0 },
       invasion: { ...s.invasion, programme: '' },
       clinical: { ...s.clinical, endocrine: null, chemotherapy: null },
     });
