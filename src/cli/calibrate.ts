@@ -287,8 +287,9 @@ function readSamples(file: string): Part[] {
 /**
  * Each run's ensemble of a mixture: replicate i runs on the member seedsoil
  * reproduce gives it (stratified by share), with replicate index i (in a paired
- * population, i's place among its member's replicates) and the run's seed, and one simulation gives both its outcome row and its measurements
- * (undefined where a replicate failed). Parts are written as a batch writes
+ * population, i's place among its member's replicates) and the run's seed, and
+ * one simulation gives both its outcome row and its measurements (undefined
+ * where a replicate failed). Parts are written as a batch writes
  * them, so --resume and --shard work alike; once a single process has them all
  * they are gathered into samples.jsonl (with each replicate's member and the
  * columns the targets read).
