@@ -222,7 +222,7 @@ describe('seedsoil calibrate on a mixture', () => {
           ]),
         ),
         synthetic: {
-          values: { 'invasion.bloodRate': 0.126, 'sites.sentinelNode.soil': 0.29 },
+          values: { 'invasion.bloodRate': 0.081, 'sites.sentinelNode.soil': 0.34 },
           replicates: 12,
           seed: 1,
         },
