@@ -549,8 +549,8 @@ export const TARGETS: Target[] = [
       { scenario: 'breast-er-positive', share: 0.5 },
       { scenario: 'breast-er-positive-untreated', share: 0.5 },
     ],
-    // 600 patients an arm, about 420 of them eligible: some 40 and 100 recurrences in years 0-4.
-    replicates: 1200,
+    // 500 patients an arm, about 350 of them eligible: some 35 and 85 recurrences in years 0-4.
+    replicates: 1000,
     ciReplicates: 200,
     measure(result, s) {
       const sum = patientRun(result).summary;

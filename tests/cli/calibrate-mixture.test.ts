@@ -222,7 +222,7 @@ describe('seedsoil calibrate on a mixture', () => {
           ]),
         ),
         synthetic: {
-          values: { 'invasion.bloodRate': 0.081, 'sites.sentinelNode.soil': 0.34 },
+          values: { 'invasion.bloodRate': 0.1, 'sites.sentinelNode.soil': 0.34 },
           replicates: 12,
           seed: 1,
         },
