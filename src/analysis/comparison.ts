@@ -29,32 +29,47 @@ export type OutcomeRecord = Readonly<Record<string, number | string>>;
 
 /**
  * The events a comparison can time. Time runs from the start of a run (the
- * primary's first simulated day). Deaths before the event are censored in the
- * Kaplan–Meier curve, so its curve is the fraction still free of the event among
- * those alive (not the composite "event or death" endpoint clinical trials call
- * metastasis-free survival); the cumulative incidence gives the event's share with
- * death competing.
+ * primary's first simulated day). Where `deathIsEvent` is false, deaths before the
+ * event are censored in the Kaplan–Meier curve, so its curve is the fraction still
+ * free of the event among those alive, and the cumulative incidence gives the
+ * event's share with death competing. Distant-metastasis-free survival is the
+ * composite endpoint trials report (STEEP; Hudis et al. 2007, J Clin Oncol 25:2127,
+ * "distant disease-free survival"): death from any cause is an event, so a patient
+ * who dies of disease that never reached an organ is not lost from the comparison.
  */
 export const ENDPOINTS = {
+  dmfs: {
+    column: 'first_distant_macro_day',
+    name: 'distant-metastasis-free survival',
+    event: 'a macrometastasis in an organ (lymph nodes excluded) or death, whichever comes first',
+    deathIsEvent: true,
+  },
   distant: {
     column: 'first_distant_macro_day',
     name: 'time to a distant macrometastasis',
     event: 'a macrometastasis in an organ (lymph nodes excluded)',
+    deathIsEvent: false,
   },
   macro: {
     column: 'first_macro_day',
     name: 'time to a macrometastasis',
     event: 'a macrometastasis at any site, lymph nodes included',
+    deathIsEvent: false,
   },
   recurrence: {
     column: 'recurrence_day',
     name: 'time to recurrence',
     event: 'a local, regional or distant recurrence after surgery',
+    deathIsEvent: false,
   },
-  death: { column: 'death_day', name: 'overall survival', event: 'death' },
+  death: { column: 'death_day', name: 'overall survival', event: 'death', deathIsEvent: false },
 } as const;
 export type Endpoint = keyof typeof ENDPOINTS;
-export const DEFAULT_ENDPOINT: Endpoint = 'distant';
+export const DEFAULT_ENDPOINT: Endpoint = 'dmfs';
+
+/** How the Kaplan–Meier curve of an endpoint treats deaths, as the reports say it. */
+export const deathsIn = (endpoint: Endpoint) =>
+  ENDPOINTS[endpoint].deathIsEvent ? 'deaths are events' : 'deaths censored';
 
 /** The distributions compared between arms, by outcome column; -1 in a row means undefined there. */
 export const QUANTITIES = {
@@ -133,7 +148,7 @@ const num = (r: OutcomeRecord, column: string) => {
 
 /** Time (years) and status of each replicate for an endpoint. */
 export function endpointTimes(arm: Arm, endpoint: Endpoint): { years: number[]; status: Status[] } {
-  const column = ENDPOINTS[endpoint].column;
+  const { column, deathIsEvent } = ENDPOINTS[endpoint];
   const years: number[] = [];
   const status: Status[] = [];
   for (const r of arm.rows) {
@@ -144,7 +159,7 @@ export function endpointTimes(arm: Arm, endpoint: Endpoint): { years: number[]; 
       status.push(1);
     } else if (death >= 0) {
       years.push(death / 365.25);
-      status.push(2);
+      status.push(deathIsEvent ? 1 : 2);
     } else {
       years.push(num(r, 'days_simulated') / 365.25);
       status.push(0);

@@ -18,6 +18,7 @@ import {
   type Comparison,
   compareArms,
   DEFAULT_ENDPOINT,
+  deathsIn,
   ENDPOINTS,
   type Endpoint,
   QUANTITIES,
@@ -172,8 +173,11 @@ function report(sources: [ArmSource, ArmSource], c: Comparison): string {
 <h1>seedsoil comparison</h1>
 <p>${sources.map(describeArm).map(escapeHtml).join('. ')}. ${escapeHtml(design(c, sources))}</p>
 <p>Endpoint: ${endpoint.name}; the event is ${endpoint.event}. Time runs from the start of each run (the
-primary's first simulated day). Death before the event is a competing risk (censored in the Kaplan–Meier
-curve); replicates without either are censored at the end of their run.
+primary's first simulated day). ${
+    endpoint.deathIsEvent
+      ? 'Death is an event'
+      : 'Death before the event is a competing risk (censored in the Kaplan–Meier curve)'
+  }; replicates without either are censored at the end of their run.
 Events: ${nameA} ${c.arms[0].events}, ${nameB} ${c.arms[1].events}; deaths before the event: ${nameA} ${c.arms[0].competing}, ${nameB} ${c.arms[1].competing}.
 Median years to the event (Kaplan–Meier, 95% CI): ${nameA} ${survivalMedianText(c.arms[0].medianYears, c.arms[0].events)}, ${nameB} ${survivalMedianText(c.arms[1].medianYears, c.arms[1].events)}.
 ${c.freeAt.map((f) => `Fraction free of the event at ${f.years} years (Kaplan–Meier): ${nameA} ${freeAtText(f.a, f.years)}, ${nameB} ${freeAtText(f.b, f.years)}; ${nameB} − ${nameA} ${freeDifferenceText(f)} (${FREE_DIFFERENCE_CI}).`).join('\n')}
@@ -189,8 +193,8 @@ Log-rank test: ${logRankText(c.logRank)}.</p>
 <script>
 const d = ${data};
 const colors = ['#c0392b', '#2980b9'];
-${line('survival', `${endpoint.name[0]?.toUpperCase()}${endpoint.name.slice(1)}: fraction free of the event (Kaplan–Meier, deaths censored)`, 'fraction free of the event')}
-${line('incidence', 'Cumulative incidence of the event, death competing (Aalen–Johansen)', 'cumulative incidence')}
+${line('survival', `${endpoint.name[0]?.toUpperCase()}${endpoint.name.slice(1)}: fraction free of the event (Kaplan–Meier, ${deathsIn(c.endpoint)})`, 'fraction free of the event')}
+${line('incidence', `Cumulative incidence of the event${endpoint.deathIsEvent ? '' : ', death competing'} (Aalen–Johansen)`, 'cumulative incidence')}
 for (const h of d.histograms) {
   new Chart(document.getElementById(h.key), { type: 'bar', data: { labels: h.labels, datasets: d.arms.map((arm, i) => ({ label: arm.name, data: arm.histograms[h.key], backgroundColor: colors[i] })) },
     options: { animation: false, maintainAspectRatio: false, plugins: { title: { display: true, text: h.title } }, scales: { x: { title: { display: true, text: h.axis } }, y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'replicates' } } } } });

@@ -20,6 +20,7 @@ import {
   type Comparison,
   compareArms,
   DEFAULT_ENDPOINT,
+  deathsIn,
   ENDPOINTS,
   type Endpoint,
   type FREE_AT_YEARS,
@@ -96,7 +97,7 @@ function survivalCaption(c: Comparison, names: [string, string]): string {
     return `${name}: ${count(r.events, 'event', 'events')} in ${count(r.replicates, 'replicate', 'replicates')}, ${followed}, median years to the event ${survivalMedianText(r.medianYears, r.events)}`;
   };
   const difference = `${names[1]} − ${names[0]} in the fraction free of the event at ${CAPTION_YEARS} years: ${freeDifferenceText(at)} (${FREE_DIFFERENCE_CI})`;
-  return `${capitalized(ENDPOINTS[c.endpoint].name)} (Kaplan–Meier, deaths censored). ${arm(c.arms[0], at.a, names[0])}. ${arm(c.arms[1], at.b, names[1])}. ${difference}. Log-rank ${logRankText(c.logRank)}.`;
+  return `${capitalized(ENDPOINTS[c.endpoint].name)} (Kaplan–Meier, ${deathsIn(c.endpoint)}). ${arm(c.arms[0], at.a, names[0])}. ${arm(c.arms[1], at.b, names[1])}. ${difference}. Log-rank ${logRankText(c.logRank)}.`;
 }
 
 /**
@@ -249,7 +250,7 @@ export async function setupCompare(current: () => Chosen): Promise<CompareView> 
     km.options.plugins = {
       title: {
         display: true,
-        text: `${capitalized(ENDPOINTS[endpoint].name)}: fraction free of the event (Kaplan–Meier, deaths censored)`,
+        text: `${capitalized(ENDPOINTS[endpoint].name)}: fraction free of the event (Kaplan–Meier, ${deathsIn(endpoint)})`,
       },
     };
     c.arms.forEach((r, a) => {

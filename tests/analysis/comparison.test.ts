@@ -77,6 +77,9 @@ describe('comparison of two arms', () => {
     expect(endpointTimes(a, 'distant')).toEqual({ years: [2, 3, 10, 10], status: [1, 2, 0, 0] });
     expect(endpointTimes(a, 'macro')).toEqual({ years: [1, 3, 1, 10], status: [1, 2, 1, 0] });
     expect(endpointTimes(a, 'death')).toEqual({ years: [10, 3, 10, 10], status: [0, 1, 0, 0] });
+    // Distant-metastasis-free survival: the same times, death an event in its own right.
+    expect(endpointTimes(a, 'dmfs')).toEqual({ years: [2, 3, 10, 10], status: [1, 1, 0, 0] });
+    expect(compareArms(a, a, 'dmfs', u()).arms[0]).toMatchObject({ events: 2, competing: 0 });
     const c = compareArms(a, a, 'distant', u());
     expect(c.arms[0]).toMatchObject({ events: 1, competing: 1 });
     // One event among four at risk at 2 years; the curve ends at the end of follow-up.

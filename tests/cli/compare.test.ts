@@ -13,7 +13,7 @@ describe('seedsoil compare', () => {
       { encoding: 'utf8' },
     );
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/--endpoint: expected one of distant, macro, recurrence, death \(got "cure"\)/);
+    expect(r.stderr).toMatch(/--endpoint: expected one of dmfs, distant, macro, recurrence, death \(got "cure"\)/);
     expect(r.stdout).toBe('');
   });
 
@@ -98,14 +98,14 @@ describe('seedsoil compare on real batches', () => {
     );
     const free = readFileSync(join(dir, 'same.csv'), 'utf8')
       .split('\n')
-      .filter((l) => l.startsWith('distant_free_at,') || l.startsWith('distant_free_difference,'));
+      .filter((l) => l.startsWith('dmfs_free_at,') || l.startsWith('dmfs_free_difference,'));
     expect(free).toEqual([
-      'distant_free_at,A,5,,,',
-      'distant_free_at,B,5,,,',
-      'distant_free_difference,B-A,5,,,',
-      'distant_free_at,A,10,,,',
-      'distant_free_at,B,10,,,',
-      'distant_free_difference,B-A,10,,,',
+      'dmfs_free_at,A,5,,,',
+      'dmfs_free_at,B,5,,,',
+      'dmfs_free_difference,B-A,5,,,',
+      'dmfs_free_at,A,10,,,',
+      'dmfs_free_at,B,10,,,',
+      'dmfs_free_difference,B-A,10,,,',
     ]);
     expect(readFileSync(join(dir, 'same.html'), 'utf8')).toMatch(/seed 9/);
   }, 120_000);

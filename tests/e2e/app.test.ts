@@ -246,7 +246,7 @@ describe('web app', () => {
     // Each chart's caption: what it shows and its key numbers, in the table's words.
     const captions = await compareCaptions(page);
     const [km = '', ...histograms] = captions;
-    expect(km).toMatch(/^Time to a distant macrometastasis \(Kaplan–Meier, deaths censored\)\. /);
+    expect(km).toMatch(/^Distant-metastasis-free survival \(Kaplan–Meier, deaths are events\)\. /);
     expect(km).toContain(`Log-rank ${(rows.events?.[2] ?? '').replace(/^log-rank /, '')}.`);
     names.forEach((name, a) => {
       const events = Number(rows.events?.[a]?.split(' ')[0]);
@@ -301,7 +301,7 @@ describe('web app', () => {
       return (m as RegExpMatchArray).slice(1);
     };
     const [eventsA, eventsB, deathsA, deathsB, logRank] = printed(
-      /^time to a distant macrometastasis: events A (\d+), B (\d+) \(deaths before the event: A (\d+), B (\d+)\); log-rank (.*)$/m,
+      /^distant-metastasis-free survival: events A (\d+), B (\d+) \(deaths before the event: A (\d+), B (\d+)\); log-rank (.*)$/m,
     );
     expect(logRank).toMatch(/^chi-square \d/);
     expect(rows.events).toEqual([
