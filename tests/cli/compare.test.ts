@@ -13,7 +13,9 @@ describe('seedsoil compare', () => {
       { encoding: 'utf8' },
     );
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/--endpoint: expected one of dmfs, distant, macro, recurrence, death \(got "cure"\)/);
+    expect(r.stderr).toMatch(
+      /--endpoint: expected one of dmfs, distant, macro, recurrence, death \(got "cure"\)/,
+    );
     expect(r.stdout).toBe('');
   });
 
