@@ -118,7 +118,7 @@ const api: EngineApi = {
   async measure(target, raw, replicate) {
     const t = targetNamed(target);
     const scenario = validate(raw);
-    return t.measure(runReplicate(scenario, replicate, { fieldArena }), scenario);
+    return t.measure(runReplicate(scenario, replicate, { fieldArena }, t.complete), scenario);
   },
 
   async sample(raw, replicate, targets) {

@@ -2,7 +2,8 @@
  * The published results the engine must reproduce (MODEL.md), each a built-in
  * scenario, a measurement taken from every replicate, and a comparison of the
  * ensemble with the published value. Pure TypeScript: the engine's output in,
- * table rows out. Nothing here changes how the engine runs.
+ * table rows out. Nothing here changes how the engine runs; a target may only stop
+ * a run once the rest of it cannot change the target's rows (`complete`).
  */
 import seedrandom from 'seedrandom';
 import {
@@ -12,10 +13,11 @@ import {
   survivalAt,
   tQuantile975,
 } from '../analysis/statistics.ts';
-import { type ModelRunOptions, type RunResult, runModel } from '../engine/model.ts';
+import { type ModelRunOptions, modelOf, type RunResult } from '../engine/model.ts';
 import { asPatient } from '../engine/scenario.ts';
 import { type AnyScenario, ORGANS, type Scenario } from '../engine/schema.ts';
 import type { SimulationResult } from '../engine/simulation.ts';
+import type { RunEvent } from '../engine/state.ts';
 import type { TissueResult } from '../engine/tissue/simulation.ts';
 
 export interface TargetRow {
@@ -33,9 +35,29 @@ export interface TargetRow {
 /** What one replicate contributes: named numbers, or lists pooled over replicates. */
 export type Measurement = Record<string, number | number[]>;
 
-/** One replicate of a target's scenario, at the scenario's scale. */
-export function runReplicate(s: AnyScenario, replicate: number, options: ModelRunOptions = {}): RunResult {
-  return runModel(s, { ...options, replicate }).result();
+/** How often (simulated days) a run asks its target whether it has what the rows read. */
+const COMPLETE_EVERY_DAYS = 30;
+
+/**
+ * One replicate of a target's scenario, at the scenario's scale: to its end, or to
+ * the first check at which `complete` says the rest cannot change the rows.
+ */
+export function runReplicate(
+  s: AnyScenario,
+  replicate: number,
+  options: ModelRunOptions = {},
+  complete?: Target['complete'],
+): RunResult {
+  const run = modelOf(s).create({ ...options, replicate });
+  let next = COMPLETE_EVERY_DAYS;
+  while (!run.done()) {
+    run.step();
+    if (complete && run.day() >= next) {
+      if (complete(run.events(), run.day())) break;
+      next += COMPLETE_EVERY_DAYS;
+    }
+  }
+  return run.result();
 }
 
 function patientRun(r: RunResult): SimulationResult {
@@ -65,10 +87,18 @@ export interface Target {
   ciReplicates: number;
   /** Each target's scenario has one scale, and its measure takes that scale's result. */
   measure(r: RunResult, s: AnyScenario): Measurement;
+  /**
+   * Whether a run, given its events so far and its day, holds all that the rows will
+   * read from it: the run then stops (the rows are the same as for the whole run; a
+   * test holds every target to it). Without it every run goes to its end.
+   */
+  complete?(events: readonly RunEvent[], day: number): boolean;
   rows(ms: Measurement[], s: AnyScenario): TargetRow[];
 }
 
 const YEAR = 365.25;
+/** The largest T1 tumour (AJCC): 2 cm. */
+const T1_MM = 20;
 
 /**
  * Breast cancer as diagnosed: the subtypes at their shares among cases of known
@@ -269,6 +299,20 @@ function clinicalMeasure(result: RunResult, s: AnyScenario): Measurement {
     distant: first ? 1 : 0,
     firstSite: first ? ORGAN_NAMES.indexOf(first.site) : -1,
   };
+}
+
+/**
+ * clinicalMeasure has all it reads after surgery (which settles the stage) and five
+ * years after diagnosis, once an organ holds a macrometastasis (the first site).
+ */
+function clinicalComplete(events: readonly RunEvent[], day: number): boolean {
+  const detection = events.find((e) => e.type === 'detection');
+  return (
+    detection !== undefined &&
+    day >= detection.day + 5 * YEAR &&
+    events.some((e) => e.type === 'surgery') &&
+    events.some((e) => e.type === 'first_macro' && ORGAN_NAMES.includes(e.site))
+  );
 }
 
 /** Weighted least-squares line through (x, share) points; R² when the slope is positive, else 0. */
@@ -490,7 +534,7 @@ export const TARGETS: Target[] = [
       // Kaplan–Meier over the same window, so patients followed less than 15 years count.
       const det = r.summary.primary.detectedDay;
       const mm = r.summary.primary.cellsAtDetection;
-      const t1 = det >= 0 && mm > 0 && Math.cbrt((6 * mm) / (Math.PI * asPatient(s).body.cellsPerMm3)) <= 20;
+      const t1 = det >= 0 && mm > 0 && Math.cbrt((6 * mm) / (Math.PI * asPatient(s).body.cellsPerMm3)) <= T1_MM;
       const rec = r.summary.recurrence;
       const died = r.summary.deathDay;
       const start = det + 5 * YEAR;
@@ -500,6 +544,8 @@ export const TARGETS: Target[] = [
         !(rec.day >= 0 && rec.day < start) &&
         !(died >= 0 && died < start) &&
         !r.summary.metastaticAtDiagnosis;
+      // Only what the rows read, so that a run stopped by `complete` measures the same.
+      if (!eligible) return { eligible: 0, group: 0, years: 0, distant: 0 };
       const node = (site: string) =>
         r.events.find((e) => e.type === 'node_status' && e.site === site)?.detail ?? 'negative';
       const positive = (status: string) => status === 'micro' || status === 'macro';
@@ -511,7 +557,16 @@ export const TARGETS: Target[] = [
         died >= 0 ? died : Number.POSITIVE_INFINITY,
       );
       const distant = rec.type === 'distant' && rec.day >= 0 && rec.day <= det + 20 * YEAR;
-      return { eligible: eligible ? 1 : 0, group, years: (end - start) / YEAR, distant: distant ? 1 : 0 };
+      return { eligible: 1, group, years: (end - start) / YEAR, distant: distant ? 1 : 0 };
+    },
+    complete(events, day) {
+      // The detection event's value is the diameter the measure computes, by the same formula.
+      const detection = events.find((e) => e.type === 'detection');
+      if (!detection) return false;
+      // Not T1, or the first recurrence (before year 5: not eligible; after: the event or
+      // censoring), or year 20: nothing later is read.
+      if (detection.value > T1_MM || events.some((e) => e.type === 'recurrence')) return true;
+      return day >= detection.day + 20 * YEAR;
     },
     rows(ms) {
       const groups = [
@@ -555,15 +610,30 @@ export const TARGETS: Target[] = [
     measure(result, s) {
       const sum = patientRun(result).summary;
       const t0 = sum.surgeryDay;
-      const since = (day: number) => (t0 >= 0 && day >= 0 ? (day - t0) / YEAR : -1);
+      const treated = asPatient(s).clinical.endocrine.enabled ? 1 : 0;
+      // The trials enrolled early breast cancer: operated, without distant metastases at diagnosis.
+      if (t0 < 0 || sum.metastaticAtDiagnosis) return { treated, eligible: 0, recurrence: -1, death: -1, end: 0 };
+      const since = (day: number) => (day >= 0 ? (day - t0) / YEAR : -1);
+      // Only what the rows read (so that a run stopped by `complete` measures the same):
+      // recurrences in years 0-9; after one, deaths in years 0-4 only (the mortality window).
+      const recurrence = since(sum.recurrence.day) < 10 ? since(sum.recurrence.day) : -1;
+      const followed = recurrence >= 0 ? Math.max(5, recurrence) : 10;
+      const death = since(sum.deathDay);
       return {
-        treated: asPatient(s).clinical.endocrine.enabled ? 1 : 0,
-        // The trials enrolled early breast cancer: operated, without distant metastases at diagnosis.
-        eligible: t0 >= 0 && !sum.metastaticAtDiagnosis ? 1 : 0,
-        recurrence: since(sum.recurrence.day),
-        death: since(sum.deathDay),
-        end: since(sum.daysSimulated),
+        treated,
+        eligible: 1,
+        recurrence,
+        death: death >= 0 && death < Math.min(followed, 10) ? death : -1,
+        end: Math.min(since(sum.daysSimulated), followed),
       };
+    },
+    complete(events, day) {
+      const surgery = events.find((e) => e.type === 'surgery');
+      if (!surgery) return false;
+      if (events.some((e) => e.type === 'metastasis_at_diagnosis')) return true; // not eligible
+      // The windows end at year 10; after a recurrence only a death in years 0-4 is still read.
+      const years = (day - surgery.day) / YEAR;
+      return years >= 10 || (years >= 5 && events.some((e) => e.type === 'recurrence'));
     },
     rows(ms) {
       const eligible = ms.filter((m) => m.eligible === 1);
@@ -740,6 +810,7 @@ export const TARGETS: Target[] = [
     replicates: 1000,
     ciReplicates: 60,
     measure: clinicalMeasure,
+    complete: clinicalComplete,
     rows(ms) {
       const diagnosed = (m: Measurement) => (m.stage as number) >= 0;
       const seer = 'SEER summary stage, female breast (Cancer Stat Facts)';
@@ -828,6 +899,7 @@ export const TARGETS: Target[] = [
     replicates: 400,
     ciReplicates: 40,
     measure: clinicalMeasure,
+    complete: clinicalComplete,
     rows(ms) {
       const diagnosed = (m: Measurement) => (m.stage as number) >= 0;
       return [

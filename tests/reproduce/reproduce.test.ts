@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/cli/scenarios.ts';
 import { asPatient } from '../../src/engine/scenario.ts';
+import type { SimulationResult } from '../../src/engine/simulation.ts';
 import {
   BREAST_POPULATION,
   hahnfeldtOde,
@@ -167,6 +168,43 @@ describe('published results', () => {
     for (const r of rows) if (!Number.isNaN(r.simulated)) expect(r.simulated).toBeGreaterThanOrEqual(0);
     const colorectal = evaluate('colorectal-population', 6);
     expect(colorectal).toHaveLength(2);
+  });
+
+  it('a target that stops runs early measures what the whole runs give', { timeout: 300_000 }, () => {
+    const stopping = TARGETS.filter((t) => t.complete);
+    expect(stopping.map((t) => t.name)).toEqual([
+      'pan-2017',
+      'ebctcg-2011',
+      'breast-population',
+      'colorectal-population',
+    ]);
+    for (const target of stopping) {
+      const n = 16;
+      // Shedding five times faster, so that these few patients recur and die: the law is
+      // the measure's and the target's, whatever the rates.
+      const scenarioOf = (i: number) => {
+        const s = asPatient(loadScenarioFile(scenarioOfReplicate(target, i, n)));
+        return { ...s, invasion: { ...s.invasion, bloodRate: 5 * s.invasion.bloodRate } };
+      };
+      const runs = (stop: boolean) =>
+        Array.from({ length: n }, (_, i) =>
+          runReplicate(
+            scenarioOf(i),
+            patientOfReplicate(target, i, n),
+            {},
+            stop ? target.complete : undefined,
+          ),
+        );
+      const whole = runs(false);
+      const stopped = runs(true);
+      const days = (r: unknown) => (r as SimulationResult).summary.daysSimulated;
+      // Some runs stop early, or the check below would compare whole runs with themselves.
+      const early = stopped.filter((r, i) => days(r) < days(whole[i])).length;
+      expect(early, target.name).toBeGreaterThan(0);
+      // Measurements hold only what the rows read, so they are equal, not just the rows.
+      const measured = (rs: typeof whole) => rs.map((r, i) => target.measure(r, scenarioOf(i)));
+      expect(measured(stopped), target.name).toEqual(measured(whole));
+    }
   });
 
   it('every target names built-in scenarios and a source', () => {
