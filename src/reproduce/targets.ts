@@ -534,7 +534,8 @@ export const TARGETS: Target[] = [
       // Kaplan–Meier over the same window, so patients followed less than 15 years count.
       const det = r.summary.primary.detectedDay;
       const mm = r.summary.primary.cellsAtDetection;
-      const t1 = det >= 0 && mm > 0 && Math.cbrt((6 * mm) / (Math.PI * asPatient(s).body.cellsPerMm3)) <= T1_MM;
+      const t1 =
+        det >= 0 && mm > 0 && Math.cbrt((6 * mm) / (Math.PI * asPatient(s).body.cellsPerMm3)) <= T1_MM;
       const rec = r.summary.recurrence;
       const died = r.summary.deathDay;
       const start = det + 5 * YEAR;
@@ -612,7 +613,8 @@ export const TARGETS: Target[] = [
       const t0 = sum.surgeryDay;
       const treated = asPatient(s).clinical.endocrine.enabled ? 1 : 0;
       // The trials enrolled early breast cancer: operated, without distant metastases at diagnosis.
-      if (t0 < 0 || sum.metastaticAtDiagnosis) return { treated, eligible: 0, recurrence: -1, death: -1, end: 0 };
+      if (t0 < 0 || sum.metastaticAtDiagnosis)
+        return { treated, eligible: 0, recurrence: -1, death: -1, end: 0 };
       const since = (day: number) => (day >= 0 ? (day - t0) / YEAR : -1);
       // Only what the rows read (so that a run stopped by `complete` measures the same):
       // recurrences in years 0-9; after one, deaths in years 0-4 only (the mortality window).
