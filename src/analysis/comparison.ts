@@ -4,8 +4,9 @@
  * view: both hand this module the same outcome rows (outcomes.ts' runs.csv row,
  * parsed or as the worker returns it), so they print the same numbers.
  *
- * The event is chosen by the user (ENDPOINTS); death before the event is a
- * competing risk: the Kaplan–Meier curve censors it (cause-specific), the
+ * The event is chosen by the user (ENDPOINTS). Death is an event of its own in
+ * distant-metastasis-free survival; for the other endpoints death before the event
+ * is a competing risk: the Kaplan–Meier curve censors it (cause-specific), the
  * Aalen–Johansen cumulative incidence counts it as the competing event.
  */
 import {
@@ -70,6 +71,10 @@ export const DEFAULT_ENDPOINT: Endpoint = 'dmfs';
 /** How the Kaplan–Meier curve of an endpoint treats deaths, as the reports say it. */
 export const deathsIn = (endpoint: Endpoint) =>
   ENDPOINTS[endpoint].deathIsEvent ? 'deaths are events' : 'deaths censored';
+
+/** What an arm's `deaths` count is, as the reports label it. */
+export const deathsLabel = (endpoint: Endpoint) =>
+  ENDPOINTS[endpoint].deathIsEvent ? 'of them deaths' : 'deaths before the event';
 
 /** The distributions compared between arms, by outcome column; -1 in a row means undefined there. */
 export const QUANTITIES = {
@@ -188,11 +193,13 @@ export interface ArmReport {
   label: string;
   replicates: number;
   events: number;
-  /** Deaths before the event. */
+  /** Deaths before the event (0 where death is an event). */
   competing: number;
-  /** Kaplan–Meier event-free fraction (deaths censored), steps plus the end of follow-up. */
+  /** Deaths before the event, or, where death is an event, the events that were deaths. */
+  deaths: number;
+  /** Kaplan–Meier event-free fraction (deaths censored unless death is an event), steps plus the end of follow-up. */
   survival: CurvePoint[];
-  /** Aalen–Johansen cumulative incidence of the event with death as the competing event. */
+  /** Aalen–Johansen cumulative incidence of the event, death competing unless it is an event. */
   incidence: CurvePoint[];
   /** Kaplan–Meier median time to the event (years) with its 95% CI; NaN where the curve stays above one half. */
   medianYears: MedianEstimate;
@@ -275,6 +282,8 @@ function armReport(arm: Arm, endpoint: Endpoint): ArmReport {
     replicates: arm.rows.length,
     events: status.filter((s) => s === 1).length,
     competing: status.filter((s) => s === 2).length,
+    deaths: arm.rows.filter((r) => !(num(r, ENDPOINTS[endpoint].column) >= 0) && num(r, 'death_day') >= 0)
+      .length,
     survival,
     incidence,
     medianYears: kaplanMeierMedian(fit),

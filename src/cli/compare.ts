@@ -19,6 +19,7 @@ import {
   compareArms,
   DEFAULT_ENDPOINT,
   deathsIn,
+  deathsLabel,
   ENDPOINTS,
   type Endpoint,
   QUANTITIES,
@@ -178,7 +179,7 @@ primary's first simulated day). ${
       ? 'Death is an event'
       : 'Death before the event is a competing risk (censored in the Kaplan–Meier curve)'
   }; replicates without either are censored at the end of their run.
-Events: ${nameA} ${c.arms[0].events}, ${nameB} ${c.arms[1].events}; deaths before the event: ${nameA} ${c.arms[0].competing}, ${nameB} ${c.arms[1].competing}.
+Events: ${nameA} ${c.arms[0].events}, ${nameB} ${c.arms[1].events}; ${deathsLabel(c.endpoint)}: ${nameA} ${c.arms[0].deaths}, ${nameB} ${c.arms[1].deaths}.
 Median years to the event (Kaplan–Meier, 95% CI): ${nameA} ${survivalMedianText(c.arms[0].medianYears, c.arms[0].events)}, ${nameB} ${survivalMedianText(c.arms[1].medianYears, c.arms[1].events)}.
 ${c.freeAt.map((f) => `Fraction free of the event at ${f.years} years (Kaplan–Meier): ${nameA} ${freeAtText(f.a, f.years)}, ${nameB} ${freeAtText(f.b, f.years)}; ${nameB} − ${nameA} ${freeDifferenceText(f)} (${FREE_DIFFERENCE_CI}).`).join('\n')}
 Log-rank test: ${logRankText(c.logRank)}.</p>
@@ -253,7 +254,7 @@ export async function compareCommand(args: string[]): Promise<number> {
   if (!c.paired) console.log(design(c, sources));
   // The same words as the page's compare view (analysis/comparison-text.ts); ";" separates them.
   console.log(
-    `${ENDPOINTS[endpoint].name}: events A ${c.arms[0].events}, B ${c.arms[1].events} (deaths before the event: A ${c.arms[0].competing}, B ${c.arms[1].competing}); log-rank ${logRankText(test)}`,
+    `${ENDPOINTS[endpoint].name}: events A ${c.arms[0].events}, B ${c.arms[1].events} (${deathsLabel(endpoint)}: A ${c.arms[0].deaths}, B ${c.arms[1].deaths}); log-rank ${logRankText(test)}`,
   );
   console.log(
     `  median years to the event (Kaplan–Meier, 95% CI): A ${survivalMedianText(c.arms[0].medianYears, c.arms[0].events)}; B ${survivalMedianText(c.arms[1].medianYears, c.arms[1].events)}`,
@@ -283,6 +284,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     ...c.arms.flatMap((r) => [
       { quantity: 'events', arm: r.label, value: r.events },
       { quantity: 'competing_deaths', arm: r.label, value: r.competing },
+      { quantity: 'deaths_among_events', arm: r.label, value: r.deaths - r.competing },
     ]),
     ...c.freeAt.flatMap((f) => [
       ...c.arms.map((r, i) => ({

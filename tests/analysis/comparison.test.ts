@@ -79,9 +79,9 @@ describe('comparison of two arms', () => {
     expect(endpointTimes(a, 'death')).toEqual({ years: [10, 3, 10, 10], status: [0, 1, 0, 0] });
     // Distant-metastasis-free survival: the same times, death an event in its own right.
     expect(endpointTimes(a, 'dmfs')).toEqual({ years: [2, 3, 10, 10], status: [1, 1, 0, 0] });
-    expect(compareArms(a, a, 'dmfs', u()).arms[0]).toMatchObject({ events: 2, competing: 0 });
+    expect(compareArms(a, a, 'dmfs', u()).arms[0]).toMatchObject({ events: 2, competing: 0, deaths: 1 });
     const c = compareArms(a, a, 'distant', u());
-    expect(c.arms[0]).toMatchObject({ events: 1, competing: 1 });
+    expect(c.arms[0]).toMatchObject({ events: 1, competing: 1, deaths: 1 });
     // One event among four at risk at 2 years; the curve ends at the end of follow-up.
     expect(c.arms[0].survival.map((p) => [p.years, p.value])).toEqual([
       [0, 1],

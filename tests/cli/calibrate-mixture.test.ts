@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { parseCsv } from '../../src/analysis/csv.ts';
+import { loadScenarioFile } from '../../src/cli/scenarios.ts';
+import { asPatient } from '../../src/engine/scenario.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'seedsoil-calibrate-mixture-'));
 
@@ -204,6 +206,7 @@ describe('seedsoil calibrate on a mixture', () => {
 
   it('--synthesize at the current values gives the rows seedsoil reproduce gives for the same patients', () => {
     // breast.yaml's own values and seed: the patients of `seedsoil reproduce --only breast-population`.
+    const breast = asPatient(loadScenarioFile('breast'));
     const quantities = {
       distant: 'distant metastases at diagnosis',
       regional: 'regional (node-positive) at diagnosis',
@@ -222,7 +225,10 @@ describe('seedsoil calibrate on a mixture', () => {
           ]),
         ),
         synthetic: {
-          values: { 'invasion.bloodRate': 0.1, 'sites.sentinelNode.soil': 0.34 },
+          values: {
+            'invasion.bloodRate': breast.invasion.bloodRate,
+            'sites.sentinelNode.soil': breast.sites.sentinelNode.soil,
+          },
           replicates: 12,
           seed: 1,
         },

@@ -301,7 +301,7 @@ describe('web app', () => {
       return (m as RegExpMatchArray).slice(1);
     };
     const [eventsA, eventsB, deathsA, deathsB, logRank] = printed(
-      /^distant-metastasis-free survival: events A (\d+), B (\d+) \(deaths before the event: A (\d+), B (\d+)\); log-rank (.*)$/m,
+      /^distant-metastasis-free survival: events A (\d+), B (\d+) \(of them deaths: A (\d+), B (\d+)\); log-rank (.*)$/m,
     );
     expect(logRank).toMatch(/^chi-square \d/);
     expect(rows.events).toEqual([
