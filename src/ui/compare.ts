@@ -21,6 +21,7 @@ import {
   compareArms,
   DEFAULT_ENDPOINT,
   deathsIn,
+  deathsLabel,
   ENDPOINTS,
   type Endpoint,
   type FREE_AT_YEARS,
@@ -277,7 +278,7 @@ export async function setupCompare(current: () => Chosen): Promise<CompareView> 
     const years = atRiskYears(c, 6);
     $('compare-table').innerHTML =
       `<tr><th>median [95% CI]</th><th>${hA} (${a.replicates})</th><th>${hB} (${b.replicates})</th><th>${hB} − ${hA}, unpaired bootstrap</th><th>${hB} − ${hA}, paired bootstrap</th></tr>` +
-      `<tr data-row="events"><th>${ENDPOINTS[endpoint].name}: events (${ENDPOINTS[endpoint].deathIsEvent ? 'of them deaths' : 'deaths before'})</th><td>${a.events} (${a.deaths})</td><td>${b.events} (${b.deaths})</td><td colspan="2">log-rank ${logRankText(c.logRank)}</td></tr>` +
+      `<tr data-row="events"><th>${ENDPOINTS[endpoint].name}: events (${deathsLabel(endpoint)})</th><td>${a.events} (${a.deaths})</td><td>${b.events} (${b.deaths})</td><td colspan="2">log-rank ${logRankText(c.logRank)}</td></tr>` +
       `<tr data-row="median-years"><th>median years to the event (Kaplan–Meier)</th><td>${survivalMedianText(a.medianYears, a.events)}</td><td>${survivalMedianText(b.medianYears, b.events)}</td><td colspan="2"></td></tr>` +
       `<tr data-row="at-risk"><th>at risk at years ${years.join(', ')}</th>${[a, b]
         .map((r) => `<td>${years.map((y) => r.atRisk[y]?.atRisk ?? 0).join(', ')}</td>`)
