@@ -115,8 +115,8 @@ describe('seedsoil compare on real batches', () => {
   it('leaves failed replicates out and says how many, the same on a second run', () => {
     const capped = scenario(
       'capped',
-      // Five of these six replicates pass 220 records (seed 42): they fail, the other finishes.
-      `${fast}invasion: { bloodRate: 0.05, lymphRate: 0.05 }\nrepresentation: { mode: individual, maxRecords: 220 }\n`,
+      // Five of these six replicates pass 240 records (seed 42): they fail, the other finishes.
+      `${fast}invasion: { bloodRate: 0.05, lymphRate: 0.05 }\nrepresentation: { mode: individual, maxRecords: 240 }\n`,
     );
     const a = scenario('plain', fast);
     for (const attempt of [1, 2]) {

@@ -36,7 +36,7 @@ describe('checkpoints', () => {
         }),
         cut: 560,
       })),
-      // Acquired resistance on the way (seed 9 escapes on day 578): the level drawn and the
+      // Acquired resistance on the way (seed 5 escapes on day 584): the level drawn and the
       // hazard summed so far are restored.
       {
         scenario: fastScenario({
@@ -48,14 +48,14 @@ describe('checkpoints', () => {
       },
     ];
     for (const { scenario, cut } of cases) {
-      const whole = runFiles(result(runToEnd(createSimulation(scenario, { seed: 9 }))));
-      const first = runToEnd(createSimulation(scenario, { seed: 9 }), cut);
+      const whole = runFiles(result(runToEnd(createSimulation(scenario, { seed: 5 }))));
+      const first = runToEnd(createSimulation(scenario, { seed: 5 }), cut);
       if (cut > 0) expect(first.ctx.state.clinical.endocrineActive).toBe(true);
       if (scenario.clinical.endocrine.resistancePerDivision > 0) {
         const c = first.ctx.state.clinical;
         expect(c.endocrineEscapeHazard).toBeGreaterThan(0);
         expect(c.endocrineResistant).toBe(false);
-        const escaped = runToEnd(createSimulation(scenario, { seed: 9 })).ctx.state.events.find(
+        const escaped = runToEnd(createSimulation(scenario, { seed: 5 })).ctx.state.events.find(
           (e) => e.type === 'endocrine_escape',
         );
         expect(escaped?.day).toBeGreaterThan(cut);

@@ -49,7 +49,7 @@ import {
 } from '../state.ts';
 import { nextCapacity, switchProbability } from './angiogenesis.ts';
 import { deathRate, divisionRate, driverCount, netRate, stepProbabilities, substeps } from './growth.ts';
-import { invasiveFraction, releaseCells, type ShedBatch } from './invasion.ts';
+import { invasiveFraction, releaseCells, type ShedBatch, shedLossRate } from './invasion.ts';
 
 /** Tail mass below which a law's support is cut: under the resolution of a double-precision uniform. */
 const TAIL = 1e-18;
@@ -91,7 +91,9 @@ const law: StepLaw = {
 function stepLaw(ctx: Context, cells: number, drivers: number, site: number, capacity = 0): StepLaw {
   const s = ctx.scenario;
   const g = netRate(ctx, true, capacity || s.angiogenesis.avascularCapacityCells, cells);
-  const die = deathRate(ctx, g);
+  // Blood-borne shedding scales with vascularisation, as for a record (angiogenesis.ts).
+  const v = capacity > 0 ? Math.min(1, capacity / cells) : s.angiogenesis.baselineVascularisation;
+  const die = deathRate(ctx, g, shedLossRate(ctx, drivers, cells, v));
   const divide = divisionRate(ctx, g, drivers);
   const k = substeps(divide, die, s.time.dt);
   const [pDivide, pDie] = stepProbabilities(divide, die, s.time.dt / k);
@@ -105,8 +107,6 @@ function stepLaw(ctx: Context, cells: number, drivers: number, site: number, cap
   law.drivers = drivers;
   law.site = site;
   law.pressure = drivers & IMMUNE_EVASION ? 0 : pressure;
-  // Blood-borne shedding scales with vascularisation, as for a record (angiogenesis.ts).
-  const v = capacity > 0 ? Math.min(1, capacity / cells) : s.angiogenesis.baselineVascularisation;
   const total = inv.bloodRate * v + inv.lymphRate;
   law.shedHazard = total * ctx.state.patient.shedFactor * s.time.dt;
   law.toBlood = total > 0 ? (inv.bloodRate * v) / total : 0;

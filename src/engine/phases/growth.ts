@@ -15,6 +15,8 @@ import type { Context } from '../context.ts';
 import { binomial, type Uniform } from '../samplers.ts';
 import { DRIVERS } from '../schema.ts';
 import { type Clone, type Tumour, tumourCells } from '../state.ts';
+import { vascularisation } from './angiogenesis.ts';
+import { shedLossRate } from './invasion.ts';
 
 /**
  * Per-cell probabilities of dividing and dying in one step of length h. Their
@@ -109,12 +111,16 @@ export function divisionRate(ctx: Context, g: number, drivers: number): number {
 
 /**
  * Death rate per cell at net rate g: turnover, slowed with the cell cycle by
- * endocrine therapy, the Gompertz shrinkage above capacity, and the therapy's own
- * killing (which, unlike the slowing, leaves fewer cells to regrow when it stops).
+ * endocrine therapy, the Gompertz shrinkage above capacity, less the tumour's mean
+ * loss to shedding (`shedLoss` per cell per day), and the therapy's own killing
+ * (which, unlike the slowing, leaves fewer cells to regrow when it stops). A growth
+ * law fitted to tumour volumes is net of every cell loss, shedding included (Steel
+ * 1967's cell loss factor), so a tumour that sheds fast still grows at its law's rate.
  */
-export function deathRate(ctx: Context, g: number): number {
+export function deathRate(ctx: Context, g: number, shedLoss = 0): number {
   const { therapy } = ctx;
-  return ctx.scenario.growth.turnover * therapy.divisionFactor + Math.max(-g, 0) + therapy.deathRate;
+  const natural = ctx.scenario.growth.turnover * therapy.divisionFactor + Math.max(-g, 0);
+  return Math.max(0, natural - shedLoss) + therapy.deathRate;
 }
 
 export function grow(t: Tumour, ctx: Context): void {
@@ -123,7 +129,12 @@ export function grow(t: Tumour, ctx: Context): void {
   const n = tumourCells(t);
   if (n === 0) return;
   const g = netRate(ctx, t.founding !== null, t.capacity, n);
-  const die = deathRate(ctx, g);
+  // The growth law is the whole tumour's: its cells lost to shedding, on average, replace
+  // deaths of the turnover; a clone that sheds more than the average still pays the difference.
+  const v = vascularisation(t, ctx);
+  let shedLoss = 0;
+  for (const c of t.clones) shedLoss += (c.cells / n) * shedLossRate(ctx, c.drivers, n, v);
+  const die = deathRate(ctx, g, shedLoss);
   const mu = s.growth.driverMutationRate;
   const muP = s.growth.passengerRate;
 

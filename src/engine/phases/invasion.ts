@@ -64,6 +64,19 @@ function clusterSizeLaw(q: number): Float64Array {
   return sizeLaw.probs;
 }
 
+/**
+ * Cells a clone loses to shedding per cell per day: events times the mean cells an
+ * event takes (a cluster takes clusterMeanSize). Growth counts the tumour's mean loss
+ * among the deaths of its turnover (growth.ts), so shedding does not slow a tumour
+ * below its growth law.
+ */
+export function shedLossRate(ctx: Context, drivers: number, tumourSize: number, v: number): number {
+  const inv = ctx.scenario.invasion;
+  const perEvent = 1 - inv.clusterFraction + inv.clusterFraction * inv.clusterMeanSize;
+  const hazard = (inv.bloodRate * v + inv.lymphRate) * ctx.state.patient.shedFactor;
+  return invasiveFraction(drivers, tumourSize, ctx) * hazard * perEvent;
+}
+
 export function invasiveFraction(drivers: number, tumourSize: number, ctx: Context): number {
   const inv = ctx.scenario.invasion;
   const early = inv.earlyMaxFraction / (1 + (tumourSize / inv.earlyHalfCells) ** inv.earlyHillExponent);
