@@ -91,7 +91,8 @@ const law: StepLaw = {
 function stepLaw(ctx: Context, cells: number, drivers: number, site: number, capacity = 0): StepLaw {
   const s = ctx.scenario;
   const g = netRate(ctx, true, capacity || s.angiogenesis.avascularCapacityCells, cells);
-  // Blood-borne shedding scales with vascularisation, as for a record (angiogenesis.ts).
+  // Blood-borne shedding, and so the deaths it replaces, scales with vascularisation, as
+  // for a record (angiogenesis.ts).
   const v = capacity > 0 ? Math.min(1, capacity / cells) : s.angiogenesis.baselineVascularisation;
   const die = deathRate(ctx, g, shedLossRate(ctx, drivers, cells, v));
   const divide = divisionRate(ctx, g, drivers);

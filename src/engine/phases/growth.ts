@@ -1,7 +1,7 @@
 /**
  * Phase 1, growth: stochastic Gompertz with turnover. With N cells and capacity K
  * the net rate is g = lambda ln(K/N); each cell divides at d0 + max(g, 0) and dies
- * at d0 + max(-g, 0); each driver a clone carries adds s to its division rate
+ * at d0 + max(-g, 0) less the tumour's mean loss to shedding; each driver a clone carries adds s to its division rate
  * (selection, Bozic et al. 2010). Per clone, divisions and deaths are one
  * three-way multinomial draw (divide, die, neither) whose probabilities keep the
  * mean growth and a lineage's extinction chance of the birth-death process exact

@@ -4,10 +4,18 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { driverCount, grow, stepProbabilities, substeps } from '../../../src/engine/phases/growth.ts';
+import {
+  deathRate,
+  driverCount,
+  grow,
+  netRate,
+  stepProbabilities,
+  substeps,
+} from '../../../src/engine/phases/growth.ts';
+import { invade, type ShedBatch, shedLossRate } from '../../../src/engine/phases/invasion.ts';
 import { SITES } from '../../../src/engine/schema.ts';
 import { createSimulation, run, runToEnd } from '../../../src/engine/simulation.ts';
-import { PRIMARY_SITE, type State, tumourCells } from '../../../src/engine/state.ts';
+import { INVASIVE, PRIMARY_SITE, type State, tumourCells } from '../../../src/engine/state.ts';
 import {
   contextOf,
   driverSet,
@@ -31,6 +39,53 @@ function colonySizes(state: State): string[] {
 }
 
 describe('phase 1, growth', () => {
+  it('a shedding tumour grows at its law: growth then shedding keep the mean N e^(g dt) (5 SE over 40 seeds)', () => {
+    // Shed cells replace deaths of the turnover, so the growth step's mean N e^((g + l) dt)
+    // times shedding's survival e^(-l dt) is the law's N e^(g dt), however fast it sheds.
+    const cells = 1e6;
+    const after: number[] = [];
+    let law = 0;
+    let loss = 0;
+    for (let s = 1; s <= 40; s++) {
+      const ctx = contextOf(
+        {
+          invasion: {
+            programme: 'late',
+            lateInvasiveFraction: 0.5,
+            bloodRate: 0.1,
+            lymphRate: 0,
+            clusterFraction: 0,
+          },
+        },
+        s,
+      );
+      const t = tumourOf(PRIMARY_SITE, [{ drivers: INVASIVE, cells }], {
+        vascular: true,
+        capacity: 1e12,
+        primary: true,
+      });
+      const g = netRate(ctx, false, t.capacity, cells);
+      loss = shedLossRate(ctx, INVASIVE, cells, 1);
+      // The invasive driver is one driver: its selective advantage adds to the law's rate.
+      law = cells * Math.exp((g + ctx.scenario.growth.driverAdvantage) * ctx.scenario.time.dt);
+      grow(t, ctx);
+      const out: ShedBatch[] = [];
+      invade(t, ctx, cells, out);
+      after.push(tumourCells(t));
+    }
+    expect(loss).toBeGreaterThan(0.04); // fast enough that shedding on top of growth would show
+    expect(Math.abs(mean(after) - law)).toBeLessThanOrEqual(5 * standardError(after));
+  });
+
+  it('takes the shed loss from the natural deaths, never below zero, and adds therapy killing after', () => {
+    const ctx = contextOf({ growth: { turnover: 0.5 } });
+    expect(deathRate(ctx, 0.01, 0.1)).toBeCloseTo(0.4, 12);
+    expect(deathRate(ctx, -0.2, 0.1)).toBeCloseTo(0.6, 12);
+    expect(deathRate(ctx, 0.01, 2)).toBe(0);
+    ctx.therapy.deathRate = 0.02;
+    expect(deathRate(ctx, 0.01, 2)).toBeCloseTo(0.02, 12);
+  });
+
   it('conserves cells through mutation: with no death and every division a mutant, the parent clone keeps its cells and its new clones hold the gain', () => {
     // Mutation moves a daughter out of its clone; it never makes or loses a cell.
     fc.assert(
