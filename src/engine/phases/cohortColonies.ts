@@ -49,7 +49,13 @@ import {
 } from '../state.ts';
 import { nextCapacity, switchProbability } from './angiogenesis.ts';
 import { deathRate, divisionRate, driverCount, netRate, stepProbabilities, substeps } from './growth.ts';
-import { invasiveFraction, releaseCells, type ShedBatch, shedLossRate } from './invasion.ts';
+import {
+  cellsPerShedEvent,
+  invasiveFraction,
+  releaseCells,
+  type ShedBatch,
+  shedLossRate,
+} from './invasion.ts';
 
 /** Tail mass below which a law's support is cut: under the resolution of a double-precision uniform. */
 const TAIL = 1e-18;
@@ -137,9 +143,7 @@ function shedAt(ctx: Context, l: StepLaw, n: number): number {
  * which this per-cell thinning does not reproduce (only the mean loss).
  */
 function shedLossAt(ctx: Context, l: StepLaw, n: number): number {
-  const inv = ctx.scenario.invasion;
-  const perEvent = 1 - inv.clusterFraction + inv.clusterFraction * inv.clusterMeanSize;
-  return Math.min(1, shedAt(ctx, l, n) * perEvent);
+  return Math.min(1, shedAt(ctx, l, n) * cellsPerShedEvent(ctx));
 }
 
 function polyMultiply(a: Float64Array, b: Float64Array): Float64Array {

@@ -72,9 +72,14 @@ function clusterSizeLaw(q: number): Float64Array {
  */
 export function shedLossRate(ctx: Context, drivers: number, tumourSize: number, v: number): number {
   const inv = ctx.scenario.invasion;
-  const perEvent = 1 - inv.clusterFraction + inv.clusterFraction * inv.clusterMeanSize;
   const hazard = (inv.bloodRate * v + inv.lymphRate) * ctx.state.patient.shedFactor;
-  return invasiveFraction(drivers, tumourSize, ctx) * hazard * perEvent;
+  return invasiveFraction(drivers, tumourSize, ctx) * hazard * cellsPerShedEvent(ctx);
+}
+
+/** Mean cells that leave in one shedding event: single cells, or clusters of clusterMeanSize. */
+export function cellsPerShedEvent(ctx: Context): number {
+  const inv = ctx.scenario.invasion;
+  return 1 - inv.clusterFraction + inv.clusterFraction * inv.clusterMeanSize;
 }
 
 export function invasiveFraction(drivers: number, tumourSize: number, ctx: Context): number {
