@@ -54,6 +54,7 @@ import {
   invasiveFraction,
   releaseCells,
   type ShedBatch,
+  shedHazard,
   shedLossRate,
 } from './invasion.ts';
 
@@ -115,7 +116,7 @@ function stepLaw(ctx: Context, cells: number, drivers: number, site: number, cap
   law.site = site;
   law.pressure = drivers & IMMUNE_EVASION ? 0 : pressure;
   const total = inv.bloodRate * v + inv.lymphRate;
-  law.shedHazard = total * ctx.state.patient.shedFactor * s.time.dt;
+  law.shedHazard = shedHazard(ctx, v) * s.time.dt;
   law.toBlood = total > 0 ? (inv.bloodRate * v) / total : 0;
   return law;
 }

@@ -1,13 +1,13 @@
 /**
  * Phase 1, growth: stochastic Gompertz with turnover. With N cells and capacity K
  * the net rate is g = lambda ln(K/N); each cell divides at d0 + max(g, 0) and dies
- * at d0 + max(-g, 0) less the tumour's mean loss to shedding; each driver a clone carries adds s to its division rate
- * (selection, Bozic et al. 2010). Per clone, divisions and deaths are one
- * three-way multinomial draw (divide, die, neither) whose probabilities keep the
- * mean growth and a lineage's extinction chance of the birth-death process exact
- * over dt (Kendall 1948); 1 - exp(-rate dt) per cell would ignore daughters
- * dividing within the step and slow net growth by (1 - e^-(b+d)dt)/((b+d)dt):
- * 37% at d0 = 0.5/day and dt = 1 day. Each division gains each missing driver
+ * at d0 + max(-g, 0) less the tumour's mean loss to shedding; each driver a clone
+ * carries adds s to its division rate (selection, Bozic et al. 2010). Per clone,
+ * divisions and deaths are one three-way multinomial draw (divide, die, neither)
+ * whose probabilities keep the mean growth and a lineage's extinction chance of the
+ * birth-death process exact over dt (Kendall 1948); 1 - exp(-rate dt) per cell
+ * would ignore daughters dividing within the step and slow net growth by
+ * (1 - e^-(b+d)dt)/((b+d)dt): 37% at d0 = 0.5/day and dt = 1 day. Each division gains each missing driver
  * with probability mu_driver (a new driver set is a new clone) and adds
  * mu_passenger passengers to each daughter.
  */

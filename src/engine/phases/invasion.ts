@@ -71,9 +71,13 @@ function clusterSizeLaw(q: number): Float64Array {
  * below its growth law.
  */
 export function shedLossRate(ctx: Context, drivers: number, tumourSize: number, v: number): number {
+  return invasiveFraction(drivers, tumourSize, ctx) * shedHazard(ctx, v) * cellsPerShedEvent(ctx);
+}
+
+/** Shedding events per invasive cell per day at vascularisation v, blood and lymph, for this patient. */
+export function shedHazard(ctx: Context, v: number): number {
   const inv = ctx.scenario.invasion;
-  const hazard = (inv.bloodRate * v + inv.lymphRate) * ctx.state.patient.shedFactor;
-  return invasiveFraction(drivers, tumourSize, ctx) * hazard * cellsPerShedEvent(ctx);
+  return (inv.bloodRate * v + inv.lymphRate) * ctx.state.patient.shedFactor;
 }
 
 /** Mean cells that leave in one shedding event: single cells, or clusters of clusterMeanSize. */
@@ -107,8 +111,9 @@ export function invade(t: Tumour, ctx: Context, primaryCells: number, out: ShedB
   const u = ctx.streams.invasion;
   const n = tumourCells(t);
   if (n === 0) return;
-  const bloodRate = inv.bloodRate * vascularisation(t, ctx);
-  const total = (bloodRate + inv.lymphRate) * ctx.state.patient.shedFactor;
+  const v = vascularisation(t, ctx);
+  const bloodRate = inv.bloodRate * v;
+  const total = shedHazard(ctx, v);
   if (total <= 0) return;
   const dt = ctx.scenario.time.dt;
   for (const c of t.clones) {
