@@ -121,7 +121,8 @@ export const clinical = section(
           description: 'multiplies the division rate while on therapy',
         }),
         wakeFactor: prob(0.3, {
-          source: 'modelling choice',
+          source:
+            'modelling choice; 1 in breast-er-positive, set by the recurrence rate ratio of years 10-14 (EBCTCG 2011; docs/calibration.md)',
           description: 'multiplies the waking hazard of dormant DTCs while on therapy',
         }),
         responseProbability: prob(1, {
