@@ -55,7 +55,18 @@ export function angiogenesis(t: Tumour, ctx: Context, switchHazard: number): voi
     }
     return;
   }
-  t.capacity = nextCapacity(ctx, n, t.capacity);
+  t.capacity = Math.min(nextCapacity(ctx, n, t.capacity), siteLimit(ctx, t.site));
+}
+
+/**
+ * The most cells a metastasis at this site can hold: a lymph-node station's
+ * `maxCells` once its nodes are filled (the vessels a node mass recruits do not
+ * make the station bigger), no limit in an organ or without that setting.
+ */
+export function siteLimit(ctx: Context, site: number): number {
+  const station = ctx.scenario.sites[SITES[site] as Exclude<(typeof SITES)[number], 'primary'>];
+  const max = station && 'maxCells' in station ? station.maxCells : 0;
+  return max > 0 ? max : Number.POSITIVE_INFINITY;
 }
 
 /** The capacity after one step of Hahnfeldt's equation for a vascular tumour of n cells (both in cells). */

@@ -47,7 +47,7 @@ import {
   sizeClass,
   type Tumour,
 } from '../state.ts';
-import { nextCapacity, switchProbability } from './angiogenesis.ts';
+import { nextCapacity, siteLimit, switchProbability } from './angiogenesis.ts';
 import { deathRate, divisionRate, driverCount, netRate, stepProbabilities, substeps } from './growth.ts';
 import {
   cellsPerShedEvent,
@@ -629,7 +629,10 @@ function advanceRow(
     for (let cl = reached + 1; cl <= cls; cl++) reachClass(ctx, from, i, cl, count, value);
     const now = Math.max(reached, cls);
     // 7. A vascular colony's capacity follows Hahnfeldt's equation at its new size.
-    const next = vascular && !switching ? nextCapacity(ctx, value, capacity) : capacity;
+    const next =
+      vascular && !switching
+        ? Math.min(nextCapacity(ctx, value, capacity), siteLimit(ctx, from.site[i] as number))
+        : capacity;
     if (value >= detectableAt) {
       // Detectable: the clinical layer and the user follow it from now on.
       for (let j = 0; j < count; j++)

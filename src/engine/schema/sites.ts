@@ -58,6 +58,13 @@ function node(trapping: number, soil: number, immunePressure: number) {
         source: 'modelling choice (lymph nodes are immune organs)',
         description: 'extra death rate of non-evading cells in small colonies here',
       }),
+      maxCells: num(0, 0, 1e14, {
+        unit: 'cells',
+        source:
+          'modelling choice; a bulky (matted) nodal mass of about 5 cm, AJCC N2-N3 (docs/model.md, phase 7)',
+        description:
+          'most cells a metastasis in this station can hold once its nodes are filled: its vascular capacity stops there; 0: no limit',
+      }),
     },
     'one lymph-node station',
   );

@@ -1,16 +1,17 @@
 /**
  * Laws of phase 2, angiogenesis (src/engine/phases/angiogenesis.ts): the switch of
- * an avascular tumour and the capacity that follows it.
+ * an avascular tumour, the capacity that follows it, and a node station's limit on it.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../../src/cli/scenarios.ts';
-import { angiogenesis, switchProbability } from '../../../src/engine/phases/angiogenesis.ts';
+import { angiogenesis, siteLimit, switchProbability } from '../../../src/engine/phases/angiogenesis.ts';
 import { deepMerge, validateScenario } from '../../../src/engine/scenario.ts';
-import { run } from '../../../src/engine/simulation.ts';
+import { NODES, ORGANS, SITES } from '../../../src/engine/schema.ts';
+import { createSimulation, run, step } from '../../../src/engine/simulation.ts';
 import { ANGIOGENIC, PRIMARY_SITE } from '../../../src/engine/state.ts';
 import { contextOf, driverSet, forModes, seed, tumourOf } from '../../support/phases.ts';
-import { uniform } from '../../support/scenarios.ts';
+import { fastScenario, uniform } from '../../support/scenarios.ts';
 
 describe('phase 2, angiogenesis', () => {
   it('conserves cells: the switch and the capacity after it never change a clone, and a vascular tumour stays vascular', () => {
@@ -119,4 +120,71 @@ describe('a smooth passage through the avascular limit (switchSteepness)', () =>
     expect(below(0)).toBe(0);
     expect(below(2)).toBeGreaterThan(0);
   });
+});
+
+describe('a lymph-node station that fills (sites.<node>.maxCells)', () => {
+  const capAll = (maxCells: number) => Object.fromEntries(NODES.map((n) => [n, { maxCells }]));
+
+  it('a vascular metastasis in a node station never holds capacity above maxCells; organs and 0 are unlimited', () => {
+    fc.assert(
+      fc.property(
+        seed,
+        fc.integer({ min: 1e6, max: 1e11 }),
+        fc.double({ min: 1e6, max: 1e12, noNaN: true }),
+        fc.constantFrom(...NODES, ...ORGANS),
+        (s, cells, capacity, site) => {
+          const limited = contextOf({ sites: capAll(2e6) }, s);
+          const free = contextOf({}, s);
+          const index = SITES.indexOf(site);
+          const a = tumourOf(index, [{ drivers: 0, cells }], { vascular: true, capacity });
+          const b = tumourOf(index, [{ drivers: 0, cells }], { vascular: true, capacity });
+          angiogenesis(a, limited, 0);
+          angiogenesis(b, free, 0);
+          if ((NODES as readonly string[]).includes(site)) {
+            expect(siteLimit(limited, index)).toBe(2e6);
+            expect(a.capacity).toBe(Math.min(b.capacity, 2e6));
+          } else expect(a.capacity).toBe(b.capacity);
+          expect(siteLimit(free, index)).toBe(Number.POSITIVE_INFINITY);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  forModes(
+    'node metastases stay within the station limit over a run, records and cohort rows alike',
+    (mode) => {
+      // Much lymphatic shedding, fast colonies without immune pressure and a limit just
+      // above the avascular capacity, so that node colonies switch and would grow past it.
+      const scenario = fastScenario({
+        time: { durationDays: 420 },
+        representation: { mode },
+        growth: { colonyLambdaFactor: 5 },
+        invasion: { lymphRate: 0.05 },
+        angiogenesis: { metastasisSwitchHazard: 0.5 },
+        sites: Object.fromEntries(NODES.map((n) => [n, { maxCells: 3e6, immunePressure: 0 }])),
+        clinical: { symptomaticMm: 30 },
+      });
+      const sim = createSimulation(scenario, { seed: 3 });
+      const state = sim.ctx.state;
+      const isNode = (site: number) => site >= 1 && site <= NODES.length;
+      let vascularNodes = 0;
+      while (!state.ended) {
+        step(sim);
+        for (const t of state.tumours)
+          if (t.founding && t.vascular && isNode(t.site)) {
+            vascularNodes++;
+            expect(t.capacity).toBeLessThanOrEqual(3e6);
+          }
+        const c = state.colonies;
+        for (let i = 0; i < c.size; i++)
+          if (isNode(c.site[i] as number) && (c.capacity[i] as number) > 0) {
+            vascularNodes++;
+            expect(c.capacity[i]).toBeLessThanOrEqual(3e6);
+          }
+      }
+      // The law was exercised: some node metastases switched.
+      expect(vascularNodes).toBeGreaterThan(0);
+    },
+  );
 });
