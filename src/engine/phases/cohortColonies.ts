@@ -617,6 +617,7 @@ function advanceRow(
   const size = exactLaw1 ? exactLaw1.length : outcome.size;
   const counts = l && m <= FEW ? landed.fill(1, 0, size) : spread(u, m, exactLaw1 ?? outcome.probs, size);
   const reached = from.reached[i] as number;
+  const limit = siteLimit(ctx, from.site[i] as number);
   for (let k = 0; k < size; k++) {
     const count = counts[k] as number;
     if (count === 0) continue;
@@ -629,10 +630,7 @@ function advanceRow(
     for (let cl = reached + 1; cl <= cls; cl++) reachClass(ctx, from, i, cl, count, value);
     const now = Math.max(reached, cls);
     // 7. A vascular colony's capacity follows Hahnfeldt's equation at its new size.
-    const next =
-      vascular && !switching
-        ? Math.min(nextCapacity(ctx, value, capacity), siteLimit(ctx, from.site[i] as number))
-        : capacity;
+    const next = vascular && !switching ? Math.min(nextCapacity(ctx, value, capacity), limit) : capacity;
     if (value >= detectableAt) {
       // Detectable: the clinical layer and the user follow it from now on.
       for (let j = 0; j < count; j++)

@@ -18,7 +18,7 @@ import { body } from './body.ts';
 import { circulation } from './circulation.ts';
 import { clinical } from './clinical.ts';
 import { colonisation } from './colonisation.ts';
-import { misplaced, seed } from './common.ts';
+import { misplaced, NODES, seed } from './common.ts';
 import { extravasation } from './extravasation.ts';
 import { growth } from './growth.ts';
 import { inoculation } from './inoculation.ts';
@@ -99,6 +99,16 @@ export const patientScenarioSchema = z
         path: ['primary', 'enabled'],
         message: 'a run needs a primary or an inoculation (got neither, expected one enabled)',
       });
+    // Below the avascular capacity a switched node metastasis would have less room than an avascular one.
+    for (const node of NODES) {
+      const max = s.sites[node].maxCells;
+      if (max > 0 && max < s.angiogenesis.avascularCapacityCells)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sites', node, 'maxCells'],
+          message: `must be 0 (no limit) or at least angiogenesis.avascularCapacityCells (got ${max}, expected 0 or >= ${s.angiogenesis.avascularCapacityCells})`,
+        });
+    }
   })
   .meta({ title: 'patient scenario' });
 

@@ -63,7 +63,7 @@ function node(trapping: number, soil: number, immunePressure: number) {
         source:
           'modelling choice; a bulky (matted) nodal mass of about 5 cm, AJCC N2-N3 (docs/model.md, phase 7)',
         description:
-          'most cells a metastasis in this station can hold once its nodes are filled: its vascular capacity stops there; 0: no limit',
+          'the vascular capacity a metastasis in this station can reach once its nodes are filled (0 or at least the avascular capacity; 0: no limit)',
       }),
     },
     'one lymph-node station',
