@@ -48,6 +48,24 @@ export function totalBurden(ctx: Context): number {
   return n;
 }
 
+/**
+ * The site holding the most tumour cells (records and cohort rows): where the burden
+ * that kills a patient lies, which the death event reports (a node mass or an organ).
+ */
+export function largestBurdenSite(ctx: Context): number {
+  const bySite = SITES.map(() => 0);
+  for (const t of ctx.state.tumours) bySite[t.site] = (bySite[t.site] as number) + tumourCells(t);
+  const c = ctx.state.colonies;
+  for (let i = 0; i < c.size; i++) {
+    const site = c.site[i] as number;
+    bySite[site] = (bySite[site] as number) + (c.count[i] as number) * (c.cells[i] as number);
+  }
+  let best = 0;
+  for (let site = 1; site < bySite.length; site++)
+    if ((bySite[site] as number) > (bySite[best] as number)) best = site;
+  return best;
+}
+
 /** Cells in a dormant (or settling) store, at one site or (site -1) everywhere. */
 export function dormantCells(store: DtcStore, site = -1): number {
   let n = 0;
@@ -367,6 +385,6 @@ export function clinical(ctx: Context): void {
   if (burden >= s.body.lethalBurdenCells) {
     c.deathDay = state.day;
     state.ended = true;
-    logEvent(state, 'death', '', -1, burden);
+    logEvent(state, 'death', SITES[largestBurdenSite(ctx)] as string, -1, burden);
   }
 }

@@ -115,7 +115,9 @@ export function eventSentence(type: string, site: string, value: number, detail:
     case 'recurrence':
       return `The cancer came back: ${RECURRENCE[detail] ?? detail} in ${siteThe(site)}.`;
     case 'death':
-      return 'The tumour burden reached the lethal level.';
+      return site
+        ? `The tumour burden reached the lethal level, most of it in ${siteThe(site)}.`
+        : 'The tumour burden reached the lethal level.';
     default:
       return type.replaceAll('_', ' ');
   }

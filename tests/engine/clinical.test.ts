@@ -283,6 +283,45 @@ describe('clinical layer', () => {
     expect(response({ enabled: true, resistancePerDivision: 1e-3 })).toBe('escaped');
   });
 
+  forModes(
+    'the death event names the site holding most of the burden, primary or metastatic',
+    (mode: Mode) => {
+      // A low lethal burden so that patients die within the run: of the primary when it is
+      // found late (20 mm, above the lethal burden), of metastases after its surgery (8 mm).
+      const sites = new Set<string>();
+      for (const symptomaticMm of [8, 20]) {
+        const scenario = fastScenario({
+          representation: { mode },
+          time: { durationDays: 1500 },
+          body: { lethalBurdenCells: 1e9 },
+          invasion: { bloodRate: 0.05, lymphRate: 0.02 },
+          clinical: { symptomaticMm },
+        });
+        for (let seed = 1; seed <= 3; seed++) {
+          const state = runToEnd(createSimulation(scenario, { seed }), 1500).ctx.state;
+          const death = state.events.find((e) => e.type === 'death');
+          if (!death) continue;
+          const bySite = new Map<string, number>();
+          const add = (site: number, n: number) =>
+            bySite.set(SITES[site] as string, (bySite.get(SITES[site] as string) ?? 0) + n);
+          for (const t of state.tumours) add(t.site, tumourCells(t));
+          const c = state.colonies;
+          for (let i = 0; i < c.size; i++)
+            add(c.site[i] as number, (c.count[i] as number) * (c.cells[i] as number));
+          expect(bySite.get(death.site)).toBe(Math.max(...bySite.values()));
+          expect(death.value).toBeCloseTo(
+            [...bySite.values()].reduce((x, y) => x + y, 0),
+            0,
+          );
+          sites.add(death.site);
+        }
+      }
+      // Both kinds of death occurred, so the law was tested on each.
+      expect(sites.has('primary')).toBe(true);
+      expect([...sites].some((site) => site !== 'primary')).toBe(true);
+    },
+  );
+
   it('gives the stage at diagnosis from what was visible and what the sentinel node showed', () => {
     const seen = new Set<unknown>();
     for (let s = 0; s < 8; s++) {
