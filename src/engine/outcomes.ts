@@ -4,7 +4,7 @@
  * when the event never happened; the early share is -1 when no colony is alive (it
  * is undefined, not zero).
  */
-import { METASTATIC_SITES, ORGANS } from './schema.ts';
+import { METASTATIC_SITES, ORGANS, SITES } from './schema.ts';
 import type { SimulationResult } from './simulation.ts';
 import { diameterMm, type RunEvent, SIZE_CLASSES } from './state.ts';
 
@@ -27,6 +27,7 @@ export const OUTCOME_COLUMNS = [
   'recurrence_day',
   'endocrine_response',
   'death_day',
+  'death_site',
   'ctc_per_sample_at_detection',
   'dormant_cells_at_detection',
   'colonies_at_detection',
@@ -43,7 +44,8 @@ export const OUTCOME_COLUMNS = [
  * The values of the text columns (the rest are numbers): simulation.ts's outcome,
  * clinical.ts's recurrence types and stage, an organ for the first distant site,
  * the disease's answer to endocrine therapy (resistant from the start, escaped
- * during it, or responding throughout); empty when there was none.
+ * during it, or responding throughout), the site holding most of the burden at
+ * death; empty when there was none.
  */
 export const TEXT_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   outcome: ['end', 'death'],
@@ -51,6 +53,7 @@ export const TEXT_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   first_distant_site: [...ORGANS, ''],
   recurrence_type: ['local', 'regional', 'distant', ''],
   endocrine_response: ['responder', 'resistant', 'escaped', ''],
+  death_site: [...SITES, ''],
 };
 
 export type OutcomeRow = Record<(typeof OUTCOME_COLUMNS)[number], number | string>;
@@ -95,6 +98,8 @@ export function outcomeRow(r: SimulationResult): OutcomeRow {
     recurrence_day: s.recurrence.day,
     endocrine_response: endocrineResponse(r.events),
     death_day: s.deathDay,
+    // Where most of the burden was at death: an organ, a node station or the primary.
+    death_site: first('death')?.site ?? '',
     ctc_per_sample_at_detection: s.ctcPerSampleAtDetection,
     dormant_cells_at_detection: s.dormantAtDetection,
     colonies_at_detection: s.coloniesAtDetection,

@@ -313,6 +313,8 @@ describe('clinical layer', () => {
             [...bySite.values()].reduce((x, y) => x + y, 0),
             0,
           );
+          // The outcome row (runs.csv) carries the same site.
+          expect(outcomeRow(run(scenario, { seed })).death_site).toBe(death.site);
           sites.add(death.site);
         }
       }
