@@ -59,9 +59,9 @@ export function angiogenesis(t: Tumour, ctx: Context, switchHazard: number): voi
 }
 
 /**
- * The most cells a metastasis at this site can hold: a lymph-node station's
- * `maxCells` once its nodes are filled (the vessels a node mass recruits do not
- * make the station bigger), no limit in an organ or without that setting.
+ * The largest vascular capacity a metastasis at this site can reach: a lymph-node
+ * station's `maxCells` once its nodes are filled (the vessels a node mass recruits
+ * do not make the station bigger), no limit in an organ or without that setting.
  */
 export function siteLimit(ctx: Context, site: number): number {
   const station = ctx.scenario.sites[SITES[site] as Exclude<(typeof SITES)[number], 'primary'>];
