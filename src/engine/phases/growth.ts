@@ -7,9 +7,9 @@
  * whose probabilities keep the mean growth and a lineage's extinction chance of the
  * birth-death process exact over dt (Kendall 1948); 1 - exp(-rate dt) per cell
  * would ignore daughters dividing within the step and slow net growth by
- * (1 - e^-(b+d)dt)/((b+d)dt): 37% at d0 = 0.5/day and dt = 1 day. Each division gains each missing driver
- * with probability mu_driver (a new driver set is a new clone) and adds
- * mu_passenger passengers to each daughter.
+ * (1 - e^-(b+d)dt)/((b+d)dt): 37% at d0 = 0.5/day and dt = 1 day. Each division
+ * gains each missing driver with probability mu_driver (a new driver set is a new
+ * clone) and adds mu_passenger passengers to each daughter.
  */
 import type { Context } from '../context.ts';
 import { binomial, type Uniform } from '../samplers.ts';
