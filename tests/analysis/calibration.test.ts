@@ -75,7 +75,7 @@ function mixtureProblems(text: string): string[] {
 const POPULATION = `
 mixture: breast-population
 parameters:
-  invasion.bloodRate: { prior: log-uniform, low: 0.03, high: 0.3 }
+  sites.liver.soil: { prior: log-uniform, low: 0.02, high: 0.12 }
   sites.bone.soil: { prior: uniform, low: 0.4, high: 1 }
 targets:
   distant: { reproduce: breast-population, quantity: distant metastases at diagnosis, observed: 0.06 }

@@ -22,9 +22,8 @@ const SPEC = {
   mixture: 'breast-population',
   seed: 3,
   parameters: {
-    // Up to 1.5 times the fitted rate: above it a few patients' metastases seed metastases for
-    // years, and one such replicate costs more than the rest of the test.
-    'invasion.bloodRate': { prior: 'log-uniform', low: 0.03, high: 0.15 },
+    // Soils are shared by every member (breast-er-positive sets its own blood and lymph rates).
+    'sites.liver.soil': { prior: 'log-uniform', low: 0.02, high: 0.06 },
     'sites.sentinelNode.soil': { prior: 'uniform', low: 0.1, high: 0.6 },
   },
   targets: {
@@ -154,7 +153,7 @@ describe('seedsoil calibrate on a mixture', () => {
 
     const medians = join(reference, 'posterior-medians-breast-her2-early.yaml');
     expect(read(reference, 'posterior-medians-breast-her2-early.yaml')).toMatch(
-      /extends: "breast-her2-early"[\s\S]*bloodRate: [\d.]+ # posterior median/,
+      /extends: "breast-her2-early"[\s\S]*soil: [\d.]+ # posterior median/,
     );
     const check = seedsoil('check', medians);
     expect(check.stdout).toBe(`${medians}: ok\n`);
@@ -226,7 +225,7 @@ describe('seedsoil calibrate on a mixture', () => {
         ),
         synthetic: {
           values: {
-            'invasion.bloodRate': breast.invasion.bloodRate,
+            'sites.liver.soil': breast.sites.liver.soil,
             'sites.sentinelNode.soil': breast.sites.sentinelNode.soil,
           },
           replicates: 12,

@@ -65,24 +65,31 @@ describe('built-in scenarios', () => {
     expect([treated.clinical.endocrine.enabled, untreated.clinical.endocrine.enabled]).toEqual([true, false]);
   });
 
-  it('the breast subtypes share every parameter of breast.yaml but growth rate, therapy, programme and dormancy', () => {
+  it('the breast subtypes share every parameter of breast.yaml but growth rate, therapy, programme, dormancy and ER+ nodes and shedding', () => {
     const base = asPatient(loadScenarioFile('breast'));
-    const strip = (s: typeof base) => ({
+    const strip = (s: typeof base, erPositive = false) => ({
       ...s,
       name: '',
       description: '',
       growth: { ...s.growth, lambda: 0 },
-      // ER+ cells go dormant and wake at their own rates (fitted to Pan 2017).
-      colonisation: { ...s.colonisation, wakeHazard: 0, dormantFraction: 0 },
-      invasion: { ...s.invasion, programme: '' },
+      // ER+ cells go dormant, wake and die at their own rates (fitted to Pan 2017).
+      colonisation: { ...s.colonisation, wakeHazard: 0, dormantFraction: 0, dormantDeathHazard: 0 },
+      invasion: erPositive
+        ? { ...s.invasion, programme: '', bloodRate: 0, lymphRate: 0 }
+        : { ...s.invasion, programme: '' },
+      // ER+ node colonies meet a lower immune pressure (docs/calibration.md, "ER+ nodes and blood").
+      sites: erPositive
+        ? Object.fromEntries(
+            Object.entries(s.sites).map(([k, v]) => [
+              k,
+              k.endsWith('Node') ? { ...v, immunePressure: 0 } : v,
+            ]),
+          )
+        : s.sites,
       clinical: { ...s.clinical, endocrine: null, chemotherapy: null },
     });
-    for (const name of [
-      'breast-er-positive',
-      'breast-her2-early',
-      'breast-her2-late',
-      'breast-triple-negative',
-    ])
+    expect(strip(asPatient(loadScenarioFile('breast-er-positive')), true)).toEqual(strip(base, true));
+    for (const name of ['breast-her2-early', 'breast-her2-late', 'breast-triple-negative'])
       expect(strip(asPatient(loadScenarioFile(name))), name).toEqual(strip(base));
   });
 
