@@ -123,6 +123,17 @@ describe('seedsoil calibrate on a mixture', () => {
     ).toContain(
       'SPEC: parameters.growth.lambda: the members set it differently (breast-er-positive 0.00053, breast-her2-early 0.00079, breast-triple-negative 0.00124)',
     );
+    // ER+ sets its own blood rate, so the shipped spec no longer fits it.
+    expect(
+      refused({
+        parameters: {
+          ...SPEC.parameters,
+          'invasion.bloodRate': { prior: 'log-uniform', low: 0.03, high: 0.3 },
+        },
+      }),
+    ).toContain(
+      'SPEC: parameters.invasion.bloodRate: the members set it differently (breast-er-positive 0.14, breast-her2-early 0.1, breast-triple-negative 0.1)',
+    );
   });
 
   const reference = join(dir, 'two');
@@ -153,7 +164,7 @@ describe('seedsoil calibrate on a mixture', () => {
 
     const medians = join(reference, 'posterior-medians-breast-her2-early.yaml');
     expect(read(reference, 'posterior-medians-breast-her2-early.yaml')).toMatch(
-      /extends: "breast-her2-early"[\s\S]*soil: [\d.]+ # posterior median/,
+      /extends: "breast-her2-early"[\s\S]*liver:\s+soil: [\d.]+ # posterior median/,
     );
     const check = seedsoil('check', medians);
     expect(check.stdout).toBe(`${medians}: ok\n`);

@@ -73,7 +73,9 @@ describe('built-in scenarios', () => {
       description: '',
       growth: { ...s.growth, lambda: 0 },
       // ER+ cells go dormant, wake and die at their own rates (fitted to Pan 2017).
-      colonisation: { ...s.colonisation, wakeHazard: 0, dormantFraction: 0, dormantDeathHazard: 0 },
+      colonisation: erPositive
+        ? { ...s.colonisation, wakeHazard: 0, dormantFraction: 0, dormantDeathHazard: 0 }
+        : s.colonisation,
       invasion: erPositive
         ? { ...s.invasion, programme: '', bloodRate: 0, lymphRate: 0 }
         : { ...s.invasion, programme: '' },
