@@ -51,6 +51,8 @@ export function totalBurden(ctx: Context): number {
 /**
  * The site holding the most tumour cells (records and cohort rows): where the burden
  * that kills a patient lies, which the death event reports (a node mass or an organ).
+ * A walk of its own, called once at death, so that totalBurden, called every step,
+ * stays a sum without a per-site array.
  */
 export function largestBurdenSite(ctx: Context): number {
   const bySite = SITES.map(() => 0);

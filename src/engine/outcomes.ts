@@ -44,8 +44,8 @@ export const OUTCOME_COLUMNS = [
  * The values of the text columns (the rest are numbers): simulation.ts's outcome,
  * clinical.ts's recurrence types and stage, an organ for the first distant site,
  * the disease's answer to endocrine therapy (resistant from the start, escaped
- * during it, or responding throughout), the site holding most of the burden at
- * death; empty when there was none.
+ * during it, or responding throughout), the site holding the largest share of the
+ * burden at death; empty when there was none.
  */
 export const TEXT_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   outcome: ['end', 'death'],
@@ -98,7 +98,7 @@ export function outcomeRow(r: SimulationResult): OutcomeRow {
     recurrence_day: s.recurrence.day,
     endocrine_response: endocrineResponse(r.events),
     death_day: s.deathDay,
-    // Where most of the burden was at death: an organ, a node station or the primary.
+    // Where the largest share of the burden was at death: an organ, a node station or the primary.
     death_site: first('death')?.site ?? '',
     ctc_per_sample_at_detection: s.ctcPerSampleAtDetection,
     dormant_cells_at_detection: s.dormantAtDetection,

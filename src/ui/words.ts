@@ -116,7 +116,7 @@ export function eventSentence(type: string, site: string, value: number, detail:
       return `The cancer came back: ${RECURRENCE[detail] ?? detail} in ${siteThe(site)}.`;
     case 'death':
       return site
-        ? `The tumour burden reached the lethal level, most of it in ${siteThe(site)}.`
+        ? `The tumour burden reached the lethal level, the largest share of it in ${siteThe(site)}.`
         : 'The tumour burden reached the lethal level.';
     default:
       return type.replaceAll('_', ' ');

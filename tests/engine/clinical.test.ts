@@ -284,7 +284,7 @@ describe('clinical layer', () => {
   });
 
   forModes(
-    'the death event names the site holding most of the burden, primary or metastatic',
+    'the death event names the site holding the largest share of the burden, primary or metastatic',
     (mode: Mode) => {
       // A low lethal burden so that patients die within the run: of the primary when it is
       // found late (20 mm, above the lethal burden), of metastases after its surgery (8 mm).

@@ -62,6 +62,7 @@ export function angiogenesis(t: Tumour, ctx: Context, switchHazard: number): voi
  * The largest vascular capacity a metastasis at this site can reach: a lymph-node
  * station's `maxCells` once its nodes are filled (the vessels a node mass recruits
  * do not make the station bigger), no limit in an organ or without that setting.
+ * The limit holds for each metastasis on its own: several in one station are not summed.
  */
 export function siteLimit(ctx: Context, site: number): number {
   const station = ctx.scenario.sites[SITES[site] as Exclude<(typeof SITES)[number], 'primary'>];

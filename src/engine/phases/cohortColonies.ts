@@ -617,7 +617,7 @@ function advanceRow(
   const size = exactLaw1 ? exactLaw1.length : outcome.size;
   const counts = l && m <= FEW ? landed.fill(1, 0, size) : spread(u, m, exactLaw1 ?? outcome.probs, size);
   const reached = from.reached[i] as number;
-  const limit = siteLimit(ctx, from.site[i] as number);
+  const limit = vascular && !switching ? siteLimit(ctx, from.site[i] as number) : Number.POSITIVE_INFINITY;
   for (let k = 0; k < size; k++) {
     const count = counts[k] as number;
     if (count === 0) continue;
