@@ -16,6 +16,9 @@ const BUILT_IN = [
   'breast-er-positive',
   'breast-er-positive-untreated',
   'breast-triple-negative',
+  'breast-er-positive-1980',
+  'breast-her2-1980',
+  'breast-triple-negative-1980',
   'colorectal-liver',
   'experimental-metastasis-liver',
   'experimental-metastasis-lung',
@@ -63,6 +66,32 @@ describe('built-in scenarios', () => {
     });
     expect(strip(untreated)).toEqual(strip(treated));
     expect([treated.clinical.endocrine.enabled, untreated.clinical.endocrine.enabled]).toEqual([true, false]);
+  });
+
+  it('each subtype as treated around 1980 differs from today only in screening and adjuvant systemic therapy', () => {
+    const pairs = [
+      ['breast-er-positive', 'breast-er-positive-1980'],
+      ['breast-her2-early', 'breast-her2-1980'],
+      ['breast-triple-negative', 'breast-triple-negative-1980'],
+    ] as const;
+    for (const [today, then] of pairs) {
+      const now = asPatient(loadScenarioFile(today));
+      const old = asPatient(loadScenarioFile(then));
+      const strip = (s: typeof now) => ({
+        ...s,
+        name: '',
+        description: '',
+        clinical: {
+          ...s.clinical,
+          screening: { ...s.clinical.screening, enabled: false },
+          endocrine: { ...s.clinical.endocrine, enabled: false },
+          chemotherapy: { ...s.clinical.chemotherapy, enabled: false },
+        },
+      });
+      expect(strip(old)).toEqual(strip(now));
+      const { screening, endocrine, chemotherapy } = old.clinical;
+      expect([screening.enabled, endocrine.enabled, chemotherapy.enabled]).toEqual([false, false, false]);
+    }
   });
 
   it('the breast subtypes share every parameter of breast.yaml but growth rate, therapy, programme, dormancy and ER+ nodes and shedding', () => {

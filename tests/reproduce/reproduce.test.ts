@@ -176,6 +176,7 @@ describe('published results', () => {
       'pan-2017',
       'ebctcg-2011',
       'breast-population',
+      'carter-1989',
       'colorectal-population',
     ]);
     for (const target of stopping) {
