@@ -840,8 +840,7 @@ export const TARGETS: Target[] = [
     source: 'SEER; Carter, Allen & Henson 1989, Cancer 63:181; Newton et al. 2015 (MODEL.md)',
     scenario: 'breast-population',
     population: BREAST_POPULATION,
-    // About 400 patients reach an organ metastasis (the first-site shares) and some 70 are
-    // diagnosed at 5 cm or more with positive nodes.
+    // About 400 patients reach an organ metastasis (the first-site shares).
     replicates: 4000,
     ciReplicates: 60,
     measure: clinicalMeasure,
