@@ -319,14 +319,14 @@ function clinicalMeasure(result: RunResult, s: AnyScenario) {
 
 /**
  * Axillary nodes found positive at surgery as Carter and Pan count them: 0 none, 1 the
- * sentinel station only (one to three nodes), 2 the regional station too (four or more).
+ * sentinel station only (one to three nodes), 2 the regional station too (four or more);
+ * -1 when no node was examined (death before surgery), so the count is not known.
  * Micro- and macrometastases make a station positive; isolated tumour cells do not.
  */
 function nodeGroup(events: readonly RunEvent[]): number {
-  const positive = (site: string) => {
-    const status = events.find((e) => e.type === 'node_status' && e.site === site)?.detail;
-    return status === 'micro' || status === 'macro';
-  };
+  const status = (site: string) => events.find((e) => e.type === 'node_status' && e.site === site)?.detail;
+  const positive = (site: string) => ['micro', 'macro'].includes(status(site) ?? '');
+  if (status('sentinelNode') === undefined) return -1;
   return !positive('sentinelNode') ? 0 : positive('regionalNode') ? 2 : 1;
 }
 
@@ -921,10 +921,10 @@ export const TARGETS: Target[] = [
     name: 'carter-1989',
     source:
       'Carter, Allen & Henson 1989, Cancer 63:181 (24,740 SEER cases, 5-year relative survival by diameter and nodes)',
-    scenario: 'carter-era',
+    scenario: 'carter-1989',
     population: CARTER_ERA_POPULATION,
-    // Found by symptoms, some 13% of patients have a tumour of 5 cm or more, 1 in 80 also
-    // four or more positive nodes. Runs of smaller tumours stop at detection.
+    // Found by symptoms, some 13% of patients have a tumour of 5 cm or more and 1 in 70 is
+    // also followed with four or more positive nodes. Runs of smaller tumours stop at detection.
     replicates: 4000,
     ciReplicates: 60,
     measure(result, s) {
@@ -947,10 +947,16 @@ export const TARGETS: Target[] = [
         ['one to three positive nodes', '73%', 0.73],
         ['four or more positive nodes', '45.5%', 0.455],
       ] as const;
+      // Carter's cases had a known node status: a patient who died before surgery has none
+      // (-1), and one whose negative sentinel node was skipped by a visible regional mass
+      // (stage regional) has an unknown count.
       return cells.map(([label, text, value], nodes) => {
         const members = ms.filter(
           (m) =>
-            m.followed === 1 && (m.stage as number) < 2 && m.nodes === nodes && (m.mm as number) >= CARTER_MM,
+            m.followed === 1 &&
+            (m.mm as number) >= CARTER_MM &&
+            m.nodes === nodes &&
+            (m.stage as number) === (nodes === 0 ? 0 : 1),
         );
         return row(
           this,

@@ -209,6 +209,32 @@ describe('published results', () => {
     }
   });
 
+  it('carter-1989 follows a tumour of 5 cm or more for five years before it stops the run', {
+    timeout: 120_000,
+  }, () => {
+    const target = TARGETS.find((x) => x.name === 'carter-1989');
+    if (!target?.complete) throw new Error('carter-1989 stops runs');
+    const n = 6;
+    // Every tumour found at about 6 cm, so that the rows' branch of the rule is taken.
+    const scenarioOf = (i: number) => {
+      const s = asPatient(loadScenarioFile(scenarioOfReplicate(target, i, n)));
+      return { ...s, clinical: { ...s.clinical, symptomaticMm: 60, symptomaticSpread: 0 } };
+    };
+    const runs = (stop: boolean) =>
+      Array.from({ length: n }, (_, i) =>
+        runReplicate(scenarioOf(i), i, {}, stop ? target.complete : undefined),
+      );
+    const whole = runs(false);
+    const stopped = runs(true);
+    const measured = (rs: typeof whole) => rs.map((r, i) => target.measure(r, scenarioOf(i)));
+    const days = (r: unknown) => (r as SimulationResult).summary.daysSimulated;
+    const followedAndStopped = measured(whole).filter(
+      (m, i) => m.followed === 1 && (m.mm as number) >= 50 && days(stopped[i]) < days(whole[i]),
+    );
+    expect(followedAndStopped.length).toBeGreaterThan(0);
+    expect(measured(stopped)).toEqual(measured(whole));
+  });
+
   it('every target names built-in scenarios and a source', () => {
     for (const t of TARGETS) {
       for (const name of targetScenarios(t)) expect(loadScenarioFile(name).name).toBe(name);
