@@ -440,7 +440,7 @@ function targetOf(
   name: string,
   t: TargetSpec,
   base: AnyScenario,
-  mixture: boolean,
+  mixture: Spec['mixture'],
   columns: readonly string[],
   file: string,
   issues: ScenarioIssue[],
@@ -466,7 +466,14 @@ function targetOf(
         `no such reproduce target (got ${show(t.reproduce)}, expected one of ${TARGETS.map((x) => x.name).join(', ')}${guess ? `; did you mean "${guess}"?` : ''})`,
       );
     }
-    if (target?.population && !mixture)
+    // A named population that is not the target's own measures the target's rows on patients
+    // it was not written for (carter-1989's era on today's care, say); a list may be a variant.
+    if (target?.population && typeof mixture === 'string' && mixture !== target.name)
+      issue(
+        'reproduce',
+        `${target.name} is measured on its own population (got mixture ${show(mixture)}, expected mixture: ${target.name}, or a list of { scenario, share })`,
+      );
+    if (target?.population && mixture === undefined)
       issue(
         'reproduce',
         `${target.name} mixes the scenarios ${target.population.map((p) => p.scenario).join(', ')}; it is measured on a mixture, not on one scenario (expected mixture: ${target.name} instead of scenario, or an outcome column such as stage_at_diagnosis)`,
@@ -675,7 +682,7 @@ export function resolveCalibration(spec: Spec, members: Member[], file: string):
   const names = Object.keys(spec.targets);
   if (names.length === 0) issues.push({ file, path: 'targets', message: 'name at least one target' });
   const targets = names.flatMap((name) => {
-    const t = targetOf(name, spec.targets[name] as TargetSpec, base, mixture, columns, file, issues);
+    const t = targetOf(name, spec.targets[name] as TargetSpec, base, spec.mixture, columns, file, issues);
     return t ? [t] : [];
   });
   if (spec.synthetic) {

@@ -258,6 +258,16 @@ synthetic:
     expect(mixtureProblems(POPULATION.replace('breast-population\n', 'breast-populaton\n'))).toEqual([
       'spec.yaml: mixture: no population named "breast-populaton" (expected the population of a reproduce target, one of "ebctcg-2011", "breast-population", "carter-1989", or a list of { scenario, share }; did you mean "breast-population"?)',
     ]);
+    expect(
+      mixtureProblems(
+        POPULATION.replace(
+          'reproduce: breast-population, quantity: distant metastases at diagnosis',
+          'reproduce: carter-1989, quantity: "5-year survival, tumour ≥ 5 cm, node-negative"',
+        ),
+      ),
+    ).toEqual([
+      'spec.yaml: targets.distant.reproduce: carter-1989 is measured on its own population (got mixture "breast-population", expected mixture: carter-1989, or a list of { scenario, share })',
+    ]);
     expect(mixtureProblems(`scenario: breast\n${POPULATION}`)).toEqual([
       'spec.yaml: mixture: give either scenario or mixture, not both (got scenario "breast" and a mixture)',
     ]);
