@@ -17,10 +17,14 @@ export function drawPatientTraits(s: Scenario, seed: number, replicate: number):
   const zSymptoms = normal(u);
   const screened = u() < s.clinical.screening.participation;
   const zShed = normal(u);
+  const zLymph = normal(u);
+  const { shedSpread: sigma, shedCorrelation: rho } = s.invasion;
   return {
     lambdaFactor: Math.exp(s.growth.lambdaSpread * zGrowth),
     symptomaticMm: s.clinical.symptomaticMm * Math.exp(s.clinical.symptomaticSpread * zSymptoms),
     screened,
-    shedFactor: Math.exp(s.invasion.shedSpread * zShed),
+    shedFactor: Math.exp(sigma * zShed),
+    // The lymph factor exp(σ(ρ zShed + √(1-ρ²) zLymph)) over the blood factor: exactly 1 at ρ = 1.
+    lymphRatio: Math.exp(sigma * ((rho - 1) * zShed + Math.sqrt(1 - rho * rho) * zLymph)),
   };
 }

@@ -342,6 +342,8 @@ export interface PatientTraits {
   screened: boolean;
   /** Multiplies the rates at which this patient's cells enter blood and lymph (invasion.shedSpread). */
   shedFactor: number;
+  /** This patient's lymph factor over its blood factor (invasion.shedCorrelation); 1 when they are one. */
+  lymphRatio: number;
 }
 
 export interface State {

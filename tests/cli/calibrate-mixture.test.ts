@@ -132,7 +132,7 @@ describe('seedsoil calibrate on a mixture', () => {
         },
       }),
     ).toContain(
-      'SPEC: parameters.invasion.bloodRate: the members set it differently (breast-er-positive 0.14, breast-her2-early 0.1, breast-triple-negative 0.1)',
+      'SPEC: parameters.invasion.bloodRate: the members set it differently (breast-er-positive 0.126, breast-her2-early 0.0645, breast-triple-negative 0.0645)',
     );
   });
 

@@ -430,7 +430,7 @@ describe('clinical layer', () => {
     const n = 2000;
     const base = fastScenario({
       growth: { lambdaSpread: 0.7 },
-      invasion: { shedSpread: 1.3 },
+      invasion: { shedSpread: 1.3, shedCorrelation: 0.6 },
       clinical: { symptomaticSpread: 0.4, screening: { participation: 0.3 } },
     });
     const onlySymptoms = deepMerge(base, {
@@ -442,20 +442,27 @@ describe('clinical layer', () => {
     const growthZ: number[] = [];
     const symptomsZ: number[] = [];
     const shedZ: number[] = [];
+    const lymphZ: number[] = [];
     for (let r = 0; r < n; r++) {
       const p = createSimulation(base, { seed: 11, replicate: r }).ctx.state.patient;
       if (p.screened) screened++;
       growthZ.push(Math.log(p.lambdaFactor) / 0.7);
       symptomsZ.push(Math.log(p.symptomaticMm / base.clinical.symptomaticMm) / 0.4);
       shedZ.push(Math.log(p.shedFactor) / 1.3);
+      lymphZ.push((Math.log(p.shedFactor) + Math.log(p.lymphRatio)) / 1.3);
       // The page draws the same traits to place its detection lines.
       expect(drawPatientTraits(base, 11, r)).toEqual(p);
       const q = createSimulation(onlySymptoms, { seed: 11, replicate: r }).ctx.state.patient;
       expect(q.lambdaFactor).toBe(1);
       expect(q.shedFactor).toBe(1);
+      expect(q.lymphRatio).toBe(1);
       expect(q.symptomaticMm).toBe(p.symptomaticMm);
     }
-    for (const z of [growthZ, symptomsZ, shedZ]) expect(ksNormal(z)).toBeLessThan(1.95 / Math.sqrt(n));
+    for (const z of [growthZ, symptomsZ, shedZ, lymphZ])
+      expect(ksNormal(z)).toBeLessThan(1.95 / Math.sqrt(n));
+    // The lymph factor's normal has correlation 0.6 with the blood factor's: the sample
+    // correlation's standard error is (1 - ρ²)/√n, 0.014 here; 4 of them either side.
+    expect(Math.abs(correlation(shedZ, lymphZ) - 0.6)).toBeLessThan((4 * (1 - 0.36)) / Math.sqrt(n));
     // Binomial(2000, 0.3): mean 600, sd 20.5; 4 sd either side.
     expect(Math.abs(screened - 0.3 * n)).toBeLessThan(4 * Math.sqrt(n * 0.3 * 0.7));
     // The traits are drawn independently.

@@ -50,6 +50,7 @@ import {
 import { nextCapacity, siteLimit, switchProbability } from './angiogenesis.ts';
 import { deathRate, divisionRate, driverCount, netRate, stepProbabilities, substeps } from './growth.ts';
 import {
+  bloodShare,
   cellsPerShedEvent,
   invasiveFraction,
   releaseCells,
@@ -115,9 +116,8 @@ function stepLaw(ctx: Context, cells: number, drivers: number, site: number, cap
   law.drivers = drivers;
   law.site = site;
   law.pressure = drivers & IMMUNE_EVASION ? 0 : pressure;
-  const total = inv.bloodRate * v + inv.lymphRate;
   law.shedHazard = shedHazard(ctx, v) * s.time.dt;
-  law.toBlood = total > 0 ? (inv.bloodRate * v) / total : 0;
+  law.toBlood = bloodShare(ctx, inv.bloodRate * v);
   return law;
 }
 
@@ -721,9 +721,7 @@ function releasePending(
   const bloodRate = inv.bloodRate * ctx.scenario.angiogenesis.baselineVascularisation;
   for (const p of pending.values()) {
     const toBlood =
-      p.blood >= 0
-        ? p.blood
-        : binomial(ctx.streams.invasion, p.events, bloodRate / (bloodRate + inv.lymphRate));
+      p.blood >= 0 ? p.blood : binomial(ctx.streams.invasion, p.events, bloodShare(ctx, bloodRate));
     const parent = { ...p, origin: -2 };
     const taken = releaseCells(ctx, parent, primaryCells, ROUTE_BLOOD, toBlood, p.events, p.cells, out);
     const lymph = p.events - toBlood;

@@ -77,7 +77,14 @@ export function shedLossRate(ctx: Context, drivers: number, tumourSize: number, 
 /** Shedding events per invasive cell per day at vascularisation v, blood and lymph, for this patient. */
 export function shedHazard(ctx: Context, v: number): number {
   const inv = ctx.scenario.invasion;
-  return (inv.bloodRate * v + inv.lymphRate) * ctx.state.patient.shedFactor;
+  const { shedFactor, lymphRatio } = ctx.state.patient;
+  return (inv.bloodRate * v + inv.lymphRate * lymphRatio) * shedFactor;
+}
+
+/** The share of this patient's shedding events that enter the blood, at blood rate `blood` (vascularisation included). */
+export function bloodShare(ctx: Context, blood: number): number {
+  const total = blood + ctx.scenario.invasion.lymphRate * ctx.state.patient.lymphRatio;
+  return total > 0 ? blood / total : 0;
 }
 
 /** Mean cells that leave in one shedding event: single cells, or clusters of clusterMeanSize. */
@@ -121,7 +128,7 @@ export function invade(t: Tumour, ctx: Context, primaryCells: number, out: ShedB
     if (f === 0 || c.cells === 0) continue;
     const events = binomial(u, c.cells, -Math.expm1(-f * total * dt));
     if (events === 0) continue;
-    const toBlood = binomial(u, events, bloodRate / (bloodRate + inv.lymphRate));
+    const toBlood = binomial(u, events, bloodShare(ctx, bloodRate));
     // Cells of lymph events stay reserved while blood clusters recruit.
     release(ctx, t, c, primaryCells, ROUTE_BLOOD, toBlood, events, out);
     release(ctx, t, c, primaryCells, ROUTE_LYMPH, events - toBlood, events - toBlood, out);

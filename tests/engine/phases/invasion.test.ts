@@ -304,6 +304,46 @@ describe('phase 3, invasion and intravasation', () => {
     }
   });
 
+  it("a patient's lymph ratio scales the lymph route alone: blood events stay, lymph events follow it", () => {
+    // r_b = 1e-4 and r_l = 3e-4 with lymph ratio k: the hazard is F (r_b + k r_l), the blood
+    // share r_b / (r_b + k r_l), so blood cells keep their expectation and lymph cells scale
+    // by k; each within 5 standard deviations of its binomial.
+    for (const k of [0.25, 1, 4]) {
+      const ctx = contextOf({
+        invasion: {
+          programme: 'early',
+          earlyMaxFraction: 1,
+          bloodRate: 1e-4,
+          lymphRate: 3e-4,
+          clusterFraction: 0,
+        },
+      });
+      ctx.state.patient.lymphRatio = k;
+      const n = 1e7;
+      const t = tumourOf(PRIMARY_SITE, [{ drivers: 0, cells: n }], {
+        vascular: true,
+        capacity: 1e12,
+        primary: true,
+      });
+      const out: ShedBatch[] = [];
+      invade(t, ctx, n, out);
+      const perCell = (rate: number) => {
+        const total = 1e-4 + k * 3e-4;
+        return -Math.expm1(-invasiveFraction(0, n, ctx) * total * ctx.scenario.time.dt) * (rate / total);
+      };
+      const cells = (route: number) => sum(out.filter((b) => b.record.route === route).map((b) => b.singles));
+      for (const [route, rate] of [
+        [ROUTE_BLOOD, 1e-4],
+        [ROUTE_LYMPH, k * 3e-4],
+      ] as const) {
+        const p = perCell(rate);
+        expect(Math.abs(cells(route) - n * p), `k ${k}, route ${route}`).toBeLessThan(
+          5 * Math.sqrt(n * p * (1 - p)),
+        );
+      }
+    }
+  });
+
   forModes(
     "colonies shed at the patient's rate: a factor of 0 leaves only the inoculum in vessels",
     (mode) => {
