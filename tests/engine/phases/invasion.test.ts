@@ -11,7 +11,14 @@ import {
   type ShedBatch,
 } from '../../../src/engine/phases/invasion.ts';
 import { createSimulation, result, run, runToEnd } from '../../../src/engine/simulation.ts';
-import { INVASIVE, PRIMARY_SITE, ROUTE_BLOOD, ROUTE_LYMPH, tumourCells } from '../../../src/engine/state.ts';
+import {
+  INVASIVE,
+  type PatientTraits,
+  PRIMARY_SITE,
+  ROUTE_BLOOD,
+  ROUTE_LYMPH,
+  tumourCells,
+} from '../../../src/engine/state.ts';
 import {
   contextOf,
   driverSet,
@@ -273,29 +280,37 @@ describe('phase 3, invasion and intravasation', () => {
       expect(r.summary.funnel.shed).toBe(5000);
     }
   });
+  /** One step of invasion from one clone of 10^7 invasive cells (r_b 1e-4, r_l 3e-4, no clusters), for a patient set by `patient`. */
+  const shedOnce = (patient: (p: PatientTraits) => void) => {
+    const ctx = contextOf({
+      invasion: {
+        programme: 'early',
+        earlyMaxFraction: 1,
+        bloodRate: 1e-4,
+        lymphRate: 3e-4,
+        clusterFraction: 0,
+      },
+    });
+    patient(ctx.state.patient);
+    const n = 1e7;
+    const t = tumourOf(PRIMARY_SITE, [{ drivers: 0, cells: n }], {
+      vascular: true,
+      capacity: 1e12,
+      primary: true,
+    });
+    const out: ShedBatch[] = [];
+    invade(t, ctx, n, out);
+    return { ctx, n, t, out };
+  };
+
   it("a patient's shedding factor multiplies the shedding hazard of every invasive cell, not the share of routes", () => {
     // One clone of 10^7 cells with invasive fraction f, no clusters: shed cells are
     // Binomial(N, 1 - exp(-f F (r_b + r_l) dt)) and the blood share Binomial over them;
     // both are checked within 5 standard deviations.
     for (const factor of [0.2, 1, 6]) {
-      const ctx = contextOf({
-        invasion: {
-          programme: 'early',
-          earlyMaxFraction: 1,
-          bloodRate: 1e-4,
-          lymphRate: 3e-4,
-          clusterFraction: 0,
-        },
+      const { ctx, n, t, out } = shedOnce((p) => {
+        p.shedFactor = factor;
       });
-      ctx.state.patient.shedFactor = factor;
-      const n = 1e7;
-      const t = tumourOf(PRIMARY_SITE, [{ drivers: 0, cells: n }], {
-        vascular: true,
-        capacity: 1e12,
-        primary: true,
-      });
-      const out: ShedBatch[] = [];
-      invade(t, ctx, n, out);
       const shed = n - tumourCells(t);
       const p = -Math.expm1(-invasiveFraction(0, n, ctx) * factor * 4e-4 * ctx.scenario.time.dt);
       expect(Math.abs(shed - n * p)).toBeLessThan(5 * Math.sqrt(n * p * (1 - p)));
@@ -309,24 +324,9 @@ describe('phase 3, invasion and intravasation', () => {
     // share r_b / (r_b + k r_l), so blood cells keep their expectation and lymph cells scale
     // by k; each within 5 standard deviations of its binomial.
     for (const k of [0.25, 1, 4]) {
-      const ctx = contextOf({
-        invasion: {
-          programme: 'early',
-          earlyMaxFraction: 1,
-          bloodRate: 1e-4,
-          lymphRate: 3e-4,
-          clusterFraction: 0,
-        },
+      const { ctx, n, out } = shedOnce((p) => {
+        p.lymphRatio = k;
       });
-      ctx.state.patient.lymphRatio = k;
-      const n = 1e7;
-      const t = tumourOf(PRIMARY_SITE, [{ drivers: 0, cells: n }], {
-        vascular: true,
-        capacity: 1e12,
-        primary: true,
-      });
-      const out: ShedBatch[] = [];
-      invade(t, ctx, n, out);
       const perCell = (rate: number) => {
         const total = 1e-4 + k * 3e-4;
         return -Math.expm1(-invasiveFraction(0, n, ctx) * total * ctx.scenario.time.dt) * (rate / total);
