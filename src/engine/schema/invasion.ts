@@ -37,7 +37,7 @@ export const invasion = section(
         "between-patient spread of shedding: each patient's bloodRate and lymphRate (primary and colonies) are multiplied by exp(σZ), Z standard normal (the median patient sheds at the rates given), so patients whose nodes fill also seed more distant cells; 0: the same for every patient",
     }),
     shedCorrelation: num(1, 0, 1, {
-      unit: '',
+      unit: 'dimensionless',
       source:
         'modelling choice: node involvement marks a tumour able to spread without being its measure (Carter, Allen & Henson 1989); docs/calibration.md',
       description:
