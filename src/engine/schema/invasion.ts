@@ -34,7 +34,7 @@ export const invasion = section(
       source:
         'CTC counts differ by orders of magnitude between patients at one stage (Cristofanilli et al. 2004, N Engl J Med 351:781); fitted to the rise of late distant recurrence with nodal status (Pan et al. 2017; docs/calibration.md)',
       description:
-        "between-patient spread of shedding: each patient's bloodRate and lymphRate (primary and colonies) are multiplied by exp(σZ), Z standard normal (the median patient sheds at the rates given), so patients whose nodes fill also seed more distant cells; 0: the same for every patient",
+        "between-patient spread of shedding: each patient's bloodRate (primary and colonies) is multiplied by exp(σZ), Z standard normal, and lymphRate by a factor of the same spread correlated with it (shedCorrelation; the median patient sheds at the rates given), so patients whose nodes fill also seed more distant cells; 0: the same for every patient",
     }),
     shedCorrelation: num(1, 0, 1, {
       unit: 'dimensionless',
