@@ -360,6 +360,12 @@ function linearFit(points: { x: number; y: number; w: number }[]): number {
   return sxy > 0 ? (sxy * sxy) / (sxx * syy) : 0;
 }
 
+/** 5-year survival among the patients followed for five years (or dead before them) that `keep` selects, with a Wilson interval. */
+function survival(ms: Measurement[], keep: (m: Measurement) => boolean): [number, number, number] {
+  const members = ms.filter((m) => m.followed === 1 && keep(m));
+  return proportionCi(members.filter((m) => m.alive5 === 1).length, members.length);
+}
+
 /** ±25% relative on the 5-year mortality (MODEL.md's default tolerance, on the event rate). */
 const survivalBand = (survival: number): [number, number] => [
   1 - 1.25 * (1 - survival),
@@ -851,10 +857,6 @@ export const TARGETS: Target[] = [
       const carter = 'Carter, Allen & Henson 1989, Cancer 63:181 (24,740 SEER cases)';
       const newton = 'Newton et al. 2015 and a 276-patient series (MODEL.md)';
       const local = (m: Measurement) => diagnosed(m) && (m.stage as number) < 2;
-      const survival = (keep: (m: Measurement) => boolean) => {
-        const members = ms.filter((m) => m.followed === 1 && keep(m));
-        return proportionCi(members.filter((m) => m.alive5 === 1).length, members.length);
-      };
       const classes = [0, 1, 2, 3, 4].map((cm) => {
         const members = ms.filter(
           (m) => local(m) && (m.mm as number) >= cm * 10 && (m.mm as number) < (cm + 1) * 10,
@@ -888,7 +890,7 @@ export const TARGETS: Target[] = [
           this,
           '5-year survival, tumour < 2 cm, node-negative',
           '96.3% (relative survival)',
-          survival((m) => m.stage === 0 && (m.mm as number) < 20),
+          survival(ms, (m) => m.stage === 0 && (m.mm as number) < 20),
           survivalBand(0.963),
           '±25% relative on 5-year mortality',
           carter,
@@ -951,18 +953,13 @@ export const TARGETS: Target[] = [
       // (-1), and one whose negative sentinel node was skipped by a visible regional mass
       // (stage regional) has an unknown count.
       return cells.map(([label, text, value], nodes) => {
-        const members = ms.filter(
-          (m) =>
-            m.followed === 1 &&
-            (m.mm as number) >= CARTER_MM &&
-            m.nodes === nodes &&
-            (m.stage as number) === (nodes === 0 ? 0 : 1),
-        );
+        const cell = (m: Measurement) =>
+          (m.mm as number) >= CARTER_MM && m.nodes === nodes && (m.stage as number) === (nodes === 0 ? 0 : 1);
         return row(
           this,
           `5-year survival, tumour ≥ 5 cm, ${label}`,
           `${text} (relative survival)`,
-          proportionCi(members.filter((m) => m.alive5 === 1).length, members.length),
+          survival(ms, cell),
           survivalBand(value),
           '±25% relative on 5-year mortality',
         );
