@@ -8,7 +8,7 @@ import { seriesCsv } from '../src/engine/output.ts';
 import { validateScenario } from '../src/engine/scenario.ts';
 import type { AnyScenario } from '../src/engine/schema.ts';
 import type { FieldArena } from '../src/engine/tissue/lattice.ts';
-import { runReplicate, TARGETS } from '../src/reproduce/targets.ts';
+import { measureReplicate, TARGETS } from '../src/reproduce/targets.ts';
 import { MAX_PICTURE, pictureBuffers, tissuePicture } from '../src/ui/tissue-picture.ts';
 import type { Chunk, EngineApi } from './protocol.ts';
 
@@ -118,7 +118,7 @@ const api: EngineApi = {
   async measure(target, raw, replicate) {
     const t = targetNamed(target);
     const scenario = validate(raw);
-    return t.measure(runReplicate(scenario, replicate, { fieldArena }, t.complete), scenario);
+    return measureReplicate(t, scenario, replicate, { fieldArena });
   },
 
   async sample(raw, replicate, targets) {

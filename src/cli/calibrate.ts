@@ -206,7 +206,7 @@ async function runMeasures(
   runs: readonly Run[],
   replicates: number,
   names: readonly string[],
-): Promise<Map<string, (Measurement | undefined)[]>[]> {
+): Promise<Map<string, (Measurement | null | undefined)[]>[]> {
   const tasks: MeasureTask[] = [];
   runs.forEach((_, run) => {
     for (const target of names)
@@ -232,15 +232,15 @@ async function runMeasures(
   for (const e of errors.slice(0, 5)) console.error(`failed: ${e}`);
   const folders = Array.from({ length: ctx.shard.count }, (_, s) => shardFolder(ctx, folder, 'measure', s));
   await gatherShards(ctx, folders, tasks.length, folder);
-  const result = runs.map(() => new Map<string, (Measurement | undefined)[]>());
+  const result = runs.map(() => new Map<string, (Measurement | null | undefined)[]>());
   for (const f of folders)
     for (const part of readParts(f).values()) {
       const t = tasks[part.index] as MeasureTask;
-      const m = result[t.run] as Map<string, (Measurement | undefined)[]>;
+      const m = result[t.run] as Map<string, (Measurement | null | undefined)[]>;
       if (!m.has(t.target)) m.set(t.target, new Array(replicates));
-      (m.get(t.target) as (Measurement | undefined)[])[t.replicate] = part.row.error
+      (m.get(t.target) as (Measurement | null | undefined)[])[t.replicate] = part.row.error
         ? undefined
-        : (JSON.parse(String(part.row.measurement)) as Measurement);
+        : (JSON.parse(String(part.row.measurement)) as Measurement | null);
     }
   return result;
 }
@@ -264,7 +264,8 @@ async function runScenario(
     for (const name of names) {
       const ms = measured?.[i]?.get(name) ?? [];
       if (ms.length < replicates || ms.some((m) => m === undefined)) return undefined;
-      ensemble.measured.set(name, ms as Measurement[]);
+      // null: a patient the target does not admit (not run, and in no row).
+      ensemble.measured.set(name, ms.filter((m) => m !== null) as Measurement[]);
     }
     return ensemble;
   });

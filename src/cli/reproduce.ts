@@ -84,7 +84,7 @@ export async function reproduceCommand(args: string[]): Promise<number> {
       throw new BatchError(`--replicates: expected a positive integer (got "${values.replicates}")`);
     const scenarios = new Map(targetScenarios(target).map((name) => [name, loadScenarioFile(name)]));
     const scenarioOf = (i: number) => scenarios.get(scenarioOfReplicate(target, i, n)) as AnyScenario;
-    return { target, scenarioOf, n, measurements: new Array<Measurement>(n) };
+    return { target, scenarioOf, n, measurements: new Array<Measurement | null>(n) };
   });
   // Every replicate of every target on one pool; measurements are kept by index, so
   // the table is the same whatever the number of workers and the order they finish in.
@@ -123,7 +123,8 @@ export async function reproduceCommand(args: string[]): Promise<number> {
   const rows: TargetRow[] = [];
   const used: Record<string, number> = {};
   for (const { target, scenarioOf, n, measurements } of plan) {
-    const result = target.rows(measurements, scenarioOf(0));
+    const run = measurements.filter((m) => m !== null);
+    const result = target.rows(run, scenarioOf(0));
     used[target.name] = n;
     rows.push(...result);
     for (const r of result) {
@@ -131,7 +132,8 @@ export async function reproduceCommand(args: string[]): Promise<number> {
         `${r.pass ? 'pass' : 'FAIL'}  ${r.target}: ${r.quantity}: simulated ${fmt(r.simulated)} [${fmt(r.low)}, ${fmt(r.high)}], published ${r.published} (${r.tolerance})`,
       );
     }
-    console.log(`      ${n} replicates of ${targetScenarios(target).join(', ')}`);
+    const left = run.length < n ? ` (${run.length} run; the others cannot enter a row)` : '';
+    console.log(`      ${n} replicates of ${targetScenarios(target).join(', ')}${left}`);
   }
   console.log(
     `${tasks.length} replicates on ${Math.min(workers, tasks.length)} workers in ${((Date.now() - started) / 1000).toFixed(1)} s`,

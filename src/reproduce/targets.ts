@@ -3,7 +3,8 @@
  * scenario, a measurement taken from every replicate, and a comparison of the
  * ensemble with the published value. Pure TypeScript: the engine's output in,
  * table rows out. Nothing here changes how the engine runs; a target may only stop
- * a run once the rest of it cannot change the target's rows (`complete`).
+ * a run once the rest of it cannot change the target's rows (`complete`), or leave
+ * out a patient who cannot enter them (`admit`).
  */
 import seedrandom from 'seedrandom';
 import {
@@ -14,10 +15,11 @@ import {
   tQuantile975,
 } from '../analysis/statistics.ts';
 import { type ModelRunOptions, modelOf, type RunResult } from '../engine/model.ts';
+import { drawPatientTraits } from '../engine/patient.ts';
 import { asPatient } from '../engine/scenario.ts';
 import { type AnyScenario, ORGANS, type Scenario } from '../engine/schema.ts';
 import type { SimulationResult } from '../engine/simulation.ts';
-import { diameterMm, type RunEvent } from '../engine/state.ts';
+import { diameterMm, type PatientTraits, type RunEvent } from '../engine/state.ts';
 import type { TissueResult } from '../engine/tissue/simulation.ts';
 
 export interface TargetRow {
@@ -60,6 +62,23 @@ export function runReplicate(
   return run.result();
 }
 
+/**
+ * A replicate's measurement, or null for a patient the target does not admit: that
+ * patient is not run, and the rows are taken over the others.
+ */
+export function measureReplicate(
+  t: Target,
+  s: AnyScenario,
+  replicate: number,
+  options: ModelRunOptions = {},
+): Measurement | null {
+  if (t.admit) {
+    const p = asPatient(s);
+    if (!t.admit(drawPatientTraits(p, options.seed ?? p.seed, replicate), p)) return null;
+  }
+  return t.measure(runReplicate(s, replicate, options, t.complete), s);
+}
+
 function patientRun(r: RunResult): SimulationResult {
   if ('metastases' in r) return r;
   throw new Error('a patient-scale target was given a tissue run');
@@ -93,6 +112,12 @@ export interface Target {
    * test holds every target to it). Without it every run goes to its end.
    */
   complete?(events: readonly RunEvent[], day: number): boolean;
+  /**
+   * Whether a patient with these traits, drawn before the run, can enter a row at all:
+   * one who cannot is not run, and the rows are the same as over every run (a test
+   * holds every target to it). Without it every patient is run.
+   */
+  admit?(patient: PatientTraits, s: Scenario): boolean;
   rows(ms: Measurement[], s: AnyScenario): TargetRow[];
 }
 
@@ -606,6 +631,12 @@ export const TARGETS: Target[] = [
       if (detection.value > T1_MM || events.some((e) => e.type === 'recurrence')) return true;
       return day >= detection.day + 20 * YEAR;
     },
+    admit(patient, s) {
+      // A primary is found at the first step its diameter reaches the patient's symptomatic
+      // size, unless screening finds it smaller before: an unscreened patient whose size is
+      // above 2 cm is never T1.
+      return (s.clinical.screening.enabled && patient.screened) || patient.symptomaticMm <= T1_MM;
+    },
     rows(ms) {
       const groups = [
         ['T1N0', '13%', 0.13],
@@ -926,7 +957,8 @@ export const TARGETS: Target[] = [
     scenario: 'carter-1989',
     population: CARTER_ERA_POPULATION,
     // Found by symptoms, some 13% of patients have a tumour of 5 cm or more and 1 in 70 is
-    // also followed with four or more positive nodes. Runs of smaller tumours stop at detection.
+    // also followed with four or more positive nodes. Patients whose symptomatic size is
+    // below 5 cm are not run.
     replicates: 4000,
     ciReplicates: 60,
     measure(result, s) {
@@ -939,6 +971,11 @@ export const TARGETS: Target[] = [
       if (!detection) return false;
       if (detection.value < CARTER_MM) return true;
       return day >= detection.day + 5 * YEAR && events.some((e) => e.type === 'surgery');
+    },
+    admit(patient) {
+      // Found by symptoms or earlier, a tumour is at most a step's growth above the patient's
+      // symptomatic size: a tenth more diameter would take a third more volume in one day.
+      return patient.symptomaticMm >= CARTER_MM / 1.1;
     },
     rows(ms) {
       // Carter's table gives every cell of diameter by nodes; at 5 cm or more: none 82%,

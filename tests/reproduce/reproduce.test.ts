@@ -10,6 +10,7 @@ import type { SimulationResult } from '../../src/engine/simulation.ts';
 import {
   BREAST_POPULATION,
   hahnfeldtOde,
+  measureReplicate,
   patientOfReplicate,
   runReplicate,
   scenarioOfReplicate,
@@ -206,6 +207,34 @@ describe('published results', () => {
       // Measurements hold only what the rows read, so they are equal, not just the rows.
       const measured = (rs: typeof whole) => rs.map((r, i) => target.measure(r, scenarioOf(i)));
       expect(measured(stopped), target.name).toEqual(measured(whole));
+    }
+  });
+
+  it('a target that leaves patients out has the rows of every patient', { timeout: 300_000 }, () => {
+    const admitting = TARGETS.filter((t) => t.admit);
+    expect(admitting.map((t) => t.name)).toEqual(['pan-2017', 'carter-1989']);
+    for (const target of admitting) {
+      const n = 24;
+      // Symptomatic sizes spread about each target's boundary (2 cm, 5 cm), so that patients
+      // on both sides of it, and just inside the margin, are drawn.
+      const mm = target.name === 'pan-2017' ? 20 : 50;
+      const scenarioOf = (i: number) => {
+        const s = asPatient(loadScenarioFile(scenarioOfReplicate(target, i, n)));
+        return { ...s, clinical: { ...s.clinical, symptomaticMm: mm, symptomaticSpread: 0.15 } };
+      };
+      const runs = Array.from({ length: n }, (_, i) => {
+        const s = scenarioOf(i);
+        const replicate = patientOfReplicate(target, i, n);
+        const m = target.measure(runReplicate(s, replicate, {}, target.complete), s);
+        return { m, left: measureReplicate(target, s, replicate) === null };
+      });
+      const kept = runs.filter((r) => !r.left).map((r) => r.m);
+      const left = runs.filter((r) => r.left).map((r) => r.m);
+      expect(kept.length, target.name).toBeGreaterThan(0);
+      expect(left.length, target.name).toBeGreaterThan(0);
+      // Each patient left out, added back, changes no row.
+      const rows = target.rows(kept, scenarioOf(0));
+      for (const m of left) expect(target.rows([...kept, m], scenarioOf(0)), target.name).toEqual(rows);
     }
   });
 
