@@ -141,6 +141,22 @@ export const BREAST_POPULATION = [
 ] as const;
 
 /**
+ * SEER's 5-year relative survival of the subtypes, in BREAST_POPULATION's order; the
+ * two HER2+ subtypes (HR+ 91.5%, HR− 85.7%) at their shares (9.6% and 4.0%).
+ */
+const SEER_SURVIVAL_BY_SUBTYPE = [
+  ['HR+/HER2− (breast-er-positive)', '95.1%', 0.951],
+  ['HER2+ (breast-her2-early)', '89.8% (HR+/HER2+ 91.5%, HR−/HER2+ 85.7%)', 0.898],
+  ['HR−/HER2− (breast-triple-negative)', '78.0%', 0.78],
+] as const;
+/** The same page's 5-year relative survival of every subtype by summary stage at diagnosis. */
+const SEER_SURVIVAL_BY_STAGE = [
+  ['localized', '99.3%', 0.993],
+  ['regional', '86.3%', 0.863],
+  ['distant', '31.0%', 0.31],
+] as const;
+
+/**
  * The same subtypes as Carter, Allen & Henson's SEER cases (1977-1982) were found and
  * treated: by symptoms, without screening, and without adjuvant systemic therapy. The
  * subtypes' shares of that time are not known; today's are taken.
@@ -880,7 +896,11 @@ export const TARGETS: Target[] = [
     // About 400 patients reach an organ metastasis (the first-site shares).
     replicates: 4000,
     ciReplicates: 60,
-    measure: clinicalMeasure,
+    measure(result, s) {
+      // The member a patient was drawn from: SEER gives survival by subtype.
+      const subtype = BREAST_POPULATION.findIndex((m) => m.scenario === s.name);
+      return { ...clinicalMeasure(result, s), subtype };
+    },
     complete: clinicalComplete,
     rows(ms) {
       const diagnosed = (m: Measurement) => (m.stage as number) >= 0;
@@ -947,6 +967,28 @@ export const TARGETS: Target[] = [
         row(this, 'first distant site lung', '17%', site('lung'), relative(0.17), '±25% relative', newton),
         row(this, 'first distant site liver', '16%', site('liver'), relative(0.16), '±25% relative', newton),
         row(this, 'first distant site brain', '5–10%', site('brain'), [0.05, 0.1], 'published range', newton),
+        ...SEER_SURVIVAL_BY_SUBTYPE.map(([label, text, value], subtype) =>
+          row(
+            this,
+            `5-year survival, ${label}`,
+            `${text} (relative survival)`,
+            survival(ms, (m) => diagnosed(m) && m.subtype === subtype),
+            survivalBand(value),
+            '±25% relative on 5-year mortality',
+            'SEER 22 2014–2020, Female Breast Cancer Subtypes (Cancer Stat Facts)',
+          ),
+        ),
+        ...SEER_SURVIVAL_BY_STAGE.map(([stage, text, value], i) =>
+          row(
+            this,
+            `5-year survival, ${stage} at diagnosis`,
+            `${text} (relative survival)`,
+            survival(ms, (m) => m.stage === i),
+            survivalBand(value),
+            '±25% relative on 5-year mortality',
+            'SEER 22 2013–2019, Female Breast Cancer Subtypes (Cancer Stat Facts), every subtype',
+          ),
+        ),
       ];
     },
   },
@@ -1009,7 +1051,11 @@ export const TARGETS: Target[] = [
     scenario: 'colorectal-liver',
     replicates: 400,
     ciReplicates: 40,
-    measure: clinicalMeasure,
+    measure(result, s) {
+      // The member a patient was drawn from: SEER gives survival by subtype.
+      const subtype = BREAST_POPULATION.findIndex((m) => m.scenario === s.name);
+      return { ...clinicalMeasure(result, s), subtype };
+    },
     complete: clinicalComplete,
     rows(ms) {
       const diagnosed = (m: Measurement) => (m.stage as number) >= 0;

@@ -163,6 +163,18 @@ describe('published results', () => {
     }
   });
 
+  it('breast-population counts each patient in the survival of the subtype drawn', () => {
+    const t = TARGETS.find((x) => x.name === 'breast-population');
+    if (!t) throw new Error('breast-population');
+    BREAST_POPULATION.forEach((p, k) => {
+      const s = asPatient(loadScenarioFile(p.scenario));
+      const oneDay = { ...s, time: { ...s.time, durationDays: 1 } };
+      expect(t.measure(runReplicate(oneDay, 0), oneDay).subtype).toBe(k);
+    });
+    const rows = t.rows([], loadScenarioFile('breast-er-positive')).map((r) => r.quantity);
+    expect(rows.filter((q) => q.startsWith('5-year survival, H'))).toHaveLength(3);
+  });
+
   it('the population targets measure stage, survival and first sites on a small ensemble', () => {
     const rows = evaluate('breast-population', 12);
     expect(rows.map((r) => r.quantity)).toContain('distant metastases at diagnosis');
