@@ -897,7 +897,8 @@ export const TARGETS: Target[] = [
     replicates: 4000,
     ciReplicates: 60,
     measure(result, s) {
-      // The member a patient was drawn from: SEER gives survival by subtype.
+      // The member a patient was drawn from (by name; -1 for a scenario of another name):
+      // SEER gives survival by subtype.
       const subtype = BREAST_POPULATION.findIndex((m) => m.scenario === s.name);
       return { ...clinicalMeasure(result, s), subtype };
     },
@@ -1014,10 +1015,11 @@ export const TARGETS: Target[] = [
       if (detection.value < CARTER_MM) return true;
       return day >= detection.day + 5 * YEAR && events.some((e) => e.type === 'surgery');
     },
-    admit(patient) {
+    admit(patient, s) {
       // Found by symptoms or earlier, a tumour is at most a step's growth above the patient's
-      // symptomatic size: a tenth more diameter would take a third more volume in one day.
-      return patient.symptomaticMm >= CARTER_MM / 1.1;
+      // symptomatic size: a tenth more diameter would take a third more volume in one day,
+      // so with longer steps every patient is run.
+      return s.time.dt > 1 || patient.symptomaticMm >= CARTER_MM / 1.1;
     },
     rows(ms) {
       // Carter's table gives every cell of diameter by nodes; at 5 cm or more: none 82%,
@@ -1051,11 +1053,7 @@ export const TARGETS: Target[] = [
     scenario: 'colorectal-liver',
     replicates: 400,
     ciReplicates: 40,
-    measure(result, s) {
-      // The member a patient was drawn from: SEER gives survival by subtype.
-      const subtype = BREAST_POPULATION.findIndex((m) => m.scenario === s.name);
-      return { ...clinicalMeasure(result, s), subtype };
-    },
+    measure: clinicalMeasure,
     complete: clinicalComplete,
     rows(ms) {
       const diagnosed = (m: Measurement) => (m.stage as number) >= 0;

@@ -171,8 +171,21 @@ describe('published results', () => {
       const oneDay = { ...s, time: { ...s.time, durationDays: 1 } };
       expect(t.measure(runReplicate(oneDay, 0), oneDay).subtype).toBe(k);
     });
-    const rows = t.rows([], loadScenarioFile('breast-er-positive')).map((r) => r.quantity);
-    expect(rows.filter((q) => q.startsWith('5-year survival, H'))).toHaveLength(3);
+    // Two ER+ patients (one dies within five years), one triple-negative, one ER+ not followed.
+    const ms = [
+      { subtype: 0, stage: 0, followed: 1, alive5: 1 },
+      { subtype: 0, stage: 1, followed: 1, alive5: 0 },
+      { subtype: 2, stage: 1, followed: 1, alive5: 1 },
+      { subtype: 0, stage: 0, followed: 0, alive5: 0 },
+    ];
+    const value = (q: string) =>
+      t.rows(ms, loadScenarioFile('breast-er-positive')).find((r) => r.quantity === `5-year survival, ${q}`)
+        ?.simulated;
+    expect(value('HR+/HER2− (breast-er-positive)')).toBe(0.5);
+    expect(value('HER2+ (breast-her2-early)')).toBeNaN();
+    expect(value('HR−/HER2− (breast-triple-negative)')).toBe(1);
+    expect(value('localized at diagnosis')).toBe(1);
+    expect(value('regional at diagnosis')).toBe(0.5);
   });
 
   it('the population targets measure stage, survival and first sites on a small ensemble', () => {
