@@ -973,18 +973,18 @@ export const TARGETS: Target[] = [
             this,
             `5-year survival, ${label}`,
             `${text} (relative survival)`,
-            survival(ms, (m) => diagnosed(m) && m.subtype === subtype),
+            survival(ms, (m) => m.subtype === subtype),
             survivalBand(value),
             '±25% relative on 5-year mortality',
             'SEER 22 2014–2020, Female Breast Cancer Subtypes (Cancer Stat Facts)',
           ),
         ),
-        ...SEER_SURVIVAL_BY_STAGE.map(([stage, text, value], i) =>
+        ...SEER_SURVIVAL_BY_STAGE.map(([stage, text, value]) =>
           row(
             this,
             `5-year survival, ${stage} at diagnosis`,
             `${text} (relative survival)`,
-            survival(ms, (m) => m.stage === i),
+            survival(ms, (m) => m.stage === STAGES.indexOf(stage)),
             survivalBand(value),
             '±25% relative on 5-year mortality',
             'SEER 22 2013–2019, Female Breast Cancer Subtypes (Cancer Stat Facts), every subtype',

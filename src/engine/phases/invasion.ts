@@ -119,16 +119,16 @@ export function invade(t: Tumour, ctx: Context, primaryCells: number, out: ShedB
   const n = tumourCells(t);
   if (n === 0) return;
   const v = vascularisation(t, ctx);
-  const bloodRate = inv.bloodRate * v;
   const total = shedHazard(ctx, v);
   if (total <= 0) return;
+  const toBloodShare = bloodShare(ctx, inv.bloodRate * v);
   const dt = ctx.scenario.time.dt;
   for (const c of t.clones) {
     const f = invasiveFraction(c.drivers, n, ctx);
     if (f === 0 || c.cells === 0) continue;
     const events = binomial(u, c.cells, -Math.expm1(-f * total * dt));
     if (events === 0) continue;
-    const toBlood = binomial(u, events, bloodShare(ctx, bloodRate));
+    const toBlood = binomial(u, events, toBloodShare);
     // Cells of lymph events stay reserved while blood clusters recruit.
     release(ctx, t, c, primaryCells, ROUTE_BLOOD, toBlood, events, out);
     release(ctx, t, c, primaryCells, ROUTE_LYMPH, events - toBlood, events - toBlood, out);
