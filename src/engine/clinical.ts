@@ -1,8 +1,8 @@
 /**
  * The clinical layer, applied after the eight phases of each step: detection of
  * the primary (screening or symptoms), surgery with sentinel-node classification,
- * adjuvant chemotherapy, endocrine therapy and radiotherapy, recurrence, and death
- * at the lethal burden.
+ * adjuvant chemotherapy, endocrine therapy and radiotherapy, recurrence, systemic
+ * therapy of metastatic disease, and death at the lethal burden.
  */
 import { type Context, countFunnel, logEvent } from './context.ts';
 import { thinCohortColonies } from './phases/cohortColonies.ts';
@@ -261,7 +261,12 @@ function adjuvant(ctx: Context): void {
     logEvent(state, 'chemotherapy_cycle', '', -1, c.chemoCyclesGiven);
   }
   const endo = s.clinical.endocrine;
-  const onEndocrine = endo.enabled && since >= endo.startDays && since < endo.startDays + endo.durationDays;
+  // Adjuvant endocrine therapy gives way to metastatic therapy once that begins.
+  const onEndocrine =
+    endo.enabled &&
+    c.metastaticLine === 0 &&
+    since >= endo.startDays &&
+    since < endo.startDays + endo.durationDays;
   if (onEndocrine !== c.endocrineActive) {
     c.endocrineActive = onEndocrine;
     if (onEndocrine) {
@@ -280,7 +285,7 @@ function adjuvant(ctx: Context): void {
       onEndocrine && c.endocrineResistant ? 'resistant' : '',
     );
   }
-  applyEndocrine(ctx);
+  applyTherapy(ctx);
   const rt = s.clinical.radiotherapy;
   if (rt.enabled && !c.radiotherapyDone && since >= rt.startDays) {
     c.radiotherapyDone = true;
@@ -348,22 +353,77 @@ function acquireResistance(ctx: Context): void {
   c.endocrineEscapeHazard += s.clinical.endocrine.resistancePerDivision * divisionsPerDay(ctx) * s.time.dt;
   if (c.endocrineEscapeHazard < c.endocrineEscapeLevel) return;
   c.endocrineResistant = true;
-  applyEndocrine(ctx);
+  applyTherapy(ctx);
   logEvent(state, 'endocrine_escape', '', -1, 0);
 }
 
 /**
- * Sets the factors the phases read from the endocrine state: the therapy's while it
- * is in force, none otherwise. De novo resistance: the whole disease of a resistant
- * patient goes on as if untreated. Also restores them when a checkpoint resumes.
+ * Systemic therapy of disease that has spread or come back: from a metastatic
+ * diagnosis (at surgery) or the first recurrence it replaces adjuvant endocrine
+ * therapy and gives its lines in turn. Each line slows and kills cycling cells until
+ * the disease escapes it by acquired resistance, the endocrine law's Goldie–Coldman
+ * escape (large disease escapes sooner); after the last line the disease grows
+ * untreated. Dormant cells do not cycle and are spared.
  */
-export function applyEndocrine(ctx: Context): void {
+function metastaticTherapy(ctx: Context): void {
+  const { state, scenario: s } = ctx;
+  const c = state.clinical;
+  const m = s.clinical.metastaticTherapy;
+  if (!m.enabled || c.metastaticLine < 0) return;
+  if (c.metastaticLine === 0) {
+    if (!c.metastaticAtDiagnosis && c.recurrenceDay < 0) return;
+    if (c.endocrineActive) {
+      c.endocrineActive = false;
+      logEvent(state, 'endocrine_end', '', -1, 0);
+    }
+    startLine(ctx, 1);
+    return;
+  }
+  if (c.metastaticEscapeLevel < 0) return;
+  c.metastaticEscapeHazard += m.resistancePerDivision * divisionsPerDay(ctx) * s.time.dt;
+  if (c.metastaticEscapeHazard < c.metastaticEscapeLevel) return;
+  logEvent(state, 'metastatic_progression', '', -1, c.metastaticLine);
+  if (c.metastaticLine < m.lines) startLine(ctx, c.metastaticLine + 1);
+  else {
+    c.metastaticLine = -1;
+    applyTherapy(ctx);
+  }
+}
+
+function startLine(ctx: Context, line: number): void {
   const c = ctx.state.clinical;
+  const m = ctx.scenario.clinical.metastaticTherapy;
+  c.metastaticLine = line;
+  c.metastaticEscapeHazard = 0;
+  // Drawn only where escape can happen: without it a line holds for the rest of the run.
+  c.metastaticEscapeLevel = m.resistancePerDivision > 0 ? exponential(ctx.streams.clinical, 1) : -1;
+  logEvent(ctx.state, 'metastatic_line', '', -1, line);
+  applyTherapy(ctx);
+}
+
+/**
+ * Sets the factors the phases read from the clinical state: a line of metastatic
+ * therapy's while one is in force, else endocrine therapy's while it is, none
+ * otherwise. De novo endocrine resistance: the whole disease of a resistant patient
+ * goes on as if untreated. Also restores them when a checkpoint resumes.
+ */
+export function applyTherapy(ctx: Context): void {
+  const c = ctx.state.clinical;
+  const t = ctx.therapy;
+  if (c.metastaticLine > 0) {
+    const m = ctx.scenario.clinical.metastaticTherapy;
+    t.kind = 2;
+    t.divisionFactor = m.divisionFactor;
+    t.wakeFactor = 1;
+    t.deathRate = m.deathRate;
+    return;
+  }
   const endo = ctx.scenario.clinical.endocrine;
   const acting = c.endocrineActive && !c.endocrineResistant;
-  ctx.therapy.divisionFactor = acting ? endo.divisionFactor : 1;
-  ctx.therapy.wakeFactor = acting ? endo.wakeFactor : 1;
-  ctx.therapy.deathRate = acting ? endo.deathRate : 0;
+  t.kind = acting ? 1 : 0;
+  t.divisionFactor = acting ? endo.divisionFactor : 1;
+  t.wakeFactor = acting ? endo.wakeFactor : 1;
+  t.deathRate = acting ? endo.deathRate : 0;
 }
 
 export function clinical(ctx: Context): void {
@@ -382,6 +442,7 @@ export function clinical(ctx: Context): void {
   if (c.surgeryDay >= 0) {
     adjuvant(ctx);
     if (c.recurrenceDay < 0) recurrence(ctx);
+    metastaticTherapy(ctx);
   }
   const burden = totalBurden(ctx);
   if (burden >= s.body.lethalBurdenCells) {

@@ -4,7 +4,7 @@
  * browser worker, a Node worker and a test.
  */
 import { buildAnatomy } from './anatomy.ts';
-import { applyEndocrine, clinical, dormantCells, primaryLineage } from './clinical.ts';
+import { applyTherapy, clinical, dormantCells, primaryLineage } from './clinical.ts';
 import { createCohorts, createColonyStore, indexColonies, indexRows } from './cohorts.ts';
 import { type Context, countFunnel, STREAM_NAMES, type Streams } from './context.ts';
 import { scenarioHash } from './hash.ts';
@@ -100,6 +100,9 @@ function initialState(s: Scenario, patient: PatientTraits): State {
       endocrineResistant: false,
       endocrineEscapeHazard: 0,
       endocrineEscapeLevel: -1,
+      metastaticLine: 0,
+      metastaticEscapeHazard: 0,
+      metastaticEscapeLevel: -1,
       ctcPerSampleAtDetection: -1,
       dormantAtDetection: -1,
       coloniesAtDetection: -1,
@@ -124,7 +127,7 @@ function makeContext(scenario: Scenario, state: State, streams: Streams): Contex
     anatomy: buildAnatomy(scenario),
     state,
     streams,
-    therapy: { divisionFactor: 1, wakeFactor: 1, deathRate: 0 },
+    therapy: { kind: 0, divisionFactor: 1, wakeFactor: 1, deathRate: 0 },
     cohorts,
     counted: scenario.representation.mode === 'cohorts',
   };
@@ -337,7 +340,7 @@ export function resume(json: string): Simulation {
   ) as Streams;
   const state = data.state as State;
   const ctx = makeContext(data.scenario, state, streams);
-  applyEndocrine(ctx);
+  applyTherapy(ctx);
   return {
     ctx,
     seed: data.seed,

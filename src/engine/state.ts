@@ -316,6 +316,11 @@ export interface ClinicalState {
    */
   endocrineEscapeHazard: number;
   endocrineEscapeLevel: number;
+  /** The line of metastatic therapy in force (1, 2, …); 0 before the first, -1 after the last. */
+  metastaticLine: number;
+  /** As for endocrine therapy: divisions under the line times the hazard, and the escape level. */
+  metastaticEscapeHazard: number;
+  metastaticEscapeLevel: number;
   ctcPerSampleAtDetection: number;
   dormantAtDetection: number;
   coloniesAtDetection: number;

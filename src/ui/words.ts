@@ -104,6 +104,10 @@ export function eventSentence(type: string, site: string, value: number, detail:
       return 'The disease became resistant to endocrine therapy.';
     case 'endocrine_end':
       return 'Endocrine therapy ended.';
+    case 'metastatic_line':
+      return `Line ${value} of therapy for the spread disease started.`;
+    case 'metastatic_progression':
+      return `The disease escaped line ${value} of therapy.`;
     case 'radiotherapy':
       return 'Radiotherapy to the breast and lymph nodes.';
     case 'first_colony':

@@ -246,7 +246,7 @@ describe('clinical layer', () => {
       if (cb.endocrineResistant) {
         escapes++;
         // From then on the therapy changes nothing.
-        expect(b.ctx.therapy).toEqual({ divisionFactor: 1, wakeFactor: 1, deathRate: 0 });
+        expect(b.ctx.therapy).toEqual({ kind: 0, divisionFactor: 1, wakeFactor: 1, deathRate: 0 });
         expect(b.ctx.state.events.at(-1)?.type).toBe('endocrine_escape');
       }
     }
@@ -270,6 +270,98 @@ describe('clinical layer', () => {
     runToEnd(none);
     expect(none.ctx.state.clinical.endocrineEscapeLevel).toBe(-1);
     expect(none.ctx.state.events.some((e) => e.type === 'endocrine_escape')).toBe(false);
+  });
+
+  describe('metastatic therapy', () => {
+    const scenario = (metastaticTherapy: Record<string, unknown>) =>
+      fastScenario({
+        time: { durationDays: 3000 },
+        clinical: { endocrine: { enabled: true, durationDays: 2500 }, metastaticTherapy },
+      });
+    const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
+
+    it('starts at a metastatic diagnosis or the first recurrence, ends endocrine therapy, and gives its lines in turn', () => {
+      const lines = {
+        enabled: true,
+        lines: 2,
+        divisionFactor: 0.5,
+        deathRate: 0.05,
+        resistancePerDivision: 1e-8,
+      };
+      let started = 0;
+      let progressed = 0;
+      for (const seed of SEEDS) {
+        const events = run(scenario(lines), { seed }).events;
+        const first = (type: string) => events.find((e) => e.type === type);
+        const line = first('metastatic_line');
+        const trigger = first('metastasis_at_diagnosis') ? first('surgery') : first('recurrence');
+        expect({ seed, day: line?.day }).toEqual({ seed, day: trigger?.day });
+        if (!line) continue;
+        started++;
+        // Line 1, its escape, line 2, its escape: in that order, and never a third.
+        const course = events
+          .filter((e) => e.type === 'metastatic_line' || e.type === 'metastatic_progression')
+          .map((e) => `${e.type} ${e.value}`);
+        const expected = [
+          'metastatic_line 1',
+          'metastatic_progression 1',
+          'metastatic_line 2',
+          'metastatic_progression 2',
+        ];
+        expect(course).toEqual(expected.slice(0, course.length));
+        progressed += course.filter((c) => c.startsWith('metastatic_progression')).length;
+        // Adjuvant endocrine therapy is over once the first line starts.
+        const endocrine = events.filter((e) => e.type.startsWith('endocrine_') && e.day >= line.day);
+        expect(endocrine.every((e) => e.type === 'endocrine_end' && e.day === line.day)).toBe(true);
+      }
+      expect(started).toBeGreaterThan(0);
+      expect(progressed).toBeGreaterThan(0);
+    });
+
+    it('a line that stops the cell cycle lets no tumour grow while it holds', () => {
+      let held = 0;
+      let diedUntreated = 0;
+      for (const seed of SEEDS) {
+        // Without escape the first line holds to the end of the run.
+        const sim = createSimulation(
+          scenario({ enabled: true, divisionFactor: 0, resistancePerDivision: 0 }),
+          { seed },
+        );
+        const c = sim.ctx.state.clinical;
+        let before = new Map<number, number>();
+        while (!sim.ctx.state.ended) {
+          step(sim);
+          if (c.metastaticLine !== 1) continue;
+          const now = new Map(sim.ctx.state.tumours.map((t) => [t.id, tumourCells(t)]));
+          for (const [id, cells] of now)
+            if (before.has(id)) expect(cells).toBeLessThanOrEqual(before.get(id) as number);
+          before = now;
+        }
+        if (c.metastaticLine !== 1) continue;
+        held++;
+        expect(c.deathDay).toBe(-1);
+        // The same patient untreated: the check above is not empty.
+        if (run(scenario({ enabled: false }), { seed }).summary.deathDay >= 0) diedUntreated++;
+      }
+      expect(held).toBeGreaterThan(0);
+      expect(diedUntreated).toBeGreaterThan(0);
+    });
+
+    it('disabled, it changes nothing and draws nothing', () => {
+      const off = run(
+        scenario({ enabled: false, lines: 5, divisionFactor: 0, deathRate: 1, resistancePerDivision: 1e-4 }),
+        { seed: 3 },
+      );
+      const none = run(
+        fastScenario({
+          time: { durationDays: 3000 },
+          clinical: { endocrine: { enabled: true, durationDays: 2500 } },
+        }),
+        { seed: 3 },
+      );
+      expect(off.summary).toEqual(none.summary);
+      expect(off.events).toEqual(none.events);
+    });
   });
 
   it("each patient's outcome row says how the disease answered endocrine therapy", () => {

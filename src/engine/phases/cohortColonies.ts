@@ -218,7 +218,7 @@ export interface ExactStep {
 }
 
 function exactStep(ctx: Context, n: number, drivers: number, site: number): ExactStep {
-  const therapy = ctx.therapy.divisionFactor === 1 && ctx.therapy.deathRate === 0 ? 0 : 1;
+  const therapy = ctx.therapy.divisionFactor === 1 && ctx.therapy.deathRate === 0 ? 0 : ctx.therapy.kind;
   const local = ((therapy * 16 + drivers) * 16 + site) * 1024 + n;
   const mine = ctx.cohorts.laws.get(local);
   if (mine) return mine;

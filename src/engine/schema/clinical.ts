@@ -163,6 +163,37 @@ export const clinical = section(
       },
       'adjuvant radiotherapy (local)',
     ),
+    metastaticTherapy: section(
+      {
+        enabled: flag(
+          false,
+          'systemic therapy of disease that has spread or come back: from a metastatic diagnosis (at surgery) or the first recurrence, line after line',
+        ),
+        lines: int(3, 1, 20, {
+          unit: 'lines',
+          source:
+            'modelling choice: patients with metastatic breast cancer receive several lines in sequence (endocrine, targeted, chemotherapy)',
+          description: 'lines given one after the other, each until the disease escapes it',
+        }),
+        divisionFactor: prob(1, {
+          source: 'modelling choice, as for endocrine therapy',
+          description: 'multiplies the division rate while a line acts',
+        }),
+        deathRate: rate(0, {
+          source:
+            'modelling choice: a line that shrinks or holds the disease; set by SEER 5-year survival of distant-stage patients by subtype (docs/calibration.md)',
+          description: 'extra death hazard of cycling tumour cells while a line acts',
+        }),
+        resistancePerDivision: num(0, 0, 1e-3, {
+          unit: 'per division',
+          source:
+            'acquired resistance grows with the number of divisions (Goldie & Coldman 1979, Cancer Treat Rep 63:1727); set with the first-line progression-free survival of each subtype (docs/calibration.md)',
+          description:
+            'hazard per cell division under a line that the disease escapes it: the next line then starts, or, after the last, the disease grows untreated',
+        }),
+      },
+      'systemic therapy of metastatic disease',
+    ),
   },
   'clinical layer: detection, surgery, adjuvant therapy',
 );
