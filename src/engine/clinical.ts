@@ -299,8 +299,10 @@ function adjuvant(ctx: Context): void {
 
 function recurrence(ctx: Context): void {
   const { state, scenario: s } = ctx;
-  const visible = state.clinical.visibleAtSurgery;
+  const c = state.clinical;
+  const visible = c.visibleAtSurgery;
   const detectableCells = cellsForDiameter(s.clinical.metastasisDetectionMm, s.body.cellsPerMm3);
+  const found: Tumour[] = [];
   for (const t of state.tumours) {
     const detectable = tumourCells(t) >= detectableCells;
     const known = visible.indexOf(t.id);
@@ -309,14 +311,29 @@ function recurrence(ctx: Context): void {
       if (!detectable) visible.splice(known, 1);
       continue;
     }
-    if (!detectable) continue;
-    const type = t.site === PRIMARY_SITE ? 'local' : isNode(t.site) ? 'regional' : 'distant';
-    state.clinical.recurrenceDay = state.day;
-    state.clinical.recurrenceType = type;
-    logEvent(state, 'recurrence', SITES[t.site] as string, t.id, tumourCells(t), type);
+    if (detectable) found.push(t);
+  }
+  const first = found[0];
+  if (!first) return;
+  const type = first.site === PRIMARY_SITE ? 'local' : isNode(first.site) ? 'regional' : 'distant';
+  if (c.recurrenceDay < 0) {
+    c.recurrenceDay = state.day;
+    c.recurrenceType = type;
+  }
+  logEvent(state, 'recurrence', SITES[first.site] as string, first.id, tumourCells(first), type);
+  // The work-up at a recurrence looks for disease elsewhere: salvage is for an isolated
+  // recurrence in the breast or the axilla of a patient not metastatic at diagnosis.
+  const isolated = c.stageAtDiagnosis !== 'distant' && found.every((t) => salvageable(t.site));
+  if (s.clinical.salvage.enabled && isolated) {
+    const sites = [...new Set(found.map((t) => t.site))];
+    cull(ctx, atSite(sites), s.clinical.surgery.residualFraction);
+    for (const site of sites) logEvent(state, 'salvage', SITES[site] as string, -1, 0);
     return;
   }
+  c.relapsed = true;
 }
+/** The breast and the axillary stations, which a surgeon excises again; the distant node station is not. */
+const salvageable = (site: number) => site === PRIMARY_SITE || site === SENTINEL || site === REGIONAL;
 
 /** Cell divisions per day in the whole disease at the current rates (dormant cells do not divide). */
 function divisionsPerDay(ctx: Context): number {
@@ -371,7 +388,7 @@ function metastaticTherapy(ctx: Context): void {
   const m = s.clinical.metastaticTherapy;
   if (!m.enabled || c.metastaticLine < 0) return;
   if (c.metastaticLine === 0) {
-    if (!c.metastaticAtDiagnosis && c.recurrenceDay < 0) return;
+    if (c.stageAtDiagnosis !== 'distant' && !c.relapsed) return;
     if (c.endocrineActive) {
       c.endocrineActive = false;
       logEvent(state, 'endocrine_end', '', -1, 0);
@@ -412,7 +429,6 @@ export function applyTherapy(ctx: Context): void {
   const t = ctx.therapy;
   if (c.metastaticLine > 0) {
     const m = ctx.scenario.clinical.metastaticTherapy;
-    t.kind = 2;
     t.divisionFactor = m.divisionFactor;
     t.wakeFactor = 1;
     t.deathRate = m.deathRate;
@@ -420,7 +436,6 @@ export function applyTherapy(ctx: Context): void {
   }
   const endo = ctx.scenario.clinical.endocrine;
   const acting = c.endocrineActive && !c.endocrineResistant;
-  t.kind = acting ? 1 : 0;
   t.divisionFactor = acting ? endo.divisionFactor : 1;
   t.wakeFactor = acting ? endo.wakeFactor : 1;
   t.deathRate = acting ? endo.deathRate : 0;
@@ -441,7 +456,7 @@ export function clinical(ctx: Context): void {
   }
   if (c.surgeryDay >= 0) {
     adjuvant(ctx);
-    if (c.recurrenceDay < 0) recurrence(ctx);
+    if (!c.relapsed) recurrence(ctx);
     metastaticTherapy(ctx);
   }
   const burden = totalBurden(ctx);

@@ -126,6 +126,8 @@ export interface Cohorts {
   spare: ColonyStore;
   /** Exact one-step laws of small colonies met in this replicate (phases/cohortColonies.ts). */
   laws: Map<number, ExactStep>;
+  /** The therapies (division factor and death rate) met in this replicate, numbered from 1 for the laws' keys. */
+  therapies: Map<string, number>;
   /** This step's shedding from cohorts, summed per founding key (phases/cohortColonies.ts). */
   pendingShed: Map<number, PendingShed>;
 }
@@ -157,6 +159,7 @@ export function createCohorts(s: Scenario): Cohorts {
     },
     spare: createColonyStore(),
     laws: new Map(),
+    therapies: new Map(),
     pendingShed: new Map(),
     wholeIndex: new Int32Array(4096),
   };

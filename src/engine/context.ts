@@ -21,8 +21,6 @@ export type Streams = Record<StreamName, Stream>;
 
 /** Multipliers set by the clinical layer while a therapy is active. */
 export interface Therapy {
-  /** Which therapy sets the factors: 0 none, 1 endocrine, 2 a line of metastatic therapy. */
-  kind: number;
   divisionFactor: number;
   wakeFactor: number;
   /** Extra death hazard of cycling cells, per day. */

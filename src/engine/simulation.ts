@@ -92,6 +92,7 @@ function initialState(s: Scenario, patient: PatientTraits): State {
       surgeryDay: -1,
       recurrenceDay: -1,
       recurrenceType: '',
+      relapsed: false,
       deathDay: -1,
       nextScreenDay: s.clinical.screening.startDay,
       chemoCyclesGiven: 0,
@@ -127,7 +128,7 @@ function makeContext(scenario: Scenario, state: State, streams: Streams): Contex
     anatomy: buildAnatomy(scenario),
     state,
     streams,
-    therapy: { kind: 0, divisionFactor: 1, wakeFactor: 1, deathRate: 0 },
+    therapy: { divisionFactor: 1, wakeFactor: 1, deathRate: 0 },
     cohorts,
     counted: scenario.representation.mode === 'cohorts',
   };

@@ -303,6 +303,8 @@ export interface ClinicalState {
   surgeryDay: number;
   recurrenceDay: number;
   recurrenceType: string;
+  /** A recurrence was found that salvage did not remove: the disease is now treated as systemic, and no longer watched. */
+  relapsed: boolean;
   deathDay: number;
   nextScreenDay: number;
   chemoCyclesGiven: number;

@@ -118,6 +118,8 @@ export function eventSentence(type: string, site: string, value: number, detail:
       return `The first macrometastasis, in ${siteThe(site)}.`;
     case 'recurrence':
       return `The cancer came back: ${RECURRENCE[detail] ?? detail} in ${siteThe(site)}.`;
+    case 'salvage':
+      return `The recurrence in ${siteThe(site)} was removed by surgery.`;
     case 'death':
       return site
         ? `The tumour burden reached the lethal level, the largest share of it in ${siteThe(site)}.`

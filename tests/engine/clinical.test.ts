@@ -12,7 +12,13 @@ import { divisionRate, netRate } from '../../src/engine/phases/growth.ts';
 import { deepMerge } from '../../src/engine/scenario.ts';
 import { ORGANS, type Scenario, SITES } from '../../src/engine/schema.ts';
 import { createSimulation, run, runToEnd, type Simulation, step } from '../../src/engine/simulation.ts';
-import { diameterMm, PRIMARY_SITE, type Tumour, tumourCells } from '../../src/engine/state.ts';
+import {
+  cellsForDiameter,
+  diameterMm,
+  PRIMARY_SITE,
+  type Tumour,
+  tumourCells,
+} from '../../src/engine/state.ts';
 import {
   cellsBySite,
   contextOf,
@@ -246,7 +252,7 @@ describe('clinical layer', () => {
       if (cb.endocrineResistant) {
         escapes++;
         // From then on the therapy changes nothing.
-        expect(b.ctx.therapy).toEqual({ kind: 0, divisionFactor: 1, wakeFactor: 1, deathRate: 0 });
+        expect(b.ctx.therapy).toEqual({ divisionFactor: 1, wakeFactor: 1, deathRate: 0 });
         expect(b.ctx.state.events.at(-1)?.type).toBe('endocrine_escape');
       }
     }
@@ -280,7 +286,7 @@ describe('clinical layer', () => {
       });
     const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
 
-    it('starts at a metastatic diagnosis or the first recurrence, ends endocrine therapy, and gives its lines in turn', () => {
+    it('starts at a distant stage at diagnosis or the first recurrence, ends endocrine therapy, and gives its lines in turn', () => {
       const lines = {
         enabled: true,
         lines: 2,
@@ -291,10 +297,13 @@ describe('clinical layer', () => {
       let started = 0;
       let progressed = 0;
       for (const seed of SEEDS) {
-        const events = run(scenario(lines), { seed }).events;
+        const result = run(scenario(lines), { seed });
+        const events = result.events;
         const first = (type: string) => events.find((e) => e.type === type);
         const line = first('metastatic_line');
-        const trigger = first('metastasis_at_diagnosis') ? first('surgery') : first('recurrence');
+        // Without salvage every recurrence is systemic; nodes visible at surgery are not.
+        const trigger =
+          result.summary.stageAtDiagnosis === 'distant' ? first('surgery') : first('recurrence');
         expect({ seed, day: line?.day }).toEqual({ seed, day: trigger?.day });
         if (!line) continue;
         started++;
@@ -362,6 +371,63 @@ describe('clinical layer', () => {
       expect(off.summary).toEqual(none.summary);
       expect(off.events).toEqual(none.events);
     });
+  });
+
+  it('salvage excises an isolated recurrence in the breast or the axilla; any other recurrence starts metastatic therapy', () => {
+    // A wide margin and little blood shedding: local recurrences, salvaged again and again,
+    // before the disease spreads to the lung.
+    const scenario = fastScenario({
+      time: { durationDays: 2000 },
+      invasion: { bloodRate: 0.004 },
+      clinical: {
+        surgery: { residualFraction: 1e-3 },
+        salvage: { enabled: true },
+        metastaticTherapy: { enabled: true, divisionFactor: 0.5 },
+      },
+    });
+    const detectable = cellsForDiameter(scenario.clinical.metastasisDetectionMm, scenario.body.cellsPerMm3);
+    const salvageable = [PRIMARY_SITE, SENTINEL, siteIndex('regionalNode')];
+    let salvages = 0;
+    let relapses = 0;
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const sim = createSimulation(scenario, { seed });
+      const { state } = sim.ctx;
+      while (!state.ended) {
+        const logged = state.events.length;
+        const relapsed = state.clinical.relapsed;
+        step(sim);
+        const now = state.events.slice(logged);
+        const recurrence = now.find((e) => e.type === 'recurrence');
+        const salvaged = now.filter((e) => e.type === 'salvage').map((e) => SITES.indexOf(e.site as never));
+        // Nothing is watched, and so nothing salvaged, once the disease has relapsed.
+        if (relapsed) expect(recurrence).toBeUndefined();
+        if (!recurrence) {
+          expect(salvaged).toEqual([]);
+          continue;
+        }
+        if (salvaged.length > 0) {
+          salvages++;
+          // Only the breast and the axilla, in a patient not metastatic at diagnosis, with
+          // nothing detectable left anywhere: the salvaged sites are cleared, no other site shows.
+          expect(salvaged.every((site) => salvageable.includes(site))).toBe(true);
+          expect(state.clinical.stageAtDiagnosis).not.toBe('distant');
+          for (const t of state.tumours)
+            expect({ seed, site: t.site, big: tumourCells(t) >= detectable }).toEqual({
+              seed,
+              site: t.site,
+              big: false,
+            });
+          expect(state.clinical.relapsed).toBe(false);
+          expect(state.clinical.metastaticLine).toBe(0);
+        } else {
+          relapses++;
+          expect(state.clinical.relapsed).toBe(true);
+          expect(state.clinical.metastaticLine).toBe(1);
+        }
+      }
+    }
+    expect(salvages).toBeGreaterThan(0);
+    expect(relapses).toBeGreaterThan(0);
   });
 
   it("each patient's outcome row says how the disease answered endocrine therapy", () => {

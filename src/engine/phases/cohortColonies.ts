@@ -217,8 +217,20 @@ export interface ExactStep {
   shed: number;
 }
 
+/** 0 without therapy, else the number of the therapy's factors among those this replicate has met. */
+function therapyIndex(ctx: Context): number {
+  const { divisionFactor, deathRate } = ctx.therapy;
+  if (divisionFactor === 1 && deathRate === 0) return 0;
+  const key = `${divisionFactor} ${deathRate}`;
+  const seen = ctx.cohorts.therapies;
+  const known = seen.get(key);
+  if (known !== undefined) return known;
+  seen.set(key, seen.size + 1);
+  return seen.size;
+}
+
 function exactStep(ctx: Context, n: number, drivers: number, site: number): ExactStep {
-  const therapy = ctx.therapy.divisionFactor === 1 && ctx.therapy.deathRate === 0 ? 0 : ctx.therapy.kind;
+  const therapy = therapyIndex(ctx);
   const local = ((therapy * 16 + drivers) * 16 + site) * 1024 + n;
   const mine = ctx.cohorts.laws.get(local);
   if (mine) return mine;

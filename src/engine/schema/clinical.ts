@@ -163,6 +163,15 @@ export const clinical = section(
       },
       'adjuvant radiotherapy (local)',
     ),
+    salvage: section(
+      {
+        enabled: flag(
+          false,
+          "an isolated recurrence in the breast or the axillary nodes is excised with the first operation's margins (residualFraction); one with disease elsewhere, or in the distant node station, is not (Halyard et al. 2012, ACR Appropriateness Criteria, Am J Clin Oncol 35:178; Huang et al. 2021, Front Oncol 11:763119)",
+        ),
+      },
+      'salvage surgery of a local or regional recurrence',
+    ),
     metastaticTherapy: section(
       {
         enabled: flag(
