@@ -149,6 +149,29 @@ const SEER_SURVIVAL_BY_SUBTYPE = [
   ['HER2+ (breast-her2-early)', '89.8% (HR+/HER2+ 91.5%, HR−/HER2+ 85.7%)', 0.898],
   ['HR−/HER2− (breast-triple-negative)', '78.0%', 0.78],
 ] as const;
+/**
+ * The same page's 5-year relative survival of each subtype by summary stage (SEER 22
+ * 2013–2019), HER2+ again the two HER2+ subtypes at their shares. Regional and distant
+ * only: localized HR+/HER2− is 100.0%, whose band of ±25% on a mortality of 0 is empty.
+ */
+const SEER_SURVIVAL_BY_SUBTYPE_AND_STAGE = [
+  [
+    'regional',
+    [
+      ['90.3%', 0.903],
+      ['88.1% (HR+ 89.8%, HR− 84.0%)', 0.881],
+      ['66.2%', 0.662],
+    ],
+  ],
+  [
+    'distant',
+    [
+      ['34.0%', 0.34],
+      ['43.8% (HR+ 45.6%, HR− 39.5%)', 0.438],
+      ['12.8%', 0.128],
+    ],
+  ],
+] as const;
 /** The same page's 5-year relative survival of every subtype by summary stage at diagnosis. */
 const SEER_SURVIVAL_BY_STAGE = [
   ['localized', '99.3%', 0.993],
@@ -988,6 +1011,19 @@ export const TARGETS: Target[] = [
             survivalBand(value),
             '±25% relative on 5-year mortality',
             'SEER 22 2013–2019, Female Breast Cancer Subtypes (Cancer Stat Facts), every subtype',
+          ),
+        ),
+        ...SEER_SURVIVAL_BY_SUBTYPE_AND_STAGE.flatMap(([stage, values]) =>
+          values.map(([text, value], subtype) =>
+            row(
+              this,
+              `5-year survival, ${SEER_SURVIVAL_BY_SUBTYPE[subtype]?.[0]}, ${stage} at diagnosis`,
+              `${text} (relative survival)`,
+              survival(ms, (m) => m.subtype === subtype && m.stage === STAGES.indexOf(stage)),
+              survivalBand(value),
+              '±25% relative on 5-year mortality',
+              'SEER 22 2013–2019, Female Breast Cancer Subtypes (Cancer Stat Facts)',
+            ),
           ),
         ),
       ];

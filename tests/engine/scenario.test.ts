@@ -68,7 +68,7 @@ describe('built-in scenarios', () => {
     expect([treated.clinical.endocrine.enabled, untreated.clinical.endocrine.enabled]).toEqual([true, false]);
   });
 
-  it('each subtype as treated around 1980 differs from today only in screening and adjuvant systemic therapy', () => {
+  it('each subtype as treated around 1980 differs from today only in screening, adjuvant systemic therapy, salvage and metastatic therapy', () => {
     const pairs = [
       ['breast-er-positive', 'breast-er-positive-1980'],
       ['breast-her2-early', 'breast-her2-1980'],
@@ -86,11 +86,19 @@ describe('built-in scenarios', () => {
           screening: { ...s.clinical.screening, enabled: false },
           endocrine: { ...s.clinical.endocrine, enabled: false },
           chemotherapy: { ...s.clinical.chemotherapy, enabled: false },
+          salvage: { enabled: false },
+          metastaticTherapy: { ...s.clinical.metastaticTherapy, enabled: false },
         },
       });
       expect(strip(old)).toEqual(strip(now));
-      const { screening, endocrine, chemotherapy } = old.clinical;
-      expect([screening.enabled, endocrine.enabled, chemotherapy.enabled]).toEqual([false, false, false]);
+      const { screening, endocrine, chemotherapy, salvage, metastaticTherapy } = old.clinical;
+      expect([screening, endocrine, chemotherapy, salvage, metastaticTherapy].map((c) => c.enabled)).toEqual([
+        false,
+        false,
+        false,
+        false,
+        false,
+      ]);
     }
   });
 
@@ -117,7 +125,7 @@ describe('built-in scenarios', () => {
             ]),
           )
         : s.sites,
-      clinical: { ...s.clinical, endocrine: null, chemotherapy: null },
+      clinical: { ...s.clinical, endocrine: null, chemotherapy: null, metastaticTherapy: null },
     });
     expect(strip(asPatient(loadScenarioFile('breast-er-positive')), true)).toEqual(strip(base, true));
     for (const name of ['breast-her2-early', 'breast-her2-late', 'breast-triple-negative'])

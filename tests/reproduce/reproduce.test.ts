@@ -186,6 +186,10 @@ describe('published results', () => {
     expect(value('HR−/HER2− (breast-triple-negative)')).toBe(1);
     expect(value('localized at diagnosis')).toBe(1);
     expect(value('regional at diagnosis')).toBe(0.5);
+    // By subtype and stage: the ER+ regional patient died, the triple-negative one lived.
+    expect(value('HR+/HER2− (breast-er-positive), regional at diagnosis')).toBe(0);
+    expect(value('HR−/HER2− (breast-triple-negative), regional at diagnosis')).toBe(1);
+    expect(value('HR+/HER2− (breast-er-positive), distant at diagnosis')).toBeNaN();
   });
 
   it('the population targets measure stage, survival and first sites on a small ensemble', () => {
