@@ -302,36 +302,47 @@ function recurrence(ctx: Context): void {
   const c = state.clinical;
   const visible = c.visibleAtSurgery;
   const detectableCells = cellsForDiameter(s.clinical.metastasisDetectionMm, s.body.cellsPerMm3);
+  const detectable: Tumour[] = [];
   const found: Tumour[] = [];
   for (const t of state.tumours) {
-    const detectable = tumourCells(t) >= detectableCells;
+    const big = tumourCells(t) >= detectableCells;
     const known = visible.indexOf(t.id);
     // Disease visible at surgery recurs only if it shrinks below detection and grows back.
-    if (known >= 0) {
-      if (!detectable) visible.splice(known, 1);
-      continue;
-    }
-    if (detectable) found.push(t);
+    if (known >= 0 && !big) visible.splice(known, 1);
+    if (!big) continue;
+    detectable.push(t);
+    if (known < 0) found.push(t);
   }
-  const first = found[0];
-  if (!first) return;
-  const type = first.site === PRIMARY_SITE ? 'local' : isNode(first.site) ? 'regional' : 'distant';
+  if (found.length === 0) return;
+  // Lesions found together are one recurrence, named by the worst: distant, regional, local.
+  const worst = found.reduce((w, t) => (RANK[recurrenceType(t.site)] > RANK[recurrenceType(w.site)] ? t : w));
+  const type = recurrenceType(worst.site);
   if (c.recurrenceDay < 0) {
     c.recurrenceDay = state.day;
     c.recurrenceType = type;
   }
-  logEvent(state, 'recurrence', SITES[first.site] as string, first.id, tumourCells(first), type);
-  // The work-up at a recurrence looks for disease elsewhere: salvage is for an isolated
-  // recurrence in the breast or the axilla of a patient not metastatic at diagnosis.
-  const isolated = c.stageAtDiagnosis !== 'distant' && found.every((t) => salvageable(t.site));
+  logEvent(state, 'recurrence', SITES[worst.site] as string, worst.id, tumourCells(worst), type);
+  // The work-up at a recurrence finds all visible disease: salvage is for recurrence
+  // confined to the breast and the axilla in a patient not metastatic at diagnosis,
+  // and the surgeon clears every site that holds it.
+  const isolated = c.stageAtDiagnosis !== 'distant' && detectable.every((t) => salvageable(t.site));
   if (s.clinical.salvage.enabled && isolated) {
-    const sites = [...new Set(found.map((t) => t.site))];
+    const sites = [...new Set(detectable.map((t) => t.site))];
     cull(ctx, atSite(sites), s.clinical.surgery.residualFraction);
+    // What is left has lost its vessels, as after the first operation.
+    for (const t of state.tumours) {
+      if (!sites.includes(t.site)) continue;
+      t.vascular = false;
+      t.capacity = s.angiogenesis.avascularCapacityCells;
+    }
     for (const site of sites) logEvent(state, 'salvage', SITES[site] as string, -1, 0);
     return;
   }
   c.relapsed = true;
 }
+const recurrenceType = (site: number) =>
+  site === PRIMARY_SITE ? 'local' : isNode(site) ? 'regional' : 'distant';
+const RANK = { local: 0, regional: 1, distant: 2 } as const;
 /** The breast and the axillary stations, which a surgeon excises again; the distant node station is not. */
 const salvageable = (site: number) => site === PRIMARY_SITE || site === SENTINEL || site === REGIONAL;
 

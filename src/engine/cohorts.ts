@@ -126,8 +126,11 @@ export interface Cohorts {
   spare: ColonyStore;
   /** Exact one-step laws of small colonies met in this replicate (phases/cohortColonies.ts). */
   laws: Map<number, ExactStep>;
-  /** The therapies (division factor and death rate) met in this replicate, numbered from 1 for the laws' keys. */
-  therapies: Map<string, number>;
+  /** The therapies (division factor and death rate) met in this replicate, numbered from 1 for the laws' keys, and the last one asked for. */
+  therapies: {
+    numbers: Map<string, number>;
+    last: { divisionFactor: number; deathRate: number; index: number };
+  };
   /** This step's shedding from cohorts, summed per founding key (phases/cohortColonies.ts). */
   pendingShed: Map<number, PendingShed>;
 }
@@ -159,7 +162,7 @@ export function createCohorts(s: Scenario): Cohorts {
     },
     spare: createColonyStore(),
     laws: new Map(),
-    therapies: new Map(),
+    therapies: { numbers: new Map(), last: { divisionFactor: 1, deathRate: 0, index: 0 } },
     pendingShed: new Map(),
     wholeIndex: new Int32Array(4096),
   };

@@ -417,6 +417,8 @@ describe('clinical layer', () => {
               site: t.site,
               big: false,
             });
+          // What is left there must recruit vessels again, as after the first operation.
+          for (const t of state.tumours) if (salvaged.includes(t.site)) expect(t.vascular).toBe(false);
           expect(state.clinical.relapsed).toBe(false);
           expect(state.clinical.metastaticLine).toBe(0);
         } else {

@@ -221,12 +221,15 @@ export interface ExactStep {
 function therapyIndex(ctx: Context): number {
   const { divisionFactor, deathRate } = ctx.therapy;
   if (divisionFactor === 1 && deathRate === 0) return 0;
-  const key = `${divisionFactor} ${deathRate}`;
   const seen = ctx.cohorts.therapies;
-  const known = seen.get(key);
-  if (known !== undefined) return known;
-  seen.set(key, seen.size + 1);
-  return seen.size;
+  // The same therapy holds for months: most calls repeat the last one.
+  const last = seen.last;
+  if (last.divisionFactor === divisionFactor && last.deathRate === deathRate) return last.index;
+  const key = `${divisionFactor} ${deathRate}`;
+  const index = seen.numbers.get(key) ?? seen.numbers.size + 1;
+  seen.numbers.set(key, index);
+  seen.last = { divisionFactor, deathRate, index };
+  return index;
 }
 
 function exactStep(ctx: Context, n: number, drivers: number, site: number): ExactStep {
