@@ -167,7 +167,7 @@ export const clinical = section(
       {
         enabled: flag(
           false,
-          "an isolated recurrence in the breast or the axillary nodes is excised with the first operation's margins (residualFraction); one with disease elsewhere, or in the distant node station, is not (Halyard et al. 2012, ACR Appropriateness Criteria, Am J Clin Oncol 35:178; Huang et al. 2021, Front Oncol 11:763119)",
+          "an isolated recurrence in the breast or the axillary nodes is excised with the first operation's margins (residualFraction); one with disease elsewhere, or in the distant node station, is not (Halyard et al. 2012, ACR Appropriateness Criteria, Am J Clin Oncol 35(2), doi:10.1097/COC.0b013e3182439084; Huang et al. 2021, Front Oncol 11:763119)",
         ),
       },
       'salvage surgery of a local or regional recurrence',
@@ -176,7 +176,7 @@ export const clinical = section(
       {
         enabled: flag(
           false,
-          'systemic therapy of disease that has spread or come back: from a metastatic diagnosis (at surgery) or the first recurrence, line after line',
+          'systemic therapy of disease that has spread or come back: from a distant stage at diagnosis (at surgery) or a recurrence that salvage does not remove, line after line',
         ),
         lines: int(3, 1, 20, {
           unit: 'lines',
