@@ -386,8 +386,8 @@ function acquireResistance(ctx: Context): void {
 }
 
 /**
- * Systemic therapy of disease that has spread or come back: from a metastatic
- * diagnosis (at surgery) or the first recurrence it replaces adjuvant endocrine
+ * Systemic therapy of disease that has spread or come back: from a distant stage at
+ * diagnosis (at surgery) or a recurrence salvage does not remove it replaces adjuvant endocrine
  * therapy and gives its lines in turn. Each line slows and kills cycling cells until
  * the disease escapes it by acquired resistance, the endocrine law's Goldie–Coldman
  * escape (large disease escapes sooner); after the last line the disease grows
