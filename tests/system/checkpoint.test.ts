@@ -64,6 +64,33 @@ describe('checkpoints', () => {
     }
   });
 
+  it('resumes in the middle of a line of metastatic therapy, after salvage', () => {
+    // Local recurrences salvaged, then a relapse in the lung and line 1 (as in the salvage
+    // law's test): the line, its factors, its escape level and hazard are restored.
+    const scenario = fastScenario({
+      time: { durationDays: 2000 },
+      invasion: { bloodRate: 0.004 },
+      clinical: {
+        surgery: { residualFraction: 1e-3 },
+        salvage: { enabled: true },
+        metastaticTherapy: {
+          enabled: true,
+          divisionFactor: 0.5,
+          deathRate: 0.01,
+          resistancePerDivision: 1e-9,
+        },
+      },
+    });
+    const whole = runToEnd(createSimulation(scenario, { seed: 1 }));
+    const events = whole.ctx.state.events;
+    const line = events.find((e) => e.type === 'metastatic_line');
+    if (!line) throw new Error('no line of metastatic therapy to cut into');
+    expect(events.some((e) => e.type === 'salvage' && e.day < line.day)).toBe(true);
+    const first = runToEnd(createSimulation(scenario, { seed: 1 }), line.day + 5);
+    expect(first.ctx.state.clinical.metastaticLine).toBeGreaterThan(0);
+    expect(runFiles(result(runToEnd(resume(checkpoint(first)))))).toEqual(runFiles(result(whole)));
+  });
+
   it('resumes cohort rows to the last digit of their founding means', () => {
     // A new colony row must not inherit the rounding of whatever its slot in the
     // spare store held the step before: a resumed run starts with an empty one.
