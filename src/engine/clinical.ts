@@ -140,6 +140,20 @@ function cull(ctx: Context, where: (t: Tumour | number) => boolean, survive: num
     dropEmptyRows(store, index);
   }
 }
+/**
+ * An operation with clear margins: each cell where `where` holds is left with
+ * `surgery.residualFraction`, and what is left is microscopic disease without the
+ * tumour's vessels, which must switch again.
+ */
+function excise(ctx: Context, where: (t: Tumour | number) => boolean): void {
+  const s = ctx.scenario;
+  cull(ctx, where, s.clinical.surgery.residualFraction);
+  for (const t of ctx.state.tumours) {
+    if (!where(t)) continue;
+    t.vascular = false;
+    t.capacity = s.angiogenesis.avascularCapacityCells;
+  }
+}
 const atSite = (sites: number[]) => (x: Tumour | number) =>
   sites.includes(typeof x === 'number' ? x : x.site);
 
@@ -173,11 +187,8 @@ function detect(ctx: Context, primary: Tumour): void {
 function surgery(ctx: Context, primary: Tumour): void {
   const { state, scenario: s } = ctx;
   const rule = s.clinical.surgery.nodeRule;
-  cull(ctx, (x) => x === primary, s.clinical.surgery.residualFraction);
-  // What surgery leaves is microscopic disease without the tumour's vessels: it must switch again.
+  excise(ctx, (x) => x === primary);
   primary.residual = true;
-  primary.vascular = false;
-  primary.capacity = s.angiogenesis.avascularCapacityCells;
   state.clinical.surgeryDay = state.day;
   // Disease already visible at surgery is metastatic at diagnosis, not a later recurrence,
   // and stages the patient as it would have at detection.
@@ -328,13 +339,7 @@ function recurrence(ctx: Context): void {
   const isolated = c.stageAtDiagnosis !== 'distant' && detectable.every((t) => salvageable(t.site));
   if (s.clinical.salvage.enabled && isolated) {
     const sites = [...new Set(detectable.map((t) => t.site))];
-    cull(ctx, atSite(sites), s.clinical.surgery.residualFraction);
-    // What is left has lost its vessels, as after the first operation.
-    for (const t of state.tumours) {
-      if (!sites.includes(t.site)) continue;
-      t.vascular = false;
-      t.capacity = s.angiogenesis.avascularCapacityCells;
-    }
+    excise(ctx, atSite(sites));
     for (const site of sites) logEvent(state, 'salvage', SITES[site] as string, -1, 0);
     return;
   }

@@ -30,7 +30,7 @@ import {
   sum,
   tumourOf,
 } from '../support/phases.ts';
-import { arbitraryScenario, capped, fastScenario, uniform } from '../support/scenarios.ts';
+import { arbitraryScenario, capped, fastScenario, salvagedScenario, uniform } from '../support/scenarios.ts';
 
 describe('clinical layer', () => {
   /** A run of the fast scenario to day 400 without surgery, so that colonies and dormant cells exist. */
@@ -374,17 +374,7 @@ describe('clinical layer', () => {
   });
 
   it('salvage excises an isolated recurrence in the breast or the axilla; any other recurrence starts metastatic therapy', () => {
-    // A wide margin and little blood shedding: local recurrences, salvaged again and again,
-    // before the disease spreads to the lung.
-    const scenario = fastScenario({
-      time: { durationDays: 2000 },
-      invasion: { bloodRate: 0.004 },
-      clinical: {
-        surgery: { residualFraction: 1e-3 },
-        salvage: { enabled: true },
-        metastaticTherapy: { enabled: true, divisionFactor: 0.5 },
-      },
-    });
+    const scenario = salvagedScenario({ divisionFactor: 0.5 });
     const detectable = cellsForDiameter(scenario.clinical.metastasisDetectionMm, scenario.body.cellsPerMm3);
     const salvageable = [PRIMARY_SITE, SENTINEL, siteIndex('regionalNode')];
     let salvages = 0;

@@ -27,6 +27,23 @@ export function fastScenario(overrides: Record<string, unknown> = {}): Scenario 
 }
 
 /**
+ * Wide surgical margins, little blood shedding and salvage on: local recurrences,
+ * excised again and again, before the disease relapses in the lung and metastatic
+ * therapy (with these settings) begins.
+ */
+export function salvagedScenario(metastaticTherapy: Record<string, unknown>): Scenario {
+  return fastScenario({
+    time: { durationDays: 2000 },
+    invasion: { bloodRate: 0.004 },
+    clinical: {
+      surgery: { residualFraction: 1e-3 },
+      salvage: { enabled: true },
+      metastaticTherapy: { enabled: true, ...metastaticTherapy },
+    },
+  });
+}
+
+/**
  * A number spread evenly over [min, max]. fc.double draws evenly over the doubles
  * themselves, so nearly all its values in [0, 1] are tiny (median about 1e-165);
  * rates and probabilities want this instead.

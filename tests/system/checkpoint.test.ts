@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runFiles } from '../../src/engine/output.ts';
 import { checkpoint, createSimulation, result, resume, runToEnd } from '../../src/engine/simulation.ts';
-import { arbitraryScenario, capped, fastScenario, uniform } from '../support/scenarios.ts';
+import { arbitraryScenario, capped, fastScenario, salvagedScenario, uniform } from '../support/scenarios.ts';
 
 describe('checkpoints', () => {
   it('resume bit-identically from any day', () => {
@@ -65,22 +65,9 @@ describe('checkpoints', () => {
   });
 
   it('resumes in the middle of a line of metastatic therapy, after salvage', () => {
-    // Local recurrences salvaged, then a relapse in the lung and line 1 (as in the salvage
-    // law's test): the line, its factors, its escape level and hazard are restored.
-    const scenario = fastScenario({
-      time: { durationDays: 2000 },
-      invasion: { bloodRate: 0.004 },
-      clinical: {
-        surgery: { residualFraction: 1e-3 },
-        salvage: { enabled: true },
-        metastaticTherapy: {
-          enabled: true,
-          divisionFactor: 0.5,
-          deathRate: 0.01,
-          resistancePerDivision: 1e-9,
-        },
-      },
-    });
+    // Local recurrences salvaged, then a relapse in the lung and line 1: the line, its
+    // factors, its escape level and hazard are restored.
+    const scenario = salvagedScenario({ divisionFactor: 0.5, deathRate: 0.01, resistancePerDivision: 1e-9 });
     const whole = runToEnd(createSimulation(scenario, { seed: 1 }));
     const events = whole.ctx.state.events;
     const line = events.find((e) => e.type === 'metastatic_line');
