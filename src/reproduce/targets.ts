@@ -151,10 +151,11 @@ const SEER_SURVIVAL_BY_SUBTYPE = [
 ] as const;
 /**
  * The same page's 5-year relative survival of each subtype by summary stage (SEER 22
- * 2013–2019), HER2+ again the two HER2+ subtypes at their shares. Regional and distant
- * only: localized HR+/HER2− is 100.0%, whose band of ±25% on a mortality of 0 is empty.
+ * 2013–2019), HER2+ again the two HER2+ subtypes at their shares. No localized HR+/HER2−
+ * row (null): it is 100.0%, whose band of ±25% on a mortality of 0 is empty.
  */
 const SEER_SURVIVAL_BY_SUBTYPE_AND_STAGE = [
+  ['localized', [null, ['98.5% (HR+ 99.1%, HR− 97.2%)', 0.985], ['91.8%', 0.918]]],
   [
     'regional',
     [
@@ -261,6 +262,21 @@ function proportionCi(successes: number, n: number): [number, number, number] {
   const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
   const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
   return [p, Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+/** The odds ratio of an event in group a against group b, with Woolf's log-scale 95% interval. */
+function oddsRatio(
+  a: Measurement[],
+  b: Measurement[],
+  event: (m: Measurement) => boolean,
+): [number, number, number] {
+  const cells = [a.filter(event).length, a.filter((m) => !event(m)).length];
+  cells.push(b.filter(event).length, b.filter((m) => !event(m)).length);
+  if (cells.some((c) => c === 0)) return [Number.NaN, Number.NaN, Number.NaN];
+  const [a1, a0, b1, b0] = cells as [number, number, number, number];
+  const or = (a1 * b0) / (a0 * b1);
+  const half = 1.96 * Math.sqrt(1 / a1 + 1 / a0 + 1 / b1 + 1 / b0);
+  return [or, or * Math.exp(-half), or * Math.exp(half)];
 }
 
 /**
@@ -705,15 +721,16 @@ export const TARGETS: Target[] = [
       'EBCTCG 2011, Lancet 378:771 (20 trials of about 5 years of tamoxifen against none, 10,645 ER+ women)',
     scenario: 'ebctcg-2011',
     // Two arms of equal size: the same ER+ patients with and without five years of endocrine
-    // therapy. Paired, the arms differ only from the therapy's start, so the ratios' noise is
-    // the therapy's effect rather than the draw of two sets of patients.
+    // therapy, in the clinic of the trials' time (no salvage, no metastatic lines). Paired,
+    // the arms differ only from the therapy's start, so the ratios' noise is the therapy's
+    // effect rather than the draw of two sets of patients.
     paired: true,
     population: [
-      { scenario: 'breast-er-positive', share: 0.5 },
+      { scenario: 'breast-er-positive-tamoxifen', share: 0.5 },
       { scenario: 'breast-er-positive-untreated', share: 0.5 },
     ],
     // 1,000 patients an arm, followed for 15 years after surgery. The mortality ratios rest
-    // on the fewest events: the log of years 0-4's has a standard error near 0.22.
+    // on the fewest events: the log of years 0-4's has a standard error near 0.2.
     replicates: 2000,
     ciReplicates: 200,
     measure(result, s) {
@@ -1014,17 +1031,34 @@ export const TARGETS: Target[] = [
           ),
         ),
         ...SEER_SURVIVAL_BY_SUBTYPE_AND_STAGE.flatMap(([stage, values]) =>
-          values.map(([text, value], subtype) =>
-            row(
-              this,
-              `5-year survival, ${SEER_SURVIVAL_BY_SUBTYPE[subtype]?.[0]}, ${stage} at diagnosis`,
-              `${text} (relative survival)`,
-              survival(ms, (m) => m.subtype === subtype && m.stage === STAGES.indexOf(stage)),
-              survivalBand(value),
-              '±25% relative on 5-year mortality',
-              'SEER 22 2013–2019, Female Breast Cancer Subtypes (Cancer Stat Facts)',
-            ),
+          values.flatMap((cell, subtype) =>
+            cell
+              ? [
+                  row(
+                    this,
+                    `5-year survival, ${SEER_SURVIVAL_BY_SUBTYPE[subtype]?.[0]}, ${stage} at diagnosis`,
+                    `${cell[0]} (relative survival)`,
+                    survival(ms, (m) => m.subtype === subtype && m.stage === STAGES.indexOf(stage)),
+                    survivalBand(cell[1]),
+                    '±25% relative on 5-year mortality',
+                    'SEER 22 2013–2019, Female Breast Cancer Subtypes (Cancer Stat Facts)',
+                  ),
+                ]
+              : [],
           ),
+        ),
+        row(
+          this,
+          'odds of distant metastases at diagnosis, HER2+ (breast-her2-early) against HR+/HER2− (breast-er-positive)',
+          'odds ratio 1.32 (HR+/HER2+ 1.29, HR−/HER2+ 1.40, adjusted; at their shares)',
+          oddsRatio(
+            ms.filter((m) => diagnosed(m) && m.subtype === 1),
+            ms.filter((m) => diagnosed(m) && m.subtype === 0),
+            (m) => m.stage === 2,
+          ),
+          relative(1.32),
+          '±25% relative',
+          'Tao et al. 2016, Cancer Causes Control 27:1127 (California Cancer Registry 2005–2011, stage IV against I–III)',
         ),
       ];
     },

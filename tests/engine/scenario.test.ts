@@ -14,6 +14,7 @@ const BUILT_IN = [
   'breast-her2-early',
   'breast-her2-late',
   'breast-er-positive',
+  'breast-er-positive-tamoxifen',
   'breast-er-positive-untreated',
   'breast-triple-negative',
   'breast-er-positive-1980',
@@ -55,8 +56,26 @@ describe('built-in scenarios', () => {
     expect([early.invasion.programme, late.invasion.programme]).toEqual(['early', 'late']);
   });
 
-  it('the untreated ER+ arm differs from breast-er-positive only in its endocrine therapy being off', () => {
-    const treated = asPatient(loadScenarioFile('breast-er-positive'));
+  it('the treated arm of the tamoxifen trials differs from breast-er-positive only in the clinic of its time', () => {
+    const today = asPatient(loadScenarioFile('breast-er-positive'));
+    const trial = asPatient(loadScenarioFile('breast-er-positive-tamoxifen'));
+    const strip = (s: typeof today) => ({
+      ...s,
+      name: '',
+      description: '',
+      clinical: {
+        ...s.clinical,
+        salvage: { enabled: false },
+        metastaticTherapy: { ...s.clinical.metastaticTherapy, enabled: false },
+      },
+    });
+    expect(strip(trial)).toEqual(strip(today));
+    const { endocrine, salvage, metastaticTherapy } = trial.clinical;
+    expect([endocrine, salvage, metastaticTherapy].map((c) => c.enabled)).toEqual([true, false, false]);
+  });
+
+  it('the untreated ER+ arm differs from the treated arm only in its endocrine therapy being off', () => {
+    const treated = asPatient(loadScenarioFile('breast-er-positive-tamoxifen'));
     const untreated = asPatient(loadScenarioFile('breast-er-positive-untreated'));
     const strip = (s: typeof treated) => ({
       ...s,

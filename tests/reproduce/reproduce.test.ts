@@ -171,25 +171,46 @@ describe('published results', () => {
       const oneDay = { ...s, time: { ...s.time, durationDays: 1 } };
       expect(t.measure(runReplicate(oneDay, 0), oneDay).subtype).toBe(k);
     });
-    // Two ER+ patients (one dies within five years), one triple-negative, one ER+ not followed.
+    // Two ER+ patients (one dies within five years), two triple-negative (the localized one
+    // dies), one ER+ not followed.
     const ms = [
       { subtype: 0, stage: 0, followed: 1, alive5: 1 },
       { subtype: 0, stage: 1, followed: 1, alive5: 0 },
       { subtype: 2, stage: 1, followed: 1, alive5: 1 },
+      { subtype: 2, stage: 0, followed: 1, alive5: 0 },
       { subtype: 0, stage: 0, followed: 0, alive5: 0 },
     ];
-    const value = (q: string) =>
-      t.rows(ms, loadScenarioFile('breast-er-positive')).find((r) => r.quantity === `5-year survival, ${q}`)
+    const s = loadScenarioFile('breast-er-positive');
+    const value = (q: string, of = ms) =>
+      t.rows(of, s).find((r) => r.quantity === (q.startsWith('odds') ? q : `5-year survival, ${q}`))
         ?.simulated;
     expect(value('HR+/HER2− (breast-er-positive)')).toBe(0.5);
     expect(value('HER2+ (breast-her2-early)')).toBeNaN();
-    expect(value('HR−/HER2− (breast-triple-negative)')).toBe(1);
-    expect(value('localized at diagnosis')).toBe(1);
+    expect(value('HR−/HER2− (breast-triple-negative)')).toBe(0.5);
+    expect(value('localized at diagnosis')).toBe(0.5);
     expect(value('regional at diagnosis')).toBe(0.5);
     // By subtype and stage: the ER+ regional patient died, the triple-negative one lived.
     expect(value('HR+/HER2− (breast-er-positive), regional at diagnosis')).toBe(0);
     expect(value('HR−/HER2− (breast-triple-negative), regional at diagnosis')).toBe(1);
     expect(value('HR+/HER2− (breast-er-positive), distant at diagnosis')).toBeNaN();
+    expect(value('HR−/HER2− (breast-triple-negative), localized at diagnosis')).toBe(0);
+    // No localized HR+/HER2− row: SEER's 100.0% leaves no band.
+    expect(value('HR+/HER2− (breast-er-positive), localized at diagnosis')).toBeUndefined();
+    // Odds of distant disease at diagnosis: HER2+ 2 of 4, ER+ 1 of 4, so (2 × 3) / (2 × 1) = 3;
+    // undiagnosed patients (stage -1) and other subtypes are not counted.
+    const odds =
+      'odds of distant metastases at diagnosis, HER2+ (breast-her2-early) against HR+/HER2− (breast-er-positive)';
+    const staged = [
+      ...[2, 2, 0, 1, -1].map((stage) => ({ subtype: 1, stage, followed: 0, alive5: 0 })),
+      ...[2, 0, 0, 1, 2].map((stage, i) => ({ subtype: i < 4 ? 0 : 2, stage, followed: 0, alive5: 0 })),
+    ];
+    expect(value(odds, staged)).toBe(3);
+    expect(
+      value(
+        odds,
+        staged.filter((m) => !(m.subtype === 0 && m.stage === 2)),
+      ),
+    ).toBeNaN();
   });
 
   it('the population targets measure stage, survival and first sites on a small ensemble', () => {
