@@ -270,10 +270,11 @@ function oddsRatio(
   b: Measurement[],
   event: (m: Measurement) => boolean,
 ): [number, number, number] {
-  const cells = [a.filter(event).length, a.filter((m) => !event(m)).length];
-  cells.push(b.filter(event).length, b.filter((m) => !event(m)).length);
-  if (cells.some((c) => c === 0)) return [Number.NaN, Number.NaN, Number.NaN];
-  const [a1, a0, b1, b0] = cells as [number, number, number, number];
+  const a1 = a.filter(event).length;
+  const b1 = b.filter(event).length;
+  const a0 = a.length - a1;
+  const b0 = b.length - b1;
+  if (a1 === 0 || a0 === 0 || b1 === 0 || b0 === 0) return [Number.NaN, Number.NaN, Number.NaN];
   const or = (a1 * b0) / (a0 * b1);
   const half = 1.96 * Math.sqrt(1 / a1 + 1 / a0 + 1 / b1 + 1 / b0);
   return [or, or * Math.exp(-half), or * Math.exp(half)];

@@ -181,9 +181,9 @@ describe('published results', () => {
       { subtype: 0, stage: 0, followed: 0, alive5: 0 },
     ];
     const s = loadScenarioFile('breast-er-positive');
-    const value = (q: string, of = ms) =>
-      t.rows(of, s).find((r) => r.quantity === (q.startsWith('odds') ? q : `5-year survival, ${q}`))
-        ?.simulated;
+    const simulated = (quantity: string, of = ms) =>
+      t.rows(of, s).find((r) => r.quantity === quantity)?.simulated;
+    const value = (q: string) => simulated(`5-year survival, ${q}`);
     expect(value('HR+/HER2− (breast-er-positive)')).toBe(0.5);
     expect(value('HER2+ (breast-her2-early)')).toBeNaN();
     expect(value('HR−/HER2− (breast-triple-negative)')).toBe(0.5);
@@ -204,9 +204,9 @@ describe('published results', () => {
       ...[2, 2, 0, 1, -1].map((stage) => ({ subtype: 1, stage, followed: 0, alive5: 0 })),
       ...[2, 0, 0, 1, 2].map((stage, i) => ({ subtype: i < 4 ? 0 : 2, stage, followed: 0, alive5: 0 })),
     ];
-    expect(value(odds, staged)).toBe(3);
+    expect(simulated(odds, staged)).toBe(3);
     expect(
-      value(
+      simulated(
         odds,
         staged.filter((m) => !(m.subtype === 0 && m.stage === 2)),
       ),
