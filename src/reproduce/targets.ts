@@ -9,6 +9,7 @@
 import seedrandom from 'seedrandom';
 import {
   kaplanMeierFit,
+  kaplanMeierMedian,
   medianWithCi,
   type SurvivalAt,
   survivalAt,
@@ -179,6 +180,50 @@ const SEER_SURVIVAL_BY_STAGE = [
   ['regional', '86.3%', 0.863],
   ['distant', '31.0%', 0.31],
 ] as const;
+
+/**
+ * The first line of metastatic therapy in the trials that set today's standard for
+ * each subtype, in BREAST_POPULATION's order: median progression-free survival and
+ * overall survival in months from the start of the line (null: not taken). The
+ * triple-negative line of the model is chemotherapy alone, KEYNOTE-355's control arm;
+ * its overall survival is left out (the intention-to-treat median was not at hand).
+ */
+const FIRST_LINE_TRIALS = [
+  {
+    label: 'HR+/HER2− (breast-er-positive)',
+    pfs: [
+      '24.8 months (PALOMA-2, palbociclib with letrozole)',
+      24.8,
+      'Finn et al. 2016, N Engl J Med 375:1925',
+    ],
+    os: [
+      '53.9 months (PALOMA-2, final analysis)',
+      53.9,
+      'Finn et al. 2024, J Clin Oncol (PALOMA-2 final overall survival)',
+    ],
+  },
+  {
+    label: 'HER2+ (breast-her2-early)',
+    pfs: [
+      '18.5 months (CLEOPATRA, pertuzumab, trastuzumab and docetaxel)',
+      18.5,
+      'Baselga et al. 2012, N Engl J Med 366:109',
+    ],
+    os: ['56.5 months (CLEOPATRA)', 56.5, 'Swain et al. 2015, N Engl J Med 372:724'],
+  },
+  {
+    label: 'HR−/HER2− (breast-triple-negative)',
+    pfs: [
+      '5.6 months (KEYNOTE-355, placebo with chemotherapy, intention to treat)',
+      5.6,
+      'Cortes et al. 2020, Lancet 396:1817',
+    ],
+    os: null,
+  },
+] as const;
+/** Years each patient is followed from the start of her first line: both trial medians of each subtype lie within. */
+const FIRST_LINE_YEARS = 6;
+const MONTH = 365.25 / 12;
 
 /**
  * The same subtypes as Carter, Allen & Henson's SEER cases (1977-1982) were found and
@@ -427,6 +472,54 @@ function clinicalComplete(events: readonly RunEvent[], day: number): boolean {
     events.some((e) => e.type === 'surgery') &&
     firstOrganMacro(events) !== undefined
   );
+}
+
+/**
+ * The first line of metastatic therapy, whenever it starts (trial patients relapse early
+ * and late, or are metastatic at diagnosis), followed FIRST_LINE_YEARS from its start:
+ * days to the disease's escape from it or death (progression-free survival) and to
+ * death (overall survival), each with 1 for an event and 0 for censoring; -1 days for a
+ * patient who started no line.
+ */
+function firstLineMeasure(r: SimulationResult) {
+  const start = firstLineStart(r.events);
+  if (start === undefined) return { pfsDays: -1, pfsEvent: 0, osDays: -1, osEvent: 0 };
+  const end = Math.min(r.summary.daysSimulated, start + FIRST_LINE_YEARS * YEAR);
+  const death = r.summary.deathDay >= 0 && r.summary.deathDay <= end ? r.summary.deathDay : -1;
+  const escaped = r.events.find(
+    (e) => e.type === 'metastatic_progression' && e.value === 1 && e.day <= end,
+  )?.day;
+  const pfsEnd = escaped ?? (death >= 0 ? death : end);
+  return {
+    pfsDays: pfsEnd - start,
+    pfsEvent: escaped !== undefined || death >= 0 ? 1 : 0,
+    osDays: (death >= 0 ? death : end) - start,
+    osEvent: death >= 0 ? 1 : 0,
+  };
+}
+
+const firstLineStart = (events: readonly RunEvent[]) =>
+  events.find((e) => e.type === 'metastatic_line' && e.value === 1)?.day;
+
+/**
+ * firstLineMeasure has all it reads once a started first line has been followed its
+ * years; a patient who has not started one may still, until the run ends.
+ */
+function firstLineComplete(events: readonly RunEvent[], day: number): boolean {
+  const start = firstLineStart(events);
+  return start !== undefined && day >= start + FIRST_LINE_YEARS * YEAR;
+}
+
+/** Kaplan–Meier median (months) with its 95% interval over the patients who started a first line. */
+function firstLineMedian(ms: Measurement[], which: 'pfs' | 'os'): [number, number, number] {
+  const started = ms.filter((m) => (m[`${which}Days`] as number) >= 0);
+  if (started.length === 0) return [Number.NaN, Number.NaN, Number.NaN];
+  const fit = kaplanMeierFit(
+    started.map((m) => (m[`${which}Days`] as number) / MONTH),
+    started.map((m) => m[`${which}Event`] === 1),
+  );
+  const { median, low, high } = kaplanMeierMedian(fit);
+  return [median, low, high];
 }
 
 /** Weighted least-squares line through (x, share) points; R² when the slope is positive, else 0. */
@@ -941,9 +1034,9 @@ export const TARGETS: Target[] = [
       // The member a patient was drawn from (by name; -1 for a scenario of another name):
       // SEER gives survival by subtype.
       const subtype = BREAST_POPULATION.findIndex((m) => m.scenario === s.name);
-      return { ...clinicalMeasure(result, s), subtype };
+      return { ...clinicalMeasure(result, s), ...firstLineMeasure(patientRun(result)), subtype };
     },
-    complete: clinicalComplete,
+    complete: (events, day) => clinicalComplete(events, day) && firstLineComplete(events, day),
     rows(ms) {
       const diagnosed = (m: Measurement) => (m.stage as number) >= 0;
       const seer = 'SEER summary stage, female breast (Cancer Stat Facts)';
@@ -1048,6 +1141,33 @@ export const TARGETS: Target[] = [
               : [],
           ),
         ),
+        ...FIRST_LINE_TRIALS.flatMap((trial, subtype) => {
+          const own = ms.filter((m) => m.subtype === subtype);
+          const [text, months, source] = trial.pfs;
+          const pfs = row(
+            this,
+            `median progression-free survival on the first line of metastatic therapy, ${trial.label} (months)`,
+            text,
+            firstLineMedian(own, 'pfs'),
+            relative(months),
+            '±25% relative',
+            source,
+          );
+          if (!trial.os) return [pfs];
+          const [osText, osMonths, osSource] = trial.os;
+          return [
+            pfs,
+            row(
+              this,
+              `median overall survival from the start of the first line, ${trial.label} (months)`,
+              osText,
+              firstLineMedian(own, 'os'),
+              relative(osMonths),
+              '±25% relative',
+              osSource,
+            ),
+          ];
+        }),
         row(
           this,
           'odds of distant metastases at diagnosis, HER2+ (breast-her2-early) against HR+/HER2− (breast-er-positive)',

@@ -213,6 +213,63 @@ describe('published results', () => {
     ).toBeNaN();
   });
 
+  it('breast-population reads first-line medians by Kaplan–Meier over the patients who started a line', () => {
+    const t = TARGETS.find((x) => x.name === 'breast-population');
+    if (!t) throw new Error('breast-population');
+    const month = 365.25 / 12;
+    const patient = (subtype: number, pfs: number, pfsEvent: number, os = -1, osEvent = 0) => ({
+      subtype,
+      stage: 1,
+      followed: 0,
+      alive5: 0,
+      pfsDays: pfs < 0 ? -1 : pfs * month,
+      pfsEvent,
+      osDays: os < 0 ? -1 : os * month,
+      osEvent,
+    });
+    // ER+: escapes at 10, 30 and 40 months, one censored at 20: S(10) = 3/4, S(30) = 3/4 × 1/2,
+    // so the median is 30 months (of all four times, censoring ignored, it would be 25).
+    // Deaths at 40, 40 and 50 months, one censored at 60: S = 1/2 from 40 to 50, and R's
+    // survfit then takes the midpoint, 45. A patient who never started a line (-1) and the
+    // other subtypes are not counted.
+    const ms = [
+      patient(0, 10, 1, 40, 1),
+      patient(0, 20, 0, 60, 0),
+      patient(0, 30, 1, 50, 1),
+      patient(0, 40, 1, 40, 1),
+      patient(0, -1, 0),
+      patient(1, 2, 1, 3, 1),
+      patient(2, 5, 0),
+    ];
+    const s = loadScenarioFile('breast-er-positive');
+    const simulated = (quantity: string) => t.rows(ms, s).find((r) => r.quantity === quantity)?.simulated;
+    const erPositive = 'HR+/HER2− (breast-er-positive) (months)';
+    expect(
+      simulated(`median progression-free survival on the first line of metastatic therapy, ${erPositive}`),
+    ).toBeCloseTo(30, 9);
+    expect(simulated(`median overall survival from the start of the first line, ${erPositive}`)).toBeCloseTo(
+      45,
+      9,
+    );
+    expect(
+      simulated(
+        'median progression-free survival on the first line of metastatic therapy, HER2+ (breast-her2-early) (months)',
+      ),
+    ).toBeCloseTo(2, 9);
+    // One censored triple-negative patient: the curve never reaches one half.
+    expect(
+      simulated(
+        'median progression-free survival on the first line of metastatic therapy, HR−/HER2− (breast-triple-negative) (months)',
+      ),
+    ).toBeNaN();
+    // KEYNOTE-355's overall survival is not taken: no such row.
+    expect(
+      simulated(
+        'median overall survival from the start of the first line, HR−/HER2− (breast-triple-negative) (months)',
+      ),
+    ).toBeUndefined();
+  });
+
   it('the population targets measure stage, survival and first sites on a small ensemble', () => {
     const rows = evaluate('breast-population', 12);
     expect(rows.map((r) => r.quantity)).toContain('distant metastases at diagnosis');
@@ -257,6 +314,11 @@ describe('published results', () => {
       // Measurements hold only what the rows read, so they are equal, not just the rows.
       const measured = (rs: typeof whole) => rs.map((r, i) => target.measure(r, scenarioOf(i)));
       expect(measured(stopped), target.name).toEqual(measured(whole));
+      // breast-population follows a first line for years: some of these patients start one.
+      const lined = whole.filter((r) =>
+        (r as SimulationResult).events.some((e) => e.type === 'metastatic_line'),
+      );
+      if (target.name === 'breast-population') expect(lined.length).toBeGreaterThan(0);
     }
   });
 
