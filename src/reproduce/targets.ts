@@ -184,9 +184,10 @@ const SEER_SURVIVAL_BY_STAGE = [
 /**
  * The first line of metastatic therapy in the trials that set today's standard for
  * each subtype, in BREAST_POPULATION's order: median progression-free survival and
- * overall survival in months from the start of the line (null: not taken). The
- * triple-negative line of the model is chemotherapy alone, KEYNOTE-355's control arm;
- * its overall survival is left out (the intention-to-treat median was not at hand).
+ * overall survival in months from the start of the line. The triple-negative line of
+ * the model is chemotherapy alone, KEYNOTE-355's control arm; its overall survival is
+ * the final analysis's for the patients with PD-L1 CPS ≥ 1 (the subgroup whose control
+ * arm the abstract gives; 16.1 months with CPS ≥ 10).
  */
 const FIRST_LINE_TRIALS = [
   {
@@ -218,11 +219,15 @@ const FIRST_LINE_TRIALS = [
       5.6,
       'Cortes et al. 2020, Lancet 396:1817',
     ],
-    os: null,
+    os: [
+      '16.0 months (KEYNOTE-355 control arm, PD-L1 CPS ≥ 1, three quarters of the trial)',
+      16.0,
+      'Cortes et al. 2022, N Engl J Med 387:217',
+    ],
   },
 ] as const;
 /** Years each patient is followed from the start of her first line: both trial medians of each subtype lie within. */
-const FIRST_LINE_YEARS = 6;
+export const FIRST_LINE_YEARS = 6;
 const MONTH = 365.25 / 12;
 
 /**
@@ -481,12 +486,15 @@ function clinicalComplete(events: readonly RunEvent[], day: number): boolean {
  * death (overall survival), each with 1 for an event and 0 for censoring; -1 days for a
  * patient who started no line.
  */
-function firstLineMeasure(r: SimulationResult) {
-  const start = firstLineStart(r.events);
+export function firstLineMeasure(
+  events: readonly RunEvent[],
+  summary: { daysSimulated: number; deathDay: number },
+) {
+  const start = firstLineStart(events);
   if (start === undefined) return { pfsDays: -1, pfsEvent: 0, osDays: -1, osEvent: 0 };
-  const end = Math.min(r.summary.daysSimulated, start + FIRST_LINE_YEARS * YEAR);
-  const death = r.summary.deathDay >= 0 && r.summary.deathDay <= end ? r.summary.deathDay : -1;
-  const escaped = r.events.find(
+  const end = Math.min(summary.daysSimulated, start + FIRST_LINE_YEARS * YEAR);
+  const death = summary.deathDay >= 0 && summary.deathDay <= end ? summary.deathDay : -1;
+  const escaped = events.find(
     (e) => e.type === 'metastatic_progression' && e.value === 1 && e.day <= end,
   )?.day;
   const pfsEnd = escaped ?? (death >= 0 ? death : end);
@@ -505,7 +513,7 @@ const firstLineStart = (events: readonly RunEvent[]) =>
  * firstLineMeasure has all it reads once a started first line has been followed its
  * years; a patient who has not started one may still, until the run ends.
  */
-function firstLineComplete(events: readonly RunEvent[], day: number): boolean {
+export function firstLineComplete(events: readonly RunEvent[], day: number): boolean {
   const start = firstLineStart(events);
   return start !== undefined && day >= start + FIRST_LINE_YEARS * YEAR;
 }
@@ -1034,7 +1042,8 @@ export const TARGETS: Target[] = [
       // The member a patient was drawn from (by name; -1 for a scenario of another name):
       // SEER gives survival by subtype.
       const subtype = BREAST_POPULATION.findIndex((m) => m.scenario === s.name);
-      return { ...clinicalMeasure(result, s), ...firstLineMeasure(patientRun(result)), subtype };
+      const { events, summary } = patientRun(result);
+      return { ...clinicalMeasure(result, s), ...firstLineMeasure(events, summary), subtype };
     },
     complete: (events, day) => clinicalComplete(events, day) && firstLineComplete(events, day),
     rows(ms) {
@@ -1143,30 +1152,22 @@ export const TARGETS: Target[] = [
         ),
         ...FIRST_LINE_TRIALS.flatMap((trial, subtype) => {
           const own = ms.filter((m) => m.subtype === subtype);
-          const [text, months, source] = trial.pfs;
-          const pfs = row(
-            this,
-            `median progression-free survival on the first line of metastatic therapy, ${trial.label} (months)`,
-            text,
-            firstLineMedian(own, 'pfs'),
-            relative(months),
-            '±25% relative',
-            source,
-          );
-          if (!trial.os) return [pfs];
-          const [osText, osMonths, osSource] = trial.os;
-          return [
-            pfs,
+          return (
+            [
+              ['pfs', 'median progression-free survival on the first line of metastatic therapy', trial.pfs],
+              ['os', 'median overall survival from the start of the first line', trial.os],
+            ] as const
+          ).map(([which, quantity, [text, months, source]]) =>
             row(
               this,
-              `median overall survival from the start of the first line, ${trial.label} (months)`,
-              osText,
-              firstLineMedian(own, 'os'),
-              relative(osMonths),
+              `${quantity}, ${trial.label} (months)`,
+              text,
+              firstLineMedian(own, which),
+              relative(months),
               '±25% relative',
-              osSource,
+              source,
             ),
-          ];
+          );
         }),
         row(
           this,

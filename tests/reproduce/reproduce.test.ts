@@ -9,6 +9,9 @@ import { asPatient } from '../../src/engine/scenario.ts';
 import type { SimulationResult } from '../../src/engine/simulation.ts';
 import {
   BREAST_POPULATION,
+  FIRST_LINE_YEARS,
+  firstLineComplete,
+  firstLineMeasure,
   hahnfeldtOde,
   measureReplicate,
   patientOfReplicate,
@@ -239,7 +242,7 @@ describe('published results', () => {
       patient(0, 40, 1, 40, 1),
       patient(0, -1, 0),
       patient(1, 2, 1, 3, 1),
-      patient(2, 5, 0),
+      patient(2, 5, 0, 5, 0),
     ];
     const s = loadScenarioFile('breast-er-positive');
     const simulated = (quantity: string) => t.rows(ms, s).find((r) => r.quantity === quantity)?.simulated;
@@ -256,18 +259,57 @@ describe('published results', () => {
         'median progression-free survival on the first line of metastatic therapy, HER2+ (breast-her2-early) (months)',
       ),
     ).toBeCloseTo(2, 9);
-    // One censored triple-negative patient: the curve never reaches one half.
+    // One censored triple-negative patient: the curves never reach one half.
+    const tripleNegative = 'HR−/HER2− (breast-triple-negative) (months)';
     expect(
       simulated(
-        'median progression-free survival on the first line of metastatic therapy, HR−/HER2− (breast-triple-negative) (months)',
+        `median progression-free survival on the first line of metastatic therapy, ${tripleNegative}`,
       ),
     ).toBeNaN();
-    // KEYNOTE-355's overall survival is not taken: no such row.
     expect(
-      simulated(
-        'median overall survival from the start of the first line, HR−/HER2− (breast-triple-negative) (months)',
+      simulated(`median overall survival from the start of the first line, ${tripleNegative}`),
+    ).toBeNaN();
+  });
+
+  it('a first line is followed its years from its start: escape or death within them are events, the rest censored', () => {
+    const window = FIRST_LINE_YEARS * 365.25;
+    const start = 1000;
+    const event = (type: string, day: number, value = 1) => ({ day, type, site: '', value, detail: '' });
+    const line = [event('detection', 100, 20), event('metastatic_line', start)];
+    const measure = (events: ReturnType<typeof event>[], deathDay = -1, daysSimulated = 10_950) =>
+      firstLineMeasure([...line, ...events], { deathDay, daysSimulated });
+    // Escape, then death: both events, each from the line's start.
+    expect(measure([event('metastatic_progression', 1300)], 1500)).toEqual({
+      pfsDays: 300,
+      pfsEvent: 1,
+      osDays: 500,
+      osEvent: 1,
+    });
+    // Death on the day the line starts (a patient operated while distant).
+    expect(measure([], start)).toEqual({ pfsDays: 0, pfsEvent: 1, osDays: 0, osEvent: 1 });
+    // An escape from the second line is not the first line's; an escape and a death after
+    // the window are censored at its end.
+    expect(
+      measure(
+        [event('metastatic_progression', 1200, 2), event('metastatic_progression', start + window + 10)],
+        start + window + 20,
       ),
-    ).toBeUndefined();
+    ).toEqual({
+      pfsDays: window,
+      pfsEvent: 0,
+      osDays: window,
+      osEvent: 0,
+    });
+    // A run that ends before the window is censored where it ends.
+    expect(measure([], -1, start + 100)).toEqual({ pfsDays: 100, pfsEvent: 0, osDays: 100, osEvent: 0 });
+    // No line: left out.
+    expect(
+      firstLineMeasure([event('detection', 100, 20)], { deathDay: 900, daysSimulated: 900 }).pfsDays,
+    ).toBe(-1);
+    // The run may stop once the window has passed, never before, and never without a line.
+    expect(firstLineComplete(line, start + window - 1)).toBe(false);
+    expect(firstLineComplete(line, start + window)).toBe(true);
+    expect(firstLineComplete([event('detection', 100, 20)], 10_000)).toBe(false);
   });
 
   it('the population targets measure stage, survival and first sites on a small ensemble', () => {
@@ -314,11 +356,6 @@ describe('published results', () => {
       // Measurements hold only what the rows read, so they are equal, not just the rows.
       const measured = (rs: typeof whole) => rs.map((r, i) => target.measure(r, scenarioOf(i)));
       expect(measured(stopped), target.name).toEqual(measured(whole));
-      // breast-population follows a first line for years: some of these patients start one.
-      const lined = whole.filter((r) =>
-        (r as SimulationResult).events.some((e) => e.type === 'metastatic_line'),
-      );
-      if (target.name === 'breast-population') expect(lined.length).toBeGreaterThan(0);
     }
   });
 
