@@ -9,7 +9,7 @@ import { thinCohortColonies } from './phases/cohortColonies.ts';
 import { dropEmptyRows } from './phases/colonisation.ts';
 import { divisionRate, netRate } from './phases/growth.ts';
 import { bernoulli, binomial, exponential } from './samplers.ts';
-import { NODES, SITES } from './schema.ts';
+import { NODES, ORGANS, SITES } from './schema.ts';
 import {
   cellsForDiameter,
   type DtcStore,
@@ -40,21 +40,8 @@ export function primaryTumour(ctx: Context): Tumour | undefined {
   return t && !t.residual ? t : undefined;
 }
 
-export function totalBurden(ctx: Context): number {
-  let n = 0;
-  for (const t of ctx.state.tumours) n += tumourCells(t);
-  const c = ctx.state.colonies;
-  for (let i = 0; i < c.size; i++) n += (c.count[i] as number) * (c.cells[i] as number);
-  return n;
-}
-
-/**
- * The site holding the most tumour cells (records and cohort rows): where the burden
- * that kills a patient lies, which the death event reports (a node mass or an organ).
- * A walk of its own, called once at death, so that totalBurden, called every step,
- * stays a sum without a per-site array.
- */
-export function largestBurdenSite(ctx: Context): number {
+/** Tumour cells at each site (records and cohort rows), in SITES order. */
+export function burdenBySite(ctx: Context): number[] {
   const bySite = SITES.map(() => 0);
   for (const t of ctx.state.tumours) bySite[t.site] = (bySite[t.site] as number) + tumourCells(t);
   const c = ctx.state.colonies;
@@ -62,10 +49,7 @@ export function largestBurdenSite(ctx: Context): number {
     const site = c.site[i] as number;
     bySite[site] = (bySite[site] as number) + (c.count[i] as number) * (c.cells[i] as number);
   }
-  let best = 0;
-  for (let site = 1; site < bySite.length; site++)
-    if ((bySite[site] as number) > (bySite[best] as number)) best = site;
-  return best;
+  return bySite;
 }
 
 /** Cells in a dormant (or settling) store, at one site or (site -1) everywhere. */
@@ -394,8 +378,10 @@ function acquireResistance(ctx: Context): void {
  * Systemic therapy of disease that has spread or come back: from a distant stage at
  * diagnosis (at surgery) or a recurrence salvage does not remove it replaces adjuvant endocrine
  * therapy and gives its lines in turn. Each line slows and kills cycling cells until
- * the disease escapes it by acquired resistance, the endocrine law's Goldie–Coldman
- * escape (large disease escapes sooner); after the last line the disease grows
+ * the disease escapes it: by acquired resistance, the endocrine law's Goldie–Coldman
+ * escape (large disease escapes sooner), and by adaptation at a rate per day whatever
+ * its size (without it a small disease held by a line would never escape); later lines
+ * are escaped sooner (cross-resistance). After the last line the disease grows
  * untreated. Dormant cells do not cycle and are spared.
  */
 function metastaticTherapy(ctx: Context): void {
@@ -413,7 +399,9 @@ function metastaticTherapy(ctx: Context): void {
     return;
   }
   if (c.metastaticEscapeLevel < 0) return;
-  c.metastaticEscapeHazard += m.resistancePerDivision * divisionsPerDay(ctx) * s.time.dt;
+  const crossResistance = m.laterLineFactor ** (c.metastaticLine - 1);
+  c.metastaticEscapeHazard +=
+    crossResistance * (m.resistancePerDivision * divisionsPerDay(ctx) + m.escapeRate) * s.time.dt;
   if (c.metastaticEscapeHazard < c.metastaticEscapeLevel) return;
   logEvent(state, 'metastatic_progression', '', -1, c.metastaticLine);
   if (c.metastaticLine < m.lines) startLine(ctx, c.metastaticLine + 1);
@@ -429,7 +417,8 @@ function startLine(ctx: Context, line: number): void {
   c.metastaticLine = line;
   c.metastaticEscapeHazard = 0;
   // Drawn only where escape can happen: without it a line holds for the rest of the run.
-  c.metastaticEscapeLevel = m.resistancePerDivision > 0 ? exponential(ctx.streams.clinical, 1) : -1;
+  c.metastaticEscapeLevel =
+    m.resistancePerDivision > 0 || m.escapeRate > 0 ? exponential(ctx.streams.clinical, 1) : -1;
   logEvent(ctx.state, 'metastatic_line', '', -1, line);
   applyTherapy(ctx);
 }
@@ -475,10 +464,18 @@ export function clinical(ctx: Context): void {
     if (!c.relapsed) recurrence(ctx);
     metastaticTherapy(ctx);
   }
-  const burden = totalBurden(ctx);
-  if (burden >= s.body.lethalBurdenCells) {
+  // The patient dies of the whole burden, or sooner of one organ that fails (the brain).
+  const bySite = burdenBySite(ctx);
+  const burden = bySite.reduce((a, b) => a + b, 0);
+  const failed = ORGANS.find((o) => {
+    const lethal = s.sites[o].lethalCells;
+    return lethal > 0 && (bySite[SITES.indexOf(o)] as number) >= lethal;
+  });
+  if (failed || burden >= s.body.lethalBurdenCells) {
     c.deathDay = state.day;
     state.ended = true;
-    logEvent(state, 'death', SITES[largestBurdenSite(ctx)] as string, -1, burden);
+    // Where the patient died: the failed organ, or where the largest share of the burden was.
+    const largest = bySite.indexOf(Math.max(...bySite));
+    logEvent(state, 'death', failed ?? (SITES[largest] as string), -1, burden);
   }
 }

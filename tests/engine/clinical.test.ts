@@ -53,6 +53,29 @@ describe('clinical layer', () => {
     return runToEnd(createSimulation(scenario, { seed: s }), 400);
   }
 
+  /** Divisions per day of every cycling cell, summed here from the state the clinical layer saw. */
+  function divisions(sim: Simulation): number {
+    const ctx = sim.ctx;
+    let d = 0;
+    for (const t of ctx.state.tumours) {
+      const n = tumourCells(t);
+      if (n === 0) continue;
+      const g = netRate(ctx, t.founding !== null, t.capacity, n);
+      for (const c of t.clones) d += c.cells * divisionRate(ctx, g, c.drivers);
+    }
+    const col = ctx.state.colonies;
+    for (let i = 0; i < col.size; i++) {
+      const n = col.cells[i] as number;
+      if (n === 0 || col.count[i] === 0) continue;
+      const cap = (col.capacity[i] as number) || ctx.scenario.angiogenesis.avascularCapacityCells;
+      d +=
+        (col.count[i] as number) *
+        n *
+        divisionRate(ctx, netRate(ctx, true, cap, n), col.drivers[i] as number);
+    }
+    return d;
+  }
+
   forModes('chemotherapy never kills a dormant cell (and a full kill empties every colony)', (mode) => {
     for (let s = 0; s < 3; s++) {
       // Every colony cell divides at 1/day or more, so 60 days of exposure kill all but e^-60 of them.
@@ -207,25 +230,6 @@ describe('clinical layer', () => {
           },
         },
       });
-    // Divisions per day of every cycling cell, summed here from the state the clinical layer saw.
-    const divisions = (sim: Simulation) => {
-      const ctx = sim.ctx;
-      let d = 0;
-      for (const t of ctx.state.tumours) {
-        const g = netRate(ctx, t.founding !== null, t.capacity, tumourCells(t));
-        for (const c of t.clones) d += c.cells * divisionRate(ctx, g, c.drivers);
-      }
-      const col = ctx.state.colonies;
-      for (let i = 0; i < col.size; i++) {
-        const n = col.cells[i] as number;
-        const cap = (col.capacity[i] as number) || ctx.scenario.angiogenesis.avascularCapacityCells;
-        d +=
-          (col.count[i] as number) *
-          n *
-          divisionRate(ctx, netRate(ctx, true, cap, n), col.drivers[i] as number);
-      }
-      return d;
-    };
     let escapes = 0;
     for (let seed = 1; seed <= 6; seed++) {
       const a = createSimulation(scenario(2e-6), { seed });
@@ -356,6 +360,52 @@ describe('clinical layer', () => {
       expect(diedUntreated).toBeGreaterThan(0);
     });
 
+    it("a line's escape hazard accrues its divisions times the hazard per division plus the rate per day, both times the later-line factor to the line before it", () => {
+      const m = {
+        enabled: true,
+        lines: 3,
+        divisionFactor: 0.5,
+        deathRate: 0.01,
+        resistancePerDivision: 1e-11,
+        escapeRate: 0.004,
+        laterLineFactor: 3,
+      };
+      let checked = 0;
+      const reached = new Set<number>();
+      for (const seed of SEEDS) {
+        const sim = createSimulation(scenario(m), { seed });
+        const c = sim.ctx.state.clinical;
+        while (!sim.ctx.state.ended) {
+          const line = c.metastaticLine;
+          const hazard = c.metastaticEscapeHazard;
+          step(sim);
+          // A step that neither starts nor ends a line adds exactly its hazard.
+          if (line < 1 || c.metastaticLine !== line) continue;
+          const ctx = sim.ctx;
+          const factor = 3 ** (line - 1);
+          const added = factor * (1e-11 * divisions(sim) + 0.004) * ctx.scenario.time.dt;
+          expect(c.metastaticEscapeHazard - hazard).toBeCloseTo(added, 12);
+          // The rate per day alone: a small disease still escapes.
+          expect(c.metastaticEscapeHazard - hazard).toBeGreaterThanOrEqual(
+            factor * 0.004 * ctx.scenario.time.dt,
+          );
+          checked++;
+          reached.add(line);
+        }
+      }
+      // Every line was run through, so the factor was tested at each power.
+      expect(checked).toBeGreaterThan(0);
+      expect([...reached].sort()).toEqual([1, 2, 3]);
+      // With a rate per day only, a level is drawn and lines end; with neither, none is.
+      const rateOnly = run(scenario({ ...m, resistancePerDivision: 0 }), { seed: 1 });
+      expect(rateOnly.events.some((e) => e.type === 'metastatic_progression')).toBe(true);
+      const never = createSimulation(scenario({ ...m, resistancePerDivision: 0, escapeRate: 0 }), {
+        seed: 1,
+      });
+      runToEnd(never);
+      expect(never.ctx.state.clinical.metastaticEscapeLevel).toBe(-1);
+    });
+
     it('disabled, it changes nothing and draws nothing', () => {
       const off = run(
         scenario({ enabled: false, lines: 5, divisionFactor: 0, deathRate: 1, resistancePerDivision: 1e-4 }),
@@ -473,6 +523,41 @@ describe('clinical layer', () => {
       expect([...sites].some((site) => site !== 'primary')).toBe(true);
     },
   );
+
+  it('an organ with a lethal load kills the patient the step its metastases reach it, and of that organ', () => {
+    const vital = ['lung', 'liver', 'bone'] as const;
+    const scenario = fastScenario({
+      time: { durationDays: 1500 },
+      invasion: { bloodRate: 0.05 },
+      sites: Object.fromEntries(vital.map((o) => [o, { lethalCells: 1e7 }])),
+      clinical: { symptomaticMm: 8 },
+    });
+    let failed = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      const sim = createSimulation(scenario, { seed });
+      const state = sim.ctx.state;
+      while (!state.ended) {
+        step(sim);
+        const cells = (site: string) => {
+          let n = 0;
+          for (const t of state.tumours) if (SITES[t.site] === site) n += tumourCells(t);
+          const c = state.colonies;
+          for (let i = 0; i < c.size; i++)
+            if (SITES[c.site[i] as number] === site) n += (c.count[i] as number) * (c.cells[i] as number);
+          return n;
+        };
+        const over = vital.filter((o) => cells(o) >= 1e7);
+        const death = state.events.find((e) => e.type === 'death');
+        if (over.length > 0) {
+          expect(death?.day).toBe(state.day);
+          expect(over).toContain(death?.site);
+          failed++;
+        } else if (death) expect(death.value).toBeGreaterThanOrEqual(scenario.body.lethalBurdenCells);
+      }
+    }
+    // Some patient died of an organ, so the law was tested.
+    expect(failed).toBeGreaterThan(0);
+  });
 
   it('gives the stage at diagnosis from what was visible and what the sentinel node showed', () => {
     const seen = new Set<unknown>();

@@ -200,6 +200,19 @@ export const clinical = section(
           description:
             'hazard per cell division under a line that the disease escapes it: the next line then starts, or, after the last, the disease grows untreated',
         }),
+        escapeRate: rate(0, {
+          source:
+            'adaptive, non-genetic resistance arises in drug-tolerant cells whatever the bulk (Sharma et al. 2010, Cell 141:69), and first-line progression-free survival differs little with the extent of disease; set with the first-line progression-free survival of each subtype (docs/calibration.md)',
+          description:
+            'hazard per day under a line that the disease escapes it, whatever its size (added to the hazard per division)',
+        }),
+        laterLineFactor: num(1, 1, 100, {
+          unit: 'ratio',
+          source:
+            'later lines hold shorter: progression-free survival after a first line is a few months (e.g. 1.9 months on standard endocrine therapy after CDK4/6 inhibitors, Bidard et al. 2022, J Clin Oncol 40:3246); set with overall survival from the first line (docs/calibration.md)',
+          description:
+            'multiplies both escape hazards for each line after the first (line k: the factor to the power k - 1): cross-resistance',
+        }),
       },
       'systemic therapy of metastatic disease',
     ),

@@ -14,6 +14,7 @@ function organ(
   soil: number,
   immunePressure: number,
   drains: z.infer<typeof drainage>,
+  lethal = 0,
 ) {
   return section(
     {
@@ -33,6 +34,14 @@ function organ(
       immunePressure: rate(immunePressure, {
         source: 'modelling choice (docs/model.md, phase 8)',
         description: 'extra death rate of non-evading cells in small colonies here',
+      }),
+      lethalCells: num(lethal, 0, 1e14, {
+        unit: 'cells',
+        source: lethal
+          ? 'the skull leaves a mass some 50 mL before herniation (Monro–Kellie doctrine: the reserve of cerebrospinal fluid and venous blood is some 50–100 mL); modelling choice'
+          : 'modelling choice: this organ fails only with the body (body.lethalBurdenCells)',
+        description:
+          "tumour cells in this organ at which it fails and the patient dies, whatever the body's total (0: only the body's lethal burden)",
       }),
       drainage: drainage.default(drains).meta({
         description:
@@ -78,7 +87,7 @@ export const sites = section(
     lung: organ(0, 0.8, 0.5, 0.005, 'pulmonary'),
     liver: organ(0.25, 0.8, 0.5, 0.005, 'systemic'),
     bone: organ(0.05, 0.8, 1, 0.005, 'systemic'),
-    brain: organ(0.14, 0.3, 0.4, 0.005, 'systemic'),
+    brain: organ(0.14, 0.3, 0.4, 0.005, 'systemic', 5e10),
     adrenal: organ(0.005, 0.3, 0.5, 0.005, 'systemic'),
     kidney: organ(0.2, 0.3, 0.02, 0.005, 'systemic'),
     peritoneum: organ(0.02, 0.3, 0.3, 0.005, 'portal'),
