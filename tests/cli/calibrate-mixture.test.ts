@@ -221,7 +221,7 @@ describe('seedsoil calibrate on a mixture', () => {
       distant: 'distant metastases at diagnosis',
       regional: 'regional (node-positive) at diagnosis',
       bone: 'first distant site bone, share of patients with an organ metastasis',
-      survival: '5-year survival, tumour < 2 cm, node-negative',
+      survival: '5-year survival, localized at diagnosis',
     };
     const synthetic = join(dir, 'synthetic.yaml');
     writeFileSync(
