@@ -40,6 +40,8 @@ export function primaryTumour(ctx: Context): Tumour | undefined {
   return t && !t.residual ? t : undefined;
 }
 
+const ORGAN_SITES = ORGANS.map((o) => SITES.indexOf(o));
+
 /** Tumour cells at each site (records and cohort rows), in SITES order. */
 export function burdenBySite(ctx: Context): number[] {
   const bySite = SITES.map(() => 0);
@@ -400,8 +402,11 @@ function metastaticTherapy(ctx: Context): void {
   }
   if (c.metastaticEscapeLevel < 0) return;
   const crossResistance = m.laterLineFactor ** (c.metastaticLine - 1);
-  c.metastaticEscapeHazard +=
-    crossResistance * (m.resistancePerDivision * divisionsPerDay(ctx) + m.escapeRate) * s.time.dt;
+  // Only disease that cycles escapes: a line that has cleared it, or holds only dormant
+  // cells, does not progress.
+  const divisions = divisionsPerDay(ctx);
+  const perDay = divisions > 0 ? m.escapeRate : 0;
+  c.metastaticEscapeHazard += crossResistance * (m.resistancePerDivision * divisions + perDay) * s.time.dt;
   if (c.metastaticEscapeHazard < c.metastaticEscapeLevel) return;
   logEvent(state, 'metastatic_progression', '', -1, c.metastaticLine);
   if (c.metastaticLine < m.lines) startLine(ctx, c.metastaticLine + 1);
@@ -467,15 +472,16 @@ export function clinical(ctx: Context): void {
   // The patient dies of the whole burden, or sooner of one organ that fails (the brain).
   const bySite = burdenBySite(ctx);
   const burden = bySite.reduce((a, b) => a + b, 0);
-  const failed = ORGANS.find((o) => {
+  const failed = ORGANS.find((o, i) => {
     const lethal = s.sites[o].lethalCells;
-    return lethal > 0 && (bySite[SITES.indexOf(o)] as number) >= lethal;
+    return lethal > 0 && (bySite[ORGAN_SITES[i] as number] as number) >= lethal;
   });
   if (failed || burden >= s.body.lethalBurdenCells) {
     c.deathDay = state.day;
     state.ended = true;
     // Where the patient died: the failed organ, or where the largest share of the burden was.
     const largest = bySite.indexOf(Math.max(...bySite));
-    logEvent(state, 'death', failed ?? (SITES[largest] as string), -1, burden);
+    if (failed) logEvent(state, 'death', failed, -1, burden, 'organ failure');
+    else logEvent(state, 'death', SITES[largest] as string, -1, burden);
   }
 }

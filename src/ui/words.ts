@@ -121,6 +121,8 @@ export function eventSentence(type: string, site: string, value: number, detail:
     case 'salvage':
       return `The recurrence in ${siteThe(site)} was removed by surgery.`;
     case 'death':
+      if (detail === 'organ failure')
+        return `The metastases in ${siteThe(site)} grew to the size at which the organ fails.`;
       return site
         ? `The tumour burden reached the lethal level, the largest share of it in ${siteThe(site)}.`
         : 'The tumour burden reached the lethal level.';

@@ -364,12 +364,13 @@ describe('published results', () => {
     expect(admitting.map((t) => t.name)).toEqual(['pan-2017', 'carter-1989']);
     for (const target of admitting) {
       const n = 24;
-      // Symptomatic sizes spread about each target's boundary (2 cm, 5 cm), so that patients
-      // on both sides of it, and just inside the margin, are drawn.
-      const mm = target.name === 'pan-2017' ? 20 : 50;
+      // Symptomatic sizes spread about each target's boundaries (pan-2017: 2 cm; carter-1989:
+      // 2 cm and 5 cm, alternately), so that patients on both sides of each, and just inside
+      // the margin, are drawn.
+      const mm = (i: number) => (target.name === 'pan-2017' || i % 2 === 0 ? 20 : 50);
       const scenarioOf = (i: number) => {
         const s = asPatient(loadScenarioFile(scenarioOfReplicate(target, i, n)));
-        return { ...s, clinical: { ...s.clinical, symptomaticMm: mm, symptomaticSpread: 0.15 } };
+        return { ...s, clinical: { ...s.clinical, symptomaticMm: mm(i), symptomaticSpread: 0.15 } };
       };
       const runs = Array.from({ length: n }, (_, i) => {
         const s = scenarioOf(i);
