@@ -480,8 +480,7 @@ export function clinical(ctx: Context): void {
     c.deathDay = state.day;
     state.ended = true;
     // Where the patient died: the failed organ, or where the largest share of the burden was.
-    const largest = bySite.indexOf(Math.max(...bySite));
     if (failed) logEvent(state, 'death', failed, -1, burden, 'organ failure');
-    else logEvent(state, 'death', SITES[largest] as string, -1, burden);
+    else logEvent(state, 'death', SITES[bySite.indexOf(Math.max(...bySite))] as string, -1, burden);
   }
 }
