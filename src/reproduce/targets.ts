@@ -1238,10 +1238,8 @@ export const TARGETS: Target[] = [
         this,
         '5-year survival, tumour < 2 cm, node-negative',
         '96.3% (relative survival)',
-        survival(
-          ms,
-          (m) => (m.mm as number) >= 0 && (m.mm as number) < T1_MM && m.nodes === 0 && m.stage === 0,
-        ),
+        // A node count of 0 means the patient was found and operated on (mm ≥ 0).
+        survival(ms, (m) => (m.mm as number) < T1_MM && m.nodes === 0 && m.stage === 0),
         survivalBand(0.963),
         '±25% relative on 5-year mortality',
       );
