@@ -26,6 +26,7 @@ import {
 
 const SENTINEL = SITES.indexOf('sentinelNode');
 const REGIONAL = SITES.indexOf('regionalNode');
+const DISTANT_NODE = SITES.indexOf('distantNode');
 const isNode = (site: number) => site >= SENTINEL && site < SENTINEL + NODES.length;
 
 /** The primary, or what surgery left of it (the first tumour, without a founding record). */
@@ -322,6 +323,11 @@ function recurrence(ctx: Context): void {
   // The work-up at a recurrence finds all visible disease: salvage is for recurrence
   // confined to the breast and the axilla in a patient not metastatic at diagnosis,
   // and the surgeon clears every site that holds it.
+  const salvageable = (site: number) =>
+    site === PRIMARY_SITE ||
+    site === SENTINEL ||
+    site === REGIONAL ||
+    (site === DISTANT_NODE && s.clinical.salvage.distantNode);
   const isolated = c.stageAtDiagnosis !== 'distant' && detectable.every((t) => salvageable(t.site));
   if (s.clinical.salvage.enabled && isolated) {
     const sites = [...new Set(detectable.map((t) => t.site))];
@@ -334,8 +340,6 @@ function recurrence(ctx: Context): void {
 const recurrenceType = (site: number) =>
   site === PRIMARY_SITE ? 'local' : isNode(site) ? 'regional' : 'distant';
 const RANK = { local: 0, regional: 1, distant: 2 } as const;
-/** The breast and the axillary stations, which a surgeon excises again; the distant node station is not. */
-const salvageable = (site: number) => site === PRIMARY_SITE || site === SENTINEL || site === REGIONAL;
 
 /** Cell divisions per day in the whole disease at the current rates (dormant cells do not divide). */
 function divisionsPerDay(ctx: Context): number {

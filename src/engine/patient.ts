@@ -18,12 +18,14 @@ export function drawPatientTraits(s: Scenario, seed: number, replicate: number):
   const screened = u() < s.clinical.screening.participation;
   const zShed = normal(u);
   const zLymph = normal(u);
-  const { shedSpread: sigma, shedCorrelation: rho } = s.invasion;
+  const { shedSpread: sigma, shedCorrelation: rho, shedGrowthExponent: kappa } = s.invasion;
+  const lambdaFactor = Math.exp(s.growth.lambdaSpread * zGrowth);
   return {
-    lambdaFactor: Math.exp(s.growth.lambdaSpread * zGrowth),
+    lambdaFactor,
     symptomaticMm: s.clinical.symptomaticMm * Math.exp(s.clinical.symptomaticSpread * zSymptoms),
     screened,
-    shedFactor: Math.exp(sigma * zShed),
+    // Fast tumours shed faster (kappa > 0): lambdaFactor^kappa = exp(kappa σ_λ zGrowth).
+    shedFactor: Math.exp(sigma * zShed + kappa * s.growth.lambdaSpread * zGrowth),
     // The lymph factor exp(σ(ρ zShed + √(1-ρ²) zLymph)) over the blood factor: exactly 1 at ρ = 1.
     lymphRatio: Math.exp(sigma * ((rho - 1) * zShed + Math.sqrt(1 - rho * rho) * zLymph)),
   };

@@ -123,7 +123,7 @@ describe('seedsoil calibrate on a mixture', () => {
     ).toContain(
       'SPEC: parameters.growth.lambda: the members set it differently (breast-er-positive 0.00053, breast-her2-early 0.00079, breast-triple-negative 0.00124)',
     );
-    // ER+ sets its own blood rate, so the shipped spec no longer fits it.
+    // Each subtype sets its own blood rate, so the shipped spec no longer fits it.
     expect(
       refused({
         parameters: {
@@ -132,7 +132,7 @@ describe('seedsoil calibrate on a mixture', () => {
         },
       }),
     ).toContain(
-      'SPEC: parameters.invasion.bloodRate: the members set it differently (breast-er-positive 0.126, breast-her2-early 0.0645, breast-triple-negative 0.0645)',
+      'SPEC: parameters.invasion.bloodRate: the members set it differently (breast-er-positive 0.057, breast-her2-early 0.17, breast-triple-negative 0.35)',
     );
   });
 

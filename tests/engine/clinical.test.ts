@@ -421,54 +421,63 @@ describe('clinical layer', () => {
     });
   });
 
-  it('salvage excises an isolated recurrence in the breast or the axilla; any other recurrence starts metastatic therapy', () => {
-    const scenario = salvagedScenario({ divisionFactor: 0.5 });
-    const detectable = cellsForDiameter(scenario.clinical.metastasisDetectionMm, scenario.body.cellsPerMm3);
-    const salvageable = [PRIMARY_SITE, SENTINEL, siteIndex('regionalNode')];
-    let salvages = 0;
-    let relapses = 0;
-    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
-      const sim = createSimulation(scenario, { seed });
-      const { state } = sim.ctx;
-      while (!state.ended) {
-        const logged = state.events.length;
-        const relapsed = state.clinical.relapsed;
-        step(sim);
-        const now = state.events.slice(logged);
-        const recurrence = now.find((e) => e.type === 'recurrence');
-        const salvaged = now.filter((e) => e.type === 'salvage').map((e) => SITES.indexOf(e.site as never));
-        // Nothing is watched, and so nothing salvaged, once the disease has relapsed.
-        if (relapsed) expect(recurrence).toBeUndefined();
-        if (!recurrence) {
-          expect(salvaged).toEqual([]);
-          continue;
-        }
-        if (salvaged.length > 0) {
-          salvages++;
-          // Only the breast and the axilla, in a patient not metastatic at diagnosis, with
-          // nothing detectable left anywhere: the salvaged sites are cleared, no other site shows.
-          expect(salvaged.every((site) => salvageable.includes(site))).toBe(true);
-          expect(state.clinical.stageAtDiagnosis).not.toBe('distant');
-          for (const t of state.tumours)
-            expect({ seed, site: t.site, big: tumourCells(t) >= detectable }).toEqual({
-              seed,
-              site: t.site,
-              big: false,
-            });
-          // What is left there must recruit vessels again, as after the first operation.
-          for (const t of state.tumours) if (salvaged.includes(t.site)) expect(t.vascular).toBe(false);
-          expect(state.clinical.relapsed).toBe(false);
-          expect(state.clinical.metastaticLine).toBe(0);
-        } else {
-          relapses++;
-          expect(state.clinical.relapsed).toBe(true);
-          expect(state.clinical.metastaticLine).toBe(1);
+  it.each([false, true])(
+    'salvage excises an isolated recurrence in the breast or the axilla (and the distant node station: %s); any other recurrence starts metastatic therapy',
+    (distantNode) => {
+      const scenario = deepMerge(salvagedScenario({ divisionFactor: 0.5 }), {
+        clinical: { salvage: { distantNode } },
+      }) as Scenario;
+      const detectable = cellsForDiameter(scenario.clinical.metastasisDetectionMm, scenario.body.cellsPerMm3);
+      const salvageable = [PRIMARY_SITE, SENTINEL, siteIndex('regionalNode')];
+      if (distantNode) salvageable.push(siteIndex('distantNode'));
+      let salvages = 0;
+      let relapses = 0;
+      let distantNodeSalvages = 0;
+      for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+        const sim = createSimulation(scenario, { seed });
+        const { state } = sim.ctx;
+        while (!state.ended) {
+          const logged = state.events.length;
+          const relapsed = state.clinical.relapsed;
+          step(sim);
+          const now = state.events.slice(logged);
+          const recurrence = now.find((e) => e.type === 'recurrence');
+          const salvaged = now.filter((e) => e.type === 'salvage').map((e) => SITES.indexOf(e.site as never));
+          // Nothing is watched, and so nothing salvaged, once the disease has relapsed.
+          if (relapsed) expect(recurrence).toBeUndefined();
+          if (!recurrence) {
+            expect(salvaged).toEqual([]);
+            continue;
+          }
+          if (salvaged.length > 0) {
+            salvages++;
+            if (salvaged.includes(siteIndex('distantNode'))) distantNodeSalvages++;
+            // Only the breast and the axilla, in a patient not metastatic at diagnosis, with
+            // nothing detectable left anywhere: the salvaged sites are cleared, no other site shows.
+            expect(salvaged.every((site) => salvageable.includes(site))).toBe(true);
+            expect(state.clinical.stageAtDiagnosis).not.toBe('distant');
+            for (const t of state.tumours)
+              expect({ seed, site: t.site, big: tumourCells(t) >= detectable }).toEqual({
+                seed,
+                site: t.site,
+                big: false,
+              });
+            // What is left there must recruit vessels again, as after the first operation.
+            for (const t of state.tumours) if (salvaged.includes(t.site)) expect(t.vascular).toBe(false);
+            expect(state.clinical.relapsed).toBe(false);
+            expect(state.clinical.metastaticLine).toBe(0);
+          } else {
+            relapses++;
+            expect(state.clinical.relapsed).toBe(true);
+            expect(state.clinical.metastaticLine).toBe(1);
+          }
         }
       }
-    }
-    expect(salvages).toBeGreaterThan(0);
-    expect(relapses).toBeGreaterThan(0);
-  });
+      expect(salvages).toBeGreaterThan(0);
+      expect(relapses).toBeGreaterThan(0);
+      if (distantNode) expect(distantNodeSalvages).toBeGreaterThan(0);
+    },
+  );
 
   it("each patient's outcome row says how the disease answered endocrine therapy", () => {
     const response = (endocrine: Record<string, unknown>) =>
@@ -706,6 +715,26 @@ describe('clinical layer', () => {
       [symptomsZ, shedZ],
     ] as const)
       expect(Math.abs(correlation(a, b))).toBeLessThan(3.3 / Math.sqrt(n));
+  });
+
+  it("a patient's shedding follows their growth factor to the power shedGrowthExponent, both routes alike", () => {
+    const kappa = 0.8;
+    const base = fastScenario({
+      growth: { lambdaSpread: 0.7 },
+      invasion: { shedSpread: 1.3, shedCorrelation: 0.6 },
+    });
+    const tied = deepMerge(base, { invasion: { shedGrowthExponent: kappa } }) as Scenario;
+    const still = deepMerge(tied, { growth: { lambdaSpread: 0 } }) as Scenario;
+    for (let r = 0; r < 200; r++) {
+      const p = drawPatientTraits(base, 3, r);
+      const q = drawPatientTraits(tied, 3, r);
+      expect(Math.log(q.shedFactor / p.shedFactor)).toBeCloseTo(kappa * Math.log(p.lambdaFactor), 12);
+      expect(q.lymphRatio).toBe(p.lymphRatio);
+      expect(q.lambdaFactor).toBe(p.lambdaFactor);
+      expect(q.symptomaticMm).toBe(p.symptomaticMm);
+      // Without growth spread there is nothing to follow.
+      expect(drawPatientTraits(still, 3, r).shedFactor).toBe(p.shedFactor);
+    }
   });
 
   it("a patient's growth factor scales the Gompertz rate of the primary and of its colonies", () => {

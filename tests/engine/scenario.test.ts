@@ -121,7 +121,7 @@ describe('built-in scenarios', () => {
     }
   });
 
-  it('the breast subtypes share every parameter of breast.yaml but growth rate, therapy, programme, dormancy and ER+ nodes and shedding', () => {
+  it('the breast subtypes share every parameter of breast.yaml but growth rate, therapy, programme, dormancy, shedding and ER+ nodes', () => {
     const base = asPatient(loadScenarioFile('breast'));
     const strip = (s: typeof base, erPositive = false) => ({
       ...s,
@@ -132,9 +132,9 @@ describe('built-in scenarios', () => {
       colonisation: erPositive
         ? { ...s.colonisation, wakeHazard: 0, dormantFraction: 0, dormantDeathHazard: 0 }
         : s.colonisation,
-      invasion: erPositive
-        ? { ...s.invasion, programme: '', bloodRate: 0, lymphRate: 0 }
-        : { ...s.invasion, programme: '' },
+      // Each subtype sheds at its own rates, and triple-negative nodes mark its spread
+      // less (docs/calibration.md, "Growth-tied shedding"); the spread and the tie to growth are shared.
+      invasion: { ...s.invasion, programme: '', bloodRate: 0, lymphRate: 0, shedCorrelation: 0 },
       // ER+ node colonies meet a lower immune pressure (docs/calibration.md, "ER+ nodes and blood").
       sites: erPositive
         ? Object.fromEntries(

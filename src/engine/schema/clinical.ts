@@ -169,6 +169,10 @@ export const clinical = section(
           false,
           "an isolated recurrence in the breast or the axillary nodes is excised with the first operation's margins (residualFraction); one with disease elsewhere, or in the distant node station, is not (Halyard et al. 2012, ACR Appropriateness Criteria, Am J Clin Oncol 35(2), doi:10.1097/COC.0b013e3182439084; Huang et al. 2021, Front Oncol 11:763119)",
         ),
+        distantNode: flag(
+          false,
+          'whether an isolated recurrence in the distant node station is salvaged too: ipsilateral supraclavicular and internal mammary nodes are regional disease (AJCC 8th edition, N3b-c), treated with curative intent like an axillary recurrence (Halyard et al. 2012); off: such a recurrence is systemic disease',
+        ),
       },
       'salvage surgery of a local or regional recurrence',
     ),

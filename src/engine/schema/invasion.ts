@@ -43,6 +43,13 @@ export const invasion = section(
       description:
         "correlation ρ of the blood and lymph factors of shedSpread: the lymph factor is exp(σ(ρZ + √(1-ρ²)Z')), Z' a second standard normal; 1: one factor for both routes",
     }),
+    shedGrowthExponent: num(0, 0, 3, {
+      unit: 'dimensionless',
+      source:
+        'high-grade breast tumours, which proliferate fastest, carry the worst prognosis at every stage and size (Henson et al. 1991, Cancer 68:2142); fitted to SEER survival by stage (docs/calibration.md)',
+      description:
+        "exponent κ tying a patient's shedding to their growth: both rates are multiplied by the patient's growth factor (growth.lambdaSpread) to the power κ, so that at κ = 1 a tumour sheds as many cells per doubling however fast it grows; 0: shedding per day the same for fast and slow tumours, so that a fast tumour reaches a given size having shed fewer cells",
+    }),
     bloodRate: rate(
       0.032,
       {
