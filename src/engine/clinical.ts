@@ -321,8 +321,9 @@ function recurrence(ctx: Context): void {
   }
   logEvent(state, 'recurrence', SITES[worst.site] as string, worst.id, tumourCells(worst), type);
   // The work-up at a recurrence finds all visible disease: salvage is for recurrence
-  // confined to the breast and the axilla in a patient not metastatic at diagnosis,
-  // and the surgeon clears every site that holds it.
+  // confined to the breast and the axilla (and the distant node station, if the scenario
+  // says so) in a patient not metastatic at diagnosis, and the surgeon clears every site
+  // that holds it.
   const salvageable = (site: number) =>
     site === PRIMARY_SITE ||
     site === SENTINEL ||

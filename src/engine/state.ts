@@ -347,7 +347,7 @@ export interface PatientTraits {
   symptomaticMm: number;
   /** Whether this patient takes part in screening (clinical.screening.participation). */
   screened: boolean;
-  /** Multiplies the rates at which this patient's cells enter blood and lymph (invasion.shedSpread). */
+  /** Multiplies the rates at which this patient's cells enter blood and lymph (invasion.shedSpread, shedGrowthExponent). */
   shedFactor: number;
   /** This patient's lymph factor over its blood factor (invasion.shedCorrelation); 1 when they are one. */
   lymphRatio: number;

@@ -123,7 +123,7 @@ describe('built-in scenarios', () => {
 
   it('the breast subtypes share every parameter of breast.yaml but growth rate, therapy, programme, dormancy, shedding and ER+ nodes', () => {
     const base = asPatient(loadScenarioFile('breast'));
-    const strip = (s: typeof base, erPositive = false) => ({
+    const strip = (s: typeof base, erPositive = false, tripleNegative = false) => ({
       ...s,
       name: '',
       description: '',
@@ -133,8 +133,15 @@ describe('built-in scenarios', () => {
         ? { ...s.colonisation, wakeHazard: 0, dormantFraction: 0, dormantDeathHazard: 0 }
         : s.colonisation,
       // Each subtype sheds at its own rates, and triple-negative nodes mark its spread
-      // less (docs/calibration.md, "Growth-tied shedding"); the spread and the tie to growth are shared.
-      invasion: { ...s.invasion, programme: '', bloodRate: 0, lymphRate: 0, shedCorrelation: 0 },
+      // less (docs/calibration.md, "Growth-tied shedding"); the spread and the tie to growth
+      // are shared.
+      invasion: {
+        ...s.invasion,
+        programme: '',
+        bloodRate: 0,
+        lymphRate: 0,
+        shedCorrelation: tripleNegative ? 0 : s.invasion.shedCorrelation,
+      },
       // ER+ node colonies meet a lower immune pressure (docs/calibration.md, "ER+ nodes and blood").
       sites: erPositive
         ? Object.fromEntries(
@@ -147,8 +154,11 @@ describe('built-in scenarios', () => {
       clinical: { ...s.clinical, endocrine: null, chemotherapy: null, metastaticTherapy: null },
     });
     expect(strip(asPatient(loadScenarioFile('breast-er-positive')), true)).toEqual(strip(base, true));
-    for (const name of ['breast-her2-early', 'breast-her2-late', 'breast-triple-negative'])
+    for (const name of ['breast-her2-early', 'breast-her2-late'])
       expect(strip(asPatient(loadScenarioFile(name))), name).toEqual(strip(base));
+    expect(strip(asPatient(loadScenarioFile('breast-triple-negative')), false, true)).toEqual(
+      strip(base, false, true),
+    );
   });
 
   it('scenarios/schema.json is generated from the schema', () => {

@@ -167,11 +167,11 @@ export const clinical = section(
       {
         enabled: flag(
           false,
-          "an isolated recurrence in the breast or the axillary nodes is excised with the first operation's margins (residualFraction); one with disease elsewhere, or in the distant node station, is not (Halyard et al. 2012, ACR Appropriateness Criteria, Am J Clin Oncol 35(2), doi:10.1097/COC.0b013e3182439084; Huang et al. 2021, Front Oncol 11:763119)",
+          "an isolated recurrence in the breast or the axillary nodes is excised with the first operation's margins (residualFraction); one with disease elsewhere, or in the distant node station unless distantNode, is not (Halyard et al. 2012, ACR Appropriateness Criteria, Am J Clin Oncol 35(2), doi:10.1097/COC.0b013e3182439084; Huang et al. 2021, Front Oncol 11:763119)",
         ),
         distantNode: flag(
           false,
-          'whether an isolated recurrence in the distant node station is salvaged too: ipsilateral supraclavicular and internal mammary nodes are regional disease (AJCC 8th edition, N3b-c), treated with curative intent like an axillary recurrence (Halyard et al. 2012); off: such a recurrence is systemic disease',
+          'with salvage enabled, whether an isolated recurrence in the distant node station is salvaged too: the station stands mostly for the ipsilateral supraclavicular and internal mammary nodes, regional disease (AJCC 8th edition, N2b-N3c), treated with curative intent like an axillary recurrence (Halyard et al. 2012); the stage at diagnosis does not follow it (disease visible there at diagnosis is distant stage); off: such a recurrence is systemic disease',
         ),
       },
       'salvage surgery of a local or regional recurrence',
