@@ -34,6 +34,9 @@ function steadyBurden(cells: number): AnyScenario {
       angiogenesis: { avascularCapacityCells: cells, switchHazard: 0 },
       growth: { driverMutationRate: 0 },
       invasion: { bloodRate: 0, lymphRate: 0 },
+      // Nothing is shed, so no node station fills; a station's limit must clear the
+      // avascular capacity raised above, so the stations go without one.
+      sites: { sentinelNode: { maxCells: 0 }, regionalNode: { maxCells: 0 }, distantNode: { maxCells: 0 } },
       clinical: { symptomaticMm: 500, surgery: { enabled: false } },
     }),
     'bench',
