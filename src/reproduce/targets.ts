@@ -1186,7 +1186,9 @@ export const TARGETS: Target[] = [
     population: CARTER_ERA_POPULATION,
     // Found by symptoms, some 13% of patients have a tumour of 5 cm or more and 1 in 70 is
     // also followed with four or more positive nodes; some quarter have one under 2 cm.
-    // Patients whose symptomatic size lies between are not run.
+    // Patients whose symptomatic size lies between are not run. 3,400 drawn, not 4,000:
+    // the era's slow large tumours cost the most, and the table must stay under ten
+    // minutes (docs/calibration.md, "Growth-tied shedding").
     replicates: 3400,
     ciReplicates: 60,
     measure(result, s) {
