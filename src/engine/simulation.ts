@@ -27,7 +27,7 @@ import { rejoinCohorts, stepCohortColonies } from './phases/cohortColonies.ts';
 import { colonise, dormancy, immuneAttack, settle } from './phases/colonisation.ts';
 import { extravasate } from './phases/extravasation.ts';
 import { grow } from './phases/growth.ts';
-import { invade, type ShedBatch } from './phases/invasion.ts';
+import { invade, poolShed, type ShedBatch } from './phases/invasion.ts';
 import { createStream, GENERATOR, restoreStream, type Stream, type StreamState } from './random.ts';
 import { asPatient } from './scenario.ts';
 import { type AnyScenario, type Scenario, SITES } from './schema.ts';
@@ -243,7 +243,7 @@ export function step(sim: Simulation): void {
   // Phases 1, 3, 7 and 8 of colony cohorts; a colony promoted for a new driver runs them as a record.
   if (ctx.counted) stepCohortColonies(ctx, primaryCells, shed, phases);
   const survivors: Survivors[] = [];
-  circulate(ctx, shed, survivors); // 4. circulation with immune kill
+  circulate(ctx, poolShed(shed), survivors); // 4. circulation with immune kill
   disseminate(ctx, survivors); // 5. arrest, 6. extravasation, 8. colonisation (new colonies are avascular: 7)
   settle(ctx); // 8. settling cells divide, go dormant or die
   dormancy(ctx); // 8. dormant cells wake, progress or die

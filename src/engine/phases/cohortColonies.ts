@@ -53,6 +53,7 @@ import {
   bloodShare,
   cellsPerShedEvent,
   invasiveFraction,
+  POOLED_ORIGIN,
   releaseCells,
   type ShedBatch,
   shedHazard,
@@ -737,7 +738,7 @@ function releasePending(
   for (const p of pending.values()) {
     const toBlood =
       p.blood >= 0 ? p.blood : binomial(ctx.streams.invasion, p.events, bloodShare(ctx, bloodRate));
-    const parent = { ...p, origin: -2 };
+    const parent = { ...p, origin: POOLED_ORIGIN };
     const taken = releaseCells(ctx, parent, primaryCells, ROUTE_BLOOD, toBlood, p.events, p.cells, out);
     const lymph = p.events - toBlood;
     releaseCells(ctx, parent, primaryCells, ROUTE_LYMPH, lymph, lymph, p.cells - taken, out);

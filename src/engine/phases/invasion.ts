@@ -18,6 +18,7 @@ import { binomial, logBinomialPmf } from '../samplers.ts';
 import { SITES } from '../schema.ts';
 import {
   type Clone,
+  cellsForDiameter,
   type FoundingRecord,
   INVASIVE,
   ROUTE_BLOOD,
@@ -31,6 +32,8 @@ import {
 import { vascularisation } from './angiogenesis.ts';
 
 export const MAX_CLUSTER_EXTRA = 48;
+/** Origin of cells shed by colonies not followed one by one: cohort members and records below the detectable size. */
+export const POOLED_ORIGIN = -2;
 
 /** Cells that left one clone of one tumour by one route in one step. */
 export interface ShedBatch {
@@ -146,9 +149,19 @@ function release(
   pending: number,
   out: ShedBatch[],
 ): void {
+  const s = ctx.scenario;
+  // With cohorts, a colony record below the detectable size (one that gained a driver, or
+  // shrank under therapy) is followed as a record for its clones, not as a lesion anyone
+  // looks at: its cells are pooled with the cohorts' (poolShed), so that a disease of
+  // thousands of such colonies circulates a batch per kind of cell, not per colony. The
+  // individual reference keeps every colony's own origin.
+  const pooled =
+    ctx.counted &&
+    t.founding !== null &&
+    tumourCells(t) < cellsForDiameter(s.clinical.metastasisDetectionMm, s.body.cellsPerMm3);
   const parent: ShedParent = {
     site: t.site,
-    origin: t.id,
+    origin: pooled ? POOLED_ORIGIN : t.id,
     drivers: c.drivers,
     passengers: c.passengers,
     timing: timingOf(t, primaryCells, ctx),
@@ -236,4 +249,40 @@ export function releaseCells(
     );
   }
   return cells;
+}
+
+/**
+ * Merges the step's batches of pooled origin that carry the same kind of cell (site
+ * left, route, drivers, timing, generation) into one, in the order of their first
+ * batch. Every later phase draws each cell's or cluster's fate independently given
+ * its kind, so one batch of the summed singles and clusters has the law of the
+ * separate batches; the merged passengers are the cell-weighted mean, as in a cohort row.
+ */
+export function poolShed(batches: ShedBatch[]): ShedBatch[] {
+  const out: ShedBatch[] = [];
+  const byKind = new Map<number, ShedBatch>();
+  for (const b of batches) {
+    const r = b.record;
+    if (r.origin !== POOLED_ORIGIN) {
+      out.push(b);
+      continue;
+    }
+    const kind = (((r.generation * 16 + b.site) * 4 + r.route) * 16 + r.drivers) * 3 + r.timing;
+    const into = byKind.get(kind);
+    if (!into) {
+      const copy = { ...b, record: { ...r }, clusters: [...b.clusters] };
+      byKind.set(kind, copy);
+      out.push(copy);
+      continue;
+    }
+    const had = into.singles + into.clusterCells;
+    const cells = b.singles + b.clusterCells;
+    if (had + cells > 0)
+      into.record.passengers += ((r.passengers - into.record.passengers) * cells) / (had + cells);
+    into.singles += b.singles;
+    into.clusterCells += b.clusterCells;
+    for (let k = 0; k < b.clusters.length; k++)
+      into.clusters[k] = (into.clusters[k] ?? 0) + (b.clusters[k] as number);
+  }
+  return out;
 }

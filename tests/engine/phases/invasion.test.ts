@@ -8,6 +8,8 @@ import {
   clusterCellsOf,
   invade,
   invasiveFraction,
+  POOLED_ORIGIN,
+  poolShed,
   type ShedBatch,
 } from '../../../src/engine/phases/invasion.ts';
 import { createSimulation, result, run, runToEnd } from '../../../src/engine/simulation.ts';
@@ -366,4 +368,72 @@ describe('phase 3, invasion and intravasation', () => {
       expect(shed(1)).toBeGreaterThan(0);
     },
   );
+});
+
+describe('pooled shedding', () => {
+  const batchArb = fc.record({
+    site: fc.integer({ min: 1, max: 3 }),
+    pooled: fc.boolean(),
+    route: fc.constantFrom(ROUTE_BLOOD, ROUTE_LYMPH),
+    drivers: fc.integer({ min: 0, max: 3 }),
+    timing: fc.constantFrom(0 as const, 1 as const),
+    generation: fc.integer({ min: 1, max: 3 }),
+    passengers: fc.integer({ min: 0, max: 100 }),
+    singles: fc.integer({ min: 0, max: 20 }),
+    clusters: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 4 }),
+  });
+  const toBatch = (b: typeof batchArb extends fc.Arbitrary<infer T> ? T : never, k: number): ShedBatch => ({
+    site: b.site,
+    record: {
+      disseminationDay: 7,
+      origin: b.pooled ? POOLED_ORIGIN : 10 + k,
+      primaryCellsAtDissemination: 1e9,
+      drivers: b.drivers,
+      passengers: b.passengers,
+      route: b.route,
+      timing: b.timing,
+      generation: b.generation,
+      cells: 1,
+    },
+    singles: b.singles,
+    clusters: b.clusters,
+    clusterCells: clusterCellsOf(b.clusters),
+  });
+  const kind = (b: ShedBatch) =>
+    `${b.site} ${b.record.route} ${b.record.drivers} ${b.record.timing} ${b.record.generation}`;
+
+  it('merges pooled batches of one kind of cell and keeps every cell, cluster and other batch', () => {
+    fc.assert(
+      fc.property(fc.array(batchArb, { maxLength: 30 }), (raw) => {
+        const batches = raw.map(toBatch);
+        const before = structuredClone(batches);
+        const pooled = poolShed(batches);
+        expect(batches).toEqual(before); // the inputs are left as they were
+        // Batches of their own origin pass untouched, in order.
+        expect(pooled.filter((b) => b.record.origin !== POOLED_ORIGIN)).toEqual(
+          before.filter((b) => b.record.origin !== POOLED_ORIGIN),
+        );
+        // One pooled batch per kind, holding that kind's singles, clusters by size and cell-weighted passengers.
+        const merged = pooled.filter((b) => b.record.origin === POOLED_ORIGIN);
+        expect(new Set(merged.map(kind)).size).toBe(merged.length);
+        for (const m of merged) {
+          const parts = before.filter((b) => b.record.origin === POOLED_ORIGIN && kind(b) === kind(m));
+          expect(m.singles).toBe(sum(parts.map((b) => b.singles)));
+          expect(m.clusterCells).toBe(sum(parts.map((b) => b.clusterCells)));
+          expect(m.clusterCells).toBe(clusterCellsOf(m.clusters));
+          for (let k = 0; k < 4; k++)
+            expect(m.clusters[k] ?? 0).toBe(sum(parts.map((b) => b.clusters[k] ?? 0)));
+          const cells = sum(parts.map((b) => b.singles + b.clusterCells));
+          if (cells > 0)
+            expect(m.record.passengers).toBeCloseTo(
+              sum(parts.map((b) => b.record.passengers * (b.singles + b.clusterCells))) / cells,
+              9,
+            );
+        }
+        expect(merged.length).toBe(
+          new Set(before.filter((b) => b.record.origin === POOLED_ORIGIN).map(kind)).size,
+        );
+      }),
+    );
+  });
 });
