@@ -17,8 +17,11 @@ const WARM_UP = 5;
 const MAX_OVER_MEDIAN = 10;
 const MAX_MS = 1000;
 
+// CENSUS_SCENARIOS (comma-separated names) times only those, to follow up one scenario's worst replicate.
+const only = process.env.CENSUS_SCENARIOS?.split(',');
 const scenarios = readdirSync(SCENARIO_DIR)
   .filter((f) => f.endsWith('.yaml') && f !== 'stress-seeding.yaml')
+  .filter((f) => !only || only.includes(f.slice(0, -'.yaml'.length)))
   .map((f) => loadScenarioFile(f.slice(0, -'.yaml'.length)))
   .filter((s) => s.scale === 'patient');
 
