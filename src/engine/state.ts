@@ -49,7 +49,7 @@ export interface Clone {
 /** Travels with every disseminated cell and every colony it founds. */
 export interface FoundingRecord {
   disseminationDay: number;
-  /** Tumour id the founder left (0 is the primary; -1 for inoculation). */
+  /** Tumour id the founder left (0 is the primary; -1 for inoculation; -2 for a colony not followed one by one: a cohort member, or with cohorts a colony record below the detectable size). */
   origin: number;
   primaryCellsAtDissemination: number;
   drivers: number;

@@ -15,7 +15,7 @@
 import { type Context, countFunnel, logEvent } from '../context.ts';
 import { multinomial } from '../multinomial.ts';
 import { binomial, logBinomialPmf } from '../samplers.ts';
-import { SITES } from '../schema.ts';
+import { DRIVERS, SITES } from '../schema.ts';
 import {
   type Clone,
   cellsForDiameter,
@@ -25,6 +25,7 @@ import {
   ROUTE_LYMPH,
   ROUTES,
   type Route,
+  TIMINGS,
   type Timing,
   type Tumour,
   tumourCells,
@@ -34,6 +35,7 @@ import { vascularisation } from './angiogenesis.ts';
 export const MAX_CLUSTER_EXTRA = 48;
 /** Origin of cells shed by colonies not followed one by one: cohort members and records below the detectable size. */
 export const POOLED_ORIGIN = -2;
+const DRIVER_SETS = 1 << DRIVERS.length;
 
 /** Cells that left one clone of one tumour by one route in one step. */
 export interface ShedBatch {
@@ -126,6 +128,19 @@ export function invade(t: Tumour, ctx: Context, primaryCells: number, out: ShedB
   if (total <= 0) return;
   const toBloodShare = bloodShare(ctx, inv.bloodRate * v);
   const dt = ctx.scenario.time.dt;
+  const s = ctx.scenario;
+  // With cohorts, a colony record below the detectable size (one that gained a driver, an
+  // angiogenic founder before its switch, one shrunk by therapy or immune kill) is followed
+  // as a record for its clones, not as a lesion anyone looks at: its cells are pooled with
+  // the cohorts' (poolShed), so that a disease of thousands of such colonies circulates a
+  // batch per kind of cell, not per colony. Decided once, at the step's size. The
+  // individual reference keeps every colony's own origin.
+  const origin =
+    ctx.counted &&
+    t.founding !== null &&
+    n < cellsForDiameter(s.clinical.metastasisDetectionMm, s.body.cellsPerMm3)
+      ? POOLED_ORIGIN
+      : t.id;
   for (const c of t.clones) {
     const f = invasiveFraction(c.drivers, n, ctx);
     if (f === 0 || c.cells === 0) continue;
@@ -133,8 +148,8 @@ export function invade(t: Tumour, ctx: Context, primaryCells: number, out: ShedB
     if (events === 0) continue;
     const toBlood = binomial(u, events, toBloodShare);
     // Cells of lymph events stay reserved while blood clusters recruit.
-    release(ctx, t, c, primaryCells, ROUTE_BLOOD, toBlood, events, out);
-    release(ctx, t, c, primaryCells, ROUTE_LYMPH, events - toBlood, events - toBlood, out);
+    release(ctx, t, origin, c, primaryCells, ROUTE_BLOOD, toBlood, events, out);
+    release(ctx, t, origin, c, primaryCells, ROUTE_LYMPH, events - toBlood, events - toBlood, out);
   }
 }
 
@@ -142,6 +157,7 @@ export function invade(t: Tumour, ctx: Context, primaryCells: number, out: ShedB
 function release(
   ctx: Context,
   t: Tumour,
+  origin: number,
   c: Clone,
   primaryCells: number,
   route: Route,
@@ -149,19 +165,9 @@ function release(
   pending: number,
   out: ShedBatch[],
 ): void {
-  const s = ctx.scenario;
-  // With cohorts, a colony record below the detectable size (one that gained a driver, or
-  // shrank under therapy) is followed as a record for its clones, not as a lesion anyone
-  // looks at: its cells are pooled with the cohorts' (poolShed), so that a disease of
-  // thousands of such colonies circulates a batch per kind of cell, not per colony. The
-  // individual reference keeps every colony's own origin.
-  const pooled =
-    ctx.counted &&
-    t.founding !== null &&
-    tumourCells(t) < cellsForDiameter(s.clinical.metastasisDetectionMm, s.body.cellsPerMm3);
   const parent: ShedParent = {
     site: t.site,
-    origin: pooled ? POOLED_ORIGIN : t.id,
+    origin,
     drivers: c.drivers,
     passengers: c.passengers,
     timing: timingOf(t, primaryCells, ctx),
@@ -173,7 +179,7 @@ function release(
 /** What the cells shed by one clone (or one colony cohort) carry into their founding records. */
 export interface ShedParent {
   site: number;
-  /** Tumour id; -2 for a colony cohort. */
+  /** Tumour id; POOLED_ORIGIN (-2) for a colony not followed one by one. */
   origin: number;
   drivers: number;
   passengers: number;
@@ -256,7 +262,8 @@ export function releaseCells(
  * left, route, drivers, timing, generation) into one, in the order of their first
  * batch. Every later phase draws each cell's or cluster's fate independently given
  * its kind, so one batch of the summed singles and clusters has the law of the
- * separate batches; the merged passengers are the cell-weighted mean, as in a cohort row.
+ * separate batches. The founders' passengers, a label no hazard reads, become the
+ * cell-weighted mean, as in a cohort row.
  */
 export function poolShed(batches: ShedBatch[]): ShedBatch[] {
   const out: ShedBatch[] = [];
@@ -267,7 +274,10 @@ export function poolShed(batches: ShedBatch[]): ShedBatch[] {
       out.push(b);
       continue;
     }
-    const kind = (((r.generation * 16 + b.site) * 4 + r.route) * 16 + r.drivers) * 3 + r.timing;
+    const kind =
+      (((r.generation * SITES.length + b.site) * ROUTES.length + r.route) * DRIVER_SETS + r.drivers) *
+        TIMINGS.length +
+      r.timing;
     const into = byKind.get(kind);
     if (!into) {
       const copy = { ...b, record: { ...r }, clusters: [...b.clusters] };

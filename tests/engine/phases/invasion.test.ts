@@ -12,13 +12,17 @@ import {
   poolShed,
   type ShedBatch,
 } from '../../../src/engine/phases/invasion.ts';
+import { DRIVERS, SITES } from '../../../src/engine/schema.ts';
 import { createSimulation, result, run, runToEnd } from '../../../src/engine/simulation.ts';
 import {
   INVASIVE,
   type PatientTraits,
   PRIMARY_SITE,
   ROUTE_BLOOD,
+  ROUTE_INOCULATION,
   ROUTE_LYMPH,
+  type Route,
+  type Timing,
   tumourCells,
 } from '../../../src/engine/state.ts';
 import {
@@ -370,19 +374,32 @@ describe('phase 3, invasion and intravasation', () => {
   );
 });
 
+interface RawBatch {
+  site: number;
+  pooled: boolean;
+  route: Route;
+  drivers: number;
+  timing: Timing;
+  generation: number;
+  passengers: number;
+  singles: number;
+  clusters: number[];
+}
+
 describe('pooled shedding', () => {
+  // Few values per field, so that kinds repeat, but every field over its whole range.
   const batchArb = fc.record({
-    site: fc.integer({ min: 1, max: 3 }),
+    site: fc.constantFrom(0, 1, SITES.length - 1),
     pooled: fc.boolean(),
-    route: fc.constantFrom(ROUTE_BLOOD, ROUTE_LYMPH),
-    drivers: fc.integer({ min: 0, max: 3 }),
-    timing: fc.constantFrom(0 as const, 1 as const),
-    generation: fc.integer({ min: 1, max: 3 }),
+    route: fc.constantFrom(ROUTE_BLOOD, ROUTE_LYMPH, ROUTE_INOCULATION),
+    drivers: fc.constantFrom(0, 1, (1 << DRIVERS.length) - 1),
+    timing: fc.constantFrom(0 as const, 1 as const, 2 as const),
+    generation: fc.constantFrom(1, 2, 10_000),
     passengers: fc.integer({ min: 0, max: 100 }),
     singles: fc.integer({ min: 0, max: 20 }),
     clusters: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 4 }),
   });
-  const toBatch = (b: typeof batchArb extends fc.Arbitrary<infer T> ? T : never, k: number): ShedBatch => ({
+  const toBatch = (b: RawBatch, k: number): ShedBatch => ({
     site: b.site,
     record: {
       disseminationDay: 7,
@@ -430,10 +447,41 @@ describe('pooled shedding', () => {
               9,
             );
         }
-        expect(merged.length).toBe(
-          new Set(before.filter((b) => b.record.origin === POOLED_ORIGIN).map(kind)).size,
+        // In the order of each kind's first batch among all batches.
+        const firsts = before.filter(
+          (b, i) =>
+            b.record.origin !== POOLED_ORIGIN ||
+            before.findIndex((x) => x.record.origin === POOLED_ORIGIN && kind(x) === kind(b)) === i,
+        );
+        expect(pooled.map((b) => (b.record.origin === POOLED_ORIGIN ? kind(b) : b.record.origin))).toEqual(
+          firsts.map((b) => (b.record.origin === POOLED_ORIGIN ? kind(b) : b.record.origin)),
         );
       }),
     );
+  });
+  it('never merges two different kinds of cell (every site, route, driver set and timing)', () => {
+    const batches: ShedBatch[] = [];
+    for (let site = 0; site < SITES.length; site++)
+      for (const route of [ROUTE_BLOOD, ROUTE_LYMPH, ROUTE_INOCULATION])
+        for (let drivers = 0; drivers < 1 << DRIVERS.length; drivers++)
+          for (const timing of [0, 1, 2] as const)
+            for (const generation of [1, 2, 10_000])
+              batches.push(
+                toBatch(
+                  {
+                    site,
+                    pooled: true,
+                    route,
+                    drivers,
+                    timing,
+                    generation,
+                    passengers: 0,
+                    singles: 1,
+                    clusters: [],
+                  },
+                  0,
+                ),
+              );
+    expect(poolShed(batches)).toHaveLength(batches.length);
   });
 });
