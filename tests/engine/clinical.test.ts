@@ -247,13 +247,19 @@ describe('clinical layer', () => {
           // Up to the first escape the two runs are one run: only the hazard differs, by the factor of 3.
           expect(b.ctx.state.day).toBe(a.ctx.state.day);
           if (!ca.endocrineActive) continue;
-          // A colony record that rejoined its cohort at the end of the step is counted after
-          // it at its row's mean size, not at its own: the divisions read now are not those
-          // the hazard accrued, so the sum starts again from the engine's.
+          // With cohorts, a colony record that rejoined its cohort at the end of the step is
+          // counted after it at its row's mean size, not at its own: the divisions read now
+          // are not quite those the hazard accrued, so on such a step the sum is held to a
+          // millionth and then starts again from the engine's.
           const now = new Set(a.ctx.state.tumours.map((t) => t.id));
-          if (acting && [...records].some((id) => !now.has(id))) hazard = ca.endocrineEscapeHazard;
-          else if (acting) hazard += 2e-6 * divisions(a) * a.ctx.scenario.time.dt;
-          else hazard = 2e-6 * divisions(a) * a.ctx.scenario.time.dt;
+          const accrued = 2e-6 * divisions(a) * a.ctx.scenario.time.dt;
+          if (mode === 'cohorts' && acting && [...records].some((id) => !now.has(id))) {
+            expect(Math.abs(ca.endocrineEscapeHazard - (hazard + accrued))).toBeLessThan(
+              1e-6 * ca.endocrineEscapeHazard,
+            );
+            hazard = ca.endocrineEscapeHazard;
+          } else if (acting) hazard += accrued;
+          else hazard = accrued;
           expect(ca.endocrineEscapeHazard).toBeCloseTo(hazard, 12);
           expect(cb.endocrineEscapeHazard / ca.endocrineEscapeHazard).toBeCloseTo(3, 12);
           expect(cb.endocrineEscapeLevel).toBe(ca.endocrineEscapeLevel);

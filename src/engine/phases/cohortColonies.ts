@@ -45,6 +45,7 @@ import {
   ROUTE_BLOOD,
   ROUTE_LYMPH,
   sizeClass,
+  TIMINGS,
   type Tumour,
 } from '../state.ts';
 import { nextCapacity, siteLimit, switchProbability } from './angiogenesis.ts';
@@ -714,7 +715,9 @@ function shedFromRow(
   // Avascular rows share one blood share (the baseline) and leave its draw to the release;
   // vascular rows each have their own, so they draw it here and are summed apart.
   const vascular = toBlood >= 0;
-  const key = (((Math.min(generation, 255) * 16 + site) * 16 + drivers) * 3 + timing) * 2 + +vascular;
+  const key =
+    (((generation * SITES.length + site) * (1 << DRIVERS.length) + drivers) * TIMINGS.length + timing) * 2 +
+    +vascular;
   let p = pending.get(key);
   if (!p) {
     p = { site, drivers, timing, generation, events: 0, blood: vascular ? 0 : -1, cells: 0, passengers: 0 };
