@@ -215,6 +215,52 @@ describe('clinical layer', () => {
   );
 
   forModes(
+    'for wakeDays after surgery a dormant cell wakes at wakeFactor times its hazard, before and after at the hazard (5 SE)',
+    (mode) => {
+      const [wake, die, factor, days] = [0.001, 0.001, 8, 100];
+      const scenario = fastScenario({
+        time: { durationDays: 900 },
+        colonisation: { wakeHazard: wake, dormantDeathHazard: die },
+        clinical: { chemotherapy: { enabled: false }, surgery: { wakeFactor: factor, wakeDays: days } },
+        representation: { mode },
+      });
+      // Units exposed and woken per step, before surgery, in the window and after it.
+      const tally = { before: [0, 0], in: [0, 0], after: [0, 0] };
+      for (let s = 0; s < 6; s++) {
+        const sim = createSimulation(scenario, { seed: 150 + s });
+        const state = sim.ctx.state;
+        while (!state.ended) {
+          const able = state.dormantAble;
+          let exposed = 0;
+          for (let i = 0; i < able.size; i++) exposed += able.count[i] as number;
+          const woke = state.coloniesFoundedByWaking;
+          step(sim);
+          const since = state.day - state.clinical.surgeryDay;
+          const t =
+            state.clinical.surgeryDay < 0 || since === 0
+              ? tally.before
+              : since <= days
+                ? tally.in
+                : tally.after;
+          t[0] += exposed;
+          t[1] += state.coloniesFoundedByWaking - woke;
+        }
+        expect(state.clinical.surgeryDay).toBeGreaterThanOrEqual(0);
+      }
+      // A unit leaves in a step with probability 1 - exp(-(w + d)) and wakes with w / (w + d).
+      const p = (w: number) => (-Math.expm1(-(w + die)) * w) / (w + die);
+      for (const [[n, woke], w] of [
+        [tally.in, wake * factor],
+        [tally.before, wake],
+        [tally.after, wake],
+      ] as const) {
+        expect(n).toBeGreaterThan(5000);
+        expect(Math.abs(woke / n - p(w))).toBeLessThan(5 * Math.sqrt((p(w) * (1 - p(w))) / n));
+      }
+    },
+  );
+
+  forModes(
     'acquired resistance: the hazard is the divisions under therapy times the hazard per division, and the disease escapes when it reaches the level drawn',
     (mode) => {
       const scenario = (resistancePerDivision: number, deathRate = 0.02) =>

@@ -151,7 +151,15 @@ describe('built-in scenarios', () => {
             ]),
           )
         : s.sites,
-      clinical: { ...s.clinical, endocrine: null, chemotherapy: null, metastaticTherapy: null },
+      // Surgery wakes each subtype's dormant cells by its own factor (docs/calibration.md,
+      // "Surgery-driven waking"); how long it acts is shared.
+      clinical: {
+        ...s.clinical,
+        surgery: { ...s.clinical.surgery, wakeFactor: 0 },
+        endocrine: null,
+        chemotherapy: null,
+        metastaticTherapy: null,
+      },
     });
     expect(strip(asPatient(loadScenarioFile('breast-er-positive')), true)).toEqual(strip(base, true));
     for (const name of ['breast-her2-early', 'breast-her2-late'])

@@ -196,11 +196,12 @@ export function dormancy(ctx: Context): void {
   const { scenario: s, state } = ctx;
   const u = ctx.streams.colonisation;
   const c = s.colonisation;
-  // Read from the state, not set by the clinical layer, so that a resumed checkpoint
-  // needs nothing restored.
+  // Surgery-driven waking, read from the state rather than set by the clinical layer so
+  // that a resumed checkpoint needs nothing restored. Surgery comes after this phase in a
+  // step, so its factor acts on the wakeDays steps that follow it (dt = 1).
   const surgery = s.clinical.surgery;
   const since = state.day - state.clinical.surgeryDay;
-  const afterSurgery = state.clinical.surgeryDay >= 0 && since < surgery.wakeDays ? surgery.wakeFactor : 1;
+  const afterSurgery = state.clinical.surgeryDay >= 0 && since <= surgery.wakeDays ? surgery.wakeFactor : 1;
   const wake = c.wakeHazard * ctx.therapy.wakeFactor * afterSurgery;
   const die = c.dormantDeathHazard;
   const able = state.dormantAble;
