@@ -72,11 +72,12 @@ export const clinical = section(
           source:
             'surgery-driven escape from dormancy: the first peak of the bimodal relapse hazard, 1.5-2 years after surgery (Retsky et al. 2010, Cancers 2:305; Demicheli et al. 1996, Breast Cancer Res Treat 41:177); size calibrated (docs/calibration.md)',
           description:
-            'multiplies the waking hazard of dormant DTCs for wakeDays after the primary is removed (wound healing and the loss of the primary\'s systemic inhibition); 1: surgery leaves dormancy alone',
+            "multiplies the waking hazard of dormant DTCs for wakeDays after the primary is removed (wound healing and the loss of the primary's systemic inhibition); 1: surgery leaves dormancy alone",
         }),
         wakeDays: num(365, 0, 3650, {
           unit: 'day',
-          source: 'Retsky et al. 2010, Cancers 2:305 (the surgery-driven relapses are those of the first 3 years)',
+          source:
+            'Retsky et al. 2010, Cancers 2:305 (the surgery-driven relapses are those of the first 3 years)',
           description: 'how long after surgery its wakeFactor acts',
         }),
       },
