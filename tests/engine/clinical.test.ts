@@ -8,6 +8,7 @@ import { chemoSurvival, clinical } from '../../src/engine/clinical.ts';
 import { funnelTotals } from '../../src/engine/observe.ts';
 import { outcomeRow } from '../../src/engine/outcomes.ts';
 import { drawPatientTraits } from '../../src/engine/patient.ts';
+import { surgeryWakeMultiplier } from '../../src/engine/phases/colonisation.ts';
 import { divisionRate, netRate } from '../../src/engine/phases/growth.ts';
 import { deepMerge } from '../../src/engine/scenario.ts';
 import { ORGANS, type Scenario, SITES } from '../../src/engine/schema.ts';
@@ -214,6 +215,31 @@ describe('clinical layer', () => {
     },
   );
 
+  it('surgery wakes dormant cells at its factor for wakeDays days after the operation, whatever the step', () => {
+    const f = (day: number, dt: number, surgeryDay = 100) =>
+      surgeryWakeMultiplier(day, dt, surgeryDay, 5, 30);
+    // No surgery yet, and the step in which surgery happens (it comes after dormancy).
+    expect(f(50, 1, -1)).toBe(1);
+    expect(f(100, 1)).toBe(1);
+    // Days 101 to 130 (steps ending on them) and no other.
+    expect(f(101, 1)).toBe(5);
+    expect(f(130, 1)).toBe(5);
+    expect(f(131, 1)).toBe(1);
+    // A step that straddles the window's end takes the factor for the part inside.
+    expect(f(102, 2)).toBe(5);
+    expect(f(131, 2)).toBeCloseTo(3, 12);
+    expect(f(132, 2)).toBe(1);
+    // The window is as long at any dt: summed over steps, (factor - 1)·dt adds to (factor - 1)·wakeDays.
+    for (const dt of [0.1, 0.3, 1, 2, 7, 45]) {
+      let extra = 0;
+      for (let k = 1; k <= 11 + 400 / dt; k++)
+        extra += (surgeryWakeMultiplier(k * dt, dt, 11 * dt, 5, 30) - 1) * dt;
+      expect(extra, `dt ${dt}`).toBeCloseTo(4 * 30, 6);
+    }
+    // A factor of 1 is no law at all.
+    expect(surgeryWakeMultiplier(101, 1, 100, 1, 30)).toBe(1);
+  });
+
   forModes(
     'for wakeDays after surgery a dormant cell wakes at wakeFactor times its hazard, before and after at the hazard (5 SE)',
     (mode) => {
@@ -225,7 +251,11 @@ describe('clinical layer', () => {
         representation: { mode },
       });
       // Units exposed and woken per step, before surgery, in the window and after it.
-      const tally = { before: [0, 0], in: [0, 0], after: [0, 0] };
+      const tally: Record<'before' | 'in' | 'after', [number, number]> = {
+        before: [0, 0],
+        in: [0, 0],
+        after: [0, 0],
+      };
       for (let s = 0; s < 6; s++) {
         const sim = createSimulation(scenario, { seed: 150 + s });
         const state = sim.ctx.state;
@@ -253,7 +283,7 @@ describe('clinical layer', () => {
         [tally.in, wake * factor],
         [tally.before, wake],
         [tally.after, wake],
-      ] as const) {
+      ] as [[number, number], number][]) {
         expect(n).toBeGreaterThan(5000);
         expect(Math.abs(woke / n - p(w))).toBeLessThan(5 * Math.sqrt((p(w) * (1 - p(w))) / n));
       }

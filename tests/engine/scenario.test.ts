@@ -121,7 +121,7 @@ describe('built-in scenarios', () => {
     }
   });
 
-  it('the breast subtypes share every parameter of breast.yaml but growth rate, therapy, programme, dormancy, shedding and ER+ nodes', () => {
+  it('the breast subtypes share every parameter of breast.yaml but growth rate, therapy, programme, dormancy and its waking by surgery, shedding and ER+ nodes', () => {
     const base = asPatient(loadScenarioFile('breast'));
     const strip = (s: typeof base, erPositive = false, tripleNegative = false) => ({
       ...s,

@@ -192,16 +192,40 @@ export function dropEmptyRows(store: DtcStore, index: Map<number, number>): void
   }
 }
 
+/**
+ * Surgery-driven waking: the factor on the waking hazard in the step that ends on `day`
+ * (it covers day - dt to day), for a surgery on `surgeryDay` (-1: none yet). The window
+ * is the wakeDays days after surgery; a step that straddles its end takes the factor
+ * for the part inside, so the window is the same length at any dt. Surgery comes after
+ * this phase in its step, so the window starts with the next step.
+ */
+export function surgeryWakeMultiplier(
+  day: number,
+  dt: number,
+  surgeryDay: number,
+  factor: number,
+  wakeDays: number,
+): number {
+  if (surgeryDay < 0 || factor === 1) return 1;
+  const inside = Math.min(day, surgeryDay + wakeDays) - Math.max(day - dt, surgeryDay);
+  // The tolerance keeps rounding in day = step · dt from leaving a sliver of the window.
+  return inside > 1e-9 * dt ? 1 + ((factor - 1) * Math.min(inside, dt)) / dt : 1;
+}
+
 export function dormancy(ctx: Context): void {
   const { scenario: s, state } = ctx;
   const u = ctx.streams.colonisation;
   const c = s.colonisation;
-  // Surgery-driven waking, read from the state rather than set by the clinical layer so
-  // that a resumed checkpoint needs nothing restored. Surgery comes after this phase in a
-  // step, so its factor acts on the wakeDays steps that follow it (dt = 1).
-  const surgery = s.clinical.surgery;
-  const since = state.day - state.clinical.surgeryDay;
-  const afterSurgery = state.clinical.surgeryDay >= 0 && since <= surgery.wakeDays ? surgery.wakeFactor : 1;
+  // Read from the state rather than set by the clinical layer, so that a resumed
+  // checkpoint needs nothing restored.
+  const { wakeFactor, wakeDays } = s.clinical.surgery;
+  const afterSurgery = surgeryWakeMultiplier(
+    state.day,
+    s.time.dt,
+    state.clinical.surgeryDay,
+    wakeFactor,
+    wakeDays,
+  );
   const wake = c.wakeHazard * ctx.therapy.wakeFactor * afterSurgery;
   const die = c.dormantDeathHazard;
   const able = state.dormantAble;

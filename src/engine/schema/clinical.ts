@@ -77,7 +77,7 @@ export const clinical = section(
         wakeDays: num(365, 0, 3650, {
           unit: 'day',
           source:
-            'Retsky et al. 2010, Cancers 2:305 (the surgery-driven relapses are those of the first 3 years)',
+            'modelling choice: the surgery-driven relapses are those of the first 3 years (Retsky et al. 2010, Cancers 2:305), colonies growing for a while after they wake',
           description: 'how long after surgery its wakeFactor acts',
         }),
       },
