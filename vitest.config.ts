@@ -47,6 +47,7 @@ class SlowFirst extends BaseSequencer {
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    setupFiles: ['tests/support/fast-check-seed.ts'],
     pool: 'forks',
     // Vitest's default is one worker fewer than the cores: on a two-core machine
     // that is one file at a time, leaving a core idle through every single-threaded
