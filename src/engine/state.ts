@@ -16,6 +16,9 @@ export const ROUTE_BLOOD: Route = 0;
 export const ROUTE_LYMPH: Route = 1;
 export const ROUTE_INOCULATION: Route = 2;
 
+/** Number of distinct driver sets (bit masks over DRIVERS). */
+export const DRIVER_SETS = 1 << DRIVERS.length;
+
 /** Timing of dissemination relative to the scenario's earlyThresholdCells. */
 export const TIMINGS = ['early', 'late', 'none'] as const;
 export type Timing = 0 | 1 | 2;

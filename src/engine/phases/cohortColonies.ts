@@ -41,6 +41,7 @@ import { DRIVERS, SITES } from '../schema.ts';
 import {
   ANGIOGENIC,
   cellsForDiameter,
+  DRIVER_SETS,
   IMMUNE_EVASION,
   ROUTE_BLOOD,
   ROUTE_LYMPH,
@@ -716,8 +717,7 @@ function shedFromRow(
   // vascular rows each have their own, so they draw it here and are summed apart.
   const vascular = toBlood >= 0;
   const key =
-    (((generation * SITES.length + site) * (1 << DRIVERS.length) + drivers) * TIMINGS.length + timing) * 2 +
-    +vascular;
+    (((generation * SITES.length + site) * DRIVER_SETS + drivers) * TIMINGS.length + timing) * 2 + +vascular;
   let p = pending.get(key);
   if (!p) {
     p = { site, drivers, timing, generation, events: 0, blood: vascular ? 0 : -1, cells: 0, passengers: 0 };

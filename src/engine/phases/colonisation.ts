@@ -208,8 +208,8 @@ export function surgeryWakeMultiplier(
 ): number {
   if (surgeryDay < 0 || factor === 1) return 1;
   const inside = Math.min(day, surgeryDay + wakeDays) - Math.max(day - dt, surgeryDay);
-  // The tolerance keeps rounding in day = step · dt from leaving a sliver of the window.
-  return inside > 1e-9 * dt ? 1 + ((factor - 1) * Math.min(inside, dt)) / dt : 1;
+  // inside ≤ dt; the tolerance keeps rounding in day = step · dt from leaving a sliver of the window.
+  return inside > 1e-9 * dt ? 1 + ((factor - 1) * inside) / dt : 1;
 }
 
 export function dormancy(ctx: Context): void {

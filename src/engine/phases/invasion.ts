@@ -15,10 +15,11 @@
 import { type Context, countFunnel, logEvent } from '../context.ts';
 import { multinomial } from '../multinomial.ts';
 import { binomial, logBinomialPmf } from '../samplers.ts';
-import { DRIVERS, SITES } from '../schema.ts';
+import { SITES } from '../schema.ts';
 import {
   type Clone,
   cellsForDiameter,
+  DRIVER_SETS,
   type FoundingRecord,
   INVASIVE,
   ROUTE_BLOOD,
@@ -35,7 +36,6 @@ import { vascularisation } from './angiogenesis.ts';
 export const MAX_CLUSTER_EXTRA = 48;
 /** Origin of cells shed by colonies not followed one by one: cohort members and records below the detectable size. */
 export const POOLED_ORIGIN = -2;
-const DRIVER_SETS = 1 << DRIVERS.length;
 
 /** Cells that left one clone of one tumour by one route in one step. */
 export interface ShedBatch {
