@@ -61,6 +61,10 @@ describe('published results', () => {
       'distant recurrence years 5–20, T1N0 (Kaplan–Meier)',
       'distant recurrence years 5–20, T1N1–3 (Kaplan–Meier)',
       'distant recurrence years 5–20, T1N4–9 (Kaplan–Meier)',
+      'distant recurrence years 5–20, T2N0 (Kaplan–Meier)',
+      'distant recurrence years 5–20, T2N1–3 (Kaplan–Meier)',
+      'distant recurrence years 5–20, T2N4–9 (Kaplan–Meier)',
+      'distant recurrence rate in years 10–20 over years 5–10, T1–T2 N0–9 pooled',
     ]);
     // At least the node-negative group has patients; its risk is a probability.
     const n0 = rows[0] as (typeof rows)[number];
@@ -74,14 +78,77 @@ describe('published results', () => {
     // Node-negative: distant recurrence at 2 and 10 years, censored at 3 and 15.
     // S(15) = 3/4 · 1/2 = 3/8, a risk of 5/8 (half had the event, but one left at 3 years).
     const ms = [
-      { eligible: 1, group: 0, years: 2, distant: 1 },
-      { eligible: 1, group: 0, years: 3, distant: 0 },
-      { eligible: 1, group: 0, years: 10, distant: 1 },
-      { eligible: 1, group: 0, years: 15, distant: 0 },
-      { eligible: 0, group: 0, years: 1, distant: 1 },
+      { eligible: 1, t: 1, group: 0, years: 2, distant: 1 },
+      { eligible: 1, t: 1, group: 0, years: 3, distant: 0 },
+      { eligible: 1, t: 1, group: 0, years: 10, distant: 1 },
+      { eligible: 1, t: 1, group: 0, years: 15, distant: 0 },
+      { eligible: 1, t: 2, group: 0, years: 4, distant: 1 },
+      { eligible: 0, t: 0, group: 0, years: 1, distant: 1 },
     ];
-    const [n0] = t.rows(ms, loadScenarioFile(t.scenario));
-    expect(n0?.simulated).toBeCloseTo(5 / 8, 12);
+    const rows = t.rows(ms, loadScenarioFile(t.scenario));
+    expect(rows[0]?.simulated).toBeCloseTo(5 / 8, 12);
+    // The T2 patient is in T2N0 alone.
+    expect(rows[3]?.simulated).toBe(1);
+  });
+
+  it('pan-2017 compares the rate of distant recurrence in years 10-20 with that in years 5-10', () => {
+    const t = TARGETS.find((x) => x.name === 'pan-2017');
+    if (!t) throw new Error('pan-2017');
+    const patient = (years: number, distant: number, group = 0) => ({
+      eligible: 1,
+      t: 1,
+      group,
+      years,
+      distant,
+    });
+    // Years since year 5. Before year 10: 4 events at 2 and 30 + 8 + 10 years at risk (six
+    // followed to the end, four to 2, two past 5); after: 2 events (at 8, and one on the last
+    // day, at 15) in 6 · 10 + 3 + 10 = 73 years.
+    const ms = [
+      ...Array.from({ length: 4 }, () => patient(2, 1, 2)),
+      ...Array.from({ length: 6 }, () => patient(15, 0)),
+      patient(8, 1, 1),
+      patient(15, 1),
+    ];
+    const steady = t.rows(ms, loadScenarioFile(t.scenario)).at(-1);
+    const rr = 2 / 73 / (4 / 48);
+    const half = 1.96 * Math.sqrt(1 / 4 + 1 / 2);
+    expect(steady?.simulated).toBeCloseTo(rr, 12);
+    expect(steady?.low).toBeCloseTo(rr * Math.exp(-half), 12);
+    expect(steady?.high).toBeCloseTo(rr * Math.exp(half), 12);
+  });
+
+  it("carter-1989 weighs Carter's classes as the model's patients fall into them", () => {
+    const t = TARGETS.find((x) => x.name === 'carter-1989');
+    if (!t) throw new Error('carter-1989');
+    const patient = (mm: number, stage: number, nodes: number, alive5: number) => ({
+      mm,
+      stage,
+      nodes,
+      followed: 1,
+      alive5,
+    });
+    // Node-negative at 2-5 cm: alive at 2.5 and 2.7 cm (Carter 92%), dead at 4.5 cm (85%).
+    // At 2.0-2.9 cm one of three is regional. A patient not run ({ mm }) enters no row.
+    const ms = [
+      patient(25, 0, 0, 1),
+      patient(45, 0, 0, 0),
+      patient(26, 1, 1, 1),
+      patient(27, 0, 0, 1),
+      { mm: 28 },
+    ];
+    const rows = t.rows(ms, loadScenarioFile('breast-er-positive-1980'));
+    const at = (q: string) => rows.find((r) => r.quantity === q);
+    const n0 = at('5-year survival, tumour 2–5 cm, node-negative');
+    expect(n0?.simulated).toBe(2 / 3);
+    // Expected (0.92 + 0.92 + 0.85) / 3 = 0.8967; its band 1 - 1.25 · 0.1033 to 1 - 0.75 · 0.1033.
+    expect(n0?.published).toContain("89.7% at the model's mix");
+    expect(n0?.pass).toBe(false);
+    const share = at('node-positive share, tumour 2.0–2.9 cm');
+    expect(share?.simulated).toBe(1 / 3);
+    expect(share?.pass).toBe(false);
+    expect(at('node-positive share, tumour 4.0–4.9 cm')?.simulated).toBe(0);
+    expect(at('node-positive share, tumour under 1 cm')?.simulated).toBeNaN();
   });
 
   it('ebctcg-2011 compares event rates per year at risk, arm against arm, within each period', () => {
@@ -364,10 +431,10 @@ describe('published results', () => {
     expect(admitting.map((t) => t.name)).toEqual(['pan-2017', 'carter-1989']);
     for (const target of admitting) {
       const n = 24;
-      // Symptomatic sizes spread about each target's boundaries (pan-2017: 2 cm; carter-1989:
-      // 2 cm and 5 cm, alternately), so that patients on both sides of each, and just inside
-      // the margin, are drawn.
-      const mm = (i: number) => (target.name === 'pan-2017' || i % 2 === 0 ? 20 : 50);
+      // Symptomatic sizes spread about each target's boundaries (pan-2017: 5 cm; carter-1989:
+      // 2 cm and 5 cm, two patients each in turn, since one in two between is run), so that
+      // patients on both sides of each, and just inside the margin, are drawn.
+      const mm = (i: number) => (target.name === 'pan-2017' || Math.floor(i / 2) % 2 === 1 ? 50 : 20);
       const scenarioOf = (i: number) => {
         const s = asPatient(loadScenarioFile(scenarioOfReplicate(target, i, n)));
         return { ...s, clinical: { ...s.clinical, symptomaticMm: mm(i), symptomaticSpread: 0.15 } };
