@@ -64,7 +64,7 @@ describe('published results', () => {
       'distant recurrence years 5–20, T2N0 (Kaplan–Meier)',
       'distant recurrence years 5–20, T2N1–3 (Kaplan–Meier)',
       'distant recurrence years 5–20, T2N4–9 (Kaplan–Meier)',
-      'distant recurrence rate in years 10–20 over years 5–10, T1–T2 N0–9 pooled',
+      'distant recurrence rate in years 10–20 over years 5–10, T1 and T2 groups pooled',
     ]);
     // At least the node-negative group has patients; its risk is a probability.
     const n0 = rows[0] as (typeof rows)[number];
@@ -130,11 +130,15 @@ describe('published results', () => {
     });
     // Node-negative at 2-5 cm: alive at 2.5 and 2.7 cm (Carter 92%), dead at 4.5 cm (85%).
     // At 2.0-2.9 cm one of three is regional. A patient not run ({ mm }) enters no row.
+    // On the classes' edges: 2 cm is in 2.0-2.9 cm, 5 cm in the largest class. Dead before
+    // surgery (no node examined), a patient is in no share.
     const ms = [
       patient(25, 0, 0, 1),
       patient(45, 0, 0, 0),
-      patient(26, 1, 1, 1),
+      patient(20, 1, 1, 1),
       patient(27, 0, 0, 1),
+      patient(50, 1, 2, 0),
+      patient(22, 1, -1, 0),
       { mm: 28 },
     ];
     const rows = t.rows(ms, loadScenarioFile('breast-er-positive-1980'));
@@ -148,6 +152,10 @@ describe('published results', () => {
     expect(share?.simulated).toBe(1 / 3);
     expect(share?.pass).toBe(false);
     expect(at('node-positive share, tumour 4.0–4.9 cm')?.simulated).toBe(0);
+    expect(at('node-positive share, tumour ≥ 5 cm')?.simulated).toBe(1);
+    expect(at('5-year survival, tumour 2–5 cm, four or more positive nodes')?.published).toContain(
+      'no patient in the cell',
+    );
     expect(at('node-positive share, tumour under 1 cm')?.simulated).toBeNaN();
   });
 
@@ -432,9 +440,10 @@ describe('published results', () => {
     for (const target of admitting) {
       const n = 24;
       // Symptomatic sizes spread about each target's boundaries (pan-2017: 5 cm; carter-1989:
-      // 2 cm and 5 cm, two patients each in turn, since one in two between is run), so that
+      // 2 cm and 5 cm, eight patients each in turn, since one in eight between is run: about
+      // each boundary, some patients are run for the middle rows and some are not), so that
       // patients on both sides of each, and just inside the margin, are drawn.
-      const mm = (i: number) => (target.name === 'pan-2017' || Math.floor(i / 2) % 2 === 1 ? 50 : 20);
+      const mm = (i: number) => (target.name === 'pan-2017' || i % 16 >= 8 ? 50 : 20);
       const scenarioOf = (i: number) => {
         const s = asPatient(loadScenarioFile(scenarioOfReplicate(target, i, n)));
         return { ...s, clinical: { ...s.clinical, symptomaticMm: mm(i), symptomaticSpread: 0.15 } };
