@@ -149,7 +149,12 @@ function detect(ctx: Context, primary: Tumour): void {
   const c = state.clinical;
   const d = diameterMm(tumourCells(primary), s.body.cellsPerMm3);
   let mode = '';
-  if (d >= state.patient.symptomaticMm) mode = 'symptoms';
+  const eta = s.clinical.symptomaticHazard;
+  if (eta > 0) {
+    // The hazard at the primary's volume this step, in cm^3 (a thousand mm^3), over the step.
+    c.symptomaticHazard += eta * (tumourCells(primary) / s.body.cellsPerMm3 / 1000) * s.time.dt;
+    if (c.symptomaticHazard >= state.patient.symptomaticLevel) mode = 'symptoms';
+  } else if (d >= state.patient.symptomaticMm) mode = 'symptoms';
   const screen = s.clinical.screening;
   if (screen.enabled && state.patient.screened && state.day >= c.nextScreenDay) {
     c.nextScreenDay += screen.intervalDays;

@@ -3,7 +3,7 @@
  * stream of its own; the page draws the same traits to show a run's own detection lines.
  */
 import { createStream } from './random.ts';
-import { normal } from './samplers.ts';
+import { erfc, normal } from './samplers.ts';
 import type { Scenario } from './schema.ts';
 import type { PatientTraits } from './state.ts';
 
@@ -23,6 +23,9 @@ export function drawPatientTraits(s: Scenario, seed: number, replicate: number):
   return {
     lambdaFactor,
     symptomaticMm: s.clinical.symptomaticMm * Math.exp(s.clinical.symptomaticSpread * zSymptoms),
+    // The same draw under the hazard law: -ln(1 - Φ(z)) is Exp(1), and a patient found late
+    // by one law is found late by the other.
+    symptomaticLevel: -Math.log(0.5 * erfc(zSymptoms / Math.SQRT2)),
     screened,
     // Fast tumours shed faster (kappa > 0): lambdaFactor^kappa = exp(kappa σ_λ zGrowth).
     shedFactor: Math.exp(sigma * zShed + kappa * s.growth.lambdaSpread * zGrowth),

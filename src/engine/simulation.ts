@@ -110,6 +110,7 @@ function initialState(s: Scenario, patient: PatientTraits): State {
       primaryCellsAtDetection: -1,
       metastaticAtDiagnosis: false,
       stageAtDiagnosis: '',
+      symptomaticHazard: 0,
       visibleAtSurgery: [],
     },
     events: [],

@@ -338,6 +338,8 @@ export interface ClinicalState {
    * reported micro or macro), 'localized', or '' while undiagnosed.
    */
   stageAtDiagnosis: '' | 'localized' | 'regional' | 'distant';
+  /** Under the hazard law, symptomatic detection's cumulative hazard so far. */
+  symptomaticHazard: number;
   /** Colonies at or above the detection size at surgery: not recurrences. */
   visibleAtSurgery: number[];
 }
@@ -348,6 +350,8 @@ export interface PatientTraits {
   lambdaFactor: number;
   /** Primary diameter at which this patient's tumour is found by symptoms (clinical.symptomaticSpread). */
   symptomaticMm: number;
+  /** Under the hazard law (clinical.symptomaticHazard), the Exp(1) level the cumulative hazard must reach. */
+  symptomaticLevel: number;
   /** Whether this patient takes part in screening (clinical.screening.participation). */
   screened: boolean;
   /** Multiplies the rates at which this patient's cells enter blood and lymph (invasion.shedSpread, shedGrowthExponent). */

@@ -830,7 +830,8 @@ export const TARGETS: Target[] = [
     admit(patient, s) {
       // A primary is found at the first step its diameter reaches the patient's symptomatic
       // size, unless screening finds it smaller before: an unscreened patient whose size is
-      // above 5 cm is never T1 or T2.
+      // above 5 cm is never T1 or T2. Under the hazard law no size is known before the run.
+      if (s.clinical.symptomaticHazard > 0) return true;
       return (s.clinical.screening.enabled && patient.screened) || patient.symptomaticMm <= T2_MM;
     },
     rows(ms) {
@@ -1285,8 +1286,9 @@ export const TARGETS: Target[] = [
     admit(patient, s, replicate) {
       // Found by symptoms alone, a tumour is at least the patient's symptomatic size and at
       // most a step's growth above it: a tenth more diameter would take a third more volume
-      // in one day, so with longer steps, or with screening, every patient is run.
-      if (s.time.dt > 1 || s.clinical.screening.enabled) return true;
+      // in one day, so with longer steps, or with screening, every patient is run; and under
+      // the hazard law of symptomatic detection, where no size is known before the run.
+      if (s.time.dt > 1 || s.clinical.screening.enabled || s.clinical.symptomaticHazard > 0) return true;
       if (replicate % CARTER_MIDDLE_EVERY === 0) return true;
       return patient.symptomaticMm < T1_MM || patient.symptomaticMm >= CARTER_MM / 1.1;
     },

@@ -281,12 +281,13 @@ export async function createPatientView(): Promise<View> {
       seen = new Set();
       feed.replaceChildren();
       const cellsAt = (mm: number) => (Math.PI / 6) * mm ** 3 * s.body.cellsPerMm3;
-      // The page runs replicate 0: its patient's own detection size, and a screening line
-      // only for a patient who is screened.
+      // The page runs replicate 0: its patient's own detection size (none under the hazard
+      // law, where it is not known in advance), and a screening line only for a patient who
+      // is screened.
       const patient = drawPatientTraits(s, seed, 0);
       const screened = s.clinical.screening.enabled && patient.screened;
       await charts.reset(
-        cellsAt(patient.symptomaticMm),
+        s.clinical.symptomaticHazard > 0 ? Number.NaN : cellsAt(patient.symptomaticMm),
         screened ? cellsAt(s.clinical.screening.thresholdMm) : Number.NaN,
       );
     },

@@ -759,6 +759,51 @@ describe('clinical layer', () => {
     );
   });
 
+  it("under the hazard law a primary is found the first step its cumulative hazard reaches the patient's Exp(1) level", () => {
+    // The level: one-sample Kolmogorov-Smirnov against Exp(1) over 2,000 patients (1.95/√n
+    // is the 0.1% critical value).
+    const n = 2000;
+    const levels = Array.from(
+      { length: n },
+      (_, r) => drawPatientTraits(fastScenario(), 5, r).symptomaticLevel,
+    ).sort((a, b) => a - b);
+    let ks = 0;
+    levels.forEach((x, i) => {
+      const f = 1 - Math.exp(-x);
+      ks = Math.max(ks, Math.abs(f - i / n), Math.abs((i + 1) / n - f));
+    });
+    expect(ks).toBeLessThan(1.95 / Math.sqrt(n));
+    // The law, step by step: the hazard is eta per cm^3 of primary per day, summed over
+    // steps of any length; neither the patient's diameter nor screening enters.
+    let found = 0;
+    fc.assert(
+      fc.property(seed, fc.constantFrom(0.5, 1, 3), uniform(-3, -1), (s, dt, logEta) => {
+        const eta = 10 ** logEta;
+        const sc = fastScenario({
+          time: { dt, durationDays: 3000 },
+          primary: { initialCells: 1e6 },
+          clinical: { symptomaticMm: 1, symptomaticHazard: eta, screening: { enabled: false } },
+        });
+        const sim = createSimulation(sc, { seed: s });
+        const state = sim.ctx.state;
+        let hazard = 0;
+        while (!state.ended && state.clinical.detectedDay < 0) {
+          step(sim);
+          const primary = state.tumours[0];
+          if (!primary || primary.founding) return;
+          hazard += eta * (tumourCells(primary) / sc.body.cellsPerMm3 / 1000) * dt;
+          const due = hazard >= state.patient.symptomaticLevel;
+          expect(state.clinical.detectedDay >= 0).toBe(due);
+          if (due) expect(state.clinical.detectionMode).toBe('symptoms');
+          if (due) found++;
+        }
+      }),
+      { numRuns: 12 },
+    );
+    // Most runs find their primary (else the check above would hold vacuously).
+    expect(found).toBeGreaterThan(6);
+  });
+
   it("patients' traits follow their laws, and each parameter moves only its own trait", () => {
     // One-sample Kolmogorov-Smirnov test of ln(trait / median) / σ against the
     // standard normal, over 2,000 patients; 1.95/√n is the 0.1% critical value.

@@ -46,6 +46,13 @@ export const clinical = section(
       description:
         "between-patient spread of the diameter at symptomatic detection: each patient's is symptomaticMm·exp(σZ), Z standard normal (lognormal, symptomaticMm the median); 0: the same for every patient",
     }),
+    symptomaticHazard: num(0, 0, 1, {
+      unit: 'per cm^3 per day',
+      source:
+        'Bartoszyński et al. 1982, Math Biosci 58:145; Strandberg et al. 2023, Cancers 15:912 (the hazard of symptomatic detection proportional to tumour volume)',
+      description:
+        "above 0, symptomatic detection is a hazard, this much per day per cm^3 of primary, instead of a diameter: a tumour that grows fast is found larger, one that grows slowly smaller (symptomaticMm and symptomaticSpread unused); 0: found at the patient's diameter",
+    }),
     metastasisDetectionMm: num(8, 0, 500, {
       unit: 'mm',
       source: 'PET resolution 7-10 mm',
