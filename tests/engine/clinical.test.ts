@@ -763,16 +763,29 @@ describe('clinical layer', () => {
     // The level: one-sample Kolmogorov-Smirnov against Exp(1) over 2,000 patients (1.95/√n
     // is the 0.1% critical value).
     const n = 2000;
-    const levels = Array.from(
+    const levelsUnsorted = Array.from(
       { length: n },
       (_, r) => drawPatientTraits(fastScenario(), 5, r).symptomaticLevel,
-    ).sort((a, b) => a - b);
+    );
+    const levels = [...levelsUnsorted].sort((a, b) => a - b);
     let ks = 0;
     levels.forEach((x, i) => {
       const f = 1 - Math.exp(-x);
       ks = Math.max(ks, Math.abs(f - i / n), Math.abs((i + 1) / n - f));
     });
     expect(ks).toBeLessThan(1.95 / Math.sqrt(n));
+    // From the same draw as the threshold: patients found late by one law are found late
+    // by the other (the level rises with the threshold diameter), whatever the spread.
+    const spread = fastScenario({ clinical: { symptomaticSpread: 0.5 } });
+    const traits = Array.from({ length: 200 }, (_, r) => drawPatientTraits(spread, 5, r));
+    traits.forEach((t, r) => {
+      expect(t.symptomaticLevel).toBe(levelsUnsorted[r]);
+    });
+    const byThreshold = [...traits].sort((a, b) => a.symptomaticMm - b.symptomaticMm);
+    for (let i = 1; i < byThreshold.length; i++)
+      expect(byThreshold[i]?.symptomaticLevel).toBeGreaterThan(
+        byThreshold[i - 1]?.symptomaticLevel as number,
+      );
     // The law, step by step: the hazard is eta per cm^3 of primary per day, summed over
     // steps of any length; neither the patient's diameter nor screening enters.
     let found = 0;

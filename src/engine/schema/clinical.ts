@@ -46,7 +46,7 @@ export const clinical = section(
       description:
         "between-patient spread of the diameter at symptomatic detection: each patient's is symptomaticMm·exp(σZ), Z standard normal (lognormal, symptomaticMm the median); 0: the same for every patient",
     }),
-    symptomaticHazard: num(0, 0, 1, {
+    symptomaticHazard: num(0, 0, 1000, {
       unit: 'per cm^3 per day',
       source:
         'Bartoszyński et al. 1982, Math Biosci 58:145; Strandberg et al. 2023, Cancers 15:912 (the hazard of symptomatic detection proportional to tumour volume)',
