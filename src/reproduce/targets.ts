@@ -371,6 +371,20 @@ function riskBy(times: readonly number[], events: readonly boolean[], at: number
 }
 
 /**
+ * The ratio of two event rates (events per year at risk), a over b, with the usual
+ * log-scale 95% interval, sqrt(1/events a + 1/events b); none unless both have events.
+ */
+function rateRatio(
+  a: { events: number; years: number },
+  b: { events: number; years: number },
+): [number, number, number] {
+  if (a.events === 0 || b.events === 0) return [Number.NaN, Number.NaN, Number.NaN];
+  const rr = a.events / a.years / (b.events / b.years);
+  const half = 1.96 * Math.sqrt(1 / a.events + 1 / b.events);
+  return [rr, rr * Math.exp(-half), rr * Math.exp(half)];
+}
+
+/**
  * A statistic of values pooled over replicates, with a percentile bootstrap 95%
  * interval that resamples whole replicates: metastases of one patient are not
  * independent of each other.
@@ -874,17 +888,8 @@ export const TARGETS: Target[] = [
         }
         return { events, years };
       };
-      const early = rate(0, 5);
       // Follow-up ends at year 20 (15 from year 5): the later window holds its last day.
-      const late = rate(5, Number.POSITIVE_INFINITY);
-      const steady: [number, number, number] =
-        early.events === 0 || late.events === 0
-          ? [Number.NaN, Number.NaN, Number.NaN]
-          : (() => {
-              const rr = late.events / late.years / (early.events / early.years);
-              const half = 1.96 * Math.sqrt(1 / early.events + 1 / late.events);
-              return [rr, rr * Math.exp(-half), rr * Math.exp(half)];
-            })();
+      const steady = rateRatio(rate(5, Number.POSITIVE_INFINITY), rate(0, 5));
       return [
         ...risks,
         row(
@@ -960,13 +965,7 @@ export const TARGETS: Target[] = [
           }
           return { events, years };
         };
-        const a = arm(1);
-        const b = arm(0);
-        // No ratio (and no interval) unless both arms have events.
-        if (a.events === 0 || b.events === 0) return [Number.NaN, Number.NaN, Number.NaN];
-        const rr = a.events / a.years / (b.events / b.years);
-        const half = 1.96 * Math.sqrt(1 / a.events + 1 / b.events);
-        return [rr, rr * Math.exp(-half), rr * Math.exp(half)];
+        return rateRatio(arm(1), arm(0));
       };
       // The trials compared arms as allocated, with about 80% of women taking the drug. With
       // event rates low enough that the arms' risk sets stay alike, the allocated arm's rate is
@@ -1364,10 +1363,10 @@ export const TARGETS: Target[] = [
         [T1_MM, CARTER_MM, '2–5 cm', 1],
         [T1_MM, CARTER_MM, '2–5 cm', 2],
       ] as const;
+      const classOf = (mm: number) => CARTER_TABLE.find((c) => mm >= c.from && mm < c.to);
       const standardised = spanning.map(([from, to, label, nodes]) => {
         const keep = (m: Measurement) =>
           range(from, to)(m) && m.nodes === nodes && m.stage === (nodes === 0 ? 0 : 1);
-        const classOf = (mm: number) => CARTER_TABLE.find((c) => mm >= c.from && mm < c.to);
         const members = ms.filter((m) => m.followed === 1 && keep(m));
         const expected =
           members.reduce((a, m) => a + (classOf(m.mm as number)?.survival[nodes] ?? Number.NaN), 0) /
