@@ -8,7 +8,7 @@ import { seriesCsv } from '../src/engine/output.ts';
 import { validateScenario } from '../src/engine/scenario.ts';
 import type { AnyScenario } from '../src/engine/schema.ts';
 import type { FieldArena } from '../src/engine/tissue/lattice.ts';
-import { measureReplicate, TARGETS } from '../src/reproduce/targets.ts';
+import { measureReplicates, TARGETS } from '../src/reproduce/targets.ts';
 import { MAX_PICTURE, pictureBuffers, tissuePicture } from '../src/ui/tissue-picture.ts';
 import type { Chunk, EngineApi } from './protocol.ts';
 
@@ -115,10 +115,8 @@ const api: EngineApi = {
     return open().result().summary;
   },
 
-  async measure(target, raw, replicate) {
-    const t = targetNamed(target);
-    const scenario = validate(raw);
-    return measureReplicate(t, scenario, replicate, { fieldArena });
+  async measure(targets, raw, replicate) {
+    return measureReplicates(targets.map(targetNamed), validate(raw), replicate, { fieldArena });
   },
 
   async sample(raw, replicate, targets) {

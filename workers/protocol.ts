@@ -58,8 +58,11 @@ export interface EngineApi {
   /** The run's files, byte-identical to `seedsoil run --out`. */
   files(): Promise<Record<string, string>>;
   summary(): Promise<Summary | TissueSummary>;
-  /** Runs one replicate of a reproduce target's scenario and takes the target's measurement (null: a patient the target does not admit, not run). */
-  measure(target: string, raw: unknown, replicate: number): Promise<Measurement | null>;
+  /**
+   * Runs one replicate of the scenario and takes each reproduce target's measurement
+   * (null: a patient the target does not admit): one run for targets that share a scenario.
+   */
+  measure(targets: readonly string[], raw: unknown, replicate: number): Promise<(Measurement | null)[]>;
   /**
    * Runs one replicate of a batch (or of the compare view, which sets the seed in
    * the scenario): its outcome row and, if asked, its time series as CSV.

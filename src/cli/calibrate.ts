@@ -195,11 +195,13 @@ async function runBatch(
 interface MeasureTask {
   index: number;
   run: number;
-  target: string;
   replicate: number;
 }
 
-/** Runs the reproduce targets' measurements of every run (their own tasks: batch rows do not carry them). */
+/**
+ * Runs the reproduce targets' measurements of every run (their own tasks: batch rows do
+ * not carry them). Targets on one scenario share each replicate's simulation.
+ */
 async function runMeasures(
   ctx: Context,
   folder: string,
@@ -209,9 +211,8 @@ async function runMeasures(
 ): Promise<Map<string, (Measurement | null | undefined)[]>[]> {
   const tasks: MeasureTask[] = [];
   runs.forEach((_, run) => {
-    for (const target of names)
-      for (let replicate = 0; replicate < replicates; replicate++)
-        tasks.push({ index: tasks.length, run, target, replicate });
+    for (let replicate = 0; replicate < replicates; replicate++)
+      tasks.push({ index: tasks.length, run, replicate });
   });
   const raws = runs.map((run) => ({ ...withValues(first(ctx).raw, run.values), seed: run.seed }));
   const out = shardFolder(ctx, folder, 'measure');
@@ -221,26 +222,29 @@ async function runMeasures(
   const pending = mine.filter((t) => !existing.has(t.index));
   const errors: string[] = [];
   const { interrupted } = await runTasks(out, mine, pending, ctx.workers, {
-    run: (api, t) => api.measure(t.target, raws[t.run], t.replicate),
+    run: (api, t) => api.measure(names, raws[t.run], t.replicate),
     row: (t, outcome) => {
       if (outcome instanceof Error)
-        errors.push(`${folder}, run ${t.run}, ${t.target}, replicate ${t.replicate}: ${outcome.message}`);
-      return outcome instanceof Error ? { error: outcome.message } : { measurement: JSON.stringify(outcome) };
+        errors.push(`${folder}, run ${t.run}, replicate ${t.replicate}: ${outcome.message}`);
+      return outcome instanceof Error
+        ? { error: outcome.message }
+        : { measurements: JSON.stringify(outcome) };
     },
   });
   if (interrupted) throw new Interrupted();
   for (const e of errors.slice(0, 5)) console.error(`failed: ${e}`);
   const folders = Array.from({ length: ctx.shard.count }, (_, s) => shardFolder(ctx, folder, 'measure', s));
   await gatherShards(ctx, folders, tasks.length, folder);
-  const result = runs.map(() => new Map<string, (Measurement | null | undefined)[]>());
+  const result = runs.map(
+    () => new Map(names.map((name) => [name, new Array<Measurement | null | undefined>(replicates)])),
+  );
   for (const f of folders)
     for (const part of readParts(f).values()) {
       const t = tasks[part.index] as MeasureTask;
-      const m = result[t.run] as Map<string, (Measurement | null | undefined)[]>;
-      if (!m.has(t.target)) m.set(t.target, new Array(replicates));
-      (m.get(t.target) as (Measurement | null | undefined)[])[t.replicate] = part.row.error
-        ? undefined
-        : (JSON.parse(String(part.row.measurement)) as Measurement | null);
+      const ms = part.row.error ? [] : (JSON.parse(String(part.row.measurements)) as (Measurement | null)[]);
+      names.forEach((name, k) => {
+        (result[t.run]?.get(name) as (Measurement | null | undefined)[])[t.replicate] = ms[k];
+      });
     }
   return result;
 }

@@ -100,7 +100,9 @@ export async function reproduceCommand(args: string[]): Promise<number> {
   try {
     await pool.run(
       tasks,
-      (api, { p, i }) => api.measure(p.target.name, p.scenarioOf(i), patientOfReplicate(p.target, i, p.n)),
+      async (api, { p, i }) =>
+        (await api.measure([p.target.name], p.scenarioOf(i), patientOfReplicate(p.target, i, p.n)))[0] ??
+        null,
       ({ p, i }, m) => {
         if (m instanceof Error) throw new BatchError(`${p.target.name}, replicate ${i}: ${m.message}`);
         p.measurements[i] = m;

@@ -73,11 +73,35 @@ export function measureReplicate(
   replicate: number,
   options: ModelRunOptions = {},
 ): Measurement | null {
-  if (t.admit) {
+  return measureReplicates([t], s, replicate, options)[0] as Measurement | null;
+}
+
+/**
+ * The measurements of several targets on one replicate of one scenario, from one
+ * run: each target's measurement is what measureReplicate gives it alone, since
+ * the run stops only once every target's `complete` holds (each promises that the
+ * rest of the run cannot change its rows) and a target that does not admit the
+ * patient gets null. Nobody admitted: no run.
+ */
+export function measureReplicates(
+  ts: readonly Target[],
+  s: AnyScenario,
+  replicate: number,
+  options: ModelRunOptions = {},
+): (Measurement | null)[] {
+  const admitted = ts.map((t) => {
+    if (!t.admit) return true;
     const p = asPatient(s);
-    if (!t.admit(drawPatientTraits(p, options.seed ?? p.seed, replicate), p, replicate)) return null;
-  }
-  return t.measure(runReplicate(s, replicate, options, t.complete), s);
+    return t.admit(drawPatientTraits(p, options.seed ?? p.seed, replicate), p, replicate);
+  });
+  if (!admitted.includes(true)) return ts.map(() => null);
+  const running = ts.filter((_, k) => admitted[k]);
+  const completes = running.map((t) => t.complete);
+  const complete = completes.every((c) => c !== undefined)
+    ? (events: readonly RunEvent[], day: number, r: number) => completes.every((c) => c?.(events, day, r))
+    : undefined;
+  const result = runReplicate(s, replicate, options, complete);
+  return ts.map((t, k) => (admitted[k] ? t.measure(result, s) : null));
 }
 
 function patientRun(r: RunResult): SimulationResult {

@@ -14,10 +14,12 @@ import {
   firstLineMeasure,
   hahnfeldtOde,
   measureReplicate,
+  measureReplicates,
   patientOfReplicate,
   runReplicate,
   scenarioOfReplicate,
   TARGETS,
+  type Target,
   targetScenarios,
 } from '../../src/reproduce/targets.ts';
 
@@ -462,6 +464,42 @@ describe('published results', () => {
       const rows = target.rows(kept, scenarioOf(0));
       for (const m of left) expect(target.rows([...kept, m], scenarioOf(0)), target.name).toEqual(rows);
     }
+  });
+
+  it('targets on one scenario share a run and measure what each would alone', { timeout: 120_000 }, () => {
+    const named = (name: string) => TARGETS.find((t) => t.name === name) as Target;
+    const hu = named('hu-2019');
+    const stage = named('colorectal-population');
+    const s = loadScenarioFile('colorectal-liver');
+    // A target that reads how long the run went, admitting even replicates only: the shared
+    // run may stop early only where every target's own run would have.
+    const days: Target = {
+      ...hu,
+      name: 'days',
+      measure: (r) => ({ days: (r as SimulationResult).summary.daysSimulated }),
+      admit: (_p, _s, replicate) => replicate % 2 === 0,
+    };
+    if (!stage.complete) throw new Error('colorectal-population stops runs');
+    const stoppingDays: Target = { ...days, complete: stage.complete };
+    for (let replicate = 0; replicate < 6; replicate++) {
+      const alone = (t: Target) => measureReplicate(t, s, replicate);
+      expect(measureReplicates([hu, stage, days], s, replicate)).toEqual([
+        alone(hu),
+        alone(stage),
+        alone(days),
+      ]);
+      expect(measureReplicates([stage, stoppingDays], s, replicate)).toEqual([
+        alone(stage),
+        alone(stoppingDays),
+      ]);
+      // Nobody admits an odd replicate: it is not run.
+      if (replicate % 2 === 1)
+        expect(measureReplicates([days, stoppingDays], s, replicate)).toEqual([null, null]);
+    }
+    // Some of those runs stopped early, or the check would compare whole runs with themselves.
+    const daysOf = (t: Target, replicate: number) =>
+      (measureReplicate(t, s, replicate) as { days: number }).days;
+    expect([0, 2, 4].filter((r) => daysOf(stoppingDays, r) < daysOf(days, r)).length).toBeGreaterThan(0);
   });
 
   it('carter-1989 follows a tumour of 5 cm or more for five years before it stops the run', {
