@@ -108,9 +108,10 @@ export const specSchema = z
       .max(2 ** 31 - 1)
       .default(1)
       .meta({ description: "seed of the calibration's proposals (and of every replicate's seed)" }),
-    parameters: z
-      .record(z.string(), priorSchema)
-      .meta({ description: 'the parameters to fit (paths into the scenario) and their priors' }),
+    parameters: z.record(z.string(), priorSchema).meta({
+      description:
+        "the parameters to fit (paths into the scenario) and their priors; in a mixture, MEMBER:path fits one member's own value (breast-er-positive:invasion.bloodRate) and a bare path one value every member takes",
+    }),
     targets: z.record(z.string(), targetSchema).meta({ description: 'the observations, by name' }),
     replicates: count('replicates simulated per particle').default(20),
     population: z
@@ -383,7 +384,7 @@ function priorOf(
   const where = `parameters.${path}`;
   const issue = (field: string, message: string) => issues.push({ file, path: `${where}.${field}`, message });
   const before = issues.length;
-  const allowed = `the allowed range of ${path}, ${range.low} … ${range.high}`;
+  const allowed = `the allowed range of ${splitParameter(path).path}, ${range.low} … ${range.high}`;
   if (spec.prior === 'normal') {
     if (spec.mean === undefined) issue('mean', 'missing (a normal prior needs mean and sd)');
     if (spec.sd === undefined) issue('sd', 'missing (a normal prior needs mean and sd)');
@@ -580,6 +581,34 @@ export function withValues(baseRaw: Raw, values: Readonly<Record<string, unknown
   return Object.entries(values).reduce((raw, [path, value]) => setPath(raw, path, value), baseRaw);
 }
 
+/**
+ * A fitted parameter's name read as the member it belongs to and its dotted path:
+ * "breast-er-positive:invasion.bloodRate" is that member's own value (the subtypes of a
+ * population differ in it), "invasion.shedSpread" one value every member takes.
+ */
+export function splitParameter(name: string): { member: string | undefined; path: string } {
+  const at = name.indexOf(':');
+  return at < 0 ? { member: undefined, path: name } : { member: name.slice(0, at), path: name.slice(at + 1) };
+}
+
+/** The values one member takes from a point, by path: every shared parameter and the member's own. */
+export function memberValues(
+  values: Readonly<Record<string, number>>,
+  member: Member,
+): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(values).flatMap(([name, value]) => {
+      const { member: own, path } = splitParameter(name);
+      return own === undefined || own === member.scenario.name ? [[path, value]] : [];
+    }),
+  );
+}
+
+/** A member's raw scenario at a point's values (its own and the shared ones). */
+export function memberAt(member: Member, values: Readonly<Record<string, number>>): Raw {
+  return withValues(member.raw, memberValues(values, member));
+}
+
 /** The values a proposal sets, by path; integer parameters rounded. */
 export function pointOf(c: Calibration, theta: readonly number[]): Record<string, number> {
   return Object.fromEntries(
@@ -632,31 +661,52 @@ export function resolveCalibration(spec: Spec, members: Member[], file: string):
   const paths = Object.keys(spec.parameters);
   if (paths.length === 0)
     issues.push({ file, path: 'parameters', message: 'name at least one parameter to fit' });
-  for (const path of paths) {
+  const memberNames = members.map((m) => m.scenario.name);
+  for (const name of paths) {
+    const { member, path } = splitParameter(name);
+    if (member !== undefined && !(mixture && memberNames.includes(member))) {
+      const guess = mixture ? suggest(member, memberNames) : undefined;
+      issues.push({
+        file,
+        path: `parameters.${name}`,
+        message: mixture
+          ? `${show(member)} is not a member of the mixture (expected one of ${memberNames.join(', ')}${guess ? `; did you mean "${guess}"?` : ''}, or the bare path for one value in every member)`
+          : `MEMBER:path names one member of a mixture, and this spec fits one scenario (expected the bare path ${show(path)})`,
+      });
+      continue;
+    }
     const range = parameterRange(path, scale);
     if (typeof range === 'string') {
       const guess = range === 'not a parameter' ? suggest(path, known) : undefined;
       issues.push({
         file,
-        path: `parameters.${path}`,
+        path: `parameters.${name}`,
         message: `${range}${guess ? ` (did you mean "${guess}"?)` : ''}`,
       });
       continue;
     }
-    if (members.length > 1) {
+    if (member === undefined && members.length > 1) {
       const own = members.map((m) => valueAt(m.scenario, path));
       if (own.some((v) => v !== own[0])) {
         issues.push({
           file,
-          path: `parameters.${path}`,
-          message: `the members set it differently (${members.map((m, k) => `${m.scenario.name} ${own[k]}`).join(', ')}); a fitted parameter takes one value in every member, replacing their own (expected a parameter the members share)`,
+          path: `parameters.${name}`,
+          message: `the members set it differently (${members.map((m, k) => `${m.scenario.name} ${own[k]}`).join(', ')}); a fitted parameter takes one value in every member, replacing their own (expected a parameter the members share, or one member's own as ${members[0]?.scenario.name}:${path})`,
         });
         continue;
       }
     }
-    const prior = priorOf(path, spec.parameters[path] as Spec['parameters'][string], range, file, issues);
+    if (member !== undefined && paths.includes(path)) {
+      issues.push({
+        file,
+        path: `parameters.${name}`,
+        message: `${path} is fitted for every member too (expected either the shared ${path} or members' own values, not both)`,
+      });
+      continue;
+    }
+    const prior = priorOf(name, spec.parameters[name] as Spec['parameters'][string], range, file, issues);
     if (prior) {
-      parameters.push({ name: path, prior });
+      parameters.push({ name, prior });
       integer.push(range.integer);
     }
   }
@@ -693,7 +743,7 @@ export function resolveCalibration(spec: Spec, members: Member[], file: string):
           path: `synthetic.values.${path}`,
           message: `not one of the parameters fitted (expected one of ${paths.join(', ')})`,
         });
-      const range = parameterRange(path, scale);
+      const range = parameterRange(splitParameter(path).path, scale);
       if (typeof range !== 'string' && !(value >= range.low && value <= range.high))
         issues.push({
           file,
@@ -712,7 +762,7 @@ export function resolveCalibration(spec: Spec, members: Member[], file: string):
   const c: Calibration = { spec, members, parameters, integer, targets };
   for (const m of members) {
     try {
-      validateScenario(withValues(m.raw, pointOf(c, centre)), file);
+      validateScenario(memberAt(m, pointOf(c, centre)), file);
     } catch (e) {
       if (!(e instanceof ScenarioError)) throw e;
       const which = mixture ? `the member ${m.scenario.name}` : 'the base scenario';
@@ -731,7 +781,7 @@ export function resolveCalibration(spec: Spec, members: Member[], file: string):
 export function acceptsPoint(c: Calibration, theta: readonly number[]): boolean {
   const point = pointOf(c, theta);
   try {
-    for (const m of c.members) validateScenario(withValues(m.raw, point), 'proposal');
+    for (const m of c.members) validateScenario(memberAt(m, point), 'proposal');
     return true;
   } catch (e) {
     if (e instanceof ScenarioError) return false;

@@ -41,6 +41,7 @@ import {
   describePrior,
   describeScenarios,
   type Member,
+  memberAt,
   memberRefs,
   parseSpec,
   pointOf,
@@ -48,8 +49,8 @@ import {
   resolveCalibration,
   type Spec,
   specSchema,
+  splitParameter,
   type Target,
-  withValues,
 } from '../analysis/calibration.ts';
 import { parseCsv } from '../analysis/csv.ts';
 import { describeSummary, type Row, standardError, summarise } from '../analysis/summaries.ts';
@@ -214,7 +215,7 @@ async function runMeasures(
     for (let replicate = 0; replicate < replicates; replicate++)
       tasks.push({ index: tasks.length, run, replicate });
   });
-  const raws = runs.map((run) => ({ ...withValues(first(ctx).raw, run.values), seed: run.seed }));
+  const raws = runs.map((run) => ({ ...memberAt(first(ctx), run.values), seed: run.seed }));
   const out = shardFolder(ctx, folder, 'measure');
   mkdirSync(join(out, 'parts'), { recursive: true });
   const mine = tasks.filter((t) => t.index % ctx.shard.count === ctx.shard.index);
@@ -313,9 +314,7 @@ async function runMixture(
   const tasks: SampleTask[] = runs.flatMap((_, run) =>
     memberOf.map((member, replicate) => ({ index: run * replicates + replicate, run, replicate, member })),
   );
-  const raws = runs.map((run) =>
-    c.members.map((m) => ({ ...withValues(m.raw, run.values), seed: run.seed })),
-  );
+  const raws = runs.map((run) => c.members.map((m) => ({ ...memberAt(m, run.values), seed: run.seed })));
   const columns = [
     ...new Set(c.targets.flatMap((t) => (t.measure.kind === 'column' ? [t.measure.summary.column] : []))),
   ];
@@ -425,7 +424,7 @@ function reproduceValue(ctx: Context, t: Target, ms: Measurement[], run: Run): n
   if (!target) throw new BatchError(`targets.${t.name}.reproduce: no target named "${name}"`);
   // A population target's rows read the measurements only; others take the scenario, and a
   // mixture's first member stands for it as it does in seedsoil reproduce.
-  const scenario = validateScenario({ ...withValues(first(ctx).raw, run.values), seed: run.seed }, 'run');
+  const scenario = validateScenario({ ...memberAt(first(ctx), run.values), seed: run.seed }, 'run');
   const rows = target.rows(ms, scenario as never);
   const row = rows.find((r) => r.quantity === quantity);
   if (!row)
@@ -544,7 +543,9 @@ function mediansYaml(ctx: Context, result: AbcResult, m: Marginal[], member: Mem
   const g = result.posterior;
   const tree: Record<string, unknown> = {};
   c.parameters.forEach((p, k) => {
-    const keys = p.name.split('.');
+    const { member: own, path } = splitParameter(p.name);
+    if (own !== undefined && own !== name) return;
+    const keys = path.split('.');
     let node = tree;
     for (const key of keys.slice(0, -1)) {
       node[key] ??= {};
@@ -571,7 +572,7 @@ function mediansYaml(ctx: Context, result: AbcResult, m: Marginal[], member: Mem
   emit(tree, '');
   const schema = relativeRef(join(ctx.dir, file), join(SCENARIO_DIR, 'schema.json'));
   const mixture = isMixture(ctx)
-    ? `\n# ${name} is one member of the mixture (share ${member.share}); every member takes these values.`
+    ? `\n# ${name} is one member of the mixture (share ${member.share}); every member takes ${c.parameters.some((p) => splitParameter(p.name).member !== undefined) ? 'the shared values, each member also its own' : 'these values'}.`
     : '';
   return `# yaml-language-server: $schema=${schema}
 #

@@ -9,12 +9,14 @@ import {
   acceptsPoint,
   describeScenarios,
   type Member,
+  memberAt,
   memberRefs,
   parameterRange,
   parseSpec,
   pointOf,
   replicateMembers,
   resolveCalibration,
+  splitParameter,
   withValues,
 } from '../../src/analysis/calibration.ts';
 import { specJsonSchema } from '../../src/cli/calibrate.ts';
@@ -320,10 +322,56 @@ synthetic:
       ].join('\n'),
     ).replace('replicates: 12', 'replicates: 5\npredictive: { replicates: 4 }');
     expect(mixtureProblems(spec)).toEqual([
-      'spec.yaml: parameters.growth.lambda: the members set it differently (breast-er-positive 0.00053, breast-her2-early 0.00079, breast-triple-negative 0.00124); a fitted parameter takes one value in every member, replacing their own (expected a parameter the members share)',
-      'spec.yaml: parameters.colonisation.wakeHazard: the members set it differently (breast-er-positive 0.0003, breast-her2-early 0.00005, breast-triple-negative 0.00005); a fitted parameter takes one value in every member, replacing their own (expected a parameter the members share)',
+      "spec.yaml: parameters.growth.lambda: the members set it differently (breast-er-positive 0.00053, breast-her2-early 0.00079, breast-triple-negative 0.00124); a fitted parameter takes one value in every member, replacing their own (expected a parameter the members share, or one member's own as breast-er-positive:growth.lambda)",
+      "spec.yaml: parameters.colonisation.wakeHazard: the members set it differently (breast-er-positive 0.0003, breast-her2-early 0.00005, breast-triple-negative 0.00005); a fitted parameter takes one value in every member, replacing their own (expected a parameter the members share, or one member's own as breast-er-positive:colonisation.wakeHazard)",
       'spec.yaml: replicates: 5 replicates give breast-her2-early (share 0.145) none (expected at least one replicate of every member: 6 or more)',
       'spec.yaml: predictive.replicates: 4 replicates give breast-triple-negative (share 0.113) none (expected at least one replicate of every member: 6 or more)',
+    ]);
+  });
+
+  it("fits one member's own value as MEMBER:path, and only in that member", () => {
+    const spec = POPULATION.replace(
+      'targets:',
+      [
+        '  breast-er-positive:growth.lambda: { prior: log-uniform, low: 0.0003, high: 0.001 }',
+        '  breast-triple-negative:growth.lambda: { prior: log-uniform, low: 0.0008, high: 0.002 }',
+        'targets:',
+      ].join('\n'),
+    );
+    const c = resolveText(spec);
+    expect(c.parameters.map((p) => p.name)).toEqual([
+      'sites.liver.soil',
+      'sites.bone.soil',
+      'breast-er-positive:growth.lambda',
+      'breast-triple-negative:growth.lambda',
+    ]);
+    const point = pointOf(c, [0.05, 0.5, 0.0006, 0.0015]);
+    const lambdas = c.members.map((m) => {
+      const raw = memberAt(m, point) as { growth: { lambda: number }; sites: { liver: { soil: number } } };
+      return [m.scenario.name, raw.growth.lambda, raw.sites.liver.soil];
+    });
+    // The HER2+ member keeps its own growth rate; every member takes the shared soil.
+    expect(lambdas).toEqual([
+      ['breast-er-positive', 0.0006, 0.05],
+      ['breast-her2-early', 0.00079, 0.05],
+      ['breast-triple-negative', 0.0015, 0.05],
+    ]);
+    const wrong = POPULATION.replace(
+      'targets:',
+      [
+        '  breast-er-postive:growth.lambda: { prior: log-uniform, low: 0.0003, high: 0.001 }',
+        '  breast-her2-early:sites.bone.soil: { prior: uniform, low: 0.4, high: 1 }',
+        '  breast-triple-negative:growth.lambda: { prior: log-uniform, low: 0.0008, high: 2000 }',
+        'targets:',
+      ].join('\n'),
+    );
+    expect(mixtureProblems(wrong)).toEqual([
+      'spec.yaml: parameters.breast-er-postive:growth.lambda: "breast-er-postive" is not a member of the mixture (expected one of breast-er-positive, breast-her2-early, breast-triple-negative; did you mean "breast-er-positive"?, or the bare path for one value in every member)',
+      "spec.yaml: parameters.breast-her2-early:sites.bone.soil: sites.bone.soil is fitted for every member too (expected either the shared sites.bone.soil or members' own values, not both)",
+      'spec.yaml: parameters.breast-triple-negative:growth.lambda.high: above the allowed range of growth.lambda, 0 … 1000 (got 2000, expected <= 1000)',
+    ]);
+    expect(problems(GOOD.replace('  growth.lambda:', '  small-liver:growth.lambda:'))).toEqual([
+      'spec.yaml: parameters.small-liver:growth.lambda: MEMBER:path names one member of a mixture, and this spec fits one scenario (expected the bare path "growth.lambda")',
     ]);
   });
 
@@ -334,10 +382,11 @@ synthetic:
     (name) => {
       const c = resolveText(readFileSync(`calibrations/${name}.yaml`, 'utf8'));
       expect(c.targets.every((t) => t.measure.kind === 'reproduce')).toBe(true);
-      // A fitted parameter takes one value in every member, so the first member's is every member's.
-      const scenario = c.members[0]?.scenario as unknown as Record<string, unknown>;
       for (const p of c.parameters) {
-        const value = p.name
+        // A shared parameter takes one value in every member, so the first member's is every member's.
+        const { member, path } = splitParameter(p.name);
+        const scenario = (c.members.find((m) => m.scenario.name === member) ?? c.members[0])?.scenario;
+        const value = path
           .split('.')
           .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], scenario);
         expect({

@@ -25,6 +25,8 @@ const SPEC = {
     // Soils are shared by every member (breast-er-positive sets its own blood and lymph rates).
     'sites.liver.soil': { prior: 'log-uniform', low: 0.02, high: 0.06 },
     'sites.sentinelNode.soil': { prior: 'uniform', low: 0.1, high: 0.6 },
+    // One member's own value: the triple-negative blood rate, which the others do not take.
+    'breast-triple-negative:invasion.bloodRate': { prior: 'log-uniform', low: 0.2, high: 0.6 },
   },
   targets: {
     distant: {
@@ -166,6 +168,11 @@ describe('seedsoil calibrate on a mixture', () => {
     expect(read(reference, 'posterior-medians-breast-her2-early.yaml')).toMatch(
       /extends: "breast-her2-early"[\s\S]*liver:\s+soil: [\d.]+ # posterior median/,
     );
+    // A member's own value goes to that member's scenario only.
+    expect(read(reference, 'posterior-medians-breast-triple-negative.yaml')).toMatch(
+      /invasion:\s+bloodRate: [\d.]+ # posterior median/,
+    );
+    expect(read(reference, 'posterior-medians-breast-her2-early.yaml')).not.toMatch(/bloodRate/);
     const check = seedsoil('check', medians);
     expect(check.stdout).toBe(`${medians}: ok\n`);
 
@@ -215,7 +222,7 @@ describe('seedsoil calibrate on a mixture', () => {
   });
 
   it('--synthesize at the current values gives the rows seedsoil reproduce gives for the same patients', () => {
-    // breast.yaml's own values and seed: the patients of `seedsoil reproduce --only breast-population`.
+    // The scenarios' own values and breast.yaml's seed: the patients of `seedsoil reproduce --only breast-population`.
     const breast = asPatient(loadScenarioFile('breast'));
     const quantities = {
       distant: 'distant metastases at diagnosis',
@@ -238,6 +245,8 @@ describe('seedsoil calibrate on a mixture', () => {
           values: {
             'sites.liver.soil': breast.sites.liver.soil,
             'sites.sentinelNode.soil': breast.sites.sentinelNode.soil,
+            'breast-triple-negative:invasion.bloodRate': asPatient(loadScenarioFile('breast-triple-negative'))
+              .invasion.bloodRate,
           },
           replicates: 12,
           seed: 1,
