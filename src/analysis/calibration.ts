@@ -99,7 +99,7 @@ export const specSchema = z
       .optional()
       .meta({
         description:
-          "instead of scenario: patients drawn from several scenarios, each proposal's replicates divided among them by share as seedsoil reproduce divides a population's; the name of a reproduce target's population (breast-population) or a list of scenarios and shares. Every fitted parameter is set in every member, so it must be one they share",
+          "instead of scenario: patients drawn from several scenarios, each proposal's replicates divided among them by share as seedsoil reproduce divides a population's; the name of a reproduce target's population (breast-population) or a list of scenarios and shares. A fitted path is set in every member, so it must be one they share; MEMBER:path (MEMBER a scenario's name) sets one member's own",
       }),
     seed: z
       .number()
@@ -587,7 +587,8 @@ export function withValues(baseRaw: Raw, values: Readonly<Record<string, unknown
  * population differ in it), "invasion.shedSpread" one value every member takes.
  */
 export function splitParameter(name: string): { member: string | undefined; path: string } {
-  const at = name.indexOf(':');
+  // The last colon: a path never holds one, a scenario's name may.
+  const at = name.lastIndexOf(':');
   return at < 0 ? { member: undefined, path: name } : { member: name.slice(0, at), path: name.slice(at + 1) };
 }
 
@@ -670,7 +671,7 @@ export function resolveCalibration(spec: Spec, members: Member[], file: string):
         file,
         path: `parameters.${name}`,
         message: mixture
-          ? `${show(member)} is not a member of the mixture (expected one of ${memberNames.join(', ')}${guess ? `; did you mean "${guess}"?` : ''}, or the bare path for one value in every member)`
+          ? `${show(member)} is not a member of the mixture (expected a member's scenario name, one of ${memberNames.join(', ')}${guess ? `; did you mean "${guess}"?` : ''}, or the bare path for one value in every member)`
           : `MEMBER:path names one member of a mixture, and this spec fits one scenario (expected the bare path ${show(path)})`,
       });
       continue;

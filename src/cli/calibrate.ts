@@ -217,7 +217,15 @@ async function runMeasures(
   });
   const raws = runs.map((run) => ({ ...memberAt(first(ctx), run.values), seed: run.seed }));
   const out = shardFolder(ctx, folder, 'measure');
-  mkdirSync(join(out, 'parts'), { recursive: true });
+  // Parts hold each replicate's measurements by the targets' order: parts of other runs or
+  // targets (another --synthesize in this folder, a spec's targets changed) start afresh.
+  const plan = `sha256:${sha256Hex(canonicalJson({ raws, replicates, names }))}\n`;
+  const planFile = join(out, 'plan.txt');
+  if (!existsSync(planFile) || readFileSync(planFile, 'utf8') !== plan) {
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(join(out, 'parts'), { recursive: true });
+    writeAtomic(planFile, plan);
+  }
   const mine = tasks.filter((t) => t.index % ctx.shard.count === ctx.shard.index);
   const existing = readParts(out);
   const pending = mine.filter((t) => !existing.has(t.index));
@@ -226,7 +234,9 @@ async function runMeasures(
     run: (api, t) => api.measure(names, raws[t.run], t.replicate),
     row: (t, outcome) => {
       if (outcome instanceof Error)
-        errors.push(`${folder}, run ${t.run}, replicate ${t.replicate}: ${outcome.message}`);
+        errors.push(
+          `${folder}, run ${t.run}, replicate ${t.replicate} (${names.join(', ')}): ${outcome.message}`,
+        );
       return outcome instanceof Error
         ? { error: outcome.message }
         : { measurements: JSON.stringify(outcome) };
@@ -268,7 +278,8 @@ async function runScenario(
     const ensemble: Ensemble = { rows: mine, measured: new Map() };
     for (const name of names) {
       const ms = measured?.[i]?.get(name) ?? [];
-      if (ms.length < replicates || ms.some((m) => m === undefined)) return undefined;
+      // A for loop, not some(): a replicate whose part is missing is a hole that some() skips.
+      for (let r = 0; r < replicates; r++) if (ms[r] === undefined) return undefined;
       // null: a patient the target does not admit (not run, and in no row).
       ensemble.measured.set(name, ms.filter((m) => m !== null) as Measurement[]);
     }
@@ -572,7 +583,7 @@ function mediansYaml(ctx: Context, result: AbcResult, m: Marginal[], member: Mem
   emit(tree, '');
   const schema = relativeRef(join(ctx.dir, file), join(SCENARIO_DIR, 'schema.json'));
   const mixture = isMixture(ctx)
-    ? `\n# ${name} is one member of the mixture (share ${member.share}); every member takes ${c.parameters.some((p) => splitParameter(p.name).member !== undefined) ? 'the shared values, each member also its own' : 'these values'}.`
+    ? `\n# ${name} is one member of the mixture (share ${member.share}); every member takes ${c.parameters.some((p) => splitParameter(p.name).member === name) ? 'the shared values, this one also its own' : 'the shared values'}.`
     : '';
   return `# yaml-language-server: $schema=${schema}
 #

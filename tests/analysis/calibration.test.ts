@@ -366,7 +366,7 @@ synthetic:
       ].join('\n'),
     );
     expect(mixtureProblems(wrong)).toEqual([
-      'spec.yaml: parameters.breast-er-postive:growth.lambda: "breast-er-postive" is not a member of the mixture (expected one of breast-er-positive, breast-her2-early, breast-triple-negative; did you mean "breast-er-positive"?, or the bare path for one value in every member)',
+      `spec.yaml: parameters.breast-er-postive:growth.lambda: "breast-er-postive" is not a member of the mixture (expected a member's scenario name, one of breast-er-positive, breast-her2-early, breast-triple-negative; did you mean "breast-er-positive"?, or the bare path for one value in every member)`,
       "spec.yaml: parameters.breast-her2-early:sites.bone.soil: sites.bone.soil is fitted for every member too (expected either the shared sites.bone.soil or members' own values, not both)",
       'spec.yaml: parameters.breast-triple-negative:growth.lambda.high: above the allowed range of growth.lambda, 0 … 1000 (got 2000, expected <= 1000)',
     ]);

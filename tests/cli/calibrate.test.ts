@@ -257,6 +257,35 @@ describe('seedsoil calibrate', () => {
     expect(Math.abs(Number(p?.median) - 0.6)).toBeLessThan(0.05);
   });
 
+  it('--synthesize again with other values or targets runs reproduce measurements afresh', () => {
+    const measured = (values: number, targets: string[]) => ({
+      scenario: resolve('calibrations/small-liver.yaml'),
+      parameters: { 'extravasation.probability': { prior: 'uniform', low: 0.1, high: 1 } },
+      targets: Object.fromEntries(
+        targets.map((quantity, k) => [`t${k}`, { reproduce: 'luzzi-1998', quantity, observed: 0.5 }]),
+      ),
+      synthetic: { values: { 'extravasation.probability': values }, replicates: 2, seed: 1 },
+    });
+    const write = (name: string, text: object) => {
+      const file = join(dir, `${name}.yaml`);
+      writeFileSync(file, stringify(text));
+      return file;
+    };
+    const out = join(dir, 'remeasure');
+    const day3 = ['extravasated by day 3', 'micrometastases at day 3'];
+    expect(
+      seedsoil('calibrate', write('remeasure-a', measured(0.6, day3)), '--synthesize', '--out', out).code,
+    ).toBe(0);
+    // The measurements are kept by the targets' order: another value and the order reversed.
+    const changed = write('remeasure-b', measured(0.9, [...day3].reverse()));
+    expect(seedsoil('calibrate', changed, '--synthesize', '--out', out).code).toBe(0);
+    const fresh = join(dir, 'remeasure-fresh');
+    expect(seedsoil('calibrate', changed, '--synthesize', '--out', fresh).code).toBe(0);
+    expect(read(out, 'synthetic.csv')).toBe(read(fresh, 'synthetic.csv'));
+    const [extravasated] = csv(read(fresh, 'synthetic.csv')).filter((r) => r.target === 't1');
+    expect(Math.abs(Number(extravasated?.observed) - 0.9)).toBeLessThan(0.05);
+  });
+
   it('prints its own help', () => {
     const r = seedsoil('calibrate', '--help');
     expect(r.code).toBe(0);

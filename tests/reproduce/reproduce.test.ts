@@ -481,6 +481,13 @@ describe('published results', () => {
     };
     if (!stage.complete) throw new Error('colorectal-population stops runs');
     const stoppingDays: Target = { ...days, complete: stage.complete };
+    // Another rule: all it reads is in by day 3,000, so its own run stops there.
+    const early: Target = {
+      ...hu,
+      name: 'early',
+      measure: (r) => ({ events: (r as SimulationResult).events.filter((e) => e.day < 3000).length }),
+      complete: (_events, day) => day >= 3000,
+    };
     for (let replicate = 0; replicate < 6; replicate++) {
       const alone = (t: Target) => measureReplicate(t, s, replicate);
       expect(measureReplicates([hu, stage, days], s, replicate)).toEqual([
@@ -488,6 +495,7 @@ describe('published results', () => {
         alone(stage),
         alone(days),
       ]);
+      expect(measureReplicates([early, stage], s, replicate)).toEqual([alone(early), alone(stage)]);
       expect(measureReplicates([stage, stoppingDays], s, replicate)).toEqual([
         alone(stage),
         alone(stoppingDays),
