@@ -38,6 +38,26 @@ describe('seedsoil reproduce', () => {
     expect(tables[0]).toMatch(/luzzi-1998/);
   });
 
+  it('runs a patient two targets share once, and gives each target its rows alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seedsoil-reproduce-shared-'));
+    const table = (only: string) => {
+      const out = join(dir, only.replace(',', '+'));
+      const r = seedsoil('reproduce', '--only', only, '--replicates', '6', '--workers', '2', '--out', out);
+      // Six patients fail rows (the exit code says so); the rows themselves are compared.
+      expect(r.stderr).not.toMatch(/replicate \d+:/);
+      return { stdout: r.stdout, csv: readFileSync(join(out, 'validation.csv'), 'utf8').trim().split('\n') };
+    };
+    // Both targets run colorectal-liver: replicates 0-5 of each are the same six patients.
+    const both = table('hu-2019,colorectal-population');
+    expect(both.stdout).toMatch(/12 replicates on 2 workers in [\d.]+ s \(6 runs\)/);
+    const hu = table('hu-2019');
+    const stage = table('colorectal-population');
+    expect(both.csv).toEqual([...hu.csv.slice(0, 1), ...hu.csv.slice(1), ...stage.csv.slice(1)]);
+    expect(seedsoil('reproduce', '--only', 'hu-2019,hu-2091').stderr).toMatch(
+      /--only: no target named "hu-2091"/,
+    );
+  });
+
   it('names a bad --workers value', () => {
     const r = seedsoil('reproduce', '--only', 'luzzi-1998', '--workers', 'many');
     expect(r.code).toBe(1);
