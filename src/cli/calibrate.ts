@@ -193,6 +193,16 @@ async function runBatch(
   return perRun;
 }
 
+/** Keeps the part files in `out` only if they were written for this plan; otherwise starts the folder afresh. */
+function keepPartsOf(out: string, plan: unknown): void {
+  const hash = `sha256:${sha256Hex(canonicalJson(plan))}\n`;
+  const planFile = join(out, 'plan.txt');
+  if (existsSync(planFile) && readFileSync(planFile, 'utf8') === hash) return;
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(join(out, 'parts'), { recursive: true });
+  writeAtomic(planFile, hash);
+}
+
 interface MeasureTask {
   index: number;
   run: number;
@@ -219,13 +229,7 @@ async function runMeasures(
   const out = shardFolder(ctx, folder, 'measure');
   // Parts hold each replicate's measurements by the targets' order: parts of other runs or
   // targets (another --synthesize in this folder, a spec's targets changed) start afresh.
-  const plan = `sha256:${sha256Hex(canonicalJson({ raws, replicates, names }))}\n`;
-  const planFile = join(out, 'plan.txt');
-  if (!existsSync(planFile) || readFileSync(planFile, 'utf8') !== plan) {
-    rmSync(out, { recursive: true, force: true });
-    mkdirSync(join(out, 'parts'), { recursive: true });
-    writeAtomic(planFile, plan);
-  }
+  keepPartsOf(out, { raws, replicates, names });
   const mine = tasks.filter((t) => t.index % ctx.shard.count === ctx.shard.index);
   const existing = readParts(out);
   const pending = mine.filter((t) => !existing.has(t.index));
@@ -331,13 +335,7 @@ async function runMixture(
   ];
   const out = shardFolder(ctx, folder, 'mixture');
   // Results of other runs (another --synthesize in this folder) would be taken for these: start afresh.
-  const plan = `sha256:${sha256Hex(canonicalJson({ raws, replicates, names, columns }))}\n`;
-  const planFile = join(out, 'plan.txt');
-  if (!existsSync(planFile) || readFileSync(planFile, 'utf8') !== plan) {
-    rmSync(out, { recursive: true, force: true });
-    mkdirSync(join(out, 'parts'), { recursive: true });
-    writeAtomic(planFile, plan);
-  }
+  keepPartsOf(out, { raws, replicates, names, columns });
   const samples = join(out, 'samples.jsonl');
   let parts: Part[];
   if (existsSync(samples)) parts = readSamples(samples);
