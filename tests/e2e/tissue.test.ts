@@ -600,8 +600,15 @@ describe('tissue view', () => {
         await wait(20);
       }
     });
-    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Step'));
-    const paused = Number(await page.getAttribute('#status', 'data-step'));
+    // Every drawn chunk says "Step …", running or not, and the last clicks' steps may still
+    // be queued behind the run's last chunk: wait until the page has stopped drawing.
+    let paused = -1;
+    for (;;) {
+      const now = Number(await page.getAttribute('#status', 'data-step'));
+      if (now === paused) break;
+      paused = now;
+      await page.waitForTimeout(500);
+    }
     expect(paused).toBeGreaterThan(0);
 
     // Export mid-run: the run so far, said to be so, and exactly what is drawn.
