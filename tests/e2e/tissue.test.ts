@@ -607,7 +607,7 @@ describe('tissue view', () => {
       const now = Number(await page.getAttribute('#status', 'data-step'));
       if (now === paused) break;
       paused = now;
-      await page.waitForTimeout(500);
+      await page.waitForTimeout(1000);
     }
     expect(paused).toBeGreaterThan(0);
 

@@ -214,7 +214,7 @@ export const clinical = section(
         }),
         deathRate: rate(0, {
           source:
-            'modelling choice: a line that shrinks or holds the disease; set by SEER 5-year survival of distant-stage patients by subtype, and for triple-negative disease with its first-line progression-free survival (docs/calibration.md)',
+            "modelling choice: a line that shrinks or holds the disease; set by SEER 5-year survival of distant-stage patients by subtype, and for triple-negative disease with its first line's progression-free and overall survival (docs/calibration.md)",
           description: 'extra death hazard of cycling tumour cells while a line acts',
         }),
         resistancePerDivision: num(0, 0, 1e-3, {
