@@ -110,6 +110,8 @@ export async function reproduceCommand(args: string[]): Promise<number> {
   const left = new Map(plan.map((p) => [p, p.n]));
   let done = 0;
   let targetsDone = 0;
+  // Patients no target admits are not run (measureReplicates): only the others count as runs.
+  let simulated = 0;
   const pool = createPool(Math.min(workers, tasks.length));
   const stop = () => pool.stop();
   process.once('SIGINT', stop);
@@ -128,6 +130,7 @@ export async function reproduceCommand(args: string[]): Promise<number> {
           throw new BatchError(
             `${run.of.map(({ p, i }) => `${p.target.name}, replicate ${i}`).join('; ')}: ${ms.message}`,
           );
+        if (ms.some((m) => m !== null)) simulated++;
         run.of.forEach(({ p, i }, k) => {
           p.measurements[i] = ms[k] ?? null;
           done++;
@@ -163,7 +166,7 @@ export async function reproduceCommand(args: string[]): Promise<number> {
     console.log(`      ${n} replicates of ${targetScenarios(target).join(', ')}${left}`);
   }
   console.log(
-    `${replicates} replicates on ${Math.min(workers, tasks.length)} workers in ${((Date.now() - started) / 1000).toFixed(1)} s (${tasks.length} runs)`,
+    `${replicates} replicates on ${Math.min(workers, tasks.length)} workers in ${((Date.now() - started) / 1000).toFixed(1)} s (${simulated} runs)`,
   );
   // Only a full default run replaces the published table in docs/.
   const partial = values.only !== undefined || values.ci === true || values.replicates !== undefined;

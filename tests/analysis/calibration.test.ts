@@ -209,7 +209,7 @@ synthetic:
   seed: 1
 `;
     expect(problems(spec)).toEqual([
-      'spec.yaml: targets.typo.reproduce: no such reproduce target (got "luzi-1998", expected one of luzzi-1998, meng-2004, hahnfeldt-1999, hosseini-2016, tubiana-1991, pan-2017, ebctcg-2011, hu-2019, franssen-2019, breast-population, carter-1989, colorectal-population; did you mean "luzzi-1998"?)',
+      'spec.yaml: targets.typo.reproduce: no such reproduce target (got "luzi-1998", expected one of luzzi-1998, meng-2004, hahnfeldt-1999, hosseini-2016, tubiana-1991, pan-2017, ebctcg-2011, hu-2019, franssen-2019, breast-population, carter-1989, carter-1989-under-1-cm, colorectal-population; did you mean "luzzi-1998"?)',
       'spec.yaml: targets.wrong.quantity: not a quantity of luzzi-1998 (got "extravasated", expected one of "extravasated by day 3", "micrometastases at day 3", "macrometastases at day 13", "solitary dormant cells at day 13")',
       'spec.yaml: targets.mixed.reproduce: breast-population mixes the scenarios breast-er-positive, breast-her2-early, breast-triple-negative; it is measured on a mixture, not on one scenario (expected mixture: breast-population instead of scenario, or an outcome column such as stage_at_diagnosis)',
       'spec.yaml: synthetic.values.extravasation.probability: outside the allowed range (got 1.5, expected 0 … 1)',
@@ -258,7 +258,7 @@ synthetic:
 
   it('refuses a mixture it cannot run, naming the field, the value and what was expected', () => {
     expect(mixtureProblems(POPULATION.replace('breast-population\n', 'breast-populaton\n'))).toEqual([
-      'spec.yaml: mixture: no population named "breast-populaton" (expected the population of a reproduce target, one of "ebctcg-2011", "breast-population", "carter-1989", or a list of { scenario, share }; did you mean "breast-population"?)',
+      'spec.yaml: mixture: no population named "breast-populaton" (expected the population of a reproduce target, one of "ebctcg-2011", "breast-population", "carter-1989", "carter-1989-under-1-cm", or a list of { scenario, share }; did you mean "breast-population"?)',
     ]);
     expect(
       mixtureProblems(
@@ -274,7 +274,7 @@ synthetic:
       'spec.yaml: mixture: give either scenario or mixture, not both (got scenario "breast" and a mixture)',
     ]);
     expect(mixtureProblems(POPULATION.replace('mixture: breast-population', 'mixture: 3'))).toEqual([
-      'spec.yaml: mixture: wrong type (got 3, expected the name of a population, "ebctcg-2011", "breast-population", "carter-1989", or a list of { scenario, share })',
+      'spec.yaml: mixture: wrong type (got 3, expected the name of a population, "ebctcg-2011", "breast-population", "carter-1989", "carter-1989-under-1-cm", or a list of { scenario, share })',
     ]);
     const list = (members: string) => POPULATION.replace('mixture: breast-population', `mixture: ${members}`);
     expect(

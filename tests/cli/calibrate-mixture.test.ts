@@ -97,7 +97,7 @@ describe('seedsoil calibrate on a mixture', () => {
       return r.stderr.replaceAll(file, 'SPEC');
     };
     expect(refused({ mixture: 'breast-populaton' })).toContain(
-      'SPEC: mixture: no population named "breast-populaton" (expected the population of a reproduce target, one of "ebctcg-2011", "breast-population", "carter-1989", or a list of { scenario, share }; did you mean "breast-population"?)',
+      'SPEC: mixture: no population named "breast-populaton" (expected the population of a reproduce target, one of "ebctcg-2011", "breast-population", "carter-1989", "carter-1989-under-1-cm", or a list of { scenario, share }; did you mean "breast-population"?)',
     );
     expect(
       refused({

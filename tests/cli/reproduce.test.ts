@@ -58,6 +58,17 @@ describe('seedsoil reproduce', () => {
     );
   });
 
+  it('counts as runs only the patients some target admits', () => {
+    const out = mkdtempSync(join(tmpdir(), 'seedsoil-reproduce-admitted-'));
+    // One era patient in about thirty is found under 1 cm; the others are drawn, not run.
+    const r = seedsoil('reproduce', '--only', 'carter-1989-under-1-cm', '--replicates', '120', '--out', out);
+    const admitted = Number(r.stdout.match(/\((\d+) run; the others cannot enter a row\)/)?.[1]);
+    expect(admitted).toBeGreaterThan(0);
+    expect(r.stdout).toMatch(
+      new RegExp(`120 replicates on \\d+ workers in [\\d.]+ s \\(${admitted} runs\\)`),
+    );
+  });
+
   it('names a bad --workers value', () => {
     const r = seedsoil('reproduce', '--only', 'luzzi-1998', '--workers', 'many');
     expect(r.code).toBe(1);

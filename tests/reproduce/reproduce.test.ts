@@ -159,7 +159,16 @@ describe('published results', () => {
     expect(at('5-year survival, tumour 2–5 cm, four or more positive nodes')?.published).toContain(
       'no patient in the cell',
     );
-    expect(at('node-positive share, tumour under 1 cm')?.simulated).toBeNaN();
+    // Under 1 cm is carter-1989-under-1-cm's row, on its own patients.
+    expect(at('node-positive share, tumour under 1 cm')).toBeUndefined();
+    const small = TARGETS.find((x) => x.name === 'carter-1989-under-1-cm');
+    if (!small) throw new Error('carter-1989-under-1-cm');
+    const under = small.rows(
+      [{ mm: 8, stage: 1, nodes: 1 }, { mm: 9.9, stage: 0, nodes: 0 }, { mm: 10, stage: 1, nodes: 1 }, ...ms],
+      loadScenarioFile('breast-er-positive-1980'),
+    );
+    expect(under.map((r) => r.quantity)).toEqual(['node-positive share, tumour under 1 cm']);
+    expect(under[0]?.simulated).toBe(1 / 2);
   });
 
   it('ebctcg-2011 compares event rates per year at risk, arm against arm, within each period', () => {
@@ -405,6 +414,7 @@ describe('published results', () => {
       'ebctcg-2011',
       'breast-population',
       'carter-1989',
+      'carter-1989-under-1-cm',
       'colorectal-population',
     ]);
     for (const target of stopping) {
@@ -439,14 +449,16 @@ describe('published results', () => {
 
   it('a target that leaves patients out has the rows of every patient', { timeout: 300_000 }, () => {
     const admitting = TARGETS.filter((t) => t.admit);
-    expect(admitting.map((t) => t.name)).toEqual(['pan-2017']);
+    expect(admitting.map((t) => t.name)).toEqual(['pan-2017', 'carter-1989-under-1-cm']);
     for (const target of admitting) {
       const n = 24;
-      // Symptomatic sizes spread about the target's boundary (5 cm), so that patients on
-      // both sides of it, and just inside the margin, are drawn.
+      // Symptomatic sizes spread about each target's boundary (pan-2017: 5 cm;
+      // carter-1989-under-1-cm: 1 cm), so that patients on both sides of it, and just inside
+      // the margin, are drawn.
+      const mm = target.name === 'pan-2017' ? 50 : 10;
       const scenarioOf = (i: number) => {
         const s = asPatient(loadScenarioFile(scenarioOfReplicate(target, i, n)));
-        return { ...s, clinical: { ...s.clinical, symptomaticMm: 50, symptomaticSpread: 0.15 } };
+        return { ...s, clinical: { ...s.clinical, symptomaticMm: mm, symptomaticSpread: 0.15 } };
       };
       const runs = Array.from({ length: n }, (_, i) => {
         const s = scenarioOf(i);
