@@ -1430,9 +1430,10 @@ export const TARGETS: Target[] = [
       return events.some((e) => e.type === 'surgery');
     },
     admit(patient, s) {
-      // A primary found by symptoms alone is at least the patient's symptomatic size (see
-      // carter-1989); with longer steps, screening or the hazard law, every patient is run.
-      if (s.time.dt > 1 || s.clinical.screening.enabled || s.clinical.symptomaticHazard > 0) return true;
+      // Found by symptoms alone, a primary is found once its diameter reaches the patient's
+      // symptomatic size, so one of 1 cm or more is never under 1 cm. Screening may find it
+      // smaller, and under the hazard law no size is known before the run: all are run.
+      if (s.clinical.screening.enabled || s.clinical.symptomaticHazard > 0) return true;
       return patient.symptomaticMm < 10;
     },
     rows(ms) {
