@@ -12,6 +12,7 @@ import { toCsv } from '../engine/output.ts';
 import type { AnyScenario } from '../engine/schema.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import {
+  admittedBy,
   type Measurement,
   patientOfReplicate,
   scenarioOfReplicate,
@@ -37,20 +38,24 @@ function markdownTable(rows: TargetRow[], replicates: Record<string, number>): s
   return `${lines.join('\n')}\n`;
 }
 
-/** One line on stderr per finished target, as batch reports its replicates: stdout keeps the table. */
+/**
+ * One line on stderr per finished target, as batch reports its replicates: stdout keeps
+ * the table. The estimate counts runs, not replicates: a patient no target admits costs
+ * nothing, and carter-1989-under-1-cm draws 30,000 to run a thousand.
+ */
 function progress(
   targetsDone: number,
   targets: number,
   name: string,
   n: number,
-  done: number,
+  runs: number,
   total: number,
   started: number,
 ): void {
   const seconds = (Date.now() - started) / 1000;
-  const eta = done > 0 ? ((total - done) * seconds) / done : 0;
+  const eta = runs > 0 ? ((total - runs) * seconds) / runs : 0;
   process.stderr.write(
-    `${targetsDone}/${targets} targets: ${name} done (${n} replicates); ${done}/${total} replicates in ${seconds.toFixed(1)} s, ETA ${Math.ceil(eta)} s\n`,
+    `${targetsDone}/${targets} targets: ${name} done (${n} replicates); ${runs}/${total} runs in ${seconds.toFixed(1)} s, ETA ${Math.ceil(eta)} s\n`,
   );
 }
 
@@ -106,11 +111,17 @@ export async function reproduceCommand(args: string[]): Promise<number> {
     }
   const tasks = [...runs.values()];
   const replicates = plan.reduce((a, p) => a + p.n, 0);
+  // Patients no target admits are not run (measureReplicates).
+  const toRun = tasks.filter((run) =>
+    admittedBy(
+      run.of.map(({ p }) => p.target),
+      run.scenario,
+      run.replicate,
+    ).includes(true),
+  ).length;
   const started = Date.now();
   const left = new Map(plan.map((p) => [p, p.n]));
-  let done = 0;
   let targetsDone = 0;
-  // Patients no target admits are not run (measureReplicates): only the others count as runs.
   let simulated = 0;
   const pool = createPool(Math.min(workers, tasks.length));
   const stop = () => pool.stop();
@@ -133,11 +144,10 @@ export async function reproduceCommand(args: string[]): Promise<number> {
         if (ms.some((m) => m !== null)) simulated++;
         run.of.forEach(({ p, i }, k) => {
           p.measurements[i] = ms[k] ?? null;
-          done++;
           const remaining = (left.get(p) as number) - 1;
           left.set(p, remaining);
           if (remaining === 0)
-            progress(++targetsDone, plan.length, p.target.name, p.n, done, replicates, started);
+            progress(++targetsDone, plan.length, p.target.name, p.n, simulated, toRun, started);
         });
       },
     );

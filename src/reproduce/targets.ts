@@ -76,6 +76,20 @@ export function measureReplicate(
   return measureReplicates([t], s, replicate, options)[0] as Measurement | null;
 }
 
+/** Whether each target admits this replicate of `s` (one without `admit` admits every patient). */
+export function admittedBy(
+  ts: readonly Target[],
+  s: AnyScenario,
+  replicate: number,
+  seed?: number,
+): boolean[] {
+  return ts.map((t) => {
+    if (!t.admit) return true;
+    const p = asPatient(s);
+    return t.admit(drawPatientTraits(p, seed ?? p.seed, replicate), p, replicate);
+  });
+}
+
 /**
  * The measurements of several targets on one replicate of one scenario, from one
  * run: each target's measurement is what measureReplicate gives it alone, since
@@ -89,11 +103,7 @@ export function measureReplicates(
   replicate: number,
   options: ModelRunOptions = {},
 ): (Measurement | null)[] {
-  const admitted = ts.map((t) => {
-    if (!t.admit) return true;
-    const p = asPatient(s);
-    return t.admit(drawPatientTraits(p, options.seed ?? p.seed, replicate), p, replicate);
-  });
+  const admitted = admittedBy(ts, s, replicate, options.seed);
   if (!admitted.includes(true)) return ts.map(() => null);
   const running = ts.filter((_, k) => admitted[k]);
   const completes = running.map((t) => t.complete);
