@@ -167,6 +167,8 @@ const T1_MM = 20;
 const T2_MM = 50;
 /** Carter's largest diameter class: 5 cm or more. */
 const CARTER_MM = 50;
+/** Carter's smallest class in the node-positive shares: under 1 cm (his two smallest pooled). */
+const CARTER_SMALL_MM = 10;
 /**
  * carter-1989 follows for five years every patient found under 2 cm or at 5 cm or more,
  * and one in CARTER_MIDDLE_EVERY of those between (replicates 0, 8, 16, ...): the middle
@@ -202,7 +204,7 @@ const CARTER_TABLE = [
  */
 function carterPositiveRow(t: Target, ms: readonly Measurement[], from: number): TargetRow {
   const c = CARTER_TABLE.find((x) => x.from === from) ?? CARTER_TABLE[0];
-  const to = from === 0 ? 10 : c.to;
+  const to = from === 0 ? CARTER_SMALL_MM : c.to;
   const members = ms.filter(
     (m) =>
       (m.mm as number) >= from &&
@@ -1444,7 +1446,7 @@ export const TARGETS: Target[] = [
       // symptomatic size, so one of 1 cm or more is never under 1 cm. Screening may find it
       // smaller, and under the hazard law no size is known before the run: all are run.
       if (s.clinical.screening.enabled || s.clinical.symptomaticHazard > 0) return true;
-      return patient.symptomaticMm < 10;
+      return patient.symptomaticMm < CARTER_SMALL_MM;
     },
     rows(ms) {
       // Checked only.
