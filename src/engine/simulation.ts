@@ -217,6 +217,26 @@ function record(sim: Simulation): void {
   sim.nextObservationDay = (Math.floor(state.day / every + 1e-9) + 1) * every;
 }
 
+/** The phases of one tumour record in a step (a module function: the step runs millions of times). */
+function tumourPhases(
+  ctx: Context,
+  t: Tumour,
+  primaryCells: number,
+  shed: ShedBatch[],
+  afterGrowth?: (t: Tumour) => void,
+): void {
+  grow(t, ctx); // 1. growth
+  afterGrowth?.(t);
+  if (t.founding) {
+    angiogenesisAtNewSite(t, ctx); // 7. angiogenesis at the new site
+    immuneAttack(t, ctx); // 8. immune pressure on small colonies
+  } else {
+    angiogenesis(t, ctx, ctx.scenario.angiogenesis.switchHazard); // 2. angiogenesis
+  }
+  invade(t, ctx, primaryCells, shed); // 3. invasion and intravasation
+  trackSizeClass(t, ctx);
+}
+
 /** One step of dt days: the eight phases in order, then the clinical layer and observation. */
 export function step(sim: Simulation): void {
   const { ctx } = sim;
@@ -227,22 +247,13 @@ export function step(sim: Simulation): void {
   const primaryCells = lineage ? tumourCells(lineage) : 0;
 
   const shed: ShedBatch[] = [];
-  const phases = (t: Tumour, afterGrowth?: (t: Tumour) => void) => {
-    grow(t, ctx); // 1. growth
-    afterGrowth?.(t);
-    if (t.founding) {
-      angiogenesisAtNewSite(t, ctx); // 7. angiogenesis at the new site
-      immuneAttack(t, ctx); // 8. immune pressure on small colonies
-    } else {
-      angiogenesis(t, ctx, s.angiogenesis.switchHazard); // 2. angiogenesis
-    }
-    invade(t, ctx, primaryCells, shed); // 3. invasion and intravasation
-    trackSizeClass(t, ctx);
-  };
   const tumours = state.tumours.length; // colonies founded in this step start in the next
-  for (let i = 0; i < tumours; i++) phases(state.tumours[i] as Tumour);
+  for (let i = 0; i < tumours; i++) tumourPhases(ctx, state.tumours[i] as Tumour, primaryCells, shed);
   // Phases 1, 3, 7 and 8 of colony cohorts; a colony promoted for a new driver runs them as a record.
-  if (ctx.counted) stepCohortColonies(ctx, primaryCells, shed, phases);
+  if (ctx.counted)
+    stepCohortColonies(ctx, primaryCells, shed, (t, afterGrowth) =>
+      tumourPhases(ctx, t, primaryCells, shed, afterGrowth),
+    );
   const survivors: Survivors[] = [];
   circulate(ctx, poolShed(shed), survivors); // 4. circulation with immune kill
   disseminate(ctx, survivors); // 5. arrest, 6. extravasation, 8. colonisation (new colonies are avascular: 7)

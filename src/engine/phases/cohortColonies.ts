@@ -457,6 +457,19 @@ export function promote(
   return t;
 }
 
+/** Whether a colony record is again of a kind a cohort holds (rejoinCohorts). */
+function rejoins(t: Tumour, detectableAt: number): boolean {
+  const clone = t.clones[0];
+  return (
+    t.founding !== null &&
+    t.clones.length === 1 &&
+    clone !== undefined &&
+    clone.cells > 0 &&
+    clone.cells < detectableAt &&
+    (t.vascular || !(clone.drivers & ANGIOGENIC))
+  );
+}
+
 /**
  * Colony records that are again of a kind a cohort holds rejoin their cohort: one
  * clone, below the detectable size (a record that shrank under therapy, or one whose
@@ -467,20 +480,9 @@ export function promote(
 export function rejoinCohorts(ctx: Context): void {
   const { state, scenario: s } = ctx;
   const detectableAt = cellsForDiameter(s.clinical.metastasisDetectionMm, s.body.cellsPerMm3);
-  const rejoins = (t: Tumour) => {
-    const clone = t.clones[0];
-    return (
-      t.founding !== null &&
-      t.clones.length === 1 &&
-      clone !== undefined &&
-      clone.cells > 0 &&
-      clone.cells < detectableAt &&
-      (t.vascular || !(clone.drivers & ANGIOGENIC))
-    );
-  };
-  if (!state.tumours.some(rejoins)) return;
+  if (!state.tumours.some((t) => rejoins(t, detectableAt))) return;
   state.tumours = state.tumours.filter((t) => {
-    if (!rejoins(t)) return true;
+    if (!rejoins(t, detectableAt)) return true;
     joinCohort(ctx.cohorts, state.colonies, t);
     return false;
   });

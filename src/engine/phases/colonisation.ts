@@ -214,7 +214,6 @@ export function surgeryWakeMultiplier(
 
 export function dormancy(ctx: Context): void {
   const { scenario: s, state } = ctx;
-  const u = ctx.streams.colonisation;
   const c = s.colonisation;
   // Read from the state rather than set by the clinical layer, so that a resumed
   // checkpoint needs nothing restored.
@@ -230,39 +229,61 @@ export function dormancy(ctx: Context): void {
   const die = c.dormantDeathHazard;
   const able = state.dormantAble;
   const unable = state.dormantUnable;
-  const count = (i: number, store: DtcStore, stage: 'dormantDied' | 'dormantWoke', n: number) =>
-    countFunnel(
-      state,
-      stage,
-      store.route[i] as Route,
-      store.timing[i] as Timing,
-      (store.cells[i] as number) * n,
-    );
-  const leaveAble = (i: number, n: number) => {
-    const woke = n === 1 ? (bernoulli(u, wake / (wake + die)) ? 1 : 0) : binomial(u, n, wake / (wake + die));
-    if (woke > 0) {
-      foundColonies(ctx, able.site[i] as number, dtcRecord(able, i), able.gained[i] as number, woke);
-      state.coloniesFoundedByWaking += woke;
-      count(i, able, 'dormantWoke', woke);
-    }
-    if (n > woke) count(i, able, 'dormantDied', n - woke);
-  };
   // Cells lacking the colonisation driver gain it (and join the able group) or die.
   const gain = c.progressionHazard;
-  const leaveUnable = (i: number, n: number) => {
-    const gained =
-      n === 1 ? (bernoulli(u, gain / (gain + die)) ? 1 : 0) : binomial(u, n, gain / (gain + die));
-    const at = unable.arrivalDay[i] as number;
-    addDormant(ctx, true, at, unable.site[i] as number, dtcRecord(unable, i), COLONISATION, gained);
-    if (n > gained) count(i, unable, 'dormantDied', n - gained);
-  };
+  const pWake = wake / (wake + die);
+  const pGain = gain / (gain + die);
+  // Module functions behind anonymous callbacks: the Node loader (tsx) keeps function
+  // names, which costs a property definition for each named closure made every step.
   if (ctx.counted) {
-    cohortExits(ctx, able, ctx.cohorts.dormantAbleIndex, wake + die, leaveAble);
-    cohortExits(ctx, unable, ctx.cohorts.dormantUnableIndex, gain + die, leaveUnable);
+    cohortExits(ctx, able, ctx.cohorts.dormantAbleIndex, wake + die, (i, n) => leaveAble(ctx, pWake, i, n));
+    cohortExits(ctx, unable, ctx.cohorts.dormantUnableIndex, gain + die, (i, n) =>
+      leaveUnable(ctx, pGain, i, n),
+    );
   } else {
-    exits(ctx, able, wake + die, leaveAble);
-    exits(ctx, unable, gain + die, leaveUnable);
+    exits(ctx, able, wake + die, (i, n) => leaveAble(ctx, pWake, i, n));
+    exits(ctx, unable, gain + die, (i, n) => leaveUnable(ctx, pGain, i, n));
   }
+}
+
+function countDormantExit(
+  ctx: Context,
+  store: DtcStore,
+  i: number,
+  stage: 'dormantDied' | 'dormantWoke',
+  n: number,
+): void {
+  countFunnel(
+    ctx.state,
+    stage,
+    store.route[i] as Route,
+    store.timing[i] as Timing,
+    (store.cells[i] as number) * n,
+  );
+}
+
+/** n able dormant cells of row i leave: each wakes (founds a colony) with probability pWake, or dies. */
+function leaveAble(ctx: Context, pWake: number, i: number, n: number): void {
+  const { state } = ctx;
+  const u = ctx.streams.colonisation;
+  const able = state.dormantAble;
+  const woke = n === 1 ? (bernoulli(u, pWake) ? 1 : 0) : binomial(u, n, pWake);
+  if (woke > 0) {
+    foundColonies(ctx, able.site[i] as number, dtcRecord(able, i), able.gained[i] as number, woke);
+    state.coloniesFoundedByWaking += woke;
+    countDormantExit(ctx, able, i, 'dormantWoke', woke);
+  }
+  if (n > woke) countDormantExit(ctx, able, i, 'dormantDied', n - woke);
+}
+
+/** n unable dormant cells of row i leave: each gains the colonisation driver with probability pGain, or dies. */
+function leaveUnable(ctx: Context, pGain: number, i: number, n: number): void {
+  const u = ctx.streams.colonisation;
+  const unable = ctx.state.dormantUnable;
+  const gained = n === 1 ? (bernoulli(u, pGain) ? 1 : 0) : binomial(u, n, pGain);
+  const at = unable.arrivalDay[i] as number;
+  addDormant(ctx, true, at, unable.site[i] as number, dtcRecord(unable, i), COLONISATION, gained);
+  if (n > gained) countDormantExit(ctx, unable, i, 'dormantDied', n - gained);
 }
 /** Immune pressure of the site on non-evading clones, fading as the colony grows. */
 export function immuneAttack(t: Tumour, ctx: Context): void {
