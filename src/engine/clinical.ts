@@ -85,6 +85,7 @@ export function nodeStatus(ctx: Context, site: number): string {
   const solitary =
     dormantCells(state.dormantAble, site) +
     dormantCells(state.dormantUnable, site) +
+    dormantCells(state.dormantDeep, site) +
     dormantCells(state.settling, site);
   return solitary > 0 ? 'itc' : 'negative';
 }
@@ -111,6 +112,7 @@ function cull(ctx: Context, where: (t: Tumour | number) => boolean, survive: num
   const stores = [
     [state.dormantAble, cohorts.dormantAbleIndex, 'dormantRemoved'],
     [state.dormantUnable, cohorts.dormantUnableIndex, 'dormantRemoved'],
+    [state.dormantDeep, cohorts.dormantDeepIndex, 'dormantRemoved'],
     [state.settling, cohorts.settlingIndex, 'settlingRemoved'],
   ] as const;
   for (const [store, index, stage] of stores) {
@@ -166,7 +168,8 @@ function detect(ctx: Context, primary: Tumour): void {
   c.detectionMode = mode;
   c.primaryCellsAtDetection = tumourCells(primary);
   c.ctcPerSampleAtDetection = (state.ctcInBlood * s.body.sampleVolumeMl) / s.body.bloodVolumeMl;
-  c.dormantAtDetection = dormantCells(state.dormantAble) + dormantCells(state.dormantUnable);
+  c.dormantAtDetection =
+    dormantCells(state.dormantAble) + dormantCells(state.dormantUnable) + dormantCells(state.dormantDeep);
   c.coloniesAtDetection = state.tumours.length - 1 + cohortColonies(ctx);
   logEvent(state, 'detection', 'primary', primary.id, d, mode);
   const visible = state.tumours.filter(

@@ -119,6 +119,7 @@ export interface Cohorts {
   wholeIndex: Int32Array;
   dormantAbleIndex: Map<number, number>;
   dormantUnableIndex: Map<number, number>;
+  dormantDeepIndex: Map<number, number>;
   /** Settling cells are keyed as dormant ones (dormantKey, nothing gained). */
   settlingIndex: Map<number, number>;
   colonyIndex: ColonyIndex;
@@ -152,6 +153,7 @@ export function createCohorts(s: Scenario): Cohorts {
     edges: Float64Array.from(edges),
     dormantAbleIndex: new Map(),
     dormantUnableIndex: new Map(),
+    dormantDeepIndex: new Map(),
     settlingIndex: new Map(),
     colonyIndex: {
       groups: new Map(),

@@ -103,7 +103,7 @@ export function observe(ctx: Context, primary: Tumour | undefined, series: Serie
     burden += (c.count[i] as number) * (c.cells[i] as number);
     colony(c.site[i] as number, c.cells[i] as number, c.timing[i] as Timing, c.count[i] as number);
   }
-  for (const store of [state.dormantAble, state.dormantUnable])
+  for (const store of [state.dormantAble, state.dormantUnable, state.dormantDeep])
     for (let i = 0; i < store.size; i++) {
       const k = (store.site[i] as number) * 4;
       perSite[k] = (perSite[k] as number) + (store.cells[i] as number) * (store.count[i] as number);

@@ -71,6 +71,7 @@ function initialState(s: Scenario, patient: PatientTraits): State {
     tumours: [],
     dormantAble: createDtcStore(),
     dormantUnable: createDtcStore(),
+    dormantDeep: createDtcStore(),
     settling: createDtcStore(),
     colonies: createColonyStore(),
     ctcInBlood: 0,
@@ -122,6 +123,7 @@ function makeContext(scenario: Scenario, state: State, streams: Streams): Contex
   const cohorts = createCohorts(scenario);
   indexRows(cohorts.dormantAbleIndex, state.dormantAble.key, state.dormantAble.size);
   indexRows(cohorts.dormantUnableIndex, state.dormantUnable.key, state.dormantUnable.size);
+  indexRows(cohorts.dormantDeepIndex, state.dormantDeep.key, state.dormantDeep.size);
   indexRows(cohorts.settlingIndex, state.settling.key, state.settling.size);
   indexColonies(cohorts, state.colonies);
   return {
@@ -140,8 +142,15 @@ export class RecordCapError extends Error {}
 
 /** Tumour records plus dormant, settling and colony rows: what a replicate's memory grows with. */
 export function records(state: State): number {
-  const { dormantAble, dormantUnable, settling, colonies } = state;
-  return state.tumours.length + dormantAble.size + dormantUnable.size + settling.size + colonies.size;
+  const { dormantAble, dormantUnable, dormantDeep, settling, colonies } = state;
+  return (
+    state.tumours.length +
+    dormantAble.size +
+    dormantUnable.size +
+    dormantDeep.size +
+    settling.size +
+    colonies.size
+  );
 }
 
 /** Cells that reach the first capillary beds alive go through phases 5-8 like shed cells. */
@@ -494,7 +503,8 @@ export function result(sim: Simulation): SimulationResult {
       micro: colonies((m) => m.size_class === 'micro'),
       macro: colonies((m) => m.size_class === 'macro'),
     },
-    dormantCells: dormantCells(state.dormantAble) + dormantCells(state.dormantUnable),
+    dormantCells:
+      dormantCells(state.dormantAble) + dormantCells(state.dormantUnable) + dormantCells(state.dormantDeep),
     settlingCells: dormantCells(state.settling),
     earlyShare: alive ? colonies((m) => m.timing === 'early') / alive : null,
     funnel: funnelTotals(state.funnel),

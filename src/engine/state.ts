@@ -367,6 +367,8 @@ export interface State {
   tumours: Tumour[];
   dormantAble: DtcStore;
   dormantUnable: DtcStore;
+  /** Able cells in deep dormancy (colonisation.deepDormantShare): they leave it before they can wake. */
+  dormantDeep: DtcStore;
   /**
    * Extravasated cells that have not yet divided, gone dormant or died (phase 8), in
    * the dormant stores' layout; empty when colonisation.settlingDays is 0.

@@ -123,7 +123,7 @@ export function cellsBySite(state: State): { colonies: number[]; dormant: number
     const site = c.site[i] as number;
     colonies[site] = (colonies[site] ?? 0) + (c.count[i] as number) * (c.cells[i] as number);
   }
-  for (const store of [state.dormantAble, state.dormantUnable])
+  for (const store of [state.dormantAble, state.dormantUnable, state.dormantDeep])
     for (let i = 0; i < store.size; i++) {
       const site = store.site[i] as number;
       dormant[site] = (dormant[site] ?? 0) + (store.count[i] as number) * (store.cells[i] as number);

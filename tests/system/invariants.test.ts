@@ -32,9 +32,9 @@ describe('funnel conservation', () => {
           expect((f.extravasationFailed ?? 0) + (f.extravasated ?? 0)).toBe(f.arrested);
           expect(fated + settling).toBe(f.extravasated);
           // Dormant cells still present = entered dormancy - died - woke - removed.
-          const { dormantAble: a, dormantUnable: b, colonies } = sim.ctx.state;
+          const { dormantAble: a, dormantUnable: b, dormantDeep: d, colonies } = sim.ctx.state;
           let present = 0;
-          for (const st of [a, b])
+          for (const st of [a, b, d])
             for (let i = 0; i < st.size; i++) present += (st.cells[i] as number) * (st.count[i] as number);
           expect(
             (f.dormant ?? 0) - (f.dormantDied ?? 0) - (f.dormantWoke ?? 0) - (f.dormantRemoved ?? 0),
@@ -70,7 +70,7 @@ function badCount(sim: ReturnType<typeof createSimulation>): string | undefined 
     if (n <= exact + 0.5 ? !Number.isInteger(n) || n < 1 : !Number.isFinite(n))
       return `cells ${n} in colony row ${i}`;
   }
-  for (const store of [st.dormantAble, st.dormantUnable, st.settling])
+  for (const store of [st.dormantAble, st.dormantUnable, st.dormantDeep, st.settling])
     for (let i = 0; i < store.size; i++)
       if (!isCount(store.count[i] as number) || store.count[i] === 0)
         return `count ${store.count[i]} of ${store === st.settling ? 'settling' : 'dormant'} row ${i}`;

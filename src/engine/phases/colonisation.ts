@@ -31,16 +31,19 @@ import {
 import { foundColonies } from './angiogenesisAtNewSite.ts';
 import type { Arrival } from './arrest.ts';
 
-const fates = new Float64Array(3);
+const fates = new Float64Array(4);
 
 /**
- * Shares of division, dormancy and death among the fates of a unit; a unit that
- * cannot colonise goes dormant where it would have divided.
+ * Shares of division, dormancy, deep dormancy and death among the fates of a unit; a
+ * unit that cannot colonise goes dormant where it would have divided, and never deep
+ * (deep dormancy is left for the able store).
  */
 function fateShares(c: Scenario['colonisation'], able: boolean): Float64Array {
   fates[0] = able ? c.colonyFraction : 0;
-  fates[1] = able ? c.dormantFraction : c.dormantFraction + c.colonyFraction;
-  fates[2] = 1 - c.colonyFraction - c.dormantFraction;
+  fates[1] = able ? c.dormantFraction * (1 - c.deepDormantShare) : c.dormantFraction + c.colonyFraction;
+  // A share of 0 draws nothing for this fate (multinomial), so runs without deep dormancy are unchanged.
+  fates[2] = able ? c.dormantFraction * c.deepDormantShare : 0;
+  fates[3] = 1 - c.colonyFraction - c.dormantFraction;
   return fates;
 }
 
@@ -52,14 +55,19 @@ function meetFates(ctx: Context, site: number, record: FoundingRecord, n: number
   const { scenario: s, state } = ctx;
   const c = s.colonisation;
   const able = !c.requireColonisationDriver || (record.drivers & COLONISATION) !== 0;
-  const [colonies = 0, dormant = 0, died = 0] = multinomial(ctx.streams.colonisation, n, fateShares(c, able));
+  const [colonies = 0, dormant = 0, deep = 0, died = 0] = multinomial(
+    ctx.streams.colonisation,
+    n,
+    fateShares(c, able),
+  );
   const { route, timing } = record;
   countFunnel(state, 'founded', route, timing, colonies * record.cells);
-  countFunnel(state, 'dormant', route, timing, dormant * record.cells);
+  countFunnel(state, 'dormant', route, timing, (dormant + deep) * record.cells);
   countFunnel(state, 'diedAfterExtravasation', route, timing, died * record.cells);
   foundColonies(ctx, site, record, 0, colonies);
   state.coloniesFoundedDirectly += colonies;
   addDormant(ctx, able, arrivalDay, site, record, 0, dormant);
+  addRows(ctx, state.dormantDeep, ctx.cohorts.dormantDeepIndex, arrivalDay, site, record, 0, deep);
 }
 
 /** Extravasated units start settling, or meet their fate at once when settlingDays is 0. */
@@ -86,10 +94,14 @@ export function settle(ctx: Context): void {
   const days = ctx.scenario.colonisation.settlingDays;
   const store = ctx.state.settling;
   if (days === 0 || store.size === 0) return;
-  const leave = (i: number, n: number) =>
-    meetFates(ctx, store.site[i] as number, dtcRecord(store, i), n, store.arrivalDay[i] as number);
-  if (ctx.counted) cohortExits(ctx, store, ctx.cohorts.settlingIndex, 1 / days, leave);
-  else exits(ctx, store, 1 / days, leave);
+  if (ctx.counted)
+    cohortExits(ctx, store, ctx.cohorts.settlingIndex, 1 / days, (i, n) => leaveSettling(ctx, i, n));
+  else exits(ctx, store, 1 / days, (i, n) => leaveSettling(ctx, i, n));
+}
+
+function leaveSettling(ctx: Context, i: number, n: number): void {
+  const store = ctx.state.settling;
+  meetFates(ctx, store.site[i] as number, dtcRecord(store, i), n, store.arrivalDay[i] as number);
 }
 
 /** Adds `count` units of a record to a store: merged into their cohort row, or one record each. */
@@ -244,6 +256,25 @@ export function dormancy(ctx: Context): void {
     exits(ctx, able, wake + die, (i, n) => leaveAble(ctx, pWake, i, n));
     exits(ctx, unable, gain + die, (i, n) => leaveUnable(ctx, pGain, i, n));
   }
+  // Deep dormancy is left for ordinary dormancy (or death): surgery and therapy change
+  // waking, not this exit. Cells that leave it now can wake from the next step on.
+  const deep = state.dormantDeep;
+  if (deep.size === 0) return;
+  const exit = c.deepDormancyExitHazard;
+  const pExit = exit / (exit + die);
+  if (ctx.counted)
+    cohortExits(ctx, deep, ctx.cohorts.dormantDeepIndex, exit + die, (i, n) => leaveDeep(ctx, pExit, i, n));
+  else exits(ctx, deep, exit + die, (i, n) => leaveDeep(ctx, pExit, i, n));
+}
+
+/** n deeply dormant cells of row i leave: each becomes ordinarily dormant with probability pExit, or dies. */
+function leaveDeep(ctx: Context, pExit: number, i: number, n: number): void {
+  const u = ctx.streams.colonisation;
+  const deep = ctx.state.dormantDeep;
+  const left = n === 1 ? (bernoulli(u, pExit) ? 1 : 0) : binomial(u, n, pExit);
+  const at = deep.arrivalDay[i] as number;
+  addDormant(ctx, true, at, deep.site[i] as number, dtcRecord(deep, i), deep.gained[i] as number, left);
+  if (n > left) countDormantExit(ctx, deep, i, 'dormantDied', n - left);
 }
 
 function countDormantExit(

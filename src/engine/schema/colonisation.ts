@@ -30,6 +30,17 @@ export const colonisation = section(
       source: 'modelling choice',
       description: 'daily hazard that a dormant DTC dies',
     }),
+    deepDormantShare: prob(0, {
+      source:
+        'Fluegen et al. 2017, Nat Cell Biol 19:120 (post-hypoxic NR2F1-high dormant DTCs, more frequent from ER+ tumours); Borgen et al. 2018, Breast Cancer Res 20:120 (patients whose DTCs are NR2F1-high relapse later)',
+      description:
+        'share of the cells able to colonise that go dormant in deep dormancy: they cannot wake until they leave it (deepDormancyExitHazard), and die at dormantDeathHazard; 0: one dormant state',
+    }),
+    deepDormancyExitHazard: rate(1e-4, {
+      source: 'fitted for ER+ breast cancer to Pan et al. 2017 (docs/calibration.md)',
+      description:
+        'daily hazard that a cell in deep dormancy becomes an ordinary dormant cell, which wakes at wakeHazard',
+    }),
     progressionHazard: rate(5e-4, {
       source: 'Klein 2009; Schmidt-Kittler et al. 2003 (parallel progression)',
       description: 'daily hazard that a dormant DTC lacking the colonisation driver gains it',

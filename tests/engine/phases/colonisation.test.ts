@@ -5,10 +5,16 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { colonise, immuneAttack } from '../../../src/engine/phases/colonisation.ts';
+import { colonise, dormancy, immuneAttack } from '../../../src/engine/phases/colonisation.ts';
 import { METASTATIC_SITES } from '../../../src/engine/schema.ts';
 import { run, type SimulationResult } from '../../../src/engine/simulation.ts';
-import { COLONISATION, IMMUNE_EVASION, ROUTE_BLOOD, type State } from '../../../src/engine/state.ts';
+import {
+  COLONISATION,
+  type DtcStore,
+  IMMUNE_EVASION,
+  ROUTE_BLOOD,
+  type State,
+} from '../../../src/engine/state.ts';
 import {
   cellsBySite,
   contextOf,
@@ -27,6 +33,7 @@ import {
 import { uniform } from '../../support/scenarios.ts';
 
 const dormantTotal = (state: State) => sum(cellsBySite(state).dormant);
+const LIVER = siteIndex('liver');
 
 /** What a run shows a user, without the manifest (which holds the scenario itself). */
 function outcome(r: SimulationResult) {
@@ -267,4 +274,98 @@ describe('phase 8, colonisation, dormancy and immune escape', () => {
       }
     },
   );
+
+  forModes('a cell in deep dormancy never wakes until it leaves it', (mode) => {
+    for (let s = 0; s < 3; s++) {
+      const deep = (deepDormancyExitHazard: number) =>
+        run(
+          inoculated(mode, {
+            colonisation: {
+              deepDormantShare: 1,
+              deepDormancyExitHazard,
+              wakeHazard: 1,
+              dormantDeathHazard: 0.01,
+            },
+          }),
+          { seed: 120 + s },
+        ).summary;
+      const held = deep(0);
+      expect(held.funnel.dormant).toBeGreaterThan(0);
+      expect(held.funnel.dormantDied).toBeGreaterThan(0);
+      expect(held.funnel.dormantWoke).toBe(0);
+      expect(held.dormantCells).toBe((held.funnel.dormant as number) - (held.funnel.dormantDied as number));
+      // Once they can leave it, they wake.
+      expect(deep(0.05).funnel.dormantWoke).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('deep dormancy: the exact law, stepping the phase by hand', () => {
+  const units = (store: DtcStore) => {
+    let n = 0;
+    for (let i = 0; i < store.size; i++) n += store.count[i] as number;
+    return n;
+  };
+  const N = 400;
+  const SHARE = 0.3;
+  const EXIT = 0.02;
+  const DEATH = 0.01;
+  const T = 40;
+  for (const mode of MODES)
+    it(`a share enters deep dormancy; still deep after t steps is Binomial(n, exp(-(exit + death) t)); the leavers that do not die join ordinary dormancy (5 SE, ${mode})`, () => {
+      let entered = 0;
+      let deepStart = 0;
+      let ableStart = 0;
+      let deepEnd = 0;
+      let ableEnd = 0;
+      for (let r = 0; r < 40; r++) {
+        // Every arriving cell goes dormant at once; ordinary dormant cells do not wake.
+        const ctx = contextOf(
+          {
+            colonisation: {
+              settlingDays: 0,
+              colonyFraction: 0,
+              dormantFraction: 1,
+              deepDormantShare: SHARE,
+              deepDormancyExitHazard: EXIT,
+              wakeHazard: 0,
+              dormantDeathHazard: DEATH,
+            },
+            representation: { mode },
+          },
+          9100 + r,
+        );
+        colonise(ctx, [{ site: LIVER, record: founding(COLONISATION), units: N, unitCells: 1 }]);
+        const { state } = ctx;
+        entered += N;
+        deepStart += units(state.dormantDeep);
+        ableStart += units(state.dormantAble);
+        for (let k = 0; k < T; k++) {
+          state.day += 1;
+          dormancy(ctx);
+        }
+        deepEnd += units(state.dormantDeep);
+        ableEnd += units(state.dormantAble);
+      }
+      expect(deepStart + ableStart).toBe(entered);
+      const near = (x: number, mean: number, variance: number) =>
+        expect(Math.abs(x - mean)).toBeLessThan(5 * Math.sqrt(variance));
+      near(deepStart, SHARE * entered, SHARE * (1 - SHARE) * entered);
+      // Per step (dt 1): a deep cell stays with q, leaves for ordinary dormancy with a, and
+      // an ordinary dormant cell survives with s; a cell that joins in step k starts dying
+      // in step k + 1 (ordinary exits are drawn before deep ones).
+      const q = Math.exp(-(EXIT + DEATH));
+      const a = ((1 - q) * EXIT) / (EXIT + DEATH);
+      const s = Math.exp(-DEATH);
+      const stay = q ** T;
+      near(deepEnd, deepStart * stay, deepStart * stay * (1 - stay));
+      let joined = 0;
+      for (let k = 1; k <= T; k++) joined += q ** (k - 1) * a * s ** (T - k);
+      const kept = s ** T;
+      near(
+        ableEnd,
+        ableStart * kept + deepStart * joined,
+        ableStart * kept * (1 - kept) + deepStart * joined * (1 - joined),
+      );
+    });
 });

@@ -281,7 +281,7 @@ describe('phase 3, invasion and intravasation', () => {
       const r = result(sim);
       shed += r.summary.funnel.shed ?? 0;
       for (const m of r.metastases) expect(m.founder_drivers).toContain('invasive');
-      for (const store of [sim.ctx.state.dormantAble, sim.ctx.state.dormantUnable])
+      for (const store of [sim.ctx.state.dormantAble, sim.ctx.state.dormantUnable, sim.ctx.state.dormantDeep])
         for (let i = 0; i < store.size; i++) expect((store.drivers[i] as number) & INVASIVE).toBe(INVASIVE);
     }
     expect(shed).toBeGreaterThan(0);

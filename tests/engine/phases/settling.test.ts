@@ -65,7 +65,7 @@ function fates(state: State): [number, number, number, number] {
   return [
     units(state.settling),
     state.coloniesFounded,
-    units(state.dormantAble) + units(state.dormantUnable),
+    units(state.dormantAble) + units(state.dormantUnable) + units(state.dormantDeep),
     died,
   ];
 }
