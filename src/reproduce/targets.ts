@@ -1057,7 +1057,7 @@ export const TARGETS: Target[] = [
         ['breast cancer mortality rate ratio, years 5–9', 'death', 5, 0.66, 0.05],
         ['breast cancer mortality rate ratio, years 10–14', 'death', 10, 0.68, 0.08],
       ] as const;
-      return checks.map(([quantity, key, from, rr, se]) =>
+      const ratios = checks.map(([quantity, key, from, rr, se]) =>
         row(
           this,
           quantity,
@@ -1067,6 +1067,42 @@ export const TARGETS: Target[] = [
           '±25% relative',
         ),
       );
+      // Checked only (added with engine 0.17.0's deep dormancy, before their values were
+      // seen): the 15-year risks themselves, by Kaplan–Meier, each arm. For a risk the
+      // allocated arm is exactly the mixture 0.8 taken + 0.2 not taken, so the risk of the
+      // drug taken is (allocated - 0.2 control) / 0.8.
+      const risk = (key: 'recurrence' | 'death', treated: number) => {
+        const arm = eligible.filter((m) => m.treated === treated);
+        const times = arm.map((m) => {
+          const t = m[key] as number;
+          if (t >= 0) return t;
+          const death = m.death as number;
+          return death >= 0 ? death : (m.end as number);
+        });
+        return riskBy(
+          times,
+          arm.map((m) => (m[key] as number) >= 0),
+          EBCTCG_YEARS,
+        );
+      };
+      const source =
+        'EBCTCG 2011, Lancet 378:771 (ER+ disease, 15-year risks as allocated: recurrence 46.2% without tamoxifen and 13.2 points less with it, breast cancer mortality 33.1% and 9.2 points less; tabulated in the ESMO-MCBS v1.1 field testing, ESMO Open, table 6)';
+      const absolute = [
+        ['15-year recurrence risk, no endocrine therapy (Kaplan–Meier)', 'recurrence', 0, 0.462, 0.462],
+        ['15-year recurrence risk, endocrine therapy taken', 'recurrence', 1, 0.33, 0.462],
+        ['15-year breast cancer mortality, no endocrine therapy', 'death', 0, 0.331, 0.331],
+        ['15-year breast cancer mortality, endocrine therapy taken', 'death', 1, 0.239, 0.331],
+      ] as const;
+      return [
+        ...ratios,
+        ...absolute.map(([quantity, key, treated, allocated, control]) => {
+          const value = treated ? (allocated - 0.2 * control) / 0.8 : allocated;
+          const published = treated
+            ? `${(100 * allocated).toFixed(1)}% as allocated, ${(100 * value).toFixed(1)}% taken (80% took it)`
+            : `${(100 * allocated).toFixed(1)}%`;
+          return row(this, quantity, published, risk(key, treated), relative(value), '±25% relative', source);
+        }),
+      ];
     },
   },
   {
