@@ -207,6 +207,49 @@ describe('published results', () => {
     expect(lateAtFive?.simulated).toBeCloseTo(1 / 30 / (1 / 5), 12);
   });
 
+  it("ebctcg-2011's 15-year risks are Kaplan–Meier per arm, against the drug taken", () => {
+    const t = TARGETS.find((x) => x.name === 'ebctcg-2011');
+    if (!t) throw new Error('ebctcg-2011');
+    const patient = (treated: number, recurrence: number, death: number, end = 15) => ({
+      treated,
+      eligible: 1,
+      recurrence,
+      death,
+      end,
+    });
+    // Treated: recurrence at 2, free to 15, death at 3 without recurrence (censored for
+    // recurrence), recurrence at 10 and death at 12. Recurrence: S = 3/4 at 2, then 1/2 at 10
+    // among the two at risk: risk 1 - 3/8. Death: at 3 (one of four) and 12 (one of three): 1 - 1/2.
+    // Untreated: one recurrence at 1 among two, the other followed to 6 only: risk 1/2; no death.
+    const ms = [
+      patient(1, 2, -1),
+      patient(1, -1, -1),
+      patient(1, -1, 3),
+      patient(1, 10, 12),
+      patient(0, 1, -1),
+      patient(0, -1, -1, 6),
+      { ...patient(0, 1, 1), eligible: 0 },
+    ];
+    const rows = t.rows(ms, loadScenarioFile('breast-er-positive')).slice(-4);
+    expect(rows.map((r) => r.quantity)).toEqual([
+      '15-year recurrence risk, no endocrine therapy (Kaplan–Meier)',
+      '15-year recurrence risk, endocrine therapy taken',
+      '15-year breast cancer mortality, no endocrine therapy',
+      '15-year breast cancer mortality, endocrine therapy taken',
+    ]);
+    const [recurrenceUntreated, recurrenceTreated, deathUntreated, deathTreated] = rows;
+    expect(recurrenceUntreated?.simulated).toBeCloseTo(1 / 2, 12);
+    expect(recurrenceTreated?.simulated).toBeCloseTo(5 / 8, 12);
+    expect(deathUntreated?.simulated).toBe(0);
+    expect(deathTreated?.simulated).toBeCloseTo(1 / 2, 12);
+    // The allocated arm is 80% taken, 20% not: 33.0% allocated is (0.330 - 0.2 * 0.462) / 0.8 taken.
+    expect(recurrenceTreated?.published).toBe('33.0% as allocated, 29.7% taken (80% took it)');
+    expect(recurrenceTreated?.pass).toBe(false);
+    expect(t.rows([...ms, ...ms.map((m) => ({ ...m }))], loadScenarioFile('breast-er-positive')).length).toBe(
+      10,
+    );
+  });
+
   it("ebctcg-2011's arms are the same patients until the therapy starts", () => {
     const t = TARGETS.find((x) => x.name === 'ebctcg-2011');
     if (!t) throw new Error('ebctcg-2011');

@@ -13,7 +13,7 @@ import { dormantKey } from '../cohorts.ts';
 import { type Context, countFunnel } from '../context.ts';
 import { multinomial } from '../multinomial.ts';
 import { bernoulli, binomial } from '../samplers.ts';
-import { type Scenario, SITES } from '../schema.ts';
+import { NODES, type Scenario, SITES } from '../schema.ts';
 import {
   addDtc,
   COLONISATION,
@@ -32,17 +32,19 @@ import { foundColonies } from './angiogenesisAtNewSite.ts';
 import type { Arrival } from './arrest.ts';
 
 const fates = new Float64Array(4);
+const NODE_SITES = new Set<number>(NODES.map((n) => SITES.indexOf(n)));
 
 /**
  * Shares of division, dormancy, deep dormancy and death among the fates of a unit; a
  * unit that cannot colonise goes dormant where it would have divided, and never deep
- * (deep dormancy is left for the able store).
+ * (deep dormancy is left for the able store), nor does a unit in a lymph node.
  */
-function fateShares(c: Scenario['colonisation'], able: boolean): Float64Array {
+function fateShares(c: Scenario['colonisation'], able: boolean, inOrgan: boolean): Float64Array {
+  const deep = able && inOrgan ? c.deepDormantShare : 0;
   fates[0] = able ? c.colonyFraction : 0;
-  fates[1] = able ? c.dormantFraction * (1 - c.deepDormantShare) : c.dormantFraction + c.colonyFraction;
+  fates[1] = able ? c.dormantFraction * (1 - deep) : c.dormantFraction + c.colonyFraction;
   // A share of 0 draws nothing for this fate (multinomial), so runs without deep dormancy are unchanged.
-  fates[2] = able ? c.dormantFraction * c.deepDormantShare : 0;
+  fates[2] = c.dormantFraction * deep;
   fates[3] = 1 - c.colonyFraction - c.dormantFraction;
   return fates;
 }
@@ -58,7 +60,7 @@ function meetFates(ctx: Context, site: number, record: FoundingRecord, n: number
   const [colonies = 0, dormant = 0, deep = 0, died = 0] = multinomial(
     ctx.streams.colonisation,
     n,
-    fateShares(c, able),
+    fateShares(c, able, !NODE_SITES.has(site)),
   );
   const { route, timing } = record;
   countFunnel(state, 'founded', route, timing, colonies * record.cells);
