@@ -300,6 +300,32 @@ describe('phase 8, colonisation, dormancy and immune escape', () => {
   });
 });
 
+describe('deep dormancy: where', () => {
+  for (const mode of MODES)
+    it(`a cell arrested in a lymph node never goes deep; one in an organ does (${mode})`, () => {
+      for (const [site, deep] of [
+        [siteIndex('sentinelNode'), false],
+        [siteIndex('regionalNode'), false],
+        [siteIndex('distantNode'), false],
+        [siteIndex('bone'), true],
+        [LIVER, true],
+      ] as const) {
+        const ctx = contextOf({
+          colonisation: { settlingDays: 0, colonyFraction: 0, dormantFraction: 1, deepDormantShare: 1 },
+          representation: { mode },
+        });
+        colonise(ctx, [{ site, record: founding(COLONISATION), units: 50, unitCells: 1 }]);
+        const { dormantDeep, dormantAble } = ctx.state;
+        const held = (store: typeof dormantDeep) => {
+          let n = 0;
+          for (let i = 0; i < store.size; i++) n += store.count[i] as number;
+          return n;
+        };
+        expect([held(dormantDeep), held(dormantAble)]).toEqual(deep ? [50, 0] : [0, 50]);
+      }
+    });
+});
+
 describe('deep dormancy: the exact law, stepping the phase by hand', () => {
   const units = (store: DtcStore) => {
     let n = 0;
