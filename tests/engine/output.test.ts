@@ -134,7 +134,8 @@ function checkCounts(scenario: Scenario, s: number, singleCells: boolean): void 
 
   // timeseries.csv: colonies alive = cycling DTCs (ITC size) + micro + macro over the
   // sites; a share of none alive is an empty cell, not 0.
-  for (const row of csv(files['timeseries.csv'] as string)) {
+  const rows = csv(files['timeseries.csv'] as string);
+  for (const [i, row] of rows.entries()) {
     const sum = (prefix: string) =>
       Object.keys(row)
         .filter((k) => k.startsWith(prefix))
@@ -143,6 +144,8 @@ function checkCounts(scenario: Scenario, s: number, singleCells: boolean): void 
     expect(sum('dtc_cycling_') + sum('mets_micro_') + sum('mets_macro_')).toBe(colonies);
     expect(row.early_share === '').toBe(colonies === 0);
     expect(row.early_share_macro === '').toBe(sum('mets_macro_') === 0);
+    // The last row is the end of the run: its dormant cells (deep ones too) are the summary's.
+    if (i === rows.length - 1) expect(sum('dtc_dormant_')).toBe(summary.dormantCells);
   }
 
   // runs.csv: the same counts under their column names; -1 for an undefined share.

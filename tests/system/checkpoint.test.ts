@@ -2,8 +2,24 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runFiles } from '../../src/engine/output.ts';
+import { deepMerge } from '../../src/engine/scenario.ts';
 import { checkpoint, createSimulation, result, resume, runToEnd } from '../../src/engine/simulation.ts';
 import { arbitraryScenario, capped, fastScenario, salvagedScenario, uniform } from '../support/scenarios.ts';
+
+/**
+ * The fast scenario with most dormant cells in organs going deep, and leaving it within the
+ * run; every cell can colonise (only those go deep).
+ */
+const deepScenario = (overrides: Record<string, unknown>) =>
+  fastScenario(
+    deepMerge(overrides, {
+      colonisation: {
+        requireColonisationDriver: false,
+        deepDormantShare: 0.7,
+        deepDormancyExitHazard: 0.005,
+      },
+    }),
+  );
 
 describe('checkpoints', () => {
   it('resume bit-identically from any day', () => {
@@ -47,11 +63,19 @@ describe('checkpoints', () => {
         }),
         cut: 560,
       },
+      // Most dormant cells in organs deep, and the primary still shedding at the cut: cells
+      // arrive in deep dormancy before and after it, so resuming must rebuild that store's
+      // cohort index (new arrivals merge into its rows).
+      { scenario: deepScenario({}), cut: 100, deep: true },
     ];
-    for (const { scenario, cut, seed = 5 } of cases) {
+    for (const { scenario, cut, seed = 5, deep = false } of cases) {
       const whole = runFiles(result(runToEnd(createSimulation(scenario, { seed }))));
       const first = runToEnd(createSimulation(scenario, { seed }), cut);
-      if (cut > 0) expect(first.ctx.state.clinical.endocrineActive).toBe(true);
+      if (cut > 0 && !deep) expect(first.ctx.state.clinical.endocrineActive).toBe(true);
+      if (deep) {
+        expect(first.ctx.state.dormantDeep.size).toBeGreaterThan(0);
+        expect(first.ctx.state.clinical.surgeryDay).toBe(-1);
+      }
       if (scenario.clinical.endocrine.resistancePerDivision > 0) {
         const c = first.ctx.state.clinical;
         expect(c.endocrineEscapeHazard).toBeGreaterThan(0);

@@ -37,7 +37,8 @@ export const colonisation = section(
         'share of the cells able to colonise that go dormant in an organ (not a lymph node) which enter deep dormancy: they cannot wake until they leave it (deepDormancyExitHazard), and die at dormantDeathHazard; 0: one dormant state',
     }),
     deepDormancyExitHazard: rate(1e-4, {
-      source: 'fitted for ER+ breast cancer to Pan et al. 2017 (docs/calibration.md)',
+      source:
+        'modelling choice, not fitted (probed against Pan et al. 2017: docs/calibration.md, "Deep dormancy")',
       description:
         'daily hazard that a cell in deep dormancy becomes an ordinary dormant cell, which wakes at wakeHazard',
     }),

@@ -326,6 +326,34 @@ describe('deep dormancy: where', () => {
     });
 });
 
+describe('deep dormancy: the step order', () => {
+  for (const mode of MODES)
+    it(`a cell that leaves deep dormancy in a step can wake only from the next one (${mode})`, () => {
+      const ctx = contextOf({
+        colonisation: {
+          settlingDays: 0,
+          colonyFraction: 0,
+          dormantFraction: 1,
+          deepDormantShare: 1,
+          // Both exits certain within a step (1 - e^-50), no death.
+          deepDormancyExitHazard: 50,
+          wakeHazard: 50,
+          dormantDeathHazard: 0,
+        },
+        representation: { mode },
+      });
+      colonise(ctx, [{ site: LIVER, record: founding(COLONISATION), units: 30, unitCells: 1 }]);
+      const { state } = ctx;
+      state.day += 1;
+      dormancy(ctx);
+      expect(funnelCount(state, 'dormantWoke')).toBe(0);
+      expect([state.dormantDeep.size, state.dormantAble.size > 0]).toEqual([0, true]);
+      state.day += 1;
+      dormancy(ctx);
+      expect(funnelCount(state, 'dormantWoke')).toBe(30);
+    });
+});
+
 describe('deep dormancy: the exact law, stepping the phase by hand', () => {
   const units = (store: DtcStore) => {
     let n = 0;
