@@ -14,6 +14,7 @@ import {
   cellsForDiameter,
   type DtcStore,
   diameterMm,
+  dormantStores,
   PRIMARY_SITE,
   type Route,
   SIZE_CLASSES,
@@ -63,6 +64,11 @@ export function dormantCells(store: DtcStore, site = -1): number {
   return n;
 }
 
+/** Dormant cells in every dormant store, at one site or (site -1) everywhere. */
+export function allDormantCells(state: State, site = -1): number {
+  return dormantStores(state).reduce((n, store) => n + dormantCells(store, site), 0);
+}
+
 /** Colonies that are cohort members (not records). */
 export function cohortColonies(ctx: Context): number {
   const c = ctx.state.colonies;
@@ -82,11 +88,7 @@ export function nodeStatus(ctx: Context, site: number): string {
     if (c.site[i] === site && (c.count[i] as number) > 0)
       best = Math.max(best, sizeClass(c.cells[i] as number, s.body.cellsPerMm3));
   if (best >= 0) return SIZE_CLASSES[best] as string;
-  const solitary =
-    dormantCells(state.dormantAble, site) +
-    dormantCells(state.dormantUnable, site) +
-    dormantCells(state.dormantDeep, site) +
-    dormantCells(state.settling, site);
+  const solitary = allDormantCells(state, site) + dormantCells(state.settling, site);
   return solitary > 0 ? 'itc' : 'negative';
 }
 
@@ -168,8 +170,7 @@ function detect(ctx: Context, primary: Tumour): void {
   c.detectionMode = mode;
   c.primaryCellsAtDetection = tumourCells(primary);
   c.ctcPerSampleAtDetection = (state.ctcInBlood * s.body.sampleVolumeMl) / s.body.bloodVolumeMl;
-  c.dormantAtDetection =
-    dormantCells(state.dormantAble) + dormantCells(state.dormantUnable) + dormantCells(state.dormantDeep);
+  c.dormantAtDetection = allDormantCells(state);
   c.coloniesAtDetection = state.tumours.length - 1 + cohortColonies(ctx);
   logEvent(state, 'detection', 'primary', primary.id, d, mode);
   const visible = state.tumours.filter(

@@ -8,6 +8,7 @@ import { METASTATIC_SITES, SITES } from './schema.ts';
 import {
   COLONY_STAGES,
   diameterMm,
+  dormantStores,
   driverNames,
   FUNNEL_STAGES,
   type FunnelRow,
@@ -103,7 +104,7 @@ export function observe(ctx: Context, primary: Tumour | undefined, series: Serie
     burden += (c.count[i] as number) * (c.cells[i] as number);
     colony(c.site[i] as number, c.cells[i] as number, c.timing[i] as Timing, c.count[i] as number);
   }
-  for (const store of [state.dormantAble, state.dormantUnable, state.dormantDeep])
+  for (const store of dormantStores(state))
     for (let i = 0; i < store.size; i++) {
       const k = (store.site[i] as number) * 4;
       perSite[k] = (perSite[k] as number) + (store.cells[i] as number) * (store.count[i] as number);

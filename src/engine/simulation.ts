@@ -4,7 +4,7 @@
  * browser worker, a Node worker and a test.
  */
 import { buildAnatomy } from './anatomy.ts';
-import { applyTherapy, clinical, dormantCells, primaryLineage } from './clinical.ts';
+import { allDormantCells, applyTherapy, clinical, dormantCells, primaryLineage } from './clinical.ts';
 import { createCohorts, createColonyStore, indexColonies, indexRows } from './cohorts.ts';
 import { type Context, countFunnel, STREAM_NAMES, type Streams } from './context.ts';
 import { scenarioHash } from './hash.ts';
@@ -503,8 +503,7 @@ export function result(sim: Simulation): SimulationResult {
       micro: colonies((m) => m.size_class === 'micro'),
       macro: colonies((m) => m.size_class === 'macro'),
     },
-    dormantCells:
-      dormantCells(state.dormantAble) + dormantCells(state.dormantUnable) + dormantCells(state.dormantDeep),
+    dormantCells: allDormantCells(state),
     settlingCells: dormantCells(state.settling),
     earlyShare: alive ? colonies((m) => m.timing === 'early') / alive : null,
     funnel: funnelTotals(state.funnel),

@@ -360,6 +360,11 @@ export interface PatientTraits {
   lymphRatio: number;
 }
 
+/** Every store of dormant cells (settling cells are not dormant): what counts as dormant wherever a user sees it. */
+export function dormantStores(state: State): readonly DtcStore[] {
+  return [state.dormantAble, state.dormantUnable, state.dormantDeep];
+}
+
 export interface State {
   day: number;
   stepIndex: number;

@@ -25,6 +25,7 @@ import { deepMerge } from '../../src/engine/scenario.ts';
 import { METASTATIC_SITES, ORGANS, type Scenario, SITES } from '../../src/engine/schema.ts';
 import { createSimulation } from '../../src/engine/simulation.ts';
 import {
+  dormantStores,
   type FoundingRecord,
   type FunnelStage,
   ROUTE_BLOOD,
@@ -123,7 +124,7 @@ export function cellsBySite(state: State): { colonies: number[]; dormant: number
     const site = c.site[i] as number;
     colonies[site] = (colonies[site] ?? 0) + (c.count[i] as number) * (c.cells[i] as number);
   }
-  for (const store of [state.dormantAble, state.dormantUnable, state.dormantDeep])
+  for (const store of dormantStores(state))
     for (let i = 0; i < store.size; i++) {
       const site = store.site[i] as number;
       dormant[site] = (dormant[site] ?? 0) + (store.count[i] as number) * (store.cells[i] as number);

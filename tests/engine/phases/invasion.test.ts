@@ -16,6 +16,7 @@ import { logBinomialPmf } from '../../../src/engine/samplers.ts';
 import { DRIVERS, SITES } from '../../../src/engine/schema.ts';
 import { createSimulation, result, run, runToEnd } from '../../../src/engine/simulation.ts';
 import {
+  dormantStores,
   INVASIVE,
   type PatientTraits,
   PRIMARY_SITE,
@@ -281,7 +282,7 @@ describe('phase 3, invasion and intravasation', () => {
       const r = result(sim);
       shed += r.summary.funnel.shed ?? 0;
       for (const m of r.metastases) expect(m.founder_drivers).toContain('invasive');
-      for (const store of [sim.ctx.state.dormantAble, sim.ctx.state.dormantUnable, sim.ctx.state.dormantDeep])
+      for (const store of dormantStores(sim.ctx.state))
         for (let i = 0; i < store.size; i++) expect((store.drivers[i] as number) & INVASIVE).toBe(INVASIVE);
     }
     expect(shed).toBeGreaterThan(0);
