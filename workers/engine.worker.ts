@@ -8,7 +8,7 @@ import { seriesCsv } from '../src/engine/output.ts';
 import { validateScenario } from '../src/engine/scenario.ts';
 import type { AnyScenario } from '../src/engine/schema.ts';
 import type { FieldArena } from '../src/engine/tissue/lattice.ts';
-import { measureReplicates, TARGETS } from '../src/reproduce/targets.ts';
+import { measureArms, measureReplicates, TARGETS } from '../src/reproduce/targets.ts';
 import { MAX_PICTURE, pictureBuffers, tissuePicture } from '../src/ui/tissue-picture.ts';
 import type { Chunk, EngineApi } from './protocol.ts';
 
@@ -117,6 +117,10 @@ const api: EngineApi = {
 
   async measure(targets, raw, replicate) {
     return measureReplicates(targets.map(targetNamed), validate(raw), replicate, { fieldArena });
+  },
+
+  async measureArms(target, raws, replicate) {
+    return measureArms(targetNamed(target), raws.map(validate), replicate, { fieldArena });
   },
 
   async sample(raw, replicate, targets) {

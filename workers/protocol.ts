@@ -64,6 +64,11 @@ export interface EngineApi {
    */
   measure(targets: readonly string[], raw: unknown, replicate: number): Promise<(Measurement | null)[]>;
   /**
+   * Runs one patient in each arm of a paired reproduce target (one scenario an arm),
+   * sharing the run up to where the arms part, and takes the target's measurement of each.
+   */
+  measureArms(target: string, raws: readonly unknown[], replicate: number): Promise<(Measurement | null)[]>;
+  /**
    * Runs one replicate of a batch (or of the compare view, which sets the seed in
    * the scenario): its outcome row and, if asked, its time series as CSV.
    */

@@ -97,28 +97,42 @@ export async function reproduceCommand(args: string[]): Promise<number> {
   // Replicates of one scenario with one patient number are one run measured by each of
   // their targets (pan-2017's patients are breast-population's ER+ ones): each target
   // still gets what it would alone (measureReplicates).
-  const runs = new Map<
-    string,
-    { scenario: AnyScenario; replicate: number; of: { p: (typeof plan)[number]; i: number }[] }
-  >();
+  // The arms of a paired target with a fork point are one task: the patient is run once
+  // up to where the arms part (measureArms). The measurements of a task come back in the
+  // order of its arms' `of`.
+  type Arm = { scenario: AnyScenario; of: { p: (typeof plan)[number]; i: number }[] };
+  const runs = new Map<string, { replicate: number; arms: Arm[]; forked?: string }>();
   for (const p of plan)
     for (let i = 0; i < p.n; i++) {
       const replicate = patientOfReplicate(p.target, i, p.n);
-      const key = `${scenarioOfReplicate(p.target, i, p.n)}#${replicate}`;
-      const run = runs.get(key) ?? { scenario: p.scenarioOf(i), replicate, of: [] };
-      run.of.push({ p, i });
+      const name = scenarioOfReplicate(p.target, i, p.n);
+      if (p.target.paired && p.target.forkAt) {
+        const key = `${p.target.name}#${replicate}`;
+        const run = runs.get(key) ?? { replicate, arms: [], forked: p.target.name };
+        run.arms.push({ scenario: p.scenarioOf(i), of: [{ p, i }] });
+        runs.set(key, run);
+        continue;
+      }
+      const key = `${name}#${replicate}`;
+      const run = runs.get(key) ?? { replicate, arms: [{ scenario: p.scenarioOf(i), of: [] }] };
+      run.arms[0]?.of.push({ p, i });
       runs.set(key, run);
     }
   const tasks = [...runs.values()];
   const replicates = plan.reduce((a, p) => a + p.n, 0);
   // Patients no target admits are not run (measureReplicates).
-  const toRun = tasks.filter((run) =>
-    admittedBy(
-      run.of.map(({ p }) => p.target),
-      run.scenario,
-      run.replicate,
-    ).includes(true),
-  ).length;
+  const toRun = tasks.reduce(
+    (n, run) =>
+      n +
+      run.arms.filter((arm) =>
+        admittedBy(
+          arm.of.map(({ p }) => p.target),
+          arm.scenario,
+          run.replicate,
+        ).includes(true),
+      ).length,
+    0,
+  );
   const started = Date.now();
   const left = new Map(plan.map((p) => [p, p.n]));
   let targetsDone = 0;
@@ -131,18 +145,25 @@ export async function reproduceCommand(args: string[]): Promise<number> {
     await pool.run(
       tasks,
       (api, run) =>
-        api.measure(
-          run.of.map(({ p }) => p.target.name),
-          run.scenario,
-          run.replicate,
-        ),
+        run.forked
+          ? api.measureArms(
+              run.forked,
+              run.arms.map((arm) => arm.scenario),
+              run.replicate,
+            )
+          : api.measure(
+              run.arms[0]?.of.map(({ p }) => p.target.name) ?? [],
+              run.arms[0]?.scenario,
+              run.replicate,
+            ),
       (run, ms) => {
+        const of = run.arms.flatMap((arm) => arm.of);
         if (ms instanceof Error)
           throw new BatchError(
-            `${run.of.map(({ p, i }) => `${p.target.name}, replicate ${i}`).join('; ')}: ${ms.message}`,
+            `${of.map(({ p, i }) => `${p.target.name}, replicate ${i}`).join('; ')}: ${ms.message}`,
           );
-        if (ms.some((m) => m !== null)) simulated++;
-        run.of.forEach(({ p, i }, k) => {
+        simulated += run.forked ? ms.filter((m) => m !== null).length : +ms.some((m) => m !== null);
+        of.forEach(({ p, i }, k) => {
           p.measurements[i] = ms[k] ?? null;
           const remaining = (left.get(p) as number) - 1;
           left.set(p, remaining);

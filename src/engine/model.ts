@@ -6,9 +6,11 @@
 import { funnelTotals } from './observe.ts';
 import { OUTCOME_COLUMNS, outcomeRow } from './outcomes.ts';
 import { humanSummary, runFiles } from './output.ts';
+import { asPatient } from './scenario.ts';
 import type { AnyScenario, Scale, Scenario, ScenarioOf, TissueScenario } from './schema.ts';
 import {
   createSimulation,
+  fork,
   type RunOptions,
   result,
   type Simulation,
@@ -62,6 +64,11 @@ export interface ModelRun {
   summaryText(): string;
   /** The replicate's row of runs.csv (outcomeColumns). */
   outcome(): Record<string, number | string>;
+  /**
+   * A copy of the run that goes on under another scenario of its scale from the next
+   * step (simulation.ts, fork), where the scale can copy a run (the patient's).
+   */
+  fork?(scenario: AnyScenario): ModelRun;
   /** A picture of the run for the page, where the scale draws one (the tissue's patches). */
   view?: { layout(): TissueLayout; frame(withFields: boolean, maxSize?: number): TissueFrame };
 }
@@ -91,6 +98,7 @@ function patientRun(scenario: Scenario, sim: Simulation): ModelRun {
     files: () => runFiles(result(sim)),
     summaryText: () => humanSummary(result(sim)),
     outcome: () => outcomeRow(result(sim)),
+    fork: (other) => patientRun(asPatient(other), fork(sim, asPatient(other))),
   };
 }
 

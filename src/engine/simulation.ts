@@ -352,7 +352,11 @@ export function checkpoint(sim: Simulation): string {
   return JSON.stringify(data, encode);
 }
 
-export function resume(json: string): Simulation {
+/**
+ * The run a checkpoint holds, going on from its next step; under `scenario` if given
+ * (fork), else under the checkpoint's own.
+ */
+export function resume(json: string, scenario?: Scenario): Simulation {
   const data = JSON.parse(json, decode) as Checkpoint;
   if (data.engineVersion !== ENGINE_VERSION) {
     throw new Error(`checkpoint: written by engine ${data.engineVersion}, this is ${ENGINE_VERSION}`);
@@ -361,7 +365,7 @@ export function resume(json: string): Simulation {
     STREAM_NAMES.map((n) => [n, restoreStream(data.streams[n] as StreamState)]),
   ) as Streams;
   const state = data.state as State;
-  const ctx = makeContext(data.scenario, state, streams);
+  const ctx = makeContext(scenario ?? data.scenario, state, streams);
   applyTherapy(ctx);
   return {
     ctx,
@@ -373,6 +377,16 @@ export function resume(json: string): Simulation {
     ),
     nextObservationDay: data.nextObservationDay,
   };
+}
+
+/**
+ * A copy of the run that goes on under another scenario from its next step, with the
+ * same state and random streams: two arms of one patient simulated once up to the
+ * point where their scenarios start to act differently. Up to that point the copy is
+ * the run the other scenario would have made; after it, the scenarios decide.
+ */
+export function fork(sim: Simulation, scenario: Scenario): Simulation {
+  return resume(checkpoint(sim), scenario);
 }
 
 // ---------------------------------------------------------------- results

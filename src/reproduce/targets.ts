@@ -15,7 +15,7 @@ import {
   survivalAt,
   tQuantile975,
 } from '../analysis/statistics.ts';
-import { type ModelRunOptions, modelOf, type RunResult } from '../engine/model.ts';
+import { type ModelRun, type ModelRunOptions, modelOf, type RunResult } from '../engine/model.ts';
 import { drawPatientTraits } from '../engine/patient.ts';
 import { asPatient } from '../engine/scenario.ts';
 import { type AnyScenario, ORGANS, type Scenario } from '../engine/schema.ts';
@@ -52,15 +52,67 @@ export function runReplicate(
   complete?: Target['complete'],
 ): RunResult {
   const run = modelOf(s).create({ ...options, replicate });
-  let next = COMPLETE_EVERY_DAYS;
+  stepRun(run, replicate, complete, COMPLETE_EVERY_DAYS);
+  return run.result();
+}
+
+/**
+ * Steps a run until it ends, `complete` holds at a check (from day `next` on, every
+ * COMPLETE_EVERY_DAYS), or `until` holds after a step. Returns the day of the next
+ * check, so that a run stopped by `until` and stepped on checks on the same days, and
+ * whether `until` stopped it.
+ */
+function stepRun(
+  run: ModelRun,
+  replicate: number,
+  complete: Target['complete'],
+  next: number,
+  until?: (events: readonly RunEvent[], day: number) => boolean,
+): { next: number; stoppedByUntil: boolean } {
   while (!run.done()) {
     run.step();
     if (complete && run.day() >= next) {
       if (complete(run.events(), run.day(), replicate)) break;
       next += COMPLETE_EVERY_DAYS;
     }
+    if (until?.(run.events(), run.day())) return { next, stoppedByUntil: true };
   }
-  return run.result();
+  return { next, stoppedByUntil: false };
+}
+
+/**
+ * The measurements of a paired target's arms (`arms`, one scenario each) on one
+ * patient, each the one measureReplicate gives it: the patient is simulated once up
+ * to the step after which the target says the arms may part (`forkAt`), then each
+ * arm goes on from a copy of that run. A run that has all it needs before that point
+ * is the first arm's alone, and the others run from the start, as do the arms of a
+ * target without `forkAt`, of one that admits patients, or of a scale that cannot
+ * copy a run.
+ */
+export function measureArms(
+  t: Target,
+  arms: readonly AnyScenario[],
+  replicate: number,
+  options: ModelRunOptions = {},
+): (Measurement | null)[] {
+  const [first, ...others] = arms;
+  const forkAt = t.forkAt;
+  const shared = first && forkAt && !t.admit ? modelOf(first).create({ ...options, replicate }) : undefined;
+  if (!first || !shared?.fork || !forkAt) return arms.map((s) => measureReplicate(t, s, replicate, options));
+  const prefix = stepRun(shared, replicate, t.complete, COMPLETE_EVERY_DAYS, (events, day) =>
+    forkAt(events, day, arms),
+  );
+  if (!prefix.stoppedByUntil)
+    return [
+      t.measure(shared.result(), first),
+      ...others.map((s) => measureReplicate(t, s, replicate, options)),
+    ];
+  // Every copy is taken before the first arm steps on.
+  const copies = others.map((s) => shared.fork?.(s) as ModelRun);
+  return [shared, ...copies].map((run, k) => {
+    stepRun(run, replicate, t.complete, prefix.next);
+    return t.measure(run.result(), arms[k] as AnyScenario);
+  });
 }
 
 /**
@@ -136,6 +188,14 @@ export interface Target {
    * its replicates from 0, so replicate k of every arm is one patient (patientOfReplicate).
    */
   paired?: boolean;
+  /**
+   * For a paired target: whether, after this step (its events so far and its day), the
+   * arms have had the same run and cannot part before the next step. The first step at
+   * which it holds is where the arms' runs are copied from one (measureArms); it must
+   * hold only where running each arm from the start would give the same runs up to
+   * here (a test holds the target to it).
+   */
+  forkAt?(events: readonly RunEvent[], day: number, arms: readonly AnyScenario[]): boolean;
   replicates: number;
   /** A smaller ensemble that runs in CI. */
   ciReplicates: number;
@@ -978,6 +1038,16 @@ export const TARGETS: Target[] = [
     // the arms differ only from the therapy's start, so the ratios' noise is the therapy's
     // effect rather than the draw of two sets of patients.
     paired: true,
+    // The arms differ only in endocrine therapy (a test holds them to it): until the step
+    // before its start they are one run.
+    forkAt(events, day, arms) {
+      const surgery = events.find((e) => e.type === 'surgery');
+      if (!surgery) return false;
+      return arms.every((a) => {
+        const s = asPatient(a);
+        return day + s.time.dt - surgery.day < s.clinical.endocrine.startDays;
+      });
+    },
     population: [
       { scenario: 'breast-er-positive-tamoxifen', share: 0.5 },
       { scenario: 'breast-er-positive-untreated', share: 0.5 },

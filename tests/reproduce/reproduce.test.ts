@@ -13,6 +13,7 @@ import {
   firstLineComplete,
   firstLineMeasure,
   hahnfeldtOde,
+  measureArms,
   measureReplicate,
   measureReplicates,
   patientOfReplicate,
@@ -279,6 +280,23 @@ describe('published results', () => {
       if (treated.surgeryDay >= 0) operated++;
     }
     expect(operated).toBeGreaterThan(0);
+  });
+
+  it("ebctcg-2011's arms measured from one run copied before the therapy starts are each arm's own", {
+    timeout: 120_000,
+  }, () => {
+    const t = TARGETS.find((x) => x.name === 'ebctcg-2011');
+    if (!t?.population || !t.forkAt) throw new Error('ebctcg-2011 forks its arms');
+    const arms = t.population.map((p) => loadScenarioFile(p.scenario));
+    let parted = 0;
+    for (let replicate = 0; replicate < 8; replicate++) {
+      const ms = measureArms(t, arms, replicate);
+      expect(ms).toEqual(arms.map((s) => measureReplicate(t, s, replicate)));
+      const [treated, untreated] = ms;
+      if (treated?.recurrence !== untreated?.recurrence || treated?.end !== untreated?.end) parted++;
+    }
+    // Some patients' arms went on to differ, or the copies would compare nothing.
+    expect(parted).toBeGreaterThan(0);
   });
 
   it('a population target runs its scenarios at their shares, to within one replicate, for any ensemble size', () => {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runFiles } from '../../src/engine/output.ts';
 import { deepMerge } from '../../src/engine/scenario.ts';
-import { checkpoint, createSimulation, result, resume, runToEnd } from '../../src/engine/simulation.ts';
+import { checkpoint, createSimulation, fork, result, resume, runToEnd } from '../../src/engine/simulation.ts';
 import { arbitraryScenario, capped, fastScenario, salvagedScenario, uniform } from '../support/scenarios.ts';
 
 /**
@@ -124,6 +124,34 @@ describe('checkpoints', () => {
       createSimulation(fastScenario({ growth: { driverMutationRate: 1e-4 } }), { seed: 1 }),
     );
     expect(sim.ctx.state.ended).toBe(true);
+  });
+
+  it('forks into the run another scenario makes, while the scenarios have not yet acted apart', () => {
+    // Endocrine therapy from day 40 after surgery in one arm, none in the other: the
+    // arms are one run up to the therapy's start.
+    const arm = (enabled: boolean) =>
+      fastScenario({
+        clinical: { endocrine: { enabled, startDays: 40, divisionFactor: 0.3, deathRate: 0.02 } },
+      });
+    const [treated, untreated] = [arm(true), arm(false)];
+    const files = (sim: Parameters<typeof result>[0]) => runFiles(result(runToEnd(sim)));
+    let before = 0;
+    let after = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      const alone = files(createSimulation(untreated, { seed }));
+      const shared = runToEnd(createSimulation(treated, { seed }));
+      const surgery = shared.ctx.state.clinical.surgeryDay;
+      if (surgery < 0 || shared.ctx.state.day < surgery + 60) continue;
+      // Forked the day after surgery: the untreated arm's own run, to the last byte.
+      const early = runToEnd(createSimulation(treated, { seed }), surgery + 1);
+      expect(files(fork(early, untreated))).toEqual(alone);
+      before++;
+      // Forked after the therapy acted: another run (the fork does not undo the past).
+      const late = runToEnd(createSimulation(treated, { seed }), surgery + 60);
+      if (files(fork(late, untreated)) !== alone) after++;
+    }
+    expect(before).toBeGreaterThan(2);
+    expect(after).toBeGreaterThan(0);
   });
 
   it('refuses a checkpoint from another engine version', () => {
