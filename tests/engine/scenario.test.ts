@@ -67,11 +67,17 @@ describe('built-in scenarios', () => {
         ...s.clinical,
         salvage: { enabled: false },
         metastaticTherapy: { ...s.clinical.metastaticTherapy, enabled: false },
+        screening: { ...s.clinical.screening, enabled: false },
       },
     });
     expect(strip(trial)).toEqual(strip(today));
-    const { endocrine, salvage, metastaticTherapy } = trial.clinical;
-    expect([endocrine, salvage, metastaticTherapy].map((c) => c.enabled)).toEqual([true, false, false]);
+    const { endocrine, salvage, metastaticTherapy, screening } = trial.clinical;
+    expect([endocrine, salvage, metastaticTherapy, screening].map((c) => c.enabled)).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('the untreated ER+ arm differs from the treated arm only in its endocrine therapy being off', () => {
