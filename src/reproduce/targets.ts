@@ -1424,6 +1424,38 @@ export const TARGETS: Target[] = [
           '±25% relative',
           'Tao et al. 2016, Cancer Causes Control 27:1127 (California Cancer Registry 2005–2011, stage IV against I–III)',
         ),
+        // Checked only (added with the trial-era arms of ebctcg-2011, before their values
+        // were seen): breast cancer-specific 5-year mortality by Kaplan–Meier in SEER's early
+        // breast cancer (stages I–III) of 2010–2015. The model's deaths are all from the
+        // cancer, so its survival is the cause-specific one. The HR+/HER2− group is the
+        // paper's "stage I or node negative" of the patients outside monarchE's high-risk
+        // criteria (which need a positive node), taken as every node-negative patient.
+        ...(
+          [
+            [
+              'HR+/HER2− (breast-er-positive), stages I–III, node-negative',
+              '97.2% (2.8% breast cancer mortality)',
+              0.972,
+              (m: Measurement) => m.subtype === 0 && m.nodes === 0,
+            ],
+            [
+              'HR−/HER2− (breast-triple-negative), stages I–III',
+              '81.5% (18.5% breast cancer mortality)',
+              0.815,
+              (m: Measurement) => m.subtype === 2,
+            ],
+          ] as const
+        ).map(([group, text, value, keep]) =>
+          row(
+            this,
+            `5-year breast cancer-specific survival, early breast cancer, ${group}`,
+            text,
+            survival(ms, (m) => diagnosed(m) && (m.stage as number) < 2 && keep(m)),
+            survivalBand(value),
+            '±25% relative on 5-year mortality',
+            'Nelson et al. 2022, PLoS One 17:e0264637 (SEER 2010–2015, 228,031 patients with early breast cancer)',
+          ),
+        ),
       ];
     },
   },
