@@ -97,10 +97,10 @@ export function measureArms(
 ): (Measurement | null)[] {
   const [first, ...others] = arms;
   const forkAt = t.forkAt;
-  const shared = first && forkAt && !t.admit ? modelOf(first).create({ ...options, replicate }) : undefined;
-  if (!first || !shared?.fork || !forkAt) return arms.map((s) => measureReplicate(t, s, replicate, options));
+  if (!first || !forkAt || t.admit) return arms.map((s) => measureReplicate(t, s, replicate, options));
+  const shared = modelOf(first).create({ ...options, replicate });
   const prefix = stepRun(shared, replicate, t.complete, COMPLETE_EVERY_DAYS, (events, day) =>
-    forkAt(events, day, arms),
+    shared.fork ? forkAt(events, day, arms) : false,
   );
   if (!prefix.stoppedByUntil)
     return [
@@ -390,6 +390,23 @@ const MONTH = 365.25 / 12;
  * treated: by symptoms, without screening, and without adjuvant systemic therapy. The
  * subtypes' shares of that time are not known; today's are taken.
  */
+const endocrineOnly = new WeakMap<readonly AnyScenario[], boolean>();
+
+/** Whether the arms are one scenario but for their names and whether endocrine therapy is on. */
+function differOnlyInEndocrine(arms: readonly AnyScenario[]): boolean {
+  let same = endocrineOnly.get(arms);
+  if (same === undefined) {
+    const key = (a: AnyScenario) => {
+      const s = asPatient(a);
+      const endocrine = { ...s.clinical.endocrine, enabled: false };
+      return JSON.stringify({ ...s, name: '', description: '', clinical: { ...s.clinical, endocrine } });
+    };
+    same = arms.every((a) => key(a) === key(arms[0] as AnyScenario));
+    endocrineOnly.set(arms, same);
+  }
+  return same;
+}
+
 export const CARTER_ERA_POPULATION = [
   { scenario: 'breast-er-positive-1980', share: 0.742 },
   { scenario: 'breast-her2-1980', share: 0.145 },
@@ -1038,9 +1055,10 @@ export const TARGETS: Target[] = [
     // the arms differ only from the therapy's start, so the ratios' noise is the therapy's
     // effect rather than the draw of two sets of patients.
     paired: true,
-    // The arms differ only in endocrine therapy (a test holds them to it): until the step
-    // before its start they are one run.
+    // Arms that differ only in endocrine therapy are one run until it starts: copied after
+    // surgery, while the next step cannot start it. Arms that differ in more run apart.
     forkAt(events, day, arms) {
+      if (!differOnlyInEndocrine(arms)) return false;
       const surgery = events.find((e) => e.type === 'surgery');
       if (!surgery) return false;
       return arms.every((a) => {

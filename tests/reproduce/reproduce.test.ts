@@ -297,6 +297,19 @@ describe('published results', () => {
     }
     // Some patients' arms went on to differ, or the copies would compare nothing.
     expect(parted).toBeGreaterThan(0);
+    // Arms that differ before the therapy (here in screening) are not copied: each runs alone.
+    const [treated, untreated] = arms.map(asPatient) as [
+      ReturnType<typeof asPatient>,
+      ReturnType<typeof asPatient>,
+    ];
+    const screened = {
+      ...untreated,
+      clinical: { ...untreated.clinical, screening: { ...treated.clinical.screening, enabled: true } },
+    };
+    for (let replicate = 0; replicate < 4; replicate++)
+      expect(measureArms(t, [treated, screened], replicate)).toEqual(
+        [treated, screened].map((s) => measureReplicate(t, s, replicate)),
+      );
   });
 
   it('a population target runs its scenarios at their shares, to within one replicate, for any ensemble size', () => {
