@@ -385,11 +385,7 @@ const FIRST_LINE_TRIALS = [
 export const FIRST_LINE_YEARS = 6;
 const MONTH = 365.25 / 12;
 
-/**
- * The same subtypes as Carter, Allen & Henson's SEER cases (1977-1982) were found and
- * treated: by symptoms, without screening, and without adjuvant systemic therapy. The
- * subtypes' shares of that time are not known; today's are taken.
- */
+/** differOnlyInEndocrine's answers, by arms: asked at every step, worked out once a patient. */
 const endocrineOnly = new WeakMap<readonly AnyScenario[], boolean>();
 
 /** Whether the arms are one scenario but for their names and whether endocrine therapy is on. */
@@ -407,6 +403,11 @@ function differOnlyInEndocrine(arms: readonly AnyScenario[]): boolean {
   return same;
 }
 
+/**
+ * The same subtypes as Carter, Allen & Henson's SEER cases (1977-1982) were found and
+ * treated: by symptoms, without screening, and without adjuvant systemic therapy. The
+ * subtypes' shares of that time are not known; today's are taken.
+ */
 export const CARTER_ERA_POPULATION = [
   { scenario: 'breast-er-positive-1980', share: 0.742 },
   { scenario: 'breast-her2-1980', share: 0.145 },
