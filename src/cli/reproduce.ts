@@ -105,7 +105,6 @@ export async function reproduceCommand(args: string[]): Promise<number> {
   for (const p of plan)
     for (let i = 0; i < p.n; i++) {
       const replicate = patientOfReplicate(p.target, i, p.n);
-      const name = scenarioOfReplicate(p.target, i, p.n);
       if (p.target.paired && p.target.forkAt) {
         const key = `${p.target.name}#${replicate}`;
         const run = runs.get(key) ?? { replicate, arms: [], forked: p.target.name };
@@ -113,7 +112,7 @@ export async function reproduceCommand(args: string[]): Promise<number> {
         runs.set(key, run);
         continue;
       }
-      const key = `${name}#${replicate}`;
+      const key = `${scenarioOfReplicate(p.target, i, p.n)}#${replicate}`;
       const run = runs.get(key) ?? { replicate, arms: [{ scenario: p.scenarioOf(i), of: [] }] };
       run.arms[0]?.of.push({ p, i });
       runs.set(key, run);

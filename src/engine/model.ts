@@ -98,7 +98,10 @@ function patientRun(scenario: Scenario, sim: Simulation): ModelRun {
     files: () => runFiles(result(sim)),
     summaryText: () => humanSummary(result(sim)),
     outcome: () => outcomeRow(result(sim)),
-    fork: (other) => patientRun(asPatient(other), fork(sim, asPatient(other))),
+    fork: (other) => {
+      const scenario = asPatient(other);
+      return patientRun(scenario, fork(sim, scenario));
+    },
   };
 }
 
