@@ -85,7 +85,8 @@ function stepRun(
  * patient, each the one measureReplicate gives it: the patient is simulated once up
  * to the step after which the target says the arms may part (`forkAt`), then each
  * arm goes on from a copy of that run. A run that has all it needs before that point
- * is the first arm's alone, and the others run from the start, as do the arms of a
+ * is every arm's where the target says the arms cannot have parted in it (`unparted`),
+ * else the first arm's alone, and the others run from the start, as do the arms of a
  * target without `forkAt`, of one that admits patients, or of a scale that cannot
  * copy a run.
  */
@@ -102,11 +103,14 @@ export function measureArms(
   const prefix = stepRun(shared, replicate, t.complete, COMPLETE_EVERY_DAYS, (events, day) =>
     shared.fork ? forkAt(events, day, arms) : false,
   );
-  if (!prefix.stoppedByUntil)
+  if (!prefix.stoppedByUntil) {
+    const result = shared.result();
+    const same = t.unparted?.(shared.events(), arms) ?? false;
     return [
-      t.measure(shared.result(), first),
-      ...others.map((s) => measureReplicate(t, s, replicate, options)),
+      t.measure(result, first),
+      ...others.map((s) => (same ? t.measure(result, s) : measureReplicate(t, s, replicate, options))),
     ];
+  }
   // Every copy is taken before the first arm steps on.
   const copies = others.map((s) => shared.fork?.(s) as ModelRun);
   return [shared, ...copies].map((run, k) => {
@@ -196,6 +200,12 @@ export interface Target {
    * here (a test holds the target to it).
    */
   forkAt?(events: readonly RunEvent[], day: number, arms: readonly AnyScenario[]): boolean;
+  /**
+   * For a paired target with `forkAt`: whether a run that ended, or had all the rows
+   * read, before `forkAt` held (its events) is the run every arm would have had. Then
+   * it is measured for each arm, and no arm runs again.
+   */
+  unparted?(events: readonly RunEvent[], arms: readonly AnyScenario[]): boolean;
   replicates: number;
   /** A smaller ensemble that runs in CI. */
   ciReplicates: number;
@@ -1066,6 +1076,11 @@ export const TARGETS: Target[] = [
         const s = asPatient(a);
         return day + s.time.dt - surgery.day < s.clinical.endocrine.startDays;
       });
+    },
+    // Adjuvant therapy follows surgery: a patient never operated on (her cancer not found,
+    // or fatal before surgery) has the same run in both arms.
+    unparted(events, arms) {
+      return differOnlyInEndocrine(arms) && !events.some((e) => e.type === 'surgery');
     },
     population: [
       { scenario: 'breast-er-positive-tamoxifen', share: 0.5 },

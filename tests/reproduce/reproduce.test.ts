@@ -297,6 +297,10 @@ describe('published results', () => {
     }
     // Some patients' arms went on to differ, or the copies would compare nothing.
     expect(parted).toBeGreaterThan(0);
+    // And one was never operated on, so her run was measured for both arms (unparted).
+    const unoperated = runReplicate(loadScenarioFile('breast-er-positive-tamoxifen'), 4);
+    if (!('metastases' in unoperated)) throw new Error('expected a patient-scale run');
+    expect(unoperated.summary.surgeryDay).toBe(-1);
     // Arms that differ before the therapy (here in screening) are not copied: each runs alone.
     const [treated, untreated] = arms.map(asPatient) as [
       ReturnType<typeof asPatient>,
@@ -306,7 +310,7 @@ describe('published results', () => {
       ...untreated,
       clinical: { ...untreated.clinical, screening: { ...treated.clinical.screening, enabled: true } },
     };
-    for (let replicate = 0; replicate < 4; replicate++)
+    for (let replicate = 0; replicate < 5; replicate++)
       expect(measureArms(t, [treated, screened], replicate)).toEqual(
         [treated, screened].map((s) => measureReplicate(t, s, replicate)),
       );
