@@ -63,11 +63,13 @@ CSV of every number in it
     .join(', ')}; default ${DEFAULT_ENDPOINT}`,
   },
   reproduce: {
-    synopsis: 'seedsoil reproduce [--replicates N] [--only NAME[,NAME…]] [--ci] [--out DIR] [--workers W]',
+    synopsis:
+      'seedsoil reproduce [--replicates N] [--only NAME[,NAME…]] [--ci] [--seed S] [--out DIR] [--workers W]',
     help: `run the published targets as ensembles on a pool of worker threads; table to
 stdout, DIR/validation.csv and .md (default docs/ for a full run, validation-out/
-for --only, --ci or --replicates); a progress line on stderr as each target finishes;
-replicates of one scenario and patient that several targets use are run once`,
+for --only, --ci, --replicates or --seed); a progress line on stderr as each target finishes;
+replicates of one scenario and patient that several targets use are run once
+  --seed S        every scenario's seed replaced by S: an independent draw of the table`,
   },
   sensitivity: {
     synopsis: 'seedsoil sensitivity SPEC [--out DIR] [--workers W] [--shard I/N|auto] [--resume]',

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { toCsv } from '../engine/output.ts';
-import type { AnyScenario } from '../engine/schema.ts';
+import { type AnyScenario, parseSeed } from '../engine/schema.ts';
 import { ENGINE_VERSION } from '../engine/version.ts';
 import {
   admittedBy,
@@ -68,8 +68,12 @@ export async function reproduceCommand(args: string[]): Promise<number> {
       out: { type: 'string' },
       ci: { type: 'boolean' },
       workers: { type: 'string' },
+      seed: { type: 'string' },
     },
   });
+  // Another seed for every scenario: an independent draw of the whole table, to see which
+  // rows pass whatever the draw.
+  const seed = values.seed === undefined ? undefined : parseSeed(values.seed, '--seed');
   const only = values.only?.split(',');
   const unknown = only?.find((name) => !TARGETS.some((t) => t.name === name));
   if (unknown !== undefined)
@@ -88,7 +92,12 @@ export async function reproduceCommand(args: string[]): Promise<number> {
         : target.replicates;
     if (!Number.isInteger(n) || n < 1)
       throw new BatchError(`--replicates: expected a positive integer (got "${values.replicates}")`);
-    const scenarios = new Map(targetScenarios(target).map((name) => [name, loadScenarioFile(name)]));
+    const scenarios = new Map(
+      targetScenarios(target).map((name) => {
+        const s = loadScenarioFile(name);
+        return [name, seed === undefined ? s : { ...s, seed }];
+      }),
+    );
     const scenarioOf = (i: number) => scenarios.get(scenarioOfReplicate(target, i, n)) as AnyScenario;
     return { target, scenarioOf, n, measurements: new Array<Measurement | null>(n) };
   });
@@ -199,7 +208,8 @@ export async function reproduceCommand(args: string[]): Promise<number> {
     `${replicates} replicates on ${Math.min(workers, tasks.length)} workers in ${((Date.now() - started) / 1000).toFixed(1)} s (${simulated} runs)`,
   );
   // Only a full default run replaces the published table in docs/.
-  const partial = values.only !== undefined || values.ci === true || values.replicates !== undefined;
+  const partial =
+    values.only !== undefined || values.ci === true || values.replicates !== undefined || seed !== undefined;
   const out = values.out ?? (partial ? 'validation-out' : 'docs');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'validation.csv'), toCsv(rows.map((r) => ({ ...r, replicates: used[r.target] }))));

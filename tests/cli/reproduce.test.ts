@@ -71,6 +71,27 @@ describe('seedsoil reproduce', () => {
     expect(r.stderr).toMatch(new RegExp(`done \\(120 replicates\\); ${admitted}/${admitted} runs in`));
   });
 
+  it('draws the table again with another seed for every scenario, and says so', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seedsoil-reproduce-seed-'));
+    const table = (...seed: string[]) => {
+      const out = join(dir, seed.join('') || 'own');
+      seedsoil('reproduce', '--only', 'meng-2004', '--replicates', '3', ...seed, '--out', out);
+      const md = readFileSync(join(out, 'validation.md'), 'utf8');
+      return { md, csv: readFileSync(join(out, 'validation.csv'), 'utf8') };
+    };
+    const own = table();
+    // ctc-half-life ships seed 1: --seed 1 is its own draw, --seed 2 another.
+    expect(table('--seed', '1').csv).toBe(own.csv);
+    const other = table('--seed', '2');
+    expect(other.csv).not.toBe(own.csv);
+    expect(other.md).toMatch(
+      /Written by `npx seedsoil reproduce --only meng-2004 --replicates 3 --seed 2 --out /,
+    );
+    expect(seedsoil('reproduce', '--only', 'meng-2004', '--seed', '1.5').stderr).toMatch(
+      /--seed: not a valid seed \(got 1.5, expected an integer from 0 to 2147483647\)/,
+    );
+  });
+
   it('names a bad --workers value', () => {
     const r = seedsoil('reproduce', '--only', 'luzzi-1998', '--workers', 'many');
     expect(r.code).toBe(1);
