@@ -35,17 +35,21 @@ const fates = new Float64Array(4);
 const NODE_SITES = new Set<number>(NODES.map((n) => SITES.indexOf(n)));
 
 /**
- * Shares of division, dormancy, deep dormancy and death among the fates of a unit; a
- * unit that cannot colonise goes dormant where it would have divided, and never deep
- * (deep dormancy is left for the able store), nor does a unit in a lymph node.
+ * Shares of division, dormancy, deep dormancy and death among the fates of a unit. A
+ * share of the able units that reach an organ go deep; the others meet the usual
+ * fates in the usual proportions, so a deep pool can be added (with more shedding)
+ * without changing the others' flows. A unit that cannot colonise goes dormant where
+ * it would have divided, and never deep (deep dormancy is left for the able store),
+ * nor does a unit in a lymph node.
  */
 function fateShares(c: Scenario['colonisation'], able: boolean, inOrgan: boolean): Float64Array {
   const deep = able && inOrgan ? c.deepDormantShare : 0;
-  fates[0] = able ? c.colonyFraction : 0;
-  fates[1] = able ? c.dormantFraction * (1 - deep) : c.dormantFraction + c.colonyFraction;
+  const rest = 1 - deep;
+  fates[0] = able ? c.colonyFraction * rest : 0;
+  fates[1] = (able ? c.dormantFraction : c.dormantFraction + c.colonyFraction) * rest;
   // A share of 0 draws nothing for this fate (multinomial), so runs without deep dormancy are unchanged.
-  fates[2] = c.dormantFraction * deep;
-  fates[3] = 1 - c.colonyFraction - c.dormantFraction;
+  fates[2] = deep;
+  fates[3] = (1 - c.colonyFraction - c.dormantFraction) * rest;
   return fates;
 }
 

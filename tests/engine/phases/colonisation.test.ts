@@ -326,6 +326,39 @@ describe('deep dormancy: where', () => {
     });
 });
 
+describe('deep dormancy: a share of the arrivals', () => {
+  for (const mode of MODES)
+    it(`in an organ the share goes deep and the rest meet the usual fates in the usual proportions (${mode})`, () => {
+      const N = 20_000;
+      const [c, d, g] = [0.2, 0.5, 0.4];
+      for (const [site, share] of [
+        [LIVER, g],
+        [siteIndex('sentinelNode'), 0],
+      ] as const) {
+        const ctx = contextOf(
+          {
+            colonisation: { settlingDays: 0, colonyFraction: c, dormantFraction: d, deepDormantShare: g },
+            representation: { mode },
+          },
+          9300,
+        );
+        colonise(ctx, [{ site, record: founding(COLONISATION), units: N, unitCells: 1 }]);
+        const { state } = ctx;
+        const held = (store: DtcStore) => {
+          let n = 0;
+          for (let i = 0; i < store.size; i++) n += store.count[i] as number;
+          return n;
+        };
+        // Each fate's count is binomial(N, p); 5 standard deviations.
+        const near = (x: number, p: number) =>
+          expect(Math.abs(x - N * p)).toBeLessThanOrEqual(5 * Math.sqrt(N * p * (1 - p)));
+        near(held(state.dormantDeep), share);
+        near(held(state.dormantAble), d * (1 - share));
+        near(state.coloniesFoundedDirectly, c * (1 - share));
+      }
+    });
+});
+
 describe('deep dormancy: the step order', () => {
   for (const mode of MODES)
     it(`a cell that leaves deep dormancy in a step can wake only from the next one (${mode})`, () => {
