@@ -69,7 +69,8 @@ CSV of every number in it
 stdout, DIR/validation.csv and .md (default docs/ for a full run, validation-out/
 for --only, --ci, --replicates or --seed); a progress line on stderr as each target finishes;
 replicates of one scenario and patient that several targets use are run once
-  --seed S        every scenario's seed replaced by S: an independent draw of the table`,
+  --seed S        every scenario's seed replaced by S (an integer from 0 to 2147483647):
+                  an independent draw of the table`,
   },
   sensitivity: {
     synopsis: 'seedsoil sensitivity SPEC [--out DIR] [--workers W] [--shard I/N|auto] [--resume]',

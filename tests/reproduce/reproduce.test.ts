@@ -301,6 +301,7 @@ describe('published results', () => {
     const unoperated = runReplicate(loadScenarioFile('breast-er-positive-tamoxifen'), 4);
     if (!('metastases' in unoperated)) throw new Error('expected a patient-scale run');
     expect(unoperated.summary.surgeryDay).toBe(-1);
+    expect(t.unparted?.(unoperated.events, arms)).toBe(true);
     // Arms that differ before the therapy (here in screening) are not copied: each runs alone.
     const [treated, untreated] = arms.map(asPatient) as [
       ReturnType<typeof asPatient>,

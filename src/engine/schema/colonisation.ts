@@ -34,7 +34,7 @@ export const colonisation = section(
       source:
         'Fluegen et al. 2017, Nat Cell Biol 19:120 (post-hypoxic NR2F1-high dormant DTCs, more frequent from ER+ tumours); Borgen et al. 2018, Breast Cancer Res 20:120 (patients whose DTCs are NR2F1-high relapse later)',
       description:
-        'share of the cells able to colonise that reach an organ (not a lymph node) which enter deep dormancy, the others meeting the usual fates in the usual proportions: they cannot wake until they leave it (deepDormancyExitHazard), and die at dormantDeathHazard; 0: one dormant state',
+        'share of the cells able to colonise that reach an organ (not a lymph node) which enter deep dormancy (the others meet the usual fates in the usual proportions); a deeply dormant cell cannot wake until it leaves that state (deepDormancyExitHazard), and dies at dormantDeathHazard; 0: one dormant state',
     }),
     deepDormancyExitHazard: rate(1e-4, {
       source:

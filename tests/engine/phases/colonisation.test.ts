@@ -355,6 +355,11 @@ describe('deep dormancy: a share of the arrivals', () => {
         near(held(state.dormantDeep), share);
         near(held(state.dormantAble), d * (1 - share));
         near(state.coloniesFoundedDirectly, c * (1 - share));
+        // Cells without the colonisation driver never go deep: they go dormant where the others divide.
+        const deep = held(state.dormantDeep);
+        colonise(ctx, [{ site, record: founding(0), units: N, unitCells: 1 }]);
+        expect(held(state.dormantDeep)).toBe(deep);
+        near(held(state.dormantUnable), c + d);
       }
     });
 });
