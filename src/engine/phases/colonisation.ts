@@ -38,9 +38,9 @@ const NODE_SITES = new Set<number>(NODES.map((n) => SITES.indexOf(n)));
  * Shares of division, dormancy, deep dormancy and death among the fates of a unit. A
  * share of the able units that reach an organ go deep; the others meet the usual
  * fates in the usual proportions, so a deep pool can be added (with more shedding)
- * without changing the flows of the able units' other fates there. A unit that cannot colonise goes dormant where
- * it would have divided, and never deep (deep dormancy is left for the able store),
- * nor does a unit in a lymph node.
+ * without changing the flows of the able units' other fates there. A unit that cannot
+ * colonise goes dormant where it would have divided, and never deep (deep dormancy is
+ * left for the able store), nor does a unit in a lymph node.
  */
 function fateShares(c: Scenario['colonisation'], able: boolean, inOrgan: boolean): Float64Array {
   const deep = able && inOrgan ? c.deepDormantShare : 0;

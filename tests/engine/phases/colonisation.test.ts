@@ -46,6 +46,13 @@ function outcome(r: SimulationResult) {
   };
 }
 
+/** Units held in a store, over its rows. */
+function units(store: DtcStore): number {
+  let n = 0;
+  for (let i = 0; i < store.size; i++) n += store.count[i] as number;
+  return n;
+}
+
 describe('phase 8, colonisation, dormancy and immune escape', () => {
   it('conserves cells: every extravasated cell founds a colony, goes dormant or dies, and the colonies and dormant cells hold them', () => {
     fc.assert(
@@ -316,12 +323,7 @@ describe('deep dormancy: where', () => {
         });
         colonise(ctx, [{ site, record: founding(COLONISATION), units: 50, unitCells: 1 }]);
         const { dormantDeep, dormantAble } = ctx.state;
-        const held = (store: typeof dormantDeep) => {
-          let n = 0;
-          for (let i = 0; i < store.size; i++) n += store.count[i] as number;
-          return n;
-        };
-        expect([held(dormantDeep), held(dormantAble)]).toEqual(deep ? [50, 0] : [0, 50]);
+        expect([units(dormantDeep), units(dormantAble)]).toEqual(deep ? [50, 0] : [0, 50]);
       }
     });
 });
@@ -344,22 +346,17 @@ describe('deep dormancy: a share of the arrivals', () => {
         );
         colonise(ctx, [{ site, record: founding(COLONISATION), units: N, unitCells: 1 }]);
         const { state } = ctx;
-        const held = (store: DtcStore) => {
-          let n = 0;
-          for (let i = 0; i < store.size; i++) n += store.count[i] as number;
-          return n;
-        };
         // Each fate's count is binomial(N, p); 5 standard deviations.
         const near = (x: number, p: number) =>
           expect(Math.abs(x - N * p)).toBeLessThanOrEqual(5 * Math.sqrt(N * p * (1 - p)));
-        near(held(state.dormantDeep), share);
-        near(held(state.dormantAble), d * (1 - share));
+        near(units(state.dormantDeep), share);
+        near(units(state.dormantAble), d * (1 - share));
         near(state.coloniesFoundedDirectly, c * (1 - share));
         // Cells without the colonisation driver never go deep: they go dormant where the others divide.
-        const deep = held(state.dormantDeep);
+        const deep = units(state.dormantDeep);
         colonise(ctx, [{ site, record: founding(0), units: N, unitCells: 1 }]);
-        expect(held(state.dormantDeep)).toBe(deep);
-        near(held(state.dormantUnable), c + d);
+        expect(units(state.dormantDeep)).toBe(deep);
+        near(units(state.dormantUnable), c + d);
       }
     });
 });
@@ -393,11 +390,6 @@ describe('deep dormancy: the step order', () => {
 });
 
 describe('deep dormancy: the exact law, stepping the phase by hand', () => {
-  const units = (store: DtcStore) => {
-    let n = 0;
-    for (let i = 0; i < store.size; i++) n += store.count[i] as number;
-    return n;
-  };
   const N = 400;
   const SHARE = 0.3;
   const EXIT = 0.02;
