@@ -32,7 +32,26 @@ export interface TargetRow {
   low: number;
   high: number;
   tolerance: string;
+  /** The values the tolerance accepts, ends included. */
+  band: [number, number];
   pass: boolean;
+  /** Where the 95% interval lies against the band (intervalPlace). */
+  interval: IntervalPlace;
+}
+
+/**
+ * Where a row's 95% interval lies against its band. Wholly inside or wholly outside, the
+ * verdict would very likely stand in another draw of the same size; across an edge, the
+ * point estimate is within about two standard errors of it, so another draw can turn the
+ * verdict. A row without an interval (one pooled count, a fit) is 'none'.
+ */
+export type IntervalPlace = 'inside' | 'outside' | 'across an edge' | 'none';
+
+export function intervalPlace(low: number, high: number, [from, to]: [number, number]): IntervalPlace {
+  if (Number.isNaN(low) || Number.isNaN(high)) return 'none';
+  if (low >= from && high <= to) return 'inside';
+  if (high < from || low > to) return 'outside';
+  return 'across an edge';
 }
 
 /** What one replicate contributes: named numbers, or lists pooled over replicates. */
@@ -578,7 +597,9 @@ function row(
     low,
     high,
     tolerance,
+    band,
     pass: value >= band[0] && value <= band[1],
+    interval: intervalPlace(low, high, band),
   };
 }
 
