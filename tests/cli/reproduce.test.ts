@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseCsv } from '../../src/analysis/csv.ts';
+import { intervalPlace } from '../../src/reproduce/targets.ts';
 
 function seedsoil(...args: string[]) {
   const r = spawnSync(process.execPath, ['bin/seedsoil.js', ...args], { encoding: 'utf8' });
@@ -36,6 +38,32 @@ describe('seedsoil reproduce', () => {
     });
     expect(tables[1]).toBe(tables[0]);
     expect(tables[0]).toMatch(/luzzi-1998/);
+    // Each row carries the band its verdict and its interval's place were read against.
+    const rows = parseCsv(tables[0] as string);
+    expect(Object.keys(rows[0] ?? {})).toEqual([
+      'target',
+      'quantity',
+      'source',
+      'published',
+      'simulated',
+      'low',
+      'high',
+      'tolerance',
+      'band_low',
+      'band_high',
+      'pass',
+      'interval',
+      'replicates',
+    ]);
+    for (const r of rows) {
+      const [value, from, to] = [r.simulated, r.band_low, r.band_high].map(Number) as [
+        number,
+        number,
+        number,
+      ];
+      expect(r.pass).toBe(String(value >= from && value <= to));
+      expect(r.interval).toBe(intervalPlace(Number(r.low), Number(r.high), [from, to]));
+    }
   });
 
   it('runs a patient two targets share once, and gives each target its rows alone', () => {

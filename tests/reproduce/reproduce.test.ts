@@ -13,6 +13,7 @@ import {
   firstLineComplete,
   firstLineMeasure,
   hahnfeldtOde,
+  intervalPlace,
   measureArms,
   measureReplicate,
   measureReplicates,
@@ -46,6 +47,22 @@ function evaluate(name: string, replicates?: number) {
     scenarioOf(0),
   );
 }
+
+describe('where an interval lies against its tolerance', () => {
+  it('names inside, outside and across an edge, ends included', () => {
+    const band: [number, number] = [0.1, 0.2];
+    expect(intervalPlace(0.1, 0.2, band)).toBe('inside');
+    expect(intervalPlace(0.12, 0.18, band)).toBe('inside');
+    expect(intervalPlace(0.05, 0.09, band)).toBe('outside');
+    expect(intervalPlace(0.21, 0.3, band)).toBe('outside');
+    expect(intervalPlace(0.05, 0.1, band)).toBe('across an edge');
+    expect(intervalPlace(0.15, 0.25, band)).toBe('across an edge');
+    // An interval wider than the band crosses both edges.
+    expect(intervalPlace(0.05, 0.25, band)).toBe('across an edge');
+    expect(intervalPlace(Number.NaN, Number.NaN, band)).toBe('none');
+    expect(intervalPlace(0.5, 0.6, [0.4, Number.POSITIVE_INFINITY])).toBe('inside');
+  });
+});
 
 describe('published results', () => {
   for (const name of REPRODUCED) {
