@@ -14,6 +14,7 @@ import { ENGINE_VERSION } from '../engine/version.ts';
 import {
   admittedBy,
   type Measurement,
+  matchingModel,
   patientOfReplicate,
   scenarioOfReplicate,
   TARGETS,
@@ -229,7 +230,8 @@ export async function reproduceCommand(args: string[]): Promise<number> {
   const out = values.out ?? (partial ? 'validation-out' : 'docs');
   const failed = rows.filter((r) => !r.pass).length;
   const across = rows.filter((r) => r.interval === 'across an edge').length;
-  const tally = `${rows.length - failed} of ${rows.length} pass; the intervals of ${across} cross their tolerance`;
+  const matching = matchingModel(rows);
+  const tally = `${rows.length - failed} of ${rows.length} pass; the intervals of ${across} cross their tolerance. A model whose every value lay at the middle of its tolerance would, with these ensembles, fail about ${matching.failures.toFixed(1)} of the ${matching.rows} rows with an interval in a draw and pass them all with probability ${(100 * matching.allPass).toPrecision(2)}%`;
   mkdirSync(out, { recursive: true });
   writeFileSync(
     join(out, 'validation.csv'),

@@ -13,6 +13,7 @@ import {
   medianWithCi,
   type SurvivalAt,
   survivalAt,
+  tCdf,
   tQuantile975,
 } from '../analysis/statistics.ts';
 import { type ModelRun, type ModelRunOptions, modelOf, type RunResult } from '../engine/model.ts';
@@ -52,6 +53,35 @@ export function intervalPlace(low: number, high: number, [from, to]: [number, nu
   if (low >= from && high <= to) return 'inside';
   if (high < from || low > to) return 'outside';
   return 'across an edge';
+}
+
+/**
+ * How a model whose every true value lay at the middle of its tolerance would fare with
+ * these ensembles. A row with an interval and a finite band then passes with probability
+ * 2Φ(h / se) − 1, h the band's half-width and se the interval's half-width over 1.96:
+ * the sum of the complements is the number of rows it would fail per draw, their product
+ * its chance of passing them all. Approximate: a ratio's log-scale interval and a
+ * Kaplan–Meier interval are read as symmetric.
+ */
+export function matchingModel(rows: readonly TargetRow[]): {
+  rows: number;
+  failures: number;
+  allPass: number;
+} {
+  let n = 0;
+  let failures = 0;
+  let allPass = 1;
+  for (const r of rows) {
+    const se = (r.high - r.low) / (2 * 1.959963984540054);
+    const h = (r.band[1] - r.band[0]) / 2;
+    if (!(se > 0) || !Number.isFinite(h)) continue;
+    // The standard normal cdf is Student's t with infinitely many degrees of freedom.
+    const pass = 2 * tCdf(h / se, Number.POSITIVE_INFINITY) - 1;
+    n++;
+    failures += 1 - pass;
+    allPass *= pass;
+  }
+  return { rows: n, failures, allPass };
 }
 
 /** What one replicate contributes: named numbers, or lists pooled over replicates. */

@@ -14,6 +14,7 @@ import {
   firstLineMeasure,
   hahnfeldtOde,
   intervalPlace,
+  matchingModel,
   measureArms,
   measureReplicate,
   measureReplicates,
@@ -22,6 +23,7 @@ import {
   scenarioOfReplicate,
   TARGETS,
   type Target,
+  type TargetRow,
   targetScenarios,
 } from '../../src/reproduce/targets.ts';
 
@@ -61,6 +63,37 @@ describe('where an interval lies against its tolerance', () => {
     expect(intervalPlace(0.05, 0.25, band)).toBe('across an edge');
     expect(intervalPlace(Number.NaN, Number.NaN, band)).toBe('none');
     expect(intervalPlace(0.5, 0.6, [0.4, Number.POSITIVE_INFINITY])).toBe('inside');
+  });
+
+  it('gives the failures of a model at the middle of every tolerance', () => {
+    const at = (low: number, high: number, band: [number, number]): TargetRow => ({
+      target: 't',
+      quantity: 'q',
+      source: 's',
+      published: 'p',
+      simulated: (low + high) / 2,
+      low,
+      high,
+      tolerance: 'x',
+      band,
+      pass: true,
+      interval: intervalPlace(low, high, band),
+    });
+    // An interval as wide as its band: the band is ±1.96 standard errors, so 95% pass.
+    const one = matchingModel([at(0.1, 0.2, [0.1, 0.2])]);
+    expect(one.rows).toBe(1);
+    expect(one.failures).toBeCloseTo(0.05, 6);
+    // Twice as wide: the band is ±0.98 standard errors, and R gives
+    // 2 * pnorm(qnorm(0.975) / 2) - 1 = 0.672905.
+    const two = matchingModel([at(0.1, 0.2, [0.1, 0.2]), at(0.05, 0.25, [0.1, 0.2])]);
+    expect(two.failures).toBeCloseTo(0.05 + (1 - 0.672905), 5);
+    expect(two.allPass).toBeCloseTo(0.95 * 0.672905, 5);
+    // Rows without an interval or with an open band are left out.
+    const skipped = matchingModel([
+      at(Number.NaN, Number.NaN, [0, 1]),
+      at(0.5, 0.6, [0.4, Number.POSITIVE_INFINITY]),
+    ]);
+    expect(skipped).toEqual({ rows: 0, failures: 0, allPass: 1 });
   });
 });
 
