@@ -39,7 +39,7 @@ const CSV_COLUMNS = [
   'band_low',
   'band_high',
   'pass',
-  'interval',
+  'ci_place',
   'replicates',
 ];
 
@@ -49,7 +49,7 @@ function markdownTable(rows: TargetRow[], replicates: Record<string, number>): s
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map(
       (r) =>
-        `| ${r.target} (${r.source}) | ${r.quantity} | ${r.published} | ${fmt(r.simulated)} [${fmt(r.low)}, ${fmt(r.high)}] | ${r.tolerance} | ${replicates[r.target]} | ${r.pass ? 'pass' : '**fail**'} | ${r.interval === 'none' ? 'no interval' : r.interval} |`,
+        `| ${r.target} (${r.source}) | ${r.quantity} | ${r.published} | ${fmt(r.simulated)} [${fmt(r.low)}, ${fmt(r.high)}] | ${r.tolerance} | ${replicates[r.target]} | ${r.pass ? 'pass' : '**fail**'} | ${r.ciPlace === 'none' ? 'no interval' : r.ciPlace} |`,
     ),
   ];
   return `${lines.join('\n')}\n`;
@@ -215,7 +215,7 @@ export async function reproduceCommand(args: string[]): Promise<number> {
     rows.push(...result);
     for (const r of result) {
       console.log(
-        `${r.pass ? 'pass' : 'FAIL'}  ${r.target}: ${r.quantity}: simulated ${fmt(r.simulated)} [${fmt(r.low)}, ${fmt(r.high)}], published ${r.published} (${r.tolerance})${r.interval === 'across an edge' ? '; the interval crosses the tolerance' : ''}`,
+        `${r.pass ? 'pass' : 'FAIL'}  ${r.target}: ${r.quantity}: simulated ${fmt(r.simulated)} [${fmt(r.low)}, ${fmt(r.high)}], published ${r.published} (${r.tolerance})${r.ciPlace === 'across an edge' ? '; the interval crosses the tolerance' : ''}`,
       );
     }
     const left = run.length < n ? ` (${run.length} run; the others cannot enter a row)` : '';
@@ -229,17 +229,21 @@ export async function reproduceCommand(args: string[]): Promise<number> {
     values.only !== undefined || values.ci === true || values.replicates !== undefined || seed !== undefined;
   const out = values.out ?? (partial ? 'validation-out' : 'docs');
   const failed = rows.filter((r) => !r.pass).length;
-  const across = rows.filter((r) => r.interval === 'across an edge').length;
+  const across = rows.filter((r) => r.ciPlace === 'across an edge').length;
   const matching = matchingModel(rows);
-  const tally = `${rows.length - failed} of ${rows.length} pass; the intervals of ${across} cross their tolerance. A model whose every value lay at the middle of its tolerance would, with these ensembles, fail about ${matching.failures.toFixed(1)} of the ${matching.rows} rows with an interval in a draw and pass them all with probability ${(100 * matching.allPass).toPrecision(2)}%`;
+  const chance = matching.rows
+    ? `. A model whose every value lay at the middle of its tolerance would, with these ensembles, fail about ${matching.failures.toFixed(1)} of the ${matching.rows} rows with an interval and a closed tolerance in a draw, and pass them all with probability near ${(100 * matching.allPass).toPrecision(2)}% (were the rows independent)`
+    : '';
+  const tally = `${rows.length - failed} of ${rows.length} pass; the intervals of ${across} cross their tolerance${chance}`;
   mkdirSync(out, { recursive: true });
   writeFileSync(
     join(out, 'validation.csv'),
     toCsv(
-      rows.map(({ band, ...r }) => ({
+      rows.map(({ band, ciPlace, ...r }) => ({
         ...r,
         band_low: band[0],
         band_high: band[1],
+        ci_place: ciPlace,
         replicates: used[r.target],
       })),
       CSV_COLUMNS,

@@ -37,7 +37,7 @@ export interface TargetRow {
   band: [number, number];
   pass: boolean;
   /** Where the 95% interval lies against the band (intervalPlace). */
-  interval: IntervalPlace;
+  ciPlace: IntervalPlace;
 }
 
 /**
@@ -59,9 +59,11 @@ export function intervalPlace(low: number, high: number, [from, to]: [number, nu
  * How a model whose every true value lay at the middle of its tolerance would fare with
  * these ensembles. A row with an interval and a finite band then passes with probability
  * 2Φ(h / se) − 1, h the band's half-width and se the interval's half-width over 1.96:
- * the sum of the complements is the number of rows it would fail per draw, their product
- * its chance of passing them all. Approximate: a ratio's log-scale interval and a
- * Kaplan–Meier interval are read as symmetric.
+ * the sum of the complements is the number of rows it would fail per draw. Approximate:
+ * se is the one at the simulated value, not at the middle, and a ratio's log-scale
+ * interval and a Kaplan–Meier interval are read as symmetric. The product of the
+ * probabilities, its chance of passing every row, also takes the rows as independent,
+ * which rows drawn from the same patients are not.
  */
 export function matchingModel(rows: readonly TargetRow[]): {
   rows: number;
@@ -367,7 +369,8 @@ const SEER_SURVIVAL_BY_SUBTYPE = [
 /**
  * The same page's 5-year relative survival of each subtype by summary stage (SEER 22
  * 2013–2019), HER2+ again the two HER2+ subtypes at their shares. No localized HR+/HER2−
- * row (null): it is 100.0%, whose band of ±25% on a mortality of 0 is empty.
+ * row (null): it is 100.0%, and ±25% of a mortality of 0 admits only 0, which no model with
+ * deaths can give (relative survival above disease-specific: docs/calibration.md).
  */
 const SEER_SURVIVAL_BY_SUBTYPE_AND_STAGE = [
   ['localized', [null, ['98.5% (HR+ 99.1%, HR− 97.2%)', 0.985], ['91.8%', 0.918]]],
@@ -536,6 +539,15 @@ function meanCi(values: number[]): [number, number, number] {
   return [mean, mean - half, mean + half];
 }
 
+/**
+ * meanCi of per-replicate shares, the interval cut to [0, 1]: a t interval can reach past
+ * where a share can be, and an end there would seem to cross a tolerance that ends at 1.
+ */
+function shareMeanCi(values: number[]): [number, number, number] {
+  const [mean, low, high] = meanCi(values);
+  return [mean, Math.max(0, low), Math.min(1, high)];
+}
+
 /** Wilson score interval of a proportion of independent patients (one per replicate). */
 function proportionCi(successes: number, n: number): [number, number, number] {
   if (n === 0) return [Number.NaN, Number.NaN, Number.NaN];
@@ -629,7 +641,7 @@ function row(
     tolerance,
     band,
     pass: value >= band[0] && value <= band[1],
-    interval: intervalPlace(low, high, band),
+    ciPlace: intervalPlace(low, high, band),
   };
 }
 
@@ -828,7 +840,7 @@ export const TARGETS: Target[] = [
           this,
           'extravasated by day 3',
           '83%',
-          meanCi(pick(ms, 'extravasated')),
+          shareMeanCi(pick(ms, 'extravasated')),
           relative(0.83),
           '±25% relative',
         ),
@@ -836,7 +848,7 @@ export const TARGETS: Target[] = [
           this,
           'micrometastases at day 3',
           '2–2.5% (1 in 40)',
-          meanCi(pick(ms, 'micro3')),
+          shareMeanCi(pick(ms, 'micro3')),
           [0.02, 0.025],
           'published range',
         ),
@@ -844,7 +856,7 @@ export const TARGETS: Target[] = [
           this,
           'macrometastases at day 13',
           '0.02%',
-          meanCi(pick(ms, 'macro13')),
+          shareMeanCi(pick(ms, 'macro13')),
           relative(0.0002),
           '±25% relative',
         ),
@@ -852,7 +864,7 @@ export const TARGETS: Target[] = [
           this,
           'solitary dormant cells at day 13',
           '36%',
-          meanCi(pick(ms, 'dormant13')),
+          shareMeanCi(pick(ms, 'dormant13')),
           relative(0.36),
           '±25% relative',
         ),
@@ -1343,7 +1355,7 @@ export const TARGETS: Target[] = [
           this,
           'share of hourly observations after 24 h with the mesenchymal front ahead',
           'mesenchymal-like cells ahead throughout',
-          meanCi(pick(ms, 'aheadShare')),
+          shareMeanCi(pick(ms, 'aheadShare')),
           [0.95, 1],
           'at least 95%',
         ),

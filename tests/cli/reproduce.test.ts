@@ -12,6 +12,41 @@ function seedsoil(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Each row carries the band its verdict and its interval's place were read against. */
+function expectConsistentTable(text: string) {
+  const rows = parseCsv(text);
+  expect(Object.keys(rows[0] ?? {})).toEqual([
+    'target',
+    'quantity',
+    'source',
+    'published',
+    'simulated',
+    'low',
+    'high',
+    'tolerance',
+    'band_low',
+    'band_high',
+    'pass',
+    'ci_place',
+    'replicates',
+  ]);
+  for (const r of rows) {
+    // A missing interval and an open end of a band are both written empty.
+    const read = (v: string | undefined, empty: number) => (v ? Number(v) : empty);
+    const value = read(r.simulated, Number.NaN);
+    const from = read(r.band_low, Number.NEGATIVE_INFINITY);
+    const to = read(r.band_high, Number.POSITIVE_INFINITY);
+    expect({ quantity: r.quantity, pass: r.pass }).toEqual({
+      quantity: r.quantity,
+      pass: String(value >= from && value <= to),
+    });
+    expect({ quantity: r.quantity, place: r.ci_place }).toEqual({
+      quantity: r.quantity,
+      place: intervalPlace(read(r.low, Number.NaN), read(r.high, Number.NaN), [from, to]),
+    });
+  }
+}
+
 describe('seedsoil reproduce', () => {
   it('writes the same table with one worker and with two', () => {
     const dir = mkdtempSync(join(tmpdir(), 'seedsoil-reproduce-'));
@@ -38,32 +73,11 @@ describe('seedsoil reproduce', () => {
     });
     expect(tables[1]).toBe(tables[0]);
     expect(tables[0]).toMatch(/luzzi-1998/);
-    // Each row carries the band its verdict and its interval's place were read against.
-    const rows = parseCsv(tables[0] as string);
-    expect(Object.keys(rows[0] ?? {})).toEqual([
-      'target',
-      'quantity',
-      'source',
-      'published',
-      'simulated',
-      'low',
-      'high',
-      'tolerance',
-      'band_low',
-      'band_high',
-      'pass',
-      'interval',
-      'replicates',
-    ]);
-    for (const r of rows) {
-      // A missing interval and an open end of a band are both written empty.
-      const read = (v: string | undefined, empty: number) => (v ? Number(v) : empty);
-      const value = read(r.simulated, Number.NaN);
-      const from = read(r.band_low, Number.NEGATIVE_INFINITY);
-      const to = read(r.band_high, Number.POSITIVE_INFINITY);
-      expect(r.pass).toBe(String(value >= from && value <= to));
-      expect(r.interval).toBe(intervalPlace(read(r.low, Number.NaN), read(r.high, Number.NaN), [from, to]));
-    }
+    expectConsistentTable(tables[0] as string);
+  });
+
+  it('ships a table whose verdicts and places follow from its own numbers', () => {
+    expectConsistentTable(readFileSync('docs/validation.csv', 'utf8'));
   });
 
   it('runs a patient two targets share once, and gives each target its rows alone', () => {

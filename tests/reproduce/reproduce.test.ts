@@ -77,7 +77,7 @@ describe('where an interval lies against its tolerance', () => {
       tolerance: 'x',
       band,
       pass: true,
-      interval: intervalPlace(low, high, band),
+      ciPlace: intervalPlace(low, high, band),
     });
     // An interval as wide as its band: the band is ±1.96 standard errors, so 95% pass.
     const one = matchingModel([at(0.1, 0.2, [0.1, 0.2])]);
