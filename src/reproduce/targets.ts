@@ -11,6 +11,7 @@ import {
   kaplanMeierFit,
   kaplanMeierMedian,
   medianWithCi,
+  normalQuantile,
   type SurvivalAt,
   survivalAt,
   tCdf,
@@ -65,6 +66,8 @@ export function intervalPlace(low: number, high: number, [from, to]: [number, nu
  * probabilities, its chance of passing every row, also takes the rows as independent,
  * which rows drawn from the same patients are not.
  */
+const Z975 = normalQuantile(0.975);
+
 export function matchingModel(rows: readonly TargetRow[]): {
   rows: number;
   failures: number;
@@ -74,7 +77,7 @@ export function matchingModel(rows: readonly TargetRow[]): {
   let failures = 0;
   let allPass = 1;
   for (const r of rows) {
-    const se = (r.high - r.low) / (2 * 1.959963984540054);
+    const se = (r.high - r.low) / (2 * Z975);
     const h = (r.band[1] - r.band[0]) / 2;
     if (!(se > 0) || !Number.isFinite(h)) continue;
     // The standard normal cdf is Student's t with infinitely many degrees of freedom.
